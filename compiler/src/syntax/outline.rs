@@ -1,0 +1,231 @@
+//! Flat lines → nested items.
+//!
+//! Nesting follows two signals, as people write SOPs:
+//! * indentation: a deeper item belongs to the item above it;
+//! * numbering style: at equal indentation, an item of a style not yet open
+//!   (`a.` under `1.`, or `a.` under a `-` bullet) nests inside the item
+//!   above it, and an item of a style already open closes the items opened
+//!   since and becomes that item's sibling.
+//!
+//! A line without a marker continues the item above it (wrapped text), unless
+//! a blank line came first, in which case it starts a paragraph item. A marker
+//! alone on a line (or left dangling at the end of one) takes its text from
+//! the next line.
+
+use super::ast::{Inline, InlineKind, Item, MarkerKind};
+use crate::source::{SourceId, Span};
+
+/// One line as the grammar saw it.
+#[derive(Clone, Debug)]
+pub(super) struct Line {
+    pub(super) indent: usize,
+    pub(super) marker: Option<(MarkerKind, String, Span)>,
+    pub(super) pieces: Vec<Inline>,
+    pub(super) dangling_bullet: Option<(char, Span)>,
+    pub(super) span: Span,
+    pub(super) blank: bool,
+}
+
+impl Line {
+    pub(super) fn blank() -> Self {
+        Line {
+            indent: 0,
+            marker: None,
+            pieces: Vec::new(),
+            dangling_bullet: None,
+            span: Span::new(SourceId(0), 0, 0),
+            blank: true,
+        }
+    }
+}
+
+struct Node {
+    marker: MarkerKind,
+    marker_text: String,
+    indent: usize,
+    text: Vec<Inline>,
+    span: Span,
+    children: Vec<usize>,
+}
+
+#[derive(Default)]
+struct Tree {
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    /// Open items, outermost first.
+    stack: Vec<usize>,
+}
+
+impl Tree {
+    fn open(&mut self, marker: MarkerKind, marker_text: String, indent: usize, span: Span) -> usize {
+        while let Some(&top) = self.stack.last() {
+            let top_node = &self.nodes[top];
+            // A paragraph is a line of prose or a heading: it holds no items.
+            if top_node.marker == MarkerKind::Paragraph {
+                self.stack.pop();
+                continue;
+            }
+            if indent > top_node.indent {
+                break;
+            }
+            if indent < top_node.indent {
+                self.stack.pop();
+                continue;
+            }
+            if top_node.marker == marker {
+                self.stack.pop();
+                break;
+            }
+            let style_open_below = self.stack.iter().any(|&open| {
+                self.nodes[open].indent == indent && self.nodes[open].marker == marker
+            });
+            if style_open_below {
+                self.stack.pop();
+                continue;
+            }
+            break;
+        }
+        let index = self.nodes.len();
+        self.nodes.push(Node {
+            marker,
+            marker_text,
+            indent,
+            text: Vec::new(),
+            span,
+            children: Vec::new(),
+        });
+        match self.stack.last() {
+            Some(&parent) => self.nodes[parent].children.push(index),
+            None => self.roots.push(index),
+        }
+        self.stack.push(index);
+        index
+    }
+
+    fn append(&mut self, index: usize, pieces: Vec<Inline>, line_span: Span) {
+        let node = &mut self.nodes[index];
+        if !node.text.is_empty() && !pieces.is_empty() {
+            node.text.push(Inline {
+                kind: InlineKind::Space,
+                span: Span::new(line_span.source, line_span.start as usize, line_span.start as usize),
+            });
+        }
+        node.text.extend(pieces);
+        node.span = node.span.join(line_span);
+    }
+}
+
+/// Nests lines into items and gives each its step label.
+pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
+    let mut tree = Tree::default();
+    let mut current: Option<usize> = None;
+    let mut after_blank = false;
+    for line in lines {
+        if line.blank {
+            after_blank = true;
+            continue;
+        }
+        let pieces = trim_spaces(line.pieces);
+        match line.marker {
+            Some((kind, written, marker_span)) => {
+                let index = tree.open(kind, written, line.indent, marker_span);
+                tree.append(index, pieces, line.span);
+                current = Some(index);
+            }
+            None => {
+                let awaiting_text = current.is_some_and(|index| tree.nodes[index].text.is_empty());
+                match current {
+                    Some(index) if awaiting_text || !after_blank => {
+                        tree.append(index, pieces, line.span)
+                    }
+                    _ => {
+                        let index =
+                            tree.open(MarkerKind::Paragraph, String::new(), line.indent, line.span);
+                        tree.append(index, pieces, line.span);
+                        current = Some(index);
+                    }
+                }
+            }
+        }
+        if let Some((bullet, span)) = line.dangling_bullet {
+            current = Some(tree.open(MarkerKind::Bullet(bullet), bullet.to_string(), line.indent, span));
+        }
+        after_blank = false;
+    }
+    let mut used_labels = std::collections::BTreeSet::new();
+    let roots = tree.roots.clone();
+    roots
+        .iter()
+        .enumerate()
+        .filter_map(|(position, &index)| build(&tree, index, "", position, &mut used_labels, source))
+        .collect()
+}
+
+fn trim_spaces(mut pieces: Vec<Inline>) -> Vec<Inline> {
+    while pieces.last().is_some_and(|piece| piece.kind == InlineKind::Space) {
+        pieces.pop();
+    }
+    let leading = pieces
+        .iter()
+        .take_while(|piece| piece.kind == InlineKind::Space)
+        .count();
+    pieces.drain(..leading);
+    pieces
+}
+
+fn build(
+    tree: &Tree,
+    index: usize,
+    parent_label: &str,
+    position: usize,
+    used_labels: &mut std::collections::BTreeSet<String>,
+    source: SourceId,
+) -> Option<Item> {
+    let node = &tree.nodes[index];
+    let own = match node.marker {
+        MarkerKind::Number | MarkerKind::Letter => node
+            .marker_text
+            .trim_end_matches(['.', ')'])
+            .to_string(),
+        MarkerKind::Bullet(_) => (position + 1).to_string(),
+        MarkerKind::Paragraph => format!("p{}", position + 1),
+    };
+    let mut label = if parent_label.is_empty() || own.contains('.') {
+        own
+    } else {
+        format!("{parent_label}.{own}")
+    };
+    // Published texts repeat their numbering; labels stay unique all the same.
+    if used_labels.contains(&label) {
+        let mut copy = 2;
+        while used_labels.contains(&format!("{label}~{copy}")) {
+            copy += 1;
+        }
+        label = format!("{label}~{copy}");
+    }
+    used_labels.insert(label.clone());
+    let children: Vec<Item> = node
+        .children
+        .iter()
+        .enumerate()
+        .filter_map(|(child_position, &child)| {
+            build(tree, child, &label, child_position, used_labels, source)
+        })
+        .collect();
+    if node.text.is_empty() && children.is_empty() {
+        return None;
+    }
+    let span = if node.span.source == source {
+        node.span
+    } else {
+        Span::new(source, node.span.start as usize, node.span.end as usize)
+    };
+    Some(Item {
+        marker: node.marker,
+        marker_text: node.marker_text.clone(),
+        label,
+        text: node.text.clone(),
+        span,
+        children,
+    })
+}
