@@ -1,4 +1,130 @@
-//! placeholder
+//! keel's compiler: support-policy text in, a deterministic state machine out.
+//!
+//! # Steps
+//!
+//! * [`syntax::parse`]: policy text → [`syntax::Document`] (an outline of
+//!   items with spans; the pest grammar lives in `grammar/policy.pest`);
+//! * [`catalog::Catalog::load`]: TOML → tools, types, enum domains, effects;
+//! * [`extract::extract`]: `Document` → [`ir::Policy`] (sentences read by
+//!   rules into typed statements, conditions attached to the steps they are
+//!   about, bare literals bound to the enum field whose domain holds them);
+//! * [`machine::build`]: policies → [`machine::Machine`] (a petgraph graph of
+//!   states and labelled transitions, `#Policy` references linked);
+//! * [`emit`]: `Machine` → JSON artifact, DOT, Mermaid.
+//!
+//! [`compile`] runs them in order and gathers every diagnostic:
+//!
+//! ```
+//! use keel_compiler::{compile, Source};
+//! let policy = Source::new("wismo.policy.md", "1. Ask for the user's email address.\n2. Use @lookup to find the account.\n");
+//! let catalog = Source::new("catalog.toml", "[tools.lookup]\nargs = { email = \"email\" }\nreturns = \"string\"\n");
+//! let compilation = compile(&[policy], &[catalog]);
+//! assert!(!compilation.has_errors());
+//! assert!(compilation.machine.dump().contains("call @lookup(email: $email)"));
+//! ```
+//!
+//! The compiler does no IO: callers pass [`Source`]s and print diagnostics.
+
+pub mod catalog;
 pub mod diagnostic;
+pub mod emit;
+pub mod extract;
+pub mod ir;
+pub mod machine;
 pub mod source;
+mod spelling;
 pub mod syntax;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use source::{Source, SourceMap};
+
+use catalog::Catalog;
+use machine::Machine;
+
+/// Everything one compilation produced.
+#[derive(Debug)]
+pub struct Compilation {
+    /// The sources, for rendering spans.
+    pub sources: SourceMap,
+    /// The merged catalog.
+    pub catalog: Catalog,
+    /// The extracted policies, in the order given.
+    pub policies: Vec<ir::Policy>,
+    /// The machine of the first (entry) policy, with what it references.
+    pub machine: Machine,
+    /// Every problem found, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    /// True if any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The JSON artifact.
+    pub fn artifact(&self) -> emit::artifact::Artifact {
+        emit::artifact::artifact(&self.machine, &self.catalog, &self.sources)
+    }
+}
+
+/// Compiles policies against catalogs. The first policy is the entry; the
+/// others may be referenced with `#Name`. Never fails: problems are
+/// diagnostics, and a machine is built from whatever could be read.
+pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
+    let mut sources = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut catalog = Catalog::default();
+    for source in catalogs {
+        let id = sources.add(source.clone());
+        catalog.load(id, &source.text, &mut diagnostics);
+    }
+    let mut extracted = Vec::new();
+    for source in policies {
+        let id = sources.add(source.clone());
+        let (document, mut found) = syntax::parse(id, &source.text);
+        diagnostics.append(&mut found);
+        let policy = extract::extract(&document, &default_name(&source.name), &catalog, &mut diagnostics);
+        if let Some(previous) = extracted
+            .iter()
+            .find(|known: &&ir::Policy| machine::normalise_name(&known.name) == machine::normalise_name(&policy.name))
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    diagnostic::codes::DUPLICATE_POLICY,
+                    format!("two policies are named `{}`", policy.name),
+                )
+                .at(policy.span)
+                .note(Some(previous.span), "the other one")
+                .hint("give each policy its own `policy:` name in the front matter"),
+            );
+        }
+        extracted.push(policy);
+    }
+    let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
+    diagnostic::sort_diagnostics(&mut diagnostics);
+    Compilation {
+        sources,
+        catalog,
+        policies: extracted,
+        machine,
+        diagnostics,
+    }
+}
+
+/// The policy name implied by a file name: `shopify_wismo.policy.md` →
+/// `shopify_wismo`; for `…/shopify_wismo/policy.md`, the folder's name.
+pub fn default_name(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let stem = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .map(|name| name.split('.').next().unwrap_or(name).to_string())
+        .unwrap_or_default();
+    if stem == "policy" {
+        if let Some(folder) = path.parent().and_then(|parent| parent.file_name()).and_then(|name| name.to_str()) {
+            return folder.to_string();
+        }
+    }
+    if stem.is_empty() { "policy".to_string() } else { stem }
+}

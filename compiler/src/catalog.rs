@@ -1,0 +1,446 @@
+//! The tool catalog: tools with their argument and result types, record
+//! types with enum domains, and effects. Read from TOML (DESIGN §3).
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::source::{SourceId, Span};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a tool does to the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Effect {
+    /// Reads only; safe to retry.
+    Read,
+    /// Changes something that can be changed back (a discount, a note).
+    Write,
+    /// Cannot be undone (cancel, refund): needs the customer's explicit yes.
+    Destructive,
+}
+
+impl Effect {
+    /// `read`, `write` or `destructive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Read => "read",
+            Effect::Write => "write",
+            Effect::Destructive => "destructive",
+        }
+    }
+}
+
+/// A value type in the catalog's small type language.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Type {
+    /// Free text (`string`, `str`, `text`).
+    String,
+    /// An email address.
+    Email,
+    /// A whole number.
+    Int,
+    /// Any number.
+    Number,
+    /// An amount of money.
+    Money,
+    /// True or false.
+    Bool,
+    /// A calendar date.
+    Date,
+    /// One of a closed set of values.
+    Enum(Vec<String>),
+    /// A record type declared under `[types.Name]`.
+    Record(String),
+    /// `[T]`: a list.
+    List(Box<Type>),
+    /// `T?`: may be absent.
+    Optional(Box<Type>),
+}
+
+impl Type {
+    /// The type without its `?`.
+    pub fn required(&self) -> &Type {
+        match self {
+            Type::Optional(inner) => inner.required(),
+            other => other,
+        }
+    }
+
+    /// True for `T?`.
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_))
+    }
+
+    /// The enum domain, if this is an enum (optional or not).
+    pub fn domain(&self) -> Option<&[String]> {
+        match self.required() {
+            Type::Enum(values) => Some(values),
+            _ => None,
+        }
+    }
+
+    /// Whether a value of type `self` can be passed where `expected` is wanted.
+    pub fn fits(&self, expected: &Type) -> bool {
+        let (have, want) = (self.required(), expected.required());
+        match (have, want) {
+            (Type::Email, Type::String) | (Type::Int, Type::Number) => true,
+            (Type::Enum(_), Type::String) => true,
+            (Type::String, Type::Enum(_)) => true,
+            (Type::List(left), Type::List(right)) => left.fits(right),
+            (left, right) => left == right,
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Email => f.write_str("email"),
+            Type::Int => f.write_str("int"),
+            Type::Number => f.write_str("number"),
+            Type::Money => f.write_str("money"),
+            Type::Bool => f.write_str("bool"),
+            Type::Date => f.write_str("date"),
+            Type::Enum(values) => write!(f, "enum({})", values.join(" | ")),
+            Type::Record(name) => f.write_str(name),
+            Type::List(inner) => write!(f, "[{inner}]"),
+            Type::Optional(inner) => write!(f, "{inner}?"),
+        }
+    }
+}
+
+/// A tool the policy may call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tool {
+    /// The name used after `@`.
+    pub name: String,
+    /// What it does, for reviewers and for the LLM boundary.
+    pub description: String,
+    /// Arguments by name.
+    pub args: BTreeMap<String, Type>,
+    /// The result type; `T?` adds a not-found edge.
+    pub returns: Type,
+    /// Read, write or destructive.
+    pub effect: Effect,
+    /// Success establishes who the customer is.
+    pub verifies_identity: bool,
+    /// Reads the customer's data: needs a verified identity first.
+    pub customer_data: bool,
+    /// Which implementation serves it at run time.
+    pub adapter: Option<String>,
+    /// Where the tool is declared.
+    pub span: Span,
+}
+
+/// A record type: named fields with their types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordType {
+    /// The type's name.
+    pub name: String,
+    /// Fields by name.
+    pub fields: BTreeMap<String, Type>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// All tools and types available to a compilation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    /// Tools by name.
+    pub tools: BTreeMap<String, Tool>,
+    /// Record types by name.
+    pub types: BTreeMap<String, RecordType>,
+}
+
+impl Catalog {
+    /// The type of `$var.field.field…` given the variable's type.
+    pub fn field_type(&self, base: &Type, fields: &[String]) -> Option<Type> {
+        let mut current = base.clone();
+        for field in fields {
+            let Type::Record(name) = current.required().clone() else {
+                return None;
+            };
+            current = self.types.get(&name)?.fields.get(field)?.clone();
+        }
+        Some(current)
+    }
+
+    /// Reads one TOML catalog and merges it into `self`. A tool or type
+    /// declared twice with different definitions is an error.
+    pub fn load(&mut self, source: SourceId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+        let span_at = |range: std::ops::Range<usize>| Span::new(source, range.start, range.end);
+        let raw: RawCatalog = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(error) => {
+                let span = error.span().map_or(Span::new(source, 0, 0), span_at);
+                diagnostics.push(
+                    Diagnostic::error(codes::BAD_CATALOG, format!("the catalog is not valid: {}", error.message()))
+                        .at(span)
+                        .hint("see DESIGN §3 for the catalog format"),
+                );
+                return;
+            }
+        };
+        let mut declared = Catalog::default();
+        for (name, raw_type) in raw.types {
+            let span = span_at(raw_type.span());
+            let mut fields = BTreeMap::new();
+            for (field, raw_field) in raw_type.into_inner() {
+                let field_span = span_at(raw_field.span());
+                let parsed = match raw_field.into_inner() {
+                    RawField::Type(written) => parse_type(&written),
+                    RawField::Enum { values, optional } => {
+                        let enumeration = Type::Enum(values);
+                        Ok(if optional {
+                            Type::Optional(Box::new(enumeration))
+                        } else {
+                            enumeration
+                        })
+                    }
+                };
+                match parsed {
+                    Ok(field_type) => {
+                        fields.insert(field, field_type);
+                    }
+                    Err(message) => diagnostics.push(bad_catalog(message, field_span)),
+                }
+            }
+            declared.types.insert(name.clone(), RecordType { name, fields, span });
+        }
+        for (name, raw_tool) in raw.tools {
+            let span = span_at(raw_tool.span());
+            let raw_tool = raw_tool.into_inner();
+            let mut args = BTreeMap::new();
+            for (arg, written) in raw_tool.args {
+                let arg_span = span_at(written.span());
+                match parse_type(written.get_ref()) {
+                    Ok(arg_type) => {
+                        args.insert(arg, arg_type);
+                    }
+                    Err(message) => diagnostics.push(bad_catalog(message, arg_span)),
+                }
+            }
+            let returns = match &raw_tool.returns {
+                Some(written) => parse_type(written.get_ref()).unwrap_or_else(|message| {
+                    diagnostics.push(bad_catalog(message, span_at(written.span())));
+                    Type::String
+                }),
+                None => Type::Bool,
+            };
+            let effect = match raw_tool.effect.as_ref().map(|effect| effect.get_ref().as_str()) {
+                None | Some("read") => Effect::Read,
+                Some("write") => Effect::Write,
+                Some("destructive") => Effect::Destructive,
+                Some(other) => {
+                    let effect_span = raw_tool.effect.as_ref().map_or(span, |effect| span_at(effect.span()));
+                    diagnostics.push(
+                        bad_catalog(format!("unknown effect `{other}`"), effect_span)
+                            .hint("write effect = \"read\", \"write\" or \"destructive\""),
+                    );
+                    Effect::Destructive
+                }
+            };
+            declared.tools.insert(
+                name.clone(),
+                Tool {
+                    name,
+                    description: raw_tool.description.unwrap_or_default(),
+                    args,
+                    returns,
+                    effect,
+                    verifies_identity: raw_tool.verifies_identity,
+                    customer_data: raw_tool.customer_data,
+                    adapter: raw_tool.adapter,
+                    span,
+                },
+            );
+        }
+        check_record_names(&declared, self, diagnostics);
+        self.merge(declared, diagnostics);
+    }
+
+    fn merge(&mut self, other: Catalog, diagnostics: &mut Vec<Diagnostic>) {
+        for (name, tool) in other.tools {
+            match self.tools.get(&name) {
+                Some(existing) if !same_tool(existing, &tool) => diagnostics.push(
+                    bad_catalog(format!("tool `{name}` is declared twice, differently"), tool.span)
+                        .note(Some(existing.span), "the other declaration"),
+                ),
+                Some(_) => {}
+                None => {
+                    self.tools.insert(name, tool);
+                }
+            }
+        }
+        for (name, record) in other.types {
+            match self.types.get(&name) {
+                Some(existing) if existing.fields != record.fields => diagnostics.push(
+                    bad_catalog(format!("type `{name}` is declared twice, differently"), record.span)
+                        .note(Some(existing.span), "the other declaration"),
+                ),
+                Some(_) => {}
+                None => {
+                    self.types.insert(name, record);
+                }
+            }
+        }
+    }
+}
+
+fn same_tool(left: &Tool, right: &Tool) -> bool {
+    left.args == right.args
+        && left.returns == right.returns
+        && left.effect == right.effect
+        && left.verifies_identity == right.verifies_identity
+        && left.customer_data == right.customer_data
+}
+
+fn bad_catalog(message: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::error(codes::BAD_CATALOG, message).at(span)
+}
+
+/// Every record type named in a field, argument or result must be declared.
+fn check_record_names(declared: &Catalog, known: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
+    let exists = |name: &str| declared.types.contains_key(name) || known.types.contains_key(name);
+    let mut check = |ty: &Type, span: Span| {
+        let mut stack = vec![ty];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                Type::Record(name) if !exists(name) => diagnostics.push(
+                    bad_catalog(format!("type `{name}` is not declared"), span)
+                        .hint(format!("add a [types.{name}] table")),
+                ),
+                Type::List(inner) | Type::Optional(inner) => stack.push(inner),
+                _ => {}
+            }
+        }
+    };
+    for record in declared.types.values() {
+        for field in record.fields.values() {
+            check(field, record.span);
+        }
+    }
+    for tool in declared.tools.values() {
+        for arg in tool.args.values() {
+            check(arg, tool.span);
+        }
+        check(&tool.returns, tool.span);
+    }
+}
+
+/// Parses `string`, `email`, `Order?`, `[Order]`, `date?` and friends.
+pub fn parse_type(written: &str) -> Result<Type, String> {
+    let written = written.trim();
+    if let Some(inner) = written.strip_suffix('?') {
+        return Ok(Type::Optional(Box::new(parse_type(inner)?)));
+    }
+    if let Some(inner) = written.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+        return Ok(Type::List(Box::new(parse_type(inner)?)));
+    }
+    Ok(match written {
+        "string" | "str" | "text" => Type::String,
+        "email" => Type::Email,
+        "int" | "integer" => Type::Int,
+        "number" | "float" | "decimal" => Type::Number,
+        "money" => Type::Money,
+        "bool" | "boolean" => Type::Bool,
+        "date" => Type::Date,
+        name if name.chars().next().is_some_and(char::is_uppercase)
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+        {
+            Type::Record(name.to_string())
+        }
+        other => {
+            return Err(format!(
+                "unknown type `{other}` (known: string, email, int, number, money, bool, date, a declared Record, [T], T?)"
+            ));
+        }
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    #[serde(default)]
+    tools: BTreeMap<String, toml::Spanned<RawTool>>,
+    #[serde(default)]
+    types: BTreeMap<String, toml::Spanned<BTreeMap<String, toml::Spanned<RawField>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTool {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    args: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    returns: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    effect: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    verifies_identity: bool,
+    #[serde(default)]
+    customer_data: bool,
+    #[serde(default)]
+    adapter: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawField {
+    Type(String),
+    Enum {
+        #[serde(rename = "enum")]
+        values: Vec<String>,
+        #[serde(default)]
+        optional: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tools_types_and_effects() {
+        let mut catalog = Catalog::default();
+        let mut diagnostics = Vec::new();
+        catalog.load(
+            SourceId::default(),
+            r#"
+[tools.cancel_order]
+args = { order_id = "string" }
+returns = "Order"
+effect = "destructive"
+
+[types.Order]
+id = "string"
+status = { enum = ["pending", "canceled"] }
+tracking_number = "string?"
+"#,
+            &mut diagnostics,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let tool = &catalog.tools["cancel_order"];
+        assert_eq!(tool.effect, Effect::Destructive);
+        assert_eq!(tool.returns, Type::Record("Order".into()));
+        let status = catalog.field_type(&tool.returns, &["status".into()]);
+        assert_eq!(status.and_then(|ty| ty.domain().map(<[String]>::len)), Some(2));
+    }
+
+    #[test]
+    fn bad_types_and_syntax_are_diagnostics_with_spans() {
+        let mut catalog = Catalog::default();
+        let mut diagnostics = Vec::new();
+        catalog.load(
+            SourceId::default(),
+            "[tools.x]\nargs = { a = \"strng\" }\nreturns = \"Missing\"\n",
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+        catalog.load(SourceId::default(), "[tools.x\n", &mut diagnostics);
+        assert_eq!(diagnostics.len(), 3);
+        assert!(diagnostics.iter().all(|diagnostic| diagnostic.span.is_some()));
+    }
+}

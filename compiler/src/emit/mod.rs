@@ -1,0 +1,61 @@
+//! Renderers of a compiled machine: the JSON artifact, DOT and Mermaid.
+
+pub mod artifact;
+mod dot;
+mod mermaid;
+
+pub use dot::dot;
+pub use mermaid::mermaid;
+
+use crate::machine::{State, StateKind};
+
+/// A short label for a state in graph views: step, kind and gist.
+pub(crate) fn state_label(state: &State) -> String {
+    let step = state
+        .origin
+        .as_ref()
+        .map_or(String::new(), |origin| format!("{} ", origin.step));
+    let gist = match &state.kind {
+        StateKind::Ask { var, slot, .. } => format!("ask ${var} ({})", slot_gist(slot)),
+        StateKind::Call { tool, effect, .. } => match effect {
+            crate::catalog::Effect::Destructive => format!("call @{tool} [DESTRUCTIVE]"),
+            crate::catalog::Effect::Write => format!("call @{tool} [write]"),
+            crate::catalog::Effect::Read => format!("call @{tool}"),
+        },
+        StateKind::Match { subject, .. } => format!("match {subject}"),
+        StateKind::Test { condition, .. } => format!("test {condition}"),
+        StateKind::Say { message } => format!("say: {}", shorten(&message.to_string(), 70)),
+        StateKind::Escalate { reason, ticket, .. } => {
+            format!("{}: {}", if *ticket { "ticket" } else { "hand-off" }, shorten(reason, 50))
+        }
+        StateKind::End { outcome } => format!("end: {outcome}"),
+        StateKind::Retry { limit, .. } => format!("retry at most {limit}"),
+        StateKind::Goto { policy, section } => match section {
+            Some(section) => format!("#{policy} ({section})"),
+            None => format!("#{policy}"),
+        },
+    };
+    let marker = match state.origin.as_ref().map(|origin| origin.extracted_by) {
+        Some(crate::ir::ExtractedBy::Llm) => " [LLM: review]",
+        _ => "",
+    };
+    format!("{step}{gist}{marker}")
+}
+
+fn slot_gist(slot: &crate::ir::Slot) -> String {
+    match slot {
+        crate::ir::Slot::Item(list) => format!("item of {list}"),
+        crate::ir::Slot::Options(options) => format!("{} options", options.len()),
+        other => other.name(),
+    }
+}
+
+fn shorten(text: &str, limit: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= limit {
+        flat
+    } else {
+        let cut: String = flat.chars().take(limit).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,316 @@
+//! Message templates from policy wording.
+//!
+//! Policies speak about the customer in the third person ("inform that the
+//! order was shipped"); customers should read a careful agent's words
+//! ("Your order {order.id} was shipped."). These functions rewrite the
+//! wording into second person, put record identifiers and `$fields` in as
+//! template fields, and phrase questions. They never invent facts: every
+//! field they add is one the policy's words name.
+
+use super::action::Opening;
+use super::scope::Scope;
+use super::words::{Tok, Token};
+use crate::ir::{Message, MessagePart, Path};
+
+/// Rewrites a statement into second person, as a message.
+pub(crate) fn statement(words: &[Token], opening: Opening, scope: &Scope<'_>) -> Message {
+    let mut message = Message::default();
+    let prefix = match opening {
+        Opening::Plain => "",
+        Opening::Thanks => "Thank you ",
+        Opening::Apology => "I'm sorry ",
+        Opening::About => {
+            let regrettable = words.iter().any(|word| {
+                word.is_any(&["delay", "delays", "issue", "problem", "inconvenience", "error", "mistake"])
+            });
+            if regrettable { "I'm sorry about " } else { "I need to let you know about " }
+        }
+    };
+    if !prefix.is_empty() {
+        message.parts.push(MessagePart::Text(prefix.to_string()));
+    }
+    message.parts.extend(second_person(words, scope, opening == Opening::Plain));
+    finish(message, '.')
+}
+
+/// `provide the tracking number` → `The tracking number is {order.tracking_number}.`
+pub(crate) fn field_sentence(noun: &[Token], scope: &Scope<'_>) -> Result<Message, String> {
+    let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+    if let Some(path) = noun.iter().find_map(|token| match &token.kind {
+        Tok::Var(path) => Some(Path(path.clone())),
+        _ => None,
+    }) {
+        let label = path.0.last().cloned().unwrap_or_default().replace('_', " ");
+        return Ok(finish(
+            Message {
+                parts: vec![
+                    MessagePart::Text(format!("The {label} is ")),
+                    MessagePart::Field(path),
+                ],
+            },
+            '.',
+        ));
+    }
+    let (path, _) = scope
+        .find_field(&words, &|_| true)
+        .ok_or_else(|| format!("no field in scope matches \"{}\"", words.join(" ")))?;
+    let label: Vec<&str> = super::scope::content_words(&words)
+        .into_iter()
+        .filter(|word| !matches!(*word, "providing" | "provide" | "e.g." | "etc"))
+        .collect();
+    Ok(finish(
+        Message {
+            parts: vec![
+                MessagePart::Text(format!("The {} is ", label.join(" "))),
+                MessagePart::Field(path),
+            ],
+        },
+        '.',
+    ))
+}
+
+/// A yes/no question from `if the order was delivered`.
+pub(crate) fn yes_no_question(question: &[Token], scope: &Scope<'_>) -> Message {
+    let rewritten = second_person(question, scope, true);
+    let text_start = match rewritten.first() {
+        Some(MessagePart::Text(text)) => text.clone(),
+        _ => String::new(),
+    };
+    let inversions = [
+        ("you are ", "Are you "),
+        ("you would ", "Would you "),
+        ("you want ", "Do you want "),
+        ("you have ", "Have you "),
+        ("you can ", "Can you "),
+        ("you will ", "Will you "),
+    ];
+    for (statement_start, question_start) in inversions {
+        if let Some(rest) = text_start.strip_prefix(statement_start) {
+            let mut parts = rewritten.clone();
+            parts[0] = MessagePart::Text(format!("{question_start}{rest}"));
+            return finish(Message { parts }, '?');
+        }
+    }
+    let mut parts = vec![MessagePart::Text("Can you confirm that ".to_string())];
+    parts.extend(rewritten);
+    finish(Message { parts }, '?')
+}
+
+/// `which specific order they would like to inquire about` →
+/// `Which order would you like to inquire about?`
+pub(crate) fn which_question(noun: &[Token], scope: &Scope<'_>) -> Message {
+    let filtered: Vec<Token> = noun.iter().filter(|token| !token.is("specific")).cloned().collect();
+    let mut parts = vec![MessagePart::Text("which ".to_string())];
+    parts.extend(second_person(&filtered, scope, false));
+    let mut message = Message { parts };
+    message.normalise();
+    if let Some(MessagePart::Text(text)) = message.parts.first_mut() {
+        for (statement, question) in [
+            (" you would like", " would you like"),
+            (" you want", " do you want"),
+            (" you'd like", " would you like"),
+            (" you wish", " do you wish"),
+        ] {
+            if let Some(position) = text.find(statement) {
+                text.replace_range(position..position + statement.len(), question);
+                break;
+            }
+        }
+    }
+    finish(message, '?')
+}
+
+/// A prompt for a value: `Could you share your email address?`
+pub(crate) fn value_prompt(noun: &[Token], scope: &Scope<'_>) -> Message {
+    let mut parts = vec![MessagePart::Text("Could you share ".to_string())];
+    let rewritten = second_person(noun, scope, false);
+    let starts_with_article = matches!(
+        rewritten.first(),
+        Some(MessagePart::Text(text)) if text.starts_with("your ") || text.starts_with("the ") || text.starts_with("a ") || text.starts_with("an ")
+    );
+    if !starts_with_article {
+        parts.push(MessagePart::Text("your ".to_string()));
+    }
+    parts.extend(rewritten);
+    finish(Message { parts }, '?')
+}
+
+/// The re-ask after a failed lookup: `I couldn't find that email address. Could you share a valid one?`
+pub(crate) fn retry_prompt(what: &str) -> Message {
+    let what = if what.is_empty() { "that" } else { what };
+    Message::text(format!(
+        "I couldn't find anything for {what}. Could you check it and share it again?"
+    ))
+}
+
+/// The prompt of an offer among options.
+pub(crate) fn offer_prompt(options: &[String]) -> Message {
+    let listed: Vec<String> = options
+        .iter()
+        .enumerate()
+        .map(|(index, option)| format!("{}. {option}", index + 1))
+        .collect();
+    Message::text(format!(
+        "Before we go ahead, I can offer you one of these instead:\n{}\nWould you like one of them? If not, just say no.",
+        listed.join("\n")
+    ))
+}
+
+/// Rewrites third-person wording about the customer into second person and
+/// puts record identifiers in as fields.
+fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> Vec<MessagePart> {
+    let mut parts: Vec<MessagePart> = Vec::new();
+    let mut text = String::new();
+    let mut identified: Vec<String> = Vec::new();
+    let mut index = 0;
+    let push_word = |text: &mut String, word: &str| {
+        if !text.is_empty() && !text.ends_with([' ', '(', '\n']) {
+            text.push(' ');
+        }
+        text.push_str(word);
+    };
+    while index < words.len() {
+        let token = &words[index];
+        let next = words.get(index + 1);
+        match &token.kind {
+            Tok::Word { lower, text: written } => {
+                let person_next = next.is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]));
+                let possessive_next = next.is_some_and(|t| t.is_any(&["user's", "customer's", "client's"]));
+                if lower == "the" && possessive_next {
+                    push_word(&mut text, "your");
+                    index += 2;
+                    continue;
+                }
+                if lower == "the" && person_next {
+                    push_word(&mut text, "you");
+                    index += 2;
+                    continue;
+                }
+                if lower == "the" {
+                    if let Some(noun) = next.and_then(Token::word) {
+                        if let Some((var, record)) = scope.record_var(noun) {
+                            let id = scope.id_field(&record);
+                            push_word(&mut text, "your");
+                            push_word(&mut text, noun);
+                            if identify_records && !identified.contains(&var) {
+                                if let Some(id) = id {
+                                    identified.push(var.clone());
+                                    text.push(' ');
+                                    parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                                    parts.push(MessagePart::Field(Path::var(&var).field(&id)));
+                                }
+                            }
+                            index += 2;
+                            continue;
+                        }
+                        if noun == "request" || noun == "inquiry" || noun == "case" {
+                            push_word(&mut text, "your");
+                            push_word(&mut text, noun);
+                            index += 2;
+                            continue;
+                        }
+                    }
+                }
+                let replacement = match lower.as_str() {
+                    "user's" | "customer's" | "their" | "his" | "her" => "your",
+                    "user" | "customer" | "they" | "them" | "him" => "you",
+                    "themselves" | "himself" | "herself" => "yourself",
+                    "theirs" => "yours",
+                    "e.g." | "etc" => "",
+                    _ => written.as_str(),
+                };
+                if !replacement.is_empty() {
+                    push_word(&mut text, replacement);
+                }
+            }
+            Tok::Number(number) => push_word(&mut text, number),
+            Tok::Literal(literal) => push_word(&mut text, literal),
+            Tok::Punct(c) => {
+                if matches!(c, ',' | ':' | ')' | '!' | '?') {
+                    text.push(*c);
+                } else if *c == '(' {
+                    push_word(&mut text, "(");
+                } else if *c != '-' {
+                    push_word(&mut text, &c.to_string());
+                }
+            }
+            Tok::Var(path) => {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    text.push(' ');
+                }
+                parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                parts.push(MessagePart::Field(Path(path.clone())));
+            }
+            Tok::Tool { name, .. } => push_word(&mut text, name),
+            Tok::Policy(name) => push_word(&mut text, &name.replace('_', " ")),
+        }
+        index += 1;
+    }
+    if !text.is_empty() {
+        parts.push(MessagePart::Text(text));
+    }
+    // After a field, text needs a leading space.
+    for index in 1..parts.len() {
+        if let (MessagePart::Field(_), MessagePart::Text(text)) = (&parts[index - 1], &parts[index]) {
+            if !text.starts_with([' ', ',', '.', ':', ')', '?', '!']) {
+                parts[index] = MessagePart::Text(format!(" {text}"));
+            }
+        }
+    }
+    agree_with_you(&mut parts);
+    parts
+}
+
+/// `inform that A and that B` reads `A and B`.
+fn tidy(text: &str) -> String {
+    text.replace(" and that ", " and ").replace(" , ", ", ")
+}
+
+/// `you is` → `you are` and friends, after the rewrite.
+fn agree_with_you(parts: &mut [MessagePart]) {
+    for part in parts.iter_mut() {
+        if let MessagePart::Text(text) = part {
+            for (wrong, right) in [
+                ("you is ", "you are "),
+                ("you was ", "you were "),
+                ("you has ", "you have "),
+                ("you wants ", "you want "),
+                ("you needs ", "you need "),
+                ("you receives ", "you receive "),
+                ("you chooses ", "you choose "),
+                ("you accepts ", "you accept "),
+            ] {
+                *text = text.replace(wrong, right);
+            }
+            *text = tidy(text);
+        }
+    }
+}
+
+/// Capitalises the first letter and ends the message with `end` if it has
+/// no final punctuation.
+fn finish(mut message: Message, end: char) -> Message {
+    message.normalise();
+    if let Some(MessagePart::Text(text)) = message.parts.first_mut() {
+        let trimmed = text.trim_start().to_string();
+        let mut chars = trimmed.chars();
+        *text = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+    }
+    match message.parts.last_mut() {
+        Some(MessagePart::Text(text)) => {
+            let trimmed = text.trim_end().trim_end_matches(',').to_string();
+            *text = trimmed;
+            if !text.ends_with(['.', '?', '!', ':']) {
+                text.push(end);
+            } else if end == '?' && text.ends_with('.') {
+                text.pop();
+                text.push('?');
+            }
+        }
+        _ => message.parts.push(MessagePart::Text(end.to_string())),
+    }
+    message
+}

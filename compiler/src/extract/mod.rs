@@ -1,0 +1,1355 @@
+//! [`Document`] → [`ir::Policy`]: extraction rules, then attachment.
+//!
+//! Each item's text is cut into sentences and clauses. A clause is an
+//! optional condition ([`condition`]) and actions ([`action`]). Actions
+//! become statements; a condition is attached to the earlier step it is
+//! about — a literal to a match on the enum field whose domain holds it, a
+//! not-found to the last lookup, a yes/no to the last question or check — and
+//! its actions go into that step's block for the outcome.
+//!
+//! Statements live in an arena while they are built, so later sentences can
+//! reach back into earlier steps ("16. If no, …" answers the check made in
+//! step 15). [`Builder::finish`] turns the arena into the IR tree.
+//!
+//! A sentence no rule understands becomes an `unrecognised-sentence`
+//! diagnostic with its span; this is the seam where an LLM extractor (with
+//! its answer frozen in a lock file) plugs in.
+
+mod action;
+mod condition;
+mod message;
+mod scope;
+mod words;
+
+use crate::catalog::{Catalog, Effect, Type};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{
+    self, Ask, Block, Call, Check, Escalate, Expr, ExtractedBy, Match, MatchCase, Message, Origin, Path,
+    PolicyRef, Retry, Slot, Stmt, StmtKind,
+};
+use crate::source::Span;
+use crate::syntax::{ArgValue, Document, Item, MarkerKind, ToolArg};
+use action::Action;
+use condition::Condition;
+use scope::Scope;
+use words::{Tok, Token};
+
+/// Extracts one policy. Problems are appended to `diagnostics`.
+pub fn extract(document: &Document, default_name: &str, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> ir::Policy {
+    let value = |key: &str| document.front_matter_value(key).map(|entry| entry.scalar());
+    let mut builder = Builder {
+        catalog,
+        stmts: Vec::new(),
+        blocks: vec![BlockData { stmts: Vec::new(), parent: None }],
+        bindings: Vec::new(),
+        notes: Vec::new(),
+        diagnostics,
+    };
+    for item in &document.items {
+        builder.item(item, ROOT);
+    }
+    let whole = document
+        .items
+        .first()
+        .map(|first| {
+            let last = document.items.last().map_or(first.span, |last| last.span);
+            first.span.join(last)
+        })
+        .unwrap_or(Span::new(document.source, 0, 0));
+    if document.items.is_empty() {
+        builder.diagnostics.push(
+            Diagnostic::error(codes::EMPTY_POLICY, "the policy has no steps")
+                .at(whole)
+                .hint("write the steps as a numbered list: `1. Ask for the user's email address.`"),
+        );
+    }
+    let body = builder.finish_block(ROOT);
+    ir::Policy {
+        name: value("policy").unwrap_or_else(|| default_name.to_string()),
+        title: value("title").unwrap_or_default(),
+        when: value("when").unwrap_or_default(),
+        body,
+        notes: builder.notes,
+        span: whole,
+    }
+}
+
+type StmtId = usize;
+type BlockId = usize;
+const ROOT: BlockId = 0;
+
+struct BlockData {
+    stmts: Vec<StmtId>,
+    parent: Option<StmtId>,
+}
+
+struct Node {
+    kind: Building,
+    origin: Origin,
+    block: BlockId,
+}
+
+/// A statement under construction: compound statements point at blocks.
+enum Building {
+    Ask {
+        slot: Slot,
+        var: String,
+        prompt: Message,
+        yes: Option<BlockId>,
+        no: Option<BlockId>,
+        options: Vec<BlockId>,
+        accepted: Option<BlockId>,
+        not_found: Option<BlockId>,
+    },
+    Call {
+        tool: String,
+        args: Vec<(String, Expr)>,
+        bind: Option<(String, Type)>,
+        not_found: Option<BlockId>,
+        error: Option<BlockId>,
+        optional_result: bool,
+    },
+    Match {
+        subject: Path,
+        domain: Option<Vec<String>>,
+        cases: Vec<(Vec<String>, Span, BlockId)>,
+        otherwise: Option<BlockId>,
+    },
+    Check {
+        condition: Expr,
+        wording: String,
+        yes: Option<BlockId>,
+        no: Option<BlockId>,
+    },
+    Retry {
+        var: String,
+        slot: Slot,
+        prompt: Message,
+        exhausted: Option<BlockId>,
+    },
+    Simple(StmtKind),
+}
+
+struct Builder<'a> {
+    catalog: &'a Catalog,
+    stmts: Vec<Node>,
+    blocks: Vec<BlockData>,
+    /// Variables in binding order: name, type, the block they were bound in.
+    bindings: Vec<(String, Type, BlockId)>,
+    notes: Vec<(Origin, String)>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// Per-item context: its step label and span, for origins.
+#[derive(Clone)]
+struct ItemContext {
+    step: String,
+    /// The condition words in force, for hand-off reasons.
+    condition_words: String,
+}
+
+impl<'a> Builder<'a> {
+    // ----- items -------------------------------------------------------------------------
+
+    fn item(&mut self, item: &Item, block: BlockId) {
+        let tokens = words::tokens(&item.text);
+        let context = ItemContext {
+            step: item.label.clone(),
+            condition_words: String::new(),
+        };
+        if let Some(title) = heading(item, &tokens) {
+            self.push(block, Building::Simple(StmtKind::Section(title)), origin(&context, item.span));
+            for child in &item.children {
+                self.item(child, block);
+            }
+            return;
+        }
+        let mut local = block;
+        let mut offer: Option<StmtId> = None;
+        let mut context = context;
+        for sentence in words::sentences(&tokens) {
+            for clause in words::clauses(&sentence) {
+                let clause_span = words::span_of(&clause).unwrap_or(item.span);
+                let (condition_tokens, action_tokens) = condition::split_condition(&clause);
+                if let Some(condition_tokens) = condition_tokens {
+                    context.condition_words = words::written(&condition_tokens);
+                    let condition_span = words::span_of(&condition_tokens).unwrap_or(clause_span);
+                    let classified = condition::classify(&condition_tokens);
+                    if let Condition::Answer { yes, words: answer_words } = &classified {
+                        if answer_words.is_empty() {
+                            context.condition_words = self.answer_reason(*yes, local);
+                        }
+                    }
+                    match self.attach(classified, local, condition_span, &context) {
+                        Some(target) => local = target,
+                        None => continue,
+                    }
+                }
+                for result in action::actions(&action_tokens) {
+                    match result {
+                        Ok(action) => {
+                            let span = clause_span;
+                            if let Some(id) = self.action(action, local, span, &context) {
+                                offer = Some(id);
+                            }
+                        }
+                        Err(phrase) => {
+                            let span = words::span_of(&phrase).unwrap_or(clause_span);
+                            self.unrecognised(span, &words::written(&phrase));
+                        }
+                    }
+                }
+            }
+        }
+        match offer {
+            Some(offer) => self.offer_options(offer, item, &context),
+            None => {
+                for child in &item.children {
+                    self.item(child, local);
+                }
+            }
+        }
+    }
+
+    fn unrecognised(&mut self, span: Span, text: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(codes::UNRECOGNISED_SENTENCE, format!("no rule understands \"{text}\""))
+                .at(span)
+                .hint(
+                    "start with a verb keel knows (ask for, use @tool, inform that, route to an agent, proceed as described in #Policy), or prefix a remark with `Note:`",
+                ),
+        );
+    }
+
+    /// The sub-items of `offer retention options:` are the options, each
+    /// `Label: what to do`.
+    fn offer_options(&mut self, offer: StmtId, item: &Item, context: &ItemContext) {
+        let mut labels = Vec::new();
+        let mut bodies = Vec::new();
+        for child in &item.children {
+            let tokens = words::tokens(&child.text);
+            let colon = tokens.iter().position(|token| token.is_punct(':'));
+            let (label_tokens, rest) = match colon {
+                Some(colon) => (&tokens[..colon], &tokens[colon + 1..]),
+                None => (&tokens[..], &tokens[tokens.len()..]),
+            };
+            let label = words::written(label_tokens);
+            let block = self.new_block(offer);
+            labels.push(label);
+            bodies.push(block);
+            let child_context = ItemContext {
+                step: child.label.clone(),
+                condition_words: context.condition_words.clone(),
+            };
+            for sentence in words::sentences(rest) {
+                for result in action::actions(&sentence) {
+                    match result {
+                        Ok(action) => {
+                            let span = words::span_of(&sentence).unwrap_or(child.span);
+                            self.action(action, block, span, &child_context);
+                        }
+                        Err(phrase) => {
+                            let span = words::span_of(&phrase).unwrap_or(child.span);
+                            self.unrecognised(span, &words::written(&phrase));
+                        }
+                    }
+                }
+            }
+            for grandchild in &child.children {
+                self.item(grandchild, block);
+            }
+        }
+        let prompt = message::offer_prompt(&labels);
+        if let Building::Ask { slot, options, prompt: ask_prompt, .. } = &mut self.stmts[offer].kind {
+            *slot = Slot::Options(labels);
+            *options = bodies;
+            *ask_prompt = prompt;
+        }
+    }
+
+    // ----- conditions ----------------------------------------------------------------------
+
+    /// Finds the step a condition is about and returns the block for the
+    /// outcome it names; `None` after reporting a diagnostic.
+    fn attach(&mut self, condition: Condition, current: BlockId, span: Span, context: &ItemContext) -> Option<BlockId> {
+        match condition {
+            Condition::Values { subject, values, hint_words } => {
+                self.attach_values(subject, values, hint_words, current, span, context)
+            }
+            Condition::NotFound { still: true } => {
+                let retry = self.recent(current, |kind| matches!(kind, Building::Retry { .. }));
+                match retry {
+                    Some(retry) => Some(self.outcome_block(retry, Outcome::Exhausted)),
+                    None => self.attach(Condition::NotFound { still: false }, current, span, context),
+                }
+            }
+            Condition::NotFound { still: false } => {
+                let target = self.recent(current, |kind| match kind {
+                    Building::Call { optional_result, .. } => *optional_result,
+                    Building::Ask { slot: Slot::Item(_), .. } => true,
+                    _ => false,
+                });
+                match target {
+                    Some(target) => Some(self.outcome_block(target, Outcome::NotFound)),
+                    None => self.dangling(span, "nothing before it can come back empty", "put it after a step that looks something up with @tool, or that asks the customer to pick from a list"),
+                }
+            }
+            Condition::Failed => match self.recent(current, |kind| matches!(kind, Building::Call { .. })) {
+                Some(target) => Some(self.outcome_block(target, Outcome::Error)),
+                None => self.dangling(span, "there is no tool call before it that could fail", "put it after the `Use @tool` step it is about"),
+            },
+            Condition::Otherwise => {
+                let target = self.recent(current, |kind| {
+                    matches!(
+                        kind,
+                        Building::Match { .. } | Building::Check { .. } | Building::Ask { slot: Slot::YesNo, .. }
+                    )
+                });
+                match target {
+                    Some(target) => {
+                        let outcome = if matches!(self.stmts[target].kind, Building::Match { .. }) {
+                            Outcome::Otherwise
+                        } else {
+                            Outcome::No
+                        };
+                        Some(self.outcome_block(target, outcome))
+                    }
+                    None => self.dangling(span, "there is no condition before `otherwise`", "write the `If …` case first"),
+                }
+            }
+            Condition::Answer { yes, words } => {
+                let question = self.recent(current, |kind| {
+                    matches!(
+                        kind,
+                        Building::Check { .. } | Building::Ask { slot: Slot::YesNo | Slot::Options(_), .. }
+                    )
+                });
+                let outcome = if yes { Outcome::Yes } else { Outcome::No };
+                if let Some(question) = question {
+                    return Some(self.outcome_block(question, outcome));
+                }
+                if words.is_empty() {
+                    return self.dangling(span, "there is no question or check before it to answer", "ask a yes/no question first (`Ask the user if …`) or check something (`check if …`)");
+                }
+                // No open question: the words are a statement to test.
+                let scope = self.scope_at(current);
+                match predicate(&words, &scope) {
+                    PredicateRead::Expr(condition) => {
+                        let check = self.push(
+                            current,
+                            Building::Check {
+                                condition,
+                                wording: words::written(&words),
+                                yes: None,
+                                no: None,
+                            },
+                            origin(context, span),
+                        );
+                        Some(self.outcome_block(check, outcome))
+                    }
+                    _ => {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::UNRECOGNISED_SENTENCE,
+                                format!("no rule understands the condition \"{}\"", words::written(&words)),
+                            )
+                            .at(span)
+                            .hint("ask the customer first (`Ask the user if …`), or compare a field: `If $order.status is \"Shipped\"`"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// A hand-off reason for a bare `if no`: what the answer was to.
+    fn answer_reason(&self, yes: bool, current: BlockId) -> String {
+        let question = self.recent(current, |kind| {
+            matches!(kind, Building::Check { .. } | Building::Ask { slot: Slot::YesNo | Slot::Options(_), .. })
+        });
+        let answer = if yes { "yes" } else { "no" };
+        match question.map(|id| &self.stmts[id].kind) {
+            Some(Building::Check { wording, .. }) => format!("{answer} to: {wording}"),
+            Some(Building::Ask { prompt, .. }) => format!("the customer answered {answer} to \"{prompt}\""),
+            _ => answer.to_string(),
+        }
+    }
+
+    fn dangling(&mut self, span: Span, why: &str, hint: &str) -> Option<BlockId> {
+        self.diagnostics.push(
+            Diagnostic::error(codes::DANGLING_CONDITION, format!("this condition is not about any earlier step: {why}"))
+                .at(span)
+                .hint(hint.to_string()),
+        );
+        None
+    }
+
+    fn attach_values(
+        &mut self,
+        subject: Option<Vec<String>>,
+        values: Vec<(String, Span)>,
+        hint_words: Vec<String>,
+        current: BlockId,
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<BlockId> {
+        let texts: Vec<String> = values.iter().map(|(text, _)| text.clone()).collect();
+        // A literal naming an offered option picks that option.
+        if subject.is_none() {
+            let option = self.recent(current, |kind| match kind {
+                Building::Ask { slot: Slot::Options(options), .. } => texts
+                    .iter()
+                    .all(|text| options.iter().any(|option| option.eq_ignore_ascii_case(text))),
+                _ => false,
+            });
+            if let Some(ask) = option {
+                if let Building::Ask { slot: Slot::Options(options), options: bodies, .. } = &self.stmts[ask].kind {
+                    let index = options.iter().position(|option| option.eq_ignore_ascii_case(&texts[0]));
+                    if let Some(block) = index.and_then(|index| bodies.get(index)) {
+                        return Some(*block);
+                    }
+                }
+            }
+        }
+        let scope = self.scope_at(current);
+        let (subject, domain) = match subject {
+            Some(path) => {
+                let Some(ty) = scope.path_type(&path) else {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::UNKNOWN_VARIABLE, format!("`${}` is not bound here", path.join(".")))
+                            .at(span)
+                            .hint("bind it first, e.g. with `Use @tool … as $name`"),
+                    );
+                    return None;
+                };
+                let domain = ty.domain().map(<[String]>::to_vec);
+                (Path(path), domain)
+            }
+            None => {
+                let mut candidates = scope.enum_fields_with(&texts);
+                if candidates.len() > 1 {
+                    let named: Vec<(Path, Vec<String>)> = candidates
+                        .iter()
+                        .filter(|(path, _)| {
+                            path.0.last().is_some_and(|field| hint_words.iter().any(|word| field.contains(word.as_str())))
+                        })
+                        .cloned()
+                        .collect();
+                    if named.len() == 1 {
+                        candidates = named;
+                    }
+                }
+                match candidates.len() {
+                    1 => {
+                        let (path, domain) = candidates.remove(0);
+                        (path, Some(domain))
+                    }
+                    0 => {
+                        self.unknown_subject(&texts, &values, &scope, span);
+                        return None;
+                    }
+                    _ => {
+                        let names: Vec<String> = candidates.iter().map(|(path, _)| path.to_string()).collect();
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::AMBIGUOUS_SUBJECT,
+                                format!("\"{}\" could be about {}", texts.join("\", \""), names.join(" or ")),
+                            )
+                            .at(span)
+                            .hint(format!("say which: `If {} is \"{}\"`", names[0], texts[0])),
+                        );
+                        let (path, domain) = candidates.remove(0);
+                        (path, Some(domain))
+                    }
+                }
+            }
+        };
+        // Spell values as the domain does; report values outside it.
+        let mut spelled = Vec::new();
+        for (text, value_span) in &values {
+            match &domain {
+                Some(domain) => match domain.iter().find(|allowed| allowed.eq_ignore_ascii_case(text.trim())) {
+                    Some(allowed) => spelled.push(allowed.clone()),
+                    None => {
+                        let suggestion = crate::spelling::closest(text, domain).cloned();
+                        let mut diagnostic = Diagnostic::error(
+                            codes::LITERAL_NOT_IN_DOMAIN,
+                            format!("\"{text}\" is not a value of {subject} ({})", domain.join(", ")),
+                        )
+                        .at(*value_span);
+                        if let Some(suggestion) = suggestion {
+                            diagnostic = diagnostic.hint(format!("did you mean \"{suggestion}\"?"));
+                        }
+                        self.diagnostics.push(diagnostic);
+                    }
+                },
+                None => spelled.push(text.clone()),
+            }
+        }
+        if spelled.is_empty() {
+            return None;
+        }
+        // Join the match these values continue, if it is the last step of its block.
+        let existing = self.recent(current, |kind| matches!(kind, Building::Match { subject: known, .. } if *known == subject));
+        let existing = existing.filter(|&id| {
+            let block = &self.blocks[self.stmts[id].block];
+            block.stmts.last() == Some(&id)
+        });
+        let target = match existing {
+            Some(id) => id,
+            None => self.push(
+                current,
+                Building::Match {
+                    subject,
+                    domain,
+                    cases: Vec::new(),
+                    otherwise: None,
+                },
+                origin(context, span),
+            ),
+        };
+        let case_span = values.iter().map(|(_, value_span)| *value_span).reduce(Span::join).unwrap_or(span);
+        if let Building::Match { cases, .. } = &self.stmts[target].kind {
+            if let Some((_, _, block)) = cases.iter().find(|(known, _, _)| *known == spelled) {
+                return Some(*block);
+            }
+        }
+        let block = self.new_block(target);
+        if let Building::Match { cases, .. } = &mut self.stmts[target].kind {
+            cases.push((spelled, case_span, block));
+        }
+        Some(block)
+    }
+
+    fn unknown_subject(&mut self, texts: &[String], values: &[(String, Span)], scope: &Scope<'_>, span: Span) {
+        let fields = scope.all_enum_fields();
+        let mut best: Option<(usize, String, Path)> = None;
+        for (path, domain) in &fields {
+            for text in texts {
+                for allowed in domain {
+                    let distance = crate::spelling::edit_distance(text, allowed);
+                    if best.as_ref().is_none_or(|(known, _, _)| distance < *known) {
+                        best = Some((distance, allowed.clone(), path.clone()));
+                    }
+                }
+            }
+        }
+        let span = values.first().map_or(span, |(_, value_span)| *value_span);
+        let mut diagnostic = Diagnostic::error(
+            codes::UNKNOWN_SUBJECT,
+            format!("no enum field in scope has the value \"{}\"", texts.join("\", \"")),
+        )
+        .at(span);
+        diagnostic = match best {
+            Some((distance, allowed, path)) if distance <= 3 => {
+                diagnostic.hint(format!("did you mean \"{allowed}\" ({path})?"))
+            }
+            _ if fields.is_empty() => diagnostic.hint("look the record up first (`Use @tool …`) so its fields are in scope"),
+            _ => diagnostic.hint("compare a field explicitly: `If $order.status is \"…\"`"),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    // ----- actions -------------------------------------------------------------------------
+
+    /// Adds the statements for one action. Returns the id of an offer ask,
+    /// whose options the item's sub-items define.
+    fn action(&mut self, action: Action, block: BlockId, span: Span, context: &ItemContext) -> Option<StmtId> {
+        let here = origin(context, span);
+        let scope = self.scope_at(block);
+        match action {
+            Action::Note { text } => {
+                self.notes.push((here, text));
+            }
+            Action::AskValue { noun, retry } => {
+                let in_not_found = self.not_found_call(block);
+                match (retry, in_not_found) {
+                    (true, Some(call)) => self.retry(call, block, &noun, here),
+                    _ => self.ask_value(&noun, block, here, &scope),
+                }
+            }
+            Action::AskYesNo { question } => {
+                let prompt = message::yes_no_question(&question, &scope);
+                let var = unique_var(&self.var_name(&question, "answer"), &scope);
+                self.bind(&var, Type::Bool, block);
+                self.push(block, ask_building(Slot::YesNo, var, prompt), here);
+            }
+            Action::AskWhich { noun } => self.ask_which(&noun, block, here, &scope),
+            Action::Display { noun } => {
+                let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+                match scope.list_var(&words) {
+                    Some((list, _)) => {
+                        let shown: Vec<&str> = scope::content_words(&words)
+                            .into_iter()
+                            .filter(|word| *word != "list")
+                            .collect();
+                        let mut message = Message::text(format!("Here are your {}:\n", shown.join(" ")));
+                        message.parts.push(ir::MessagePart::List(Path::var(&list)));
+                        self.push(block, Building::Simple(StmtKind::Say(message)), here);
+                    }
+                    None => match message::field_sentence(&noun, &scope) {
+                        Ok(message) => {
+                            self.push(block, Building::Simple(StmtKind::Say(message)), here);
+                        }
+                        Err(why) => self.unknown_field(span, &why),
+                    },
+                }
+            }
+            Action::Call { tool, args, span: tool_span, bind, check, message: purpose_message } => {
+                self.call(&tool, &args, tool_span, bind, purpose_message.as_deref(), block, here.clone(), &scope);
+                if let Some(predicate_words) = check {
+                    let scope = self.scope_at(block);
+                    match predicate(&predicate_words, &scope) {
+                        PredicateRead::Expr(condition) => {
+                            self.push(
+                                block,
+                                Building::Check {
+                                    condition,
+                                    wording: words::written(&predicate_words),
+                                    yes: None,
+                                    no: None,
+                                },
+                                here,
+                            );
+                        }
+                        PredicateRead::Existence => {}
+                        PredicateRead::Unknown => self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::UNRECOGNISED_SENTENCE,
+                                format!("no rule understands the check \"{}\"", words::written(&predicate_words)),
+                            )
+                            .at(span)
+                            .hint("check a date (`is within the estimated delivery date`) or a field (`$order.tracking_number is set`)"),
+                        ),
+                    }
+                }
+            }
+            Action::SeveralTools { names } => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::SEVERAL_TOOLS,
+                        format!("one step names several tools ({}) and does not say which runs when", names.iter().map(|name| format!("@{name}")).collect::<Vec<_>>().join(", ")),
+                    )
+                    .at(span)
+                    .hint("give each tool its own step or option, e.g. `Discount Offer: Use @set_discount_to_order …`"),
+                );
+            }
+            Action::Check { predicate: predicate_words } => match predicate(&predicate_words, &scope) {
+                PredicateRead::Expr(condition) => {
+                    self.push(
+                        block,
+                        Building::Check {
+                            condition,
+                            wording: words::written(&predicate_words),
+                            yes: None,
+                            no: None,
+                        },
+                        here,
+                    );
+                }
+                PredicateRead::Existence => {}
+                PredicateRead::Unknown => self.unrecognised(span, &format!("check if {}", words::written(&predicate_words))),
+            },
+            Action::Say { words: said, opening } => {
+                let message = message::statement(&said, opening, &scope);
+                let promises_handoff = promises_handoff(&said);
+                self.say(block, message, here.clone());
+                if promises_handoff {
+                    let reason = said
+                        .iter()
+                        .rposition(|token| token.is("for"))
+                        .map(|position| words::written(&said[position + 1..]))
+                        .filter(|reason| !reason.is_empty());
+                    self.escalate(block, reason, None, false, here, context);
+                }
+            }
+            Action::Provide { noun } => match message::field_sentence(&noun, &scope) {
+                Ok(message) => self.say(block, message, here),
+                Err(why) => self.unknown_field(span, &why),
+            },
+            Action::Escalate { reason, queue, ticket } => self.escalate(block, reason, queue, ticket, here, context),
+            Action::Goto { policy, span: reference } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Goto(PolicyRef { policy, section: None, span: reference })),
+                    here,
+                );
+            }
+            Action::Enter { policy, section, span: reference } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Enter(PolicyRef { policy, section: Some(section), span: reference })),
+                    here,
+                );
+            }
+            Action::End { outcome } => {
+                self.push(block, Building::Simple(StmtKind::End(outcome)), here);
+            }
+            Action::Continue => {
+                self.push(block, Building::Simple(StmtKind::Continue), here);
+            }
+            Action::OfferOptions => {
+                let var = unique_var("offer", &scope);
+                self.bind(&var, Type::String, block);
+                let id = self.push(block, ask_building(Slot::Options(Vec::new()), var, Message::default()), here);
+                return Some(id);
+            }
+            Action::OfferOne { words: offered } => {
+                let mut question = vec![Token {
+                    kind: Tok::Word { lower: "you".into(), text: "you".into() },
+                    span,
+                }];
+                question.push(Token {
+                    kind: Tok::Word { lower: "would".into(), text: "would".into() },
+                    span,
+                });
+                question.push(Token {
+                    kind: Tok::Word { lower: "like".into(), text: "like".into() },
+                    span,
+                });
+                question.extend(offered.iter().cloned());
+                let prompt = message::yes_no_question(&question, &scope);
+                let var = unique_var(&self.var_name(&offered, "accepts_offer"), &scope);
+                self.bind(&var, Type::Bool, block);
+                self.push(block, ask_building(Slot::YesNo, var, prompt), here);
+            }
+        }
+        None
+    }
+
+    fn unknown_field(&mut self, span: Span, why: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(codes::UNKNOWN_VARIABLE, format!("the message names a value that is not known: {why}"))
+                .at(span)
+                .hint("name the field, e.g. `provide $order.tracking_number`, after the step that looks it up"),
+        );
+    }
+
+    fn say(&mut self, block: BlockId, message: Message, here: Origin) {
+        // Consecutive sentences of one step read as one message.
+        if let Some(&last) = self.blocks[block].stmts.last() {
+            if self.stmts[last].origin.step == here.step {
+                if let Building::Simple(StmtKind::Say(previous)) = &mut self.stmts[last].kind {
+                    previous.append(message);
+                    return;
+                }
+            }
+        }
+        self.push(block, Building::Simple(StmtKind::Say(message)), here);
+    }
+
+    fn escalate(&mut self, block: BlockId, reason: Option<String>, queue: Option<String>, ticket: bool, here: Origin, context: &ItemContext) {
+        // `route to an agent or create a ticket` is one hand-off.
+        if let Some(&last) = self.blocks[block].stmts.last() {
+            if let Building::Simple(StmtKind::Escalate(previous)) = &mut self.stmts[last].kind {
+                previous.ticket |= ticket;
+                return;
+            }
+        }
+        let because = if context.condition_words.is_empty() {
+            format!("policy step {}", context.step)
+        } else {
+            lowercase_first(&context.condition_words)
+        };
+        let reason = match reason {
+            Some(reason) => format!("{reason} ({because})"),
+            None => because,
+        };
+        self.push(
+            block,
+            Building::Simple(StmtKind::Escalate(Escalate {
+                reason,
+                queue: queue.unwrap_or_else(|| "agent".to_string()),
+                ticket,
+            })),
+            here,
+        );
+    }
+
+    fn ask_value(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let explicit = noun.iter().find_map(|token| match &token.kind {
+            Tok::Var(path) => path.first().cloned(),
+            _ => None,
+        });
+        let has = |word: &str| words.contains(&word);
+        let (slot, default_name) = if has("email") || has("e-mail") {
+            (Slot::Email, "email".to_string())
+        } else if has("order") && (has("number") || has("id") || has("#")) {
+            (Slot::Text, "order_id".to_string())
+        } else if has("date") || has("when") {
+            (Slot::Date, self.var_name(noun, "date"))
+        } else if has("amount") || has("quantity") || has("many") || has("number") {
+            (Slot::Number, self.var_name(noun, "number"))
+        } else {
+            (Slot::Text, self.var_name(noun, "answer"))
+        };
+        let var = explicit.unwrap_or(default_name);
+        let slot = match &var {
+            name if name.contains("email") => Slot::Email,
+            _ => slot,
+        };
+        let prompt = message::value_prompt(noun, scope);
+        let ty = match slot {
+            Slot::Email => Type::Email,
+            Slot::Number => Type::Number,
+            Slot::Date => Type::Date,
+            _ => Type::String,
+        };
+        self.bind(&var, ty, block);
+        self.push(block, ask_building(slot, var, prompt), here);
+    }
+
+    fn ask_which(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let Some((list, list_type)) = scope.list_var(&words) else {
+            // No list to pick from: an open question.
+            let var = unique_var(&self.var_name(noun, "answer"), scope);
+            let prompt = message::which_question(noun, scope);
+            self.bind(&var, Type::String, block);
+            self.push(block, ask_building(Slot::Text, var, prompt), here);
+            return;
+        };
+        let item_type = match list_type.required() {
+            Type::List(item) => (**item).clone(),
+            other => other.clone(),
+        };
+        let var = scope::singular(&list);
+        let var = if var == list { format!("{list}_item") } else { var };
+        let mut prompt = message::which_question(noun, scope);
+        // `Display the list … and ask which …` is one message.
+        if let Some(&last) = self.blocks[block].stmts.last() {
+            let shows_list = matches!(
+                &self.stmts[last].kind,
+                Building::Simple(StmtKind::Say(message))
+                    if message.parts.iter().any(|part| *part == ir::MessagePart::List(Path::var(&list)))
+            );
+            if shows_list {
+                if let Building::Simple(StmtKind::Say(listing)) = &self.stmts[last].kind {
+                    let mut combined = listing.clone();
+                    combined.parts.push(ir::MessagePart::Text("\n".to_string()));
+                    combined.parts.extend(prompt.parts);
+                    combined.normalise();
+                    prompt = combined;
+                }
+                self.blocks[block].stmts.pop();
+            }
+        }
+        self.bind(&var, item_type, block);
+        self.push(block, ask_building(Slot::Item(Path::var(&list)), var, prompt), here);
+    }
+
+    fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
+        // The value to ask again is the asked-for variable the call used.
+        let asked_vars: Vec<(String, Slot)> = self
+            .stmts
+            .iter()
+            .filter_map(|node| match &node.kind {
+                Building::Ask { var, slot, .. } => Some((var.clone(), slot.clone())),
+                _ => None,
+            })
+            .collect();
+        let used = match &self.stmts[call].kind {
+            Building::Call { args, .. } => args
+                .iter()
+                .find_map(|(_, expr)| match expr {
+                    Expr::Path(path) => asked_vars.iter().find(|(var, _)| var == path.root()).cloned(),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        let Some((var, slot)) = used else {
+            self.diagnostics.push(
+                Diagnostic::error(codes::DANGLING_CONDITION, "there is nothing the customer gave that could be asked for again")
+                    .at(here.span)
+                    .hint("ask again only after a lookup that used the customer's answer"),
+            );
+            return;
+        };
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let what = scope::content_words(&words)
+            .into_iter()
+            .filter(|word| !matches!(*word, "valid" | "again" | "another" | "correct" | "different"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = if what.is_empty() { var.replace('_', " ") } else { what };
+        let prompt = message::retry_prompt(&format!("that {what}"));
+        self.push(
+            block,
+            Building::Retry {
+                var,
+                slot,
+                prompt,
+                exhausted: None,
+            },
+            here,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &mut self,
+        tool_name: &str,
+        written_args: &[ToolArg],
+        tool_span: Span,
+        explicit_bind: Option<String>,
+        purpose_message: Option<&[Token]>,
+        block: BlockId,
+        here: Origin,
+        scope: &Scope<'_>,
+    ) {
+        let Some(tool) = self.catalog.tools.get(tool_name).cloned() else {
+            let suggestion = crate::spelling::closest(tool_name, self.catalog.tools.keys()).cloned();
+            let mut diagnostic = Diagnostic::error(codes::UNKNOWN_TOOL, format!("`@{tool_name}` is not in the catalog"))
+                .at(tool_span);
+            diagnostic = match suggestion {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `@{suggestion}`?")),
+                None => diagnostic.hint("declare it under [tools.NAME] in the catalog"),
+            };
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        let mut args = Vec::new();
+        for written in written_args {
+            if !tool.args.contains_key(&written.name) {
+                self.diagnostics.push(
+                    Diagnostic::error(codes::UNBOUND_ARGUMENT, format!("`@{tool_name}` has no argument `{}`", written.name))
+                        .at(written.span)
+                        .hint(format!("its arguments are: {}", tool.args.keys().cloned().collect::<Vec<_>>().join(", "))),
+                );
+            }
+        }
+        for (arg, arg_type) in &tool.args {
+            let written = written_args.iter().find(|written| written.name == *arg);
+            let expr = match written.map(|written| &written.value) {
+                Some(ArgValue::Var(path)) => Some(Expr::Path(Path(path.clone()))),
+                Some(ArgValue::Literal(text)) => Some(Expr::Text(text.clone())),
+                Some(ArgValue::Number(number)) => Some(Expr::Number(number.clone())),
+                Some(ArgValue::Type(_)) | None => {
+                    if arg == "message" && purpose_message.is_some() {
+                        purpose_message.map(|words| {
+                            Expr::Text(message::statement(words, action::Opening::Plain, scope).to_string())
+                        })
+                    } else {
+                        bind_argument(arg, arg_type, scope).map(Expr::Path)
+                    }
+                }
+            };
+            match expr {
+                Some(expr) => args.push((arg.clone(), expr)),
+                None => self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNBOUND_ARGUMENT,
+                        format!("nothing in scope can supply `{arg}` ({arg_type}) for `@{tool_name}`"),
+                    )
+                    .at(tool_span)
+                    .hint(format!("ask for it first, or pass it: `@{tool_name}({arg}: $var.field)`")),
+                ),
+            }
+        }
+        let bind = match tool.returns.required() {
+            Type::Bool if explicit_bind.is_none() => None,
+            returns => {
+                let name = explicit_bind.unwrap_or_else(|| default_binding(returns, tool_name));
+                Some((name, tool.returns.clone()))
+            }
+        };
+        let optional_result = tool.returns.is_optional() || matches!(tool.returns, Type::List(_));
+        if let Some((name, ty)) = &bind {
+            self.bind(name, ty.required().clone(), block);
+        }
+        let _ = tool.effect == Effect::Destructive;
+        self.push(
+            block,
+            Building::Call {
+                tool: tool_name.to_string(),
+                args,
+                bind,
+                not_found: None,
+                error: None,
+                optional_result,
+            },
+            here,
+        );
+    }
+
+    /// The call whose not-found block `block` is, if it is one.
+    fn not_found_call(&self, block: BlockId) -> Option<StmtId> {
+        let parent = self.blocks[block].parent?;
+        match &self.stmts[parent].kind {
+            Building::Call { not_found: Some(found), .. } if *found == block => Some(parent),
+            _ => None,
+        }
+    }
+
+    // ----- arena ---------------------------------------------------------------------------
+
+    fn push(&mut self, block: BlockId, kind: Building, origin: Origin) -> StmtId {
+        let id = self.stmts.len();
+        self.stmts.push(Node { kind, origin, block });
+        self.blocks[block].stmts.push(id);
+        id
+    }
+
+    fn new_block(&mut self, parent: StmtId) -> BlockId {
+        self.blocks.push(BlockData {
+            stmts: Vec::new(),
+            parent: Some(parent),
+        });
+        self.blocks.len() - 1
+    }
+
+    fn bind(&mut self, name: &str, ty: Type, block: BlockId) {
+        self.bindings.push((name.to_string(), ty, block));
+    }
+
+    /// The chain of blocks from `block` out to the root.
+    fn lineage(&self, block: BlockId) -> Vec<BlockId> {
+        let mut chain = vec![block];
+        let mut current = block;
+        while let Some(parent) = self.blocks[current].parent {
+            current = self.stmts[parent].block;
+            chain.push(current);
+        }
+        chain
+    }
+
+    /// Whether something in `target` can be seen from `current`: it is on the
+    /// way out from `current`, or nested inside it.
+    fn visible(&self, target: BlockId, current: BlockId) -> bool {
+        self.lineage(current).contains(&target) || self.lineage(target).contains(&current)
+    }
+
+    /// The most recently created statement visible from `current` that matches.
+    fn recent(&self, current: BlockId, matches: impl Fn(&Building) -> bool) -> Option<StmtId> {
+        (0..self.stmts.len())
+            .rev()
+            .find(|&id| matches(&self.stmts[id].kind) && self.visible(self.stmts[id].block, current))
+    }
+
+    fn scope_at(&self, block: BlockId) -> Scope<'a> {
+        let chain = self.lineage(block);
+        Scope {
+            bindings: self
+                .bindings
+                .iter()
+                .filter(|(_, _, bound_in)| chain.contains(bound_in))
+                .map(|(name, ty, _)| (name.clone(), ty.clone()))
+                .collect(),
+            catalog: self.catalog,
+        }
+    }
+
+    fn outcome_block(&mut self, id: StmtId, outcome: Outcome) -> BlockId {
+        let existing = match (&self.stmts[id].kind, outcome) {
+            (Building::Ask { slot: Slot::Options(_), accepted, .. }, Outcome::Yes) => *accepted,
+            (Building::Ask { yes, .. } | Building::Check { yes, .. }, Outcome::Yes) => *yes,
+            (Building::Ask { no, .. } | Building::Check { no, .. }, Outcome::No) => *no,
+            (Building::Ask { not_found, .. } | Building::Call { not_found, .. }, Outcome::NotFound) => *not_found,
+            (Building::Call { error, .. }, Outcome::Error) => *error,
+            (Building::Match { otherwise, .. }, Outcome::Otherwise) => *otherwise,
+            (Building::Retry { exhausted, .. }, Outcome::Exhausted) => *exhausted,
+            _ => None,
+        };
+        if let Some(block) = existing {
+            return block;
+        }
+        let block = self.new_block(id);
+        match (&mut self.stmts[id].kind, outcome) {
+            (Building::Ask { slot: Slot::Options(_), accepted, .. }, Outcome::Yes) => *accepted = Some(block),
+            (Building::Ask { yes, .. } | Building::Check { yes, .. }, Outcome::Yes) => *yes = Some(block),
+            (Building::Ask { no, .. } | Building::Check { no, .. }, Outcome::No) => *no = Some(block),
+            (Building::Ask { not_found, .. } | Building::Call { not_found, .. }, Outcome::NotFound) => *not_found = Some(block),
+            (Building::Call { error, .. }, Outcome::Error) => *error = Some(block),
+            (Building::Match { otherwise, .. }, Outcome::Otherwise) => *otherwise = Some(block),
+            (Building::Retry { exhausted, .. }, Outcome::Exhausted) => *exhausted = Some(block),
+            _ => {}
+        }
+        block
+    }
+
+    fn var_name(&self, words: &[Token], fallback: &str) -> String {
+        if let Some(name) = words.iter().find_map(|token| match &token.kind {
+            Tok::Var(path) => path.first().cloned(),
+            _ => None,
+        }) {
+            return name;
+        }
+        let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
+        let content: Vec<String> = scope::content_words(&lowered)
+            .into_iter()
+            .filter(|word| !matches!(*word, "they" | "would" | "like" | "was" | "were" | "is" | "are" | "if" | "whether" | "e.g." | "you" | "please"))
+            .take(3)
+            .map(|word| word.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
+            .filter(|word| !word.is_empty())
+            .collect();
+        if content.is_empty() {
+            fallback.to_string()
+        } else {
+            content.join("_")
+        }
+    }
+
+    // ----- finishing -----------------------------------------------------------------------
+
+    fn finish_block(&mut self, block: BlockId) -> Block {
+        let ids = self.blocks[block].stmts.clone();
+        Block(ids.into_iter().map(|id| self.finish_stmt(id)).collect())
+    }
+
+    fn finish_optional(&mut self, block: Option<BlockId>) -> Option<Block> {
+        block.map(|block| self.finish_block(block))
+    }
+
+    fn finish_stmt(&mut self, id: StmtId) -> Stmt {
+        let origin = self.stmts[id].origin.clone();
+        let kind = std::mem::replace(&mut self.stmts[id].kind, Building::Simple(StmtKind::Continue));
+        let kind = match kind {
+            Building::Ask { slot, var, prompt, yes, no, options, accepted, not_found } => StmtKind::Ask(Ask {
+                slot,
+                var,
+                prompt,
+                yes: self.finish_optional(yes),
+                no: self.finish_optional(no),
+                options: options.into_iter().map(|block| self.finish_block(block)).collect(),
+                accepted: self.finish_optional(accepted),
+                not_found: self.finish_optional(not_found),
+            }),
+            Building::Call { tool, args, bind, not_found, error, .. } => StmtKind::Call(Call {
+                tool,
+                args,
+                bind,
+                not_found: self.finish_optional(not_found),
+                error: self.finish_optional(error),
+            }),
+            Building::Match { subject, domain, cases, otherwise } => StmtKind::Match(Match {
+                subject,
+                domain,
+                cases: cases
+                    .into_iter()
+                    .map(|(values, span, block)| MatchCase {
+                        values,
+                        span,
+                        body: self.finish_block(block),
+                    })
+                    .collect(),
+                otherwise: self.finish_optional(otherwise),
+            }),
+            Building::Check { condition, wording, yes, no } => StmtKind::Check(Check {
+                condition,
+                wording,
+                yes: self.finish_optional(yes),
+                no: self.finish_optional(no),
+            }),
+            Building::Retry { var, slot, prompt, exhausted } => StmtKind::Retry(Retry {
+                var,
+                slot,
+                prompt,
+                limit: 1,
+                exhausted: self.finish_optional(exhausted),
+            }),
+            Building::Simple(kind) => kind,
+        };
+        Stmt { kind, origin }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Outcome {
+    Yes,
+    No,
+    NotFound,
+    Error,
+    Otherwise,
+    Exhausted,
+}
+
+fn ask_building(slot: Slot, var: String, prompt: Message) -> Building {
+    Building::Ask {
+        slot,
+        var,
+        prompt,
+        yes: None,
+        no: None,
+        options: Vec::new(),
+        accepted: None,
+        not_found: None,
+    }
+}
+
+fn origin(context: &ItemContext, span: Span) -> Origin {
+    Origin {
+        span,
+        step: context.step.clone(),
+        extracted_by: ExtractedBy::Rules,
+    }
+}
+
+/// A name not yet bound in scope: `answer`, then `answer_2`, …
+fn unique_var(base: &str, scope: &Scope<'_>) -> String {
+    if scope.has(base).is_none() {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| scope.has(name).is_none())
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The variable a tool's result binds by default: `Order` → `order`,
+/// `[Order]` → `orders`, otherwise the tool's name.
+fn default_binding(returns: &Type, tool: &str) -> String {
+    match returns.required() {
+        Type::Record(name) => snake(name),
+        Type::List(item) => match item.required() {
+            Type::Record(name) => format!("{}s", snake(name)),
+            _ => format!("{tool}_result"),
+        },
+        _ => format!("{tool}_result"),
+    }
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_uppercase() && index > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Supplies a tool argument from scope: a variable of that name, a field of
+/// that name on the most recent record, or `x_id` from a record of type X.
+fn bind_argument(arg: &str, arg_type: &Type, scope: &Scope<'_>) -> Option<Path> {
+    if let Some(ty) = scope.has(arg) {
+        if ty.fits(arg_type) {
+            return Some(Path::var(arg));
+        }
+    }
+    for (name, ty) in scope.bindings.iter().rev() {
+        if let Type::Record(record) = ty.required() {
+            if let Some(field_type) = scope.catalog.types.get(record).and_then(|r| r.fields.get(arg)) {
+                if field_type.fits(arg_type) {
+                    return Some(Path::var(name).field(arg));
+                }
+            }
+        }
+    }
+    if let Some(record_word) = arg.strip_suffix("_id") {
+        if let Some((var, record)) = scope.record_var(record_word) {
+            if scope.catalog.types.get(&record).is_some_and(|r| r.fields.contains_key("id")) {
+                return Some(Path::var(&var).field("id"));
+            }
+        }
+    }
+    // A value of the very type wanted (an email for an email).
+    if matches!(arg_type.required(), Type::Email) {
+        return scope
+            .bindings
+            .iter()
+            .rev()
+            .find(|(_, ty)| matches!(ty.required(), Type::Email))
+            .map(|(name, _)| Path::var(name));
+    }
+    None
+}
+
+enum PredicateRead {
+    Expr(Expr),
+    /// `the user exists`: the lookup's own found / not-found outcome.
+    Existence,
+    Unknown,
+}
+
+/// Reads a testable statement: date windows, set fields, existence.
+fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
+    let words: Vec<&str> = words_tokens.iter().filter_map(Token::word).collect();
+    if let Some(path) = words_tokens.iter().find_map(|token| match &token.kind {
+        Tok::Var(path) => Some(Path(path.clone())),
+        _ => None,
+    }) {
+        if words.iter().any(|word| matches!(*word, "set" | "present" | "available" | "known" | "provided")) {
+            return PredicateRead::Expr(Expr::IsSet(path));
+        }
+    }
+    let is_date = |ty: &Type| matches!(ty.required(), Type::Date);
+    let within = words.iter().any(|word| matches!(*word, "within" | "before" | "by" | "on"));
+    let late = words
+        .iter()
+        .any(|word| matches!(*word, "past" | "after" | "beyond" | "passed" | "exceeded" | "overdue" | "late" | "later"));
+    if within || late {
+        if let Some((path, _)) = scope.find_field(&words, &is_date) {
+            let today = Box::new(Expr::Today);
+            let field = Box::new(Expr::Path(path));
+            return PredicateRead::Expr(if late { Expr::After(today, field) } else { Expr::AtMost(today, field) });
+        }
+    }
+    if words.iter().any(|word| matches!(*word, "exists" | "exist" | "registered" | "valid" | "found")) {
+        return PredicateRead::Existence;
+    }
+    if words.iter().any(|word| matches!(*word, "has" | "have")) {
+        if let Some((path, _)) = scope.find_field(&words, &|ty| ty.is_optional()) {
+            return PredicateRead::Expr(Expr::IsSet(path));
+        }
+    }
+    PredicateRead::Unknown
+}
+
+/// `… that the request will be transferred to an agent`.
+fn promises_handoff(words: &[Token]) -> bool {
+    let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
+    let moves = lowered.iter().any(|word| {
+        matches!(*word, "transferred" | "routed" | "escalated" | "handed" | "passed" | "forwarded")
+    });
+    let to_human = lowered
+        .iter()
+        .any(|word| matches!(*word, "agent" | "human" | "person" | "team" | "specialist" | "representative" | "support"));
+    moves && to_human && lowered.contains(&"will")
+}
+
+/// A heading: a short Title Case line or a line ending in `:` with no
+/// references and no condition, e.g. `Check Order Status`, `Escalation:`.
+fn heading(item: &Item, tokens: &[Token]) -> Option<String> {
+    if tokens.is_empty()
+        || tokens
+            .iter()
+            .any(|token| matches!(token.kind, Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_) | Tok::Literal(_)))
+    {
+        return None;
+    }
+    let word_tokens: Vec<&str> = tokens
+        .iter()
+        .filter_map(|token| match &token.kind {
+            Tok::Word { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    if word_tokens.is_empty() || word_tokens.len() > 7 {
+        return None;
+    }
+    if tokens.first().is_some_and(|token| token.is_any(words::CONDITION_OPENERS)) {
+        return None;
+    }
+    let ends_with_colon = tokens.last().is_some_and(|token| token.is_punct(':'));
+    let ends_sentence = tokens.last().is_some_and(|token| token.is_punct('.'));
+    const SMALL: &[&str] = &["a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "at"];
+    let title_case = word_tokens
+        .iter()
+        .all(|word| SMALL.contains(word) || word.starts_with(|c: char| c.is_uppercase() || c.is_numeric()));
+    let no_children_sentence = item.marker == MarkerKind::Paragraph || !ends_sentence;
+    if (title_case && no_children_sentence && word_tokens.len() >= 1 && !ends_sentence) || (ends_with_colon && title_case) {
+        return Some(word_tokens.join(" "));
+    }
+    None
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,226 @@
+//! Item text → tokens → sentences → clauses.
+//!
+//! Tokens drop spaces, keep references whole, lowercase words for matching
+//! (keeping the written form for messages), and fold abbreviations such as
+//! `e.g.` so they do not end sentences. Clauses split a sentence where a new
+//! condition starts (`…, if yes inform …`).
+
+use crate::source::Span;
+use crate::syntax::{Inline, InlineKind, ToolArg};
+
+/// One token of a sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Token {
+    pub(crate) kind: Tok,
+    pub(crate) span: Span,
+}
+
+/// Token kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Tok {
+    /// A word: lowercase form for matching, written form for messages.
+    Word { lower: String, text: String },
+    /// A number as written.
+    Number(String),
+    /// Punctuation.
+    Punct(char),
+    /// `@tool(args)`.
+    Tool { name: String, args: Vec<ToolArg> },
+    /// `#Policy`.
+    Policy(String),
+    /// `$var.field`.
+    Var(Vec<String>),
+    /// A quoted literal.
+    Literal(String),
+}
+
+impl Token {
+    /// The lowercase word, if this is a word.
+    pub(crate) fn word(&self) -> Option<&str> {
+        match &self.kind {
+            Tok::Word { lower, .. } => Some(lower),
+            _ => None,
+        }
+    }
+
+    /// True if this is the word `word`.
+    pub(crate) fn is(&self, word: &str) -> bool {
+        self.word() == Some(word)
+    }
+
+    /// True if this is one of `words`.
+    pub(crate) fn is_any(&self, words: &[&str]) -> bool {
+        self.word().is_some_and(|lower| words.contains(&lower))
+    }
+
+    /// True if this is the punctuation `c`.
+    pub(crate) fn is_punct(&self, c: char) -> bool {
+        self.kind == Tok::Punct(c)
+    }
+}
+
+/// The tokens of a piece of item text.
+pub(crate) fn tokens(pieces: &[Inline]) -> Vec<Token> {
+    let mut out = Vec::new();
+    for piece in pieces {
+        let kind = match &piece.kind {
+            InlineKind::Space => continue,
+            InlineKind::Word(text) => Tok::Word {
+                lower: normalise_word(text),
+                text: text.replace('’', "'"),
+            },
+            InlineKind::Number(text) => Tok::Number(text.clone()),
+            InlineKind::Symbol(c) => Tok::Punct(match c {
+                '—' | '–' => '-',
+                other => *other,
+            }),
+            InlineKind::Tool { name, args } => Tok::Tool {
+                name: name.clone(),
+                args: args.clone(),
+            },
+            InlineKind::Policy(name) => Tok::Policy(name.clone()),
+            InlineKind::Var(path) => Tok::Var(path.clone()),
+            InlineKind::Literal(text) => Tok::Literal(text.clone()),
+        };
+        out.push(Token {
+            kind,
+            span: piece.span,
+        });
+    }
+    fold_abbreviations(out)
+}
+
+fn normalise_word(text: &str) -> String {
+    text.to_lowercase().replace('’', "'")
+}
+
+/// `e.g.`, `i.e.`, `etc.` become single words so they do not end sentences.
+fn fold_abbreviations(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    while index < tokens.len() {
+        let at = |offset: usize| tokens.get(index + offset);
+        let pair = |first: &str, second: &str| {
+            at(0).is_some_and(|t| t.is(first))
+                && at(1).is_some_and(|t| t.is_punct('.'))
+                && at(2).is_some_and(|t| t.is(second))
+                && at(3).is_some_and(|t| t.is_punct('.'))
+        };
+        if pair("e", "g") || pair("i", "e") {
+            let span = tokens[index].span.join(tokens[index + 3].span);
+            let word = if pair("e", "g") { "e.g." } else { "i.e." };
+            out.push(Token {
+                kind: Tok::Word {
+                    lower: word.to_string(),
+                    text: word.to_string(),
+                },
+                span,
+            });
+            index += 4;
+            continue;
+        }
+        if tokens[index].is("etc") && at(1).is_some_and(|t| t.is_punct('.')) {
+            out.push(tokens[index].clone());
+            index += 2;
+            continue;
+        }
+        out.push(tokens[index].clone());
+        index += 1;
+    }
+    out
+}
+
+/// Splits tokens into sentences at `.`, `!`, `?` and `;`.
+pub(crate) fn sentences(tokens: &[Token]) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for token in tokens {
+        if matches!(token.kind, Tok::Punct('.' | '!' | '?' | ';')) {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(token.clone());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Words that open a condition.
+pub(crate) const CONDITION_OPENERS: &[&str] = &["if", "when", "whenever", "otherwise", "else", "unless"];
+
+/// Splits a sentence into clauses where a new condition begins:
+/// after a comma (`…, if yes …`, `…, otherwise …`) or at `if yes|no|not|so`.
+pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    let mut current: Vec<Token> = Vec::new();
+    for (index, token) in sentence.iter().enumerate() {
+        let next = sentence.get(index + 1);
+        let after_comma = current.last().is_some_and(|t| t.is_punct(','));
+        let answer_condition = token.is("if")
+            && next.is_some_and(|t| t.is_any(&["yes", "no", "not", "so"]))
+            && !current.is_empty();
+        let comma_condition = after_comma
+            && token.is_any(CONDITION_OPENERS)
+            && current.iter().any(|t| t.word().is_some())
+            && !opens_with_condition_only(&current);
+        if answer_condition || comma_condition {
+            while current.last().is_some_and(|t| t.is_punct(',')) {
+                current.pop();
+            }
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+        current.push(token.clone());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// True when the clause so far is only `if <condition>,` — a comma there
+/// ends the condition, it does not start a new clause.
+fn opens_with_condition_only(current: &[Token]) -> bool {
+    current.first().is_some_and(|t| t.is_any(CONDITION_OPENERS))
+        && current.iter().filter(|t| t.is_punct(',')).count() <= 1
+        && !current.iter().any(|t| t.is_any(super::action::ACTION_VERBS))
+}
+
+/// The span covering a run of tokens.
+pub(crate) fn span_of(tokens: &[Token]) -> Option<Span> {
+    let first = tokens.first()?.span;
+    let last = tokens.last()?.span;
+    Some(first.join(last))
+}
+
+/// The words of tokens, written form, joined by spaces (punctuation attached).
+pub(crate) fn written(tokens: &[Token]) -> String {
+    let mut out = String::new();
+    for token in tokens {
+        let text = match &token.kind {
+            Tok::Word { text, .. } => text.clone(),
+            Tok::Number(text) => text.clone(),
+            Tok::Punct(c) => {
+                if matches!(c, ',' | ':' | ')' | '.' | '!' | '?' | ';') {
+                    out.push(*c);
+                    continue;
+                }
+                c.to_string()
+            }
+            Tok::Tool { name, .. } => format!("@{name}"),
+            Tok::Policy(name) => format!("#{name}"),
+            Tok::Var(path) => format!("${}", path.join(".")),
+            Tok::Literal(text) => format!("\"{text}\""),
+        };
+        if !out.is_empty() && !out.ends_with(['(', ' ']) {
+            out.push(' ');
+        }
+        out.push_str(&text);
+    }
+    out
+}

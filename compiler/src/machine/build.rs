@@ -1,0 +1,739 @@
+//! [`ir::Policy`] trees → one [`Machine`] graph.
+//!
+//! Each block lowers to a fragment: an entry state (or none, for a block that
+//! does nothing) and the open exits that continue to whatever comes next.
+//! A condition's block that does not end the conversation flows on to the
+//! step after the condition; the policy's last step flows to an implicit end.
+//! Defaults the author did not write are added as visible states: a tool
+//! error, a lookup that finds nothing, unclear answers and a request for a
+//! human each lead to a hand-off unless the policy says otherwise.
+
+use super::{Label, Machine, PolicyInfo, State, StateId, StateKind, StateOrigin, Transition};
+use crate::catalog::{Catalog, Effect};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{self, Block, Slot, Stmt, StmtKind};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many unclear answers an ask tolerates before its retry-exhausted edge.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// Lowers the entry policy and every policy it references into one machine.
+pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> Machine {
+    let by_name: BTreeMap<String, usize> = policies
+        .iter()
+        .enumerate()
+        .map(|(index, policy)| (normalise(&policy.name), index))
+        .collect();
+    let order = lowering_order(policies, entry, &by_name, diagnostics);
+    let mut builder = GraphBuilder {
+        graph: DiGraph::new(),
+        used_ids: BTreeSet::new(),
+        catalog,
+        lowered: BTreeMap::new(),
+        pending: Vec::new(),
+    };
+    // Which section each policy is entered at (`#Policy – Section`).
+    let mut hooks: BTreeMap<usize, String> = BTreeMap::new();
+    for &index in &order {
+        for reference in references(&policies[index].body) {
+            if let (true, Some(section)) = (reference.enter, reference.section) {
+                if let Some(&target) = by_name.get(&normalise(&reference.policy)) {
+                    hooks.insert(target, section);
+                }
+            }
+        }
+    }
+    for &index in &order {
+        let policy = &policies[index];
+        let entered: BTreeSet<usize> = references(&policy.body)
+            .into_iter()
+            .filter(|reference| reference.enter)
+            .filter_map(|reference| by_name.get(&normalise(&reference.policy)).copied())
+            .collect();
+        let hook = hooks.get(&index).cloned();
+        let lowered = builder.lower_policy(policy, hook.clone(), &entered, &by_name, diagnostics);
+        if let (Some(section), false) = (&hook, lowered.hook_found) {
+            diagnostics.push(
+                Diagnostic::error(codes::UNKNOWN_SECTION, format!("#{} has no section \"{section}\"", policy.name))
+                    .at(policy.span)
+                    .hint("add a heading line with that title where the other policy should take over"),
+            );
+        }
+        builder.lowered.insert(index, lowered);
+    }
+    for (from, target, resume) in std::mem::take(&mut builder.pending) {
+        let Some(lowered) = builder.lowered.get(&target) else {
+            continue;
+        };
+        let to = if resume { lowered.resume.or(lowered.entry) } else { lowered.entry };
+        if let Some(to) = to {
+            builder.graph.add_edge(from, to, Transition { label: Label::Next });
+        }
+    }
+    let start = builder
+        .lowered
+        .get(&entry)
+        .and_then(|lowered| lowered.entry)
+        .map_or(StateId(0), |node| StateId::from_node(node));
+    let mut infos: Vec<PolicyInfo> = Vec::new();
+    let mut info_order = vec![entry];
+    info_order.extend(order.iter().copied().filter(|index| *index != entry));
+    for index in info_order {
+        let policy = &policies[index];
+        infos.push(PolicyInfo {
+            name: policy.name.clone(),
+            title: policy.title.clone(),
+            when: policy.when.clone(),
+            entry: builder.lowered.get(&index).and_then(|lowered| lowered.entry).map(StateId::from_node),
+            notes: policy
+                .notes
+                .iter()
+                .map(|(origin, text)| (origin.step.clone(), origin.span, text.clone()))
+                .collect(),
+        });
+    }
+    if builder.graph.node_count() == 0 {
+        // An empty policy still gives a machine: one that ends at once.
+        builder.graph.add_node(State {
+            id: format!("{}:end", policies.get(entry).map_or("policy", |policy| policy.name.as_str())),
+            policy: policies.get(entry).map_or(String::new(), |policy| policy.name.clone()),
+            kind: StateKind::End {
+                outcome: "resolved".to_string(),
+            },
+            origin: None,
+        });
+    }
+    Machine {
+        graph: builder.graph,
+        start,
+        policies: infos,
+    }
+}
+
+/// Policy names match without regard to case, spaces or dashes.
+pub fn normalise(name: &str) -> String {
+    name.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect()
+}
+
+struct Reference {
+    policy: String,
+    section: Option<String>,
+    enter: bool,
+    span: crate::source::Span,
+}
+
+fn references(block: &Block) -> Vec<Reference> {
+    let mut out = Vec::new();
+    visit(block, &mut |stmt| match &stmt.kind {
+        StmtKind::Goto(reference) => out.push(Reference {
+            policy: reference.policy.clone(),
+            section: reference.section.clone(),
+            enter: false,
+            span: reference.span,
+        }),
+        StmtKind::Enter(reference) => out.push(Reference {
+            policy: reference.policy.clone(),
+            section: reference.section.clone(),
+            enter: true,
+            span: reference.span,
+        }),
+        _ => {}
+    });
+    out
+}
+
+/// Calls `f` on every statement, depth first, in written order.
+pub(crate) fn visit(block: &Block, f: &mut dyn FnMut(&Stmt)) {
+    for stmt in &block.0 {
+        f(stmt);
+        for child in child_blocks(stmt) {
+            visit(child, f);
+        }
+    }
+}
+
+fn child_blocks(stmt: &Stmt) -> Vec<&Block> {
+    let mut out = Vec::new();
+    match &stmt.kind {
+        StmtKind::Ask(ask) => {
+            out.extend(ask.yes.iter());
+            out.extend(ask.no.iter());
+            out.extend(ask.options.iter());
+            out.extend(ask.accepted.iter());
+            out.extend(ask.not_found.iter());
+        }
+        StmtKind::Call(call) => {
+            out.extend(call.not_found.iter());
+            out.extend(call.error.iter());
+        }
+        StmtKind::Match(matching) => {
+            out.extend(matching.cases.iter().map(|case| &case.body));
+            out.extend(matching.otherwise.iter());
+        }
+        StmtKind::Check(check) => {
+            out.extend(check.yes.iter());
+            out.extend(check.no.iter());
+        }
+        StmtKind::Retry(retry) => out.extend(retry.exhausted.iter()),
+        _ => {}
+    }
+    out
+}
+
+/// The policies reachable from the entry, each after the policies it enters
+/// (it needs their hand-back exits). Unknown references are reported here.
+fn lowering_order(
+    policies: &[ir::Policy],
+    entry: usize,
+    by_name: &BTreeMap<String, usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let mut order = Vec::new();
+    let mut state: BTreeMap<usize, bool> = BTreeMap::new(); // false = in progress, true = done
+    fn walk(
+        index: usize,
+        policies: &[ir::Policy],
+        by_name: &BTreeMap<String, usize>,
+        state: &mut BTreeMap<usize, bool>,
+        order: &mut Vec<usize>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if state.contains_key(&index) {
+            return;
+        }
+        state.insert(index, false);
+        for reference in references(&policies[index].body) {
+            match by_name.get(&normalise(&reference.policy)) {
+                Some(&target) => {
+                    if reference.enter && state.get(&target) == Some(&false) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                codes::UNKNOWN_POLICY,
+                                format!("#{} is entered from a policy it is itself entered from", reference.policy),
+                            )
+                            .at(reference.span)
+                            .hint("a policy may hand back to the one that entered it with `proceed … in #Policy`, not enter it again"),
+                        );
+                        continue;
+                    }
+                    walk(target, policies, by_name, state, order, diagnostics);
+                }
+                None => {
+                    let known: Vec<String> = policies.iter().map(|policy| policy.name.clone()).collect();
+                    let suggestion = known
+                        .iter()
+                        .min_by_key(|name| crate::spelling::edit_distance(&normalise(name), &normalise(&reference.policy)))
+                        .filter(|name| {
+                            crate::spelling::edit_distance(&normalise(name), &normalise(&reference.policy)) <= 4
+                        });
+                    let mut diagnostic = Diagnostic::error(
+                        codes::UNKNOWN_POLICY,
+                        format!("#{} is not among the compiled policies", reference.policy),
+                    )
+                    .at(reference.span);
+                    diagnostic = match suggestion {
+                        Some(name) => diagnostic.hint(format!("did you mean #{name}?")),
+                        None => diagnostic.hint("compile it together with this one, or list it under `imports:` in the front matter"),
+                    };
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        state.insert(index, true);
+        order.push(index);
+    }
+    walk(entry, policies, by_name, &mut state, &mut order, diagnostics);
+    order
+}
+
+struct Lowered {
+    entry: Option<NodeIndex>,
+    /// Where `proceed … in #Policy` resumes after the hook section.
+    resume: Option<NodeIndex>,
+    /// Exits that reach the hook section: they continue in the entering policy.
+    hook_exits: Vec<(NodeIndex, Label)>,
+    hook_found: bool,
+}
+
+struct GraphBuilder<'a> {
+    graph: DiGraph<State, Transition>,
+    used_ids: BTreeSet<String>,
+    catalog: &'a Catalog,
+    lowered: BTreeMap<usize, Lowered>,
+    /// Goto states to link once every policy is lowered: (state, policy, resume).
+    pending: Vec<(NodeIndex, usize, bool)>,
+}
+
+#[derive(Default)]
+struct Fragment {
+    entry: Option<NodeIndex>,
+    exits: Vec<(NodeIndex, Label)>,
+}
+
+struct PolicyLowering<'p> {
+    policy: &'p ir::Policy,
+    hook: Option<String>,
+    hook_exits: Vec<(NodeIndex, Label)>,
+    hook_found: bool,
+    resume_pending: bool,
+    resume: Option<NodeIndex>,
+    entered: &'p BTreeSet<usize>,
+    by_name: &'p BTreeMap<String, usize>,
+    implicit: BTreeMap<&'static str, NodeIndex>,
+    /// The call whose not-found block is being lowered (for retries).
+    calls: Vec<NodeIndex>,
+}
+
+impl GraphBuilder<'_> {
+    fn lower_policy(
+        &mut self,
+        policy: &ir::Policy,
+        hook: Option<String>,
+        entered: &BTreeSet<usize>,
+        by_name: &BTreeMap<String, usize>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Lowered {
+        let mut lowering = PolicyLowering {
+            policy,
+            hook,
+            hook_exits: Vec::new(),
+            hook_found: false,
+            resume_pending: false,
+            resume: None,
+            entered,
+            by_name,
+            implicit: BTreeMap::new(),
+            calls: Vec::new(),
+        };
+        let body = self.block(&policy.body, &mut lowering, diagnostics);
+        let needs_end = body.entry.is_none() || !body.exits.is_empty() || lowering.resume_pending;
+        let mut entry = body.entry;
+        if needs_end {
+            let end = self.implicit(&mut lowering, "end", StateKind::End { outcome: "resolved".to_string() });
+            for (from, label) in body.exits {
+                self.graph.add_edge(from, end, Transition { label });
+            }
+            if entry.is_none() && lowering.hook_exits.is_empty() {
+                entry = Some(end);
+            }
+            if lowering.resume_pending {
+                lowering.resume = Some(end);
+            }
+        }
+        Lowered {
+            entry,
+            resume: lowering.resume,
+            hook_exits: lowering.hook_exits,
+            hook_found: lowering.hook_found,
+        }
+    }
+
+    fn block(&mut self, block: &Block, lowering: &mut PolicyLowering<'_>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+        let mut fragment = Fragment::default();
+        let mut started = false;
+        let mut open: Vec<(NodeIndex, Label)> = Vec::new();
+        for stmt in &block.0 {
+            if let (StmtKind::Section(title), Some(hook)) = (&stmt.kind, &lowering.hook) {
+                if normalise(title) == normalise(hook) {
+                    lowering.hook_found = true;
+                    lowering.hook_exits.append(&mut open);
+                    lowering.resume_pending = true;
+                    started = true;
+                    continue;
+                }
+            }
+            let part = self.stmt(stmt, lowering, diagnostics);
+            let Some(entry) = part.entry else {
+                continue;
+            };
+            for (from, label) in open.drain(..) {
+                self.graph.add_edge(from, entry, Transition { label });
+            }
+            if !started {
+                fragment.entry = Some(entry);
+                started = true;
+            }
+            if lowering.resume_pending {
+                lowering.resume = Some(entry);
+                lowering.resume_pending = false;
+            }
+            open = part.exits;
+        }
+        fragment.exits = open;
+        fragment
+    }
+
+    /// Lowers an outcome's block after `from`: an edge into it, or, for an
+    /// empty block, `from` itself continues with the given label.
+    fn branch(
+        &mut self,
+        from: NodeIndex,
+        label: Label,
+        block: Option<&Block>,
+        exits: &mut Vec<(NodeIndex, Label)>,
+        lowering: &mut PolicyLowering<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let fragment = match block {
+            Some(block) => self.block(block, lowering, diagnostics),
+            None => Fragment::default(),
+        };
+        match fragment.entry {
+            Some(entry) => {
+                self.graph.add_edge(from, entry, Transition { label });
+                exits.extend(fragment.exits);
+            }
+            None => exits.push((from, label)),
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, lowering: &mut PolicyLowering<'_>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+        let origin = Some(StateOrigin {
+            span: stmt.origin.span,
+            step: stmt.origin.step.clone(),
+            extracted_by: stmt.origin.extracted_by,
+        });
+        let step = stmt.origin.step.clone();
+        let mut exits = Vec::new();
+        let node = match &stmt.kind {
+            StmtKind::Section(_) | StmtKind::Continue => return Fragment::default(),
+            StmtKind::Say(message) => {
+                let node = self.add(lowering, &step, StateKind::Say { message: message.clone() }, origin);
+                exits.push((node, Label::Next));
+                node
+            }
+            StmtKind::Ask(ask) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Ask {
+                        slot: ask.slot.clone(),
+                        var: ask.var.clone(),
+                        prompt: ask.prompt.clone(),
+                        max_attempts: DEFAULT_MAX_ATTEMPTS,
+                    },
+                    origin,
+                );
+                match &ask.slot {
+                    Slot::YesNo => {
+                        self.branch(node, Label::Yes, ask.yes.as_ref(), &mut exits, lowering, diagnostics);
+                        self.branch(node, Label::No, ask.no.as_ref(), &mut exits, lowering, diagnostics);
+                    }
+                    Slot::Options(labels) => {
+                        let mut accepted_exits = Vec::new();
+                        for (index, label) in labels.iter().enumerate() {
+                            self.branch(
+                                node,
+                                Label::Option(label.clone()),
+                                ask.options.get(index),
+                                &mut accepted_exits,
+                                lowering,
+                                diagnostics,
+                            );
+                        }
+                        match &ask.accepted {
+                            Some(accepted) => {
+                                let fragment = self.block(accepted, lowering, diagnostics);
+                                match fragment.entry {
+                                    Some(entry) => {
+                                        for (from, label) in accepted_exits {
+                                            self.graph.add_edge(from, entry, Transition { label });
+                                        }
+                                        exits.extend(fragment.exits);
+                                    }
+                                    None => exits.extend(accepted_exits),
+                                }
+                            }
+                            None => exits.extend(accepted_exits),
+                        }
+                        self.branch(node, Label::No, ask.no.as_ref(), &mut exits, lowering, diagnostics);
+                    }
+                    Slot::Item(_) => {
+                        exits.push((node, Label::Next));
+                        match &ask.not_found {
+                            Some(block) => self.branch(node, Label::NotFound, Some(block), &mut exits, lowering, diagnostics),
+                            None => {
+                                let fallback = self.implicit(
+                                    lowering,
+                                    "nothing_to_choose",
+                                    StateKind::Escalate {
+                                        reason: "there was nothing for the customer to choose from".to_string(),
+                                        queue: "agent".to_string(),
+                                        ticket: false,
+                                    },
+                                );
+                                self.graph.add_edge(node, fallback, Transition { label: Label::NotFound });
+                            }
+                        }
+                    }
+                    _ => exits.push((node, Label::Next)),
+                }
+                self.ask_defaults(node, lowering);
+                node
+            }
+            StmtKind::Call(call) => {
+                let effect = self.catalog.tools.get(&call.tool).map_or(Effect::Read, |tool| tool.effect);
+                let may_find_nothing = self
+                    .catalog
+                    .tools
+                    .get(&call.tool)
+                    .is_some_and(|tool| tool.returns.is_optional() || matches!(tool.returns, crate::catalog::Type::List(_)));
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Call {
+                        tool: call.tool.clone(),
+                        args: call.args.clone(),
+                        bind: call.bind.clone(),
+                        effect,
+                    },
+                    origin,
+                );
+                exits.push((node, Label::Ok));
+                if may_find_nothing || call.not_found.is_some() {
+                    match &call.not_found {
+                        Some(block) => {
+                            lowering.calls.push(node);
+                            self.branch(node, Label::NotFound, Some(block), &mut exits, lowering, diagnostics);
+                            lowering.calls.pop();
+                        }
+                        None => {
+                            let fallback = self.implicit(
+                                lowering,
+                                "lookup_found_nothing",
+                                StateKind::Escalate {
+                                    reason: "a lookup found nothing and the policy says nothing more".to_string(),
+                                    queue: "agent".to_string(),
+                                    ticket: false,
+                                },
+                            );
+                            self.graph.add_edge(node, fallback, Transition { label: Label::NotFound });
+                        }
+                    }
+                }
+                match &call.error {
+                    Some(block) => self.branch(node, Label::Error, Some(block), &mut exits, lowering, diagnostics),
+                    None => {
+                        let fallback = self.implicit(
+                            lowering,
+                            "tool_error",
+                            StateKind::Escalate {
+                                reason: "a system keel relies on failed".to_string(),
+                                queue: "agent".to_string(),
+                                ticket: false,
+                            },
+                        );
+                        self.graph.add_edge(node, fallback, Transition { label: Label::Error });
+                    }
+                }
+                node
+            }
+            StmtKind::Retry(retry) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Retry {
+                        counter: String::new(),
+                        limit: retry.limit,
+                    },
+                    origin.clone(),
+                );
+                let counter = self.graph[node].id.clone();
+                if let StateKind::Retry { counter: name, .. } = &mut self.graph[node].kind {
+                    *name = counter;
+                }
+                let again = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Ask {
+                        slot: retry.slot.clone(),
+                        var: retry.var.clone(),
+                        prompt: retry.prompt.clone(),
+                        max_attempts: DEFAULT_MAX_ATTEMPTS,
+                    },
+                    origin,
+                );
+                self.graph.add_edge(node, again, Transition { label: Label::Again });
+                match lowering.calls.last() {
+                    Some(&call) => {
+                        self.graph.add_edge(again, call, Transition { label: Label::Next });
+                    }
+                    None => diagnostics.push(
+                        Diagnostic::error(codes::DANGLING_CONDITION, "asking again only makes sense after a lookup that found nothing")
+                            .at(stmt.origin.span),
+                    ),
+                }
+                self.ask_defaults(again, lowering);
+                match &retry.exhausted {
+                    Some(block) => self.branch(node, Label::RetryExhausted, Some(block), &mut exits, lowering, diagnostics),
+                    None => {
+                        let fallback = self.implicit(
+                            lowering,
+                            "still_not_found",
+                            StateKind::Escalate {
+                                reason: "still not found after asking again".to_string(),
+                                queue: "agent".to_string(),
+                                ticket: false,
+                            },
+                        );
+                        self.graph.add_edge(node, fallback, Transition { label: Label::RetryExhausted });
+                    }
+                }
+                node
+            }
+            StmtKind::Match(matching) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Match {
+                        subject: matching.subject.clone(),
+                        domain: matching.domain.clone(),
+                    },
+                    origin,
+                );
+                for case in &matching.cases {
+                    self.branch(node, Label::Case(case.values.clone()), Some(&case.body), &mut exits, lowering, diagnostics);
+                }
+                let covered: BTreeSet<&String> = matching.cases.iter().flat_map(|case| case.values.iter()).collect();
+                let uncovered = matching
+                    .domain
+                    .as_ref()
+                    .is_some_and(|domain| domain.iter().any(|value| !covered.contains(value)));
+                match (&matching.otherwise, &matching.domain) {
+                    (Some(block), _) => self.branch(node, Label::Else, Some(block), &mut exits, lowering, diagnostics),
+                    (None, Some(_)) if uncovered => {
+                        let fallback = self.implicit(
+                            lowering,
+                            "unhandled_value",
+                            StateKind::Escalate {
+                                reason: "the policy has no rule for this value".to_string(),
+                                queue: "agent".to_string(),
+                                ticket: false,
+                            },
+                        );
+                        self.graph.add_edge(node, fallback, Transition { label: Label::Else });
+                    }
+                    (None, Some(_)) => {}
+                    (None, None) => exits.push((node, Label::Else)),
+                }
+                node
+            }
+            StmtKind::Check(check) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Test {
+                        condition: check.condition.clone(),
+                        wording: check.wording.clone(),
+                    },
+                    origin,
+                );
+                self.branch(node, Label::Yes, check.yes.as_ref(), &mut exits, lowering, diagnostics);
+                self.branch(node, Label::No, check.no.as_ref(), &mut exits, lowering, diagnostics);
+                node
+            }
+            StmtKind::Escalate(escalate) => self.add(
+                lowering,
+                &step,
+                StateKind::Escalate {
+                    reason: escalate.reason.clone(),
+                    queue: escalate.queue.clone(),
+                    ticket: escalate.ticket,
+                },
+                origin,
+            ),
+            StmtKind::End(outcome) => self.add(lowering, &step, StateKind::End { outcome: outcome.clone() }, origin),
+            StmtKind::Goto(reference) | StmtKind::Enter(reference) => {
+                let entering = matches!(stmt.kind, StmtKind::Enter(_));
+                let target = lowering.by_name.get(&normalise(&reference.policy)).copied();
+                let resume = !entering && target.is_some_and(|target| lowering.entered.contains(&target));
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Goto {
+                        policy: reference.policy.clone(),
+                        section: if entering || resume { reference.section.clone().or_else(|| lowering.hook.clone()) } else { None },
+                    },
+                    origin,
+                );
+                if let Some(target) = target {
+                    self.pending.push((node, target, resume));
+                    if entering {
+                        if let Some(lowered) = self.lowered.get(&target) {
+                            exits.extend(lowered.hook_exits.iter().cloned());
+                        }
+                    }
+                }
+                node
+            }
+        };
+        Fragment { entry: Some(node), exits }
+    }
+
+    /// Every ask gets the two global edges: a human on request, and a
+    /// hand-off when answers stay unclear.
+    fn ask_defaults(&mut self, node: NodeIndex, lowering: &mut PolicyLowering<'_>) {
+        let human = self.implicit(
+            lowering,
+            "human_requested",
+            StateKind::Escalate {
+                reason: "the customer asked for a human".to_string(),
+                queue: "agent".to_string(),
+                ticket: false,
+            },
+        );
+        self.graph.add_edge(node, human, Transition { label: Label::HumanRequested });
+        let unclear = self.implicit(
+            lowering,
+            "unclear_answers",
+            StateKind::Escalate {
+                reason: "the customer's answers stayed unclear".to_string(),
+                queue: "agent".to_string(),
+                ticket: false,
+            },
+        );
+        self.graph.add_edge(node, unclear, Transition { label: Label::RetryExhausted });
+    }
+
+    fn add(&mut self, lowering: &PolicyLowering<'_>, step: &str, kind: StateKind, origin: Option<StateOrigin>) -> NodeIndex {
+        let base = format!("{}:{}.{}", lowering.policy.name, step, kind.name());
+        let id = self.unique(base);
+        self.graph.add_node(State {
+            id,
+            policy: lowering.policy.name.clone(),
+            kind,
+            origin,
+        })
+    }
+
+    fn implicit(&mut self, lowering: &mut PolicyLowering<'_>, name: &'static str, kind: StateKind) -> NodeIndex {
+        if let Some(&node) = lowering.implicit.get(name) {
+            return node;
+        }
+        let id = self.unique(format!("{}:{name}", lowering.policy.name));
+        let node = self.graph.add_node(State {
+            id,
+            policy: lowering.policy.name.clone(),
+            kind,
+            origin: None,
+        });
+        lowering.implicit.insert(name, node);
+        node
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut copy = 2;
+        while self.used_ids.contains(&id) {
+            id = format!("{base}-{copy}");
+            copy += 1;
+        }
+        self.used_ids.insert(id.clone());
+        id
+    }
+}

@@ -1,0 +1,63 @@
+//! A stable, readable listing of a machine, for snapshots and reviewers.
+
+use super::{Machine, StateKind};
+use crate::ir::Slot;
+
+impl Machine {
+    /// One state per paragraph, in reading order, each with its transitions.
+    /// No addresses or indices: only stable ids.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("machine {}\n", self.name()));
+        out.push_str(&format!("start {}\n", self.state(self.start).id));
+        for (state_id, state) in self.states() {
+            out.push('\n');
+            let step = state
+                .origin
+                .as_ref()
+                .map_or("implicit".to_string(), |origin| format!("step {}", origin.step));
+            out.push_str(&format!("{} ({step})\n", state.id));
+            out.push_str(&format!("  {}\n", describe(&state.kind)));
+            for (_, transition, target) in self.transitions_from(state_id) {
+                out.push_str(&format!("  {} -> {}\n", transition.label.text(), self.state(target).id));
+            }
+        }
+        out
+    }
+}
+
+/// One line saying what a state does.
+pub(crate) fn describe(kind: &StateKind) -> String {
+    match kind {
+        StateKind::Ask { slot, var, prompt, .. } => {
+            let slot_name = match slot {
+                Slot::Item(list) => format!("one item of {list}"),
+                other => other.name(),
+            };
+            format!("ask {slot_name} -> ${var}: {prompt:?}", prompt = prompt.to_string())
+        }
+        StateKind::Call { tool, args, bind, effect } => {
+            let args: Vec<String> = args.iter().map(|(name, expr)| format!("{name}: {expr}")).collect();
+            let bind = bind
+                .as_ref()
+                .map_or(String::new(), |(name, ty)| format!(" -> ${name}: {ty}"));
+            format!("call @{tool}({}){bind} [{}]", args.join(", "), effect.as_str())
+        }
+        StateKind::Match { subject, domain } => match domain {
+            Some(domain) => format!("match {subject} in {{{}}}", domain.join(", ")),
+            None => format!("match {subject}"),
+        },
+        StateKind::Test { condition, wording } => format!("test {condition} ({wording:?})"),
+        StateKind::Say { message } => format!("say {:?}", message.to_string()),
+        StateKind::Escalate { reason, queue, ticket } => {
+            let how = if *ticket { "ticket" } else { "hand-off" };
+            format!("escalate {how} to {queue}: {reason:?}")
+        }
+        StateKind::End { outcome } => format!("end {outcome}"),
+        StateKind::Retry { counter, limit } => format!("retry counter {counter} at most {limit}"),
+        StateKind::Goto { policy, section } => match section {
+            Some(section) => format!("goto #{policy} at section {section:?}"),
+            None => format!("goto #{policy}"),
+        },
+    }
+}

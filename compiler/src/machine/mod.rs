@@ -1,0 +1,316 @@
+//! The machine: states and labelled transitions, over a petgraph graph.
+//!
+//! petgraph is an internal detail: states and transitions are named by
+//! [`StateId`] and [`TransitionId`], and every state carries a stable string
+//! id derived from the policy's structure (`shopify_wismo:10.call`), so ids
+//! survive edits elsewhere in the policy.
+
+mod build;
+mod dump;
+
+pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
+
+use crate::catalog::{Effect, Type};
+use crate::ir::{Expr, ExtractedBy, Message, Path, Slot};
+use crate::source::Span;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+/// A state of the machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StateId(u32);
+
+impl StateId {
+    /// The state's position in [`Machine::states`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    fn node(self) -> NodeIndex {
+        NodeIndex::new(self.index())
+    }
+
+    fn from_node(node: NodeIndex) -> Self {
+        StateId(u32::try_from(node.index()).unwrap_or(u32::MAX))
+    }
+}
+
+/// A transition of the machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TransitionId(u32);
+
+impl TransitionId {
+    /// The transition's position in creation order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a state came from in the policy text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateOrigin {
+    /// The text behind the state.
+    pub span: Span,
+    /// The step label, such as `3.f`.
+    pub step: String,
+    /// Rules or LLM.
+    pub extracted_by: ExtractedBy,
+}
+
+/// One state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// Stable id: `policy:step.kind`, or `policy:name` for implicit states.
+    pub id: String,
+    /// The policy the state belongs to.
+    pub policy: String,
+    /// What the state does.
+    pub kind: StateKind,
+    /// Where it came from; `None` for states keel adds (the implicit
+    /// hand-offs and end), which are shown in every view all the same.
+    pub origin: Option<StateOrigin>,
+}
+
+/// What a state does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateKind {
+    /// Ask the customer and fill a slot.
+    Ask {
+        /// What the slot accepts.
+        slot: Slot,
+        /// The variable it binds.
+        var: String,
+        /// The question.
+        prompt: Message,
+        /// How many unclear answers before the retry-exhausted edge.
+        max_attempts: u32,
+    },
+    /// Call a tool.
+    Call {
+        /// Tool name.
+        tool: String,
+        /// Arguments.
+        args: Vec<(String, Expr)>,
+        /// The variable bound to the result.
+        bind: Option<(String, Type)>,
+        /// The tool's effect.
+        effect: Effect,
+    },
+    /// Compare a field with literal values (edges carry the cases).
+    Match {
+        /// The field.
+        subject: Path,
+        /// Its enum domain, if any.
+        domain: Option<Vec<String>>,
+    },
+    /// Test a condition (edges yes / no).
+    Test {
+        /// The condition.
+        condition: Expr,
+        /// The author's words.
+        wording: String,
+    },
+    /// Send a message.
+    Say {
+        /// The template.
+        message: Message,
+    },
+    /// Hand off to a human. Terminal.
+    Escalate {
+        /// Why.
+        reason: String,
+        /// Which queue.
+        queue: String,
+        /// A ticket rather than a live hand-off.
+        ticket: bool,
+    },
+    /// End. Terminal.
+    End {
+        /// `resolved`, `cancelled`, `retained`, …
+        outcome: String,
+    },
+    /// A bounded counter: at most `limit` passes take `again`.
+    Retry {
+        /// The counter's name (unique in the machine).
+        counter: String,
+        /// How many passes.
+        limit: u32,
+    },
+    /// Go to another policy (`#Policy`): one `next` edge into it.
+    Goto {
+        /// The target policy.
+        policy: String,
+        /// The section it resumes at, if any.
+        section: Option<String>,
+    },
+}
+
+impl StateKind {
+    /// A short kind name: `ask`, `call`, `match`, …
+    pub fn name(&self) -> &'static str {
+        match self {
+            StateKind::Ask { .. } => "ask",
+            StateKind::Call { .. } => "call",
+            StateKind::Match { .. } => "match",
+            StateKind::Test { .. } => "test",
+            StateKind::Say { .. } => "say",
+            StateKind::Escalate { .. } => "escalate",
+            StateKind::End { .. } => "end",
+            StateKind::Retry { .. } => "retry",
+            StateKind::Goto { .. } => "goto",
+        }
+    }
+
+    /// Escalate and end states stop the conversation.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, StateKind::Escalate { .. } | StateKind::End { .. })
+    }
+}
+
+/// Why a transition is taken.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Label {
+    /// The step is done.
+    Next,
+    /// A match case: the field holds one of these values.
+    Case(Vec<String>),
+    /// A chosen option of an offer.
+    Option(String),
+    /// No case matched.
+    Else,
+    /// The tool succeeded.
+    Ok,
+    /// The tool (or a list to choose from) found nothing.
+    NotFound,
+    /// The tool failed.
+    Error,
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+    /// A retry counter allows another pass.
+    Again,
+    /// Unclear answers or retries used up.
+    RetryExhausted,
+    /// The customer asked for a human.
+    HumanRequested,
+}
+
+impl Label {
+    /// The label as shown in listings and graphs.
+    pub fn text(&self) -> String {
+        match self {
+            Label::Next => "next".into(),
+            Label::Case(values) => values.iter().map(|value| format!("\"{value}\"")).collect::<Vec<_>>().join(" | "),
+            Label::Option(option) => format!("option \"{option}\""),
+            Label::Else => "else".into(),
+            Label::Ok => "ok".into(),
+            Label::NotFound => "not found".into(),
+            Label::Error => "error".into(),
+            Label::Yes => "yes".into(),
+            Label::No => "no".into(),
+            Label::Again => "again".into(),
+            Label::RetryExhausted => "retry exhausted".into(),
+            Label::HumanRequested => "human requested".into(),
+        }
+    }
+}
+
+/// A transition: why it is taken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    /// The label.
+    pub label: Label,
+}
+
+/// What the machine knows about each policy it contains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyInfo {
+    /// The name.
+    pub name: String,
+    /// A human title.
+    pub title: String,
+    /// When it applies.
+    pub when: String,
+    /// Its first state.
+    pub entry: Option<StateId>,
+    /// Sentences kept as notes, with their step labels.
+    pub notes: Vec<(String, Span, String)>,
+}
+
+/// A compiled machine: the entry policy and every policy it references.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    graph: DiGraph<State, Transition>,
+    /// The first state.
+    pub start: StateId,
+    /// The policies, entry first.
+    pub policies: Vec<PolicyInfo>,
+}
+
+impl Machine {
+    /// The entry policy's name.
+    pub fn name(&self) -> &str {
+        self.policies.first().map_or("", |policy| policy.name.as_str())
+    }
+
+    /// Every state, in creation (reading) order.
+    pub fn states(&self) -> impl Iterator<Item = (StateId, &State)> {
+        self.graph
+            .node_indices()
+            .map(|node| (StateId::from_node(node), &self.graph[node]))
+    }
+
+    /// The state behind an id.
+    pub fn state(&self, id: StateId) -> &State {
+        &self.graph[id.node()]
+    }
+
+    /// The number of states.
+    pub fn state_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// The number of transitions.
+    pub fn transition_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// A state by its stable id.
+    pub fn find(&self, id: &str) -> Option<StateId> {
+        self.states().find(|(_, state)| state.id == id).map(|(state_id, _)| state_id)
+    }
+
+    /// Transitions out of a state, in creation order.
+    pub fn transitions_from(&self, id: StateId) -> Vec<(TransitionId, &Transition, StateId)> {
+        let mut out: Vec<(TransitionId, &Transition, StateId)> = self
+            .graph
+            .edges(id.node())
+            .map(|edge| {
+                (
+                    TransitionId(u32::try_from(edge.id().index()).unwrap_or(u32::MAX)),
+                    edge.weight(),
+                    StateId::from_node(edge.target()),
+                )
+            })
+            .collect();
+        out.sort_by_key(|(transition, _, _)| *transition);
+        out
+    }
+
+    /// Every transition as (id, from, label, to), in creation order.
+    pub fn transitions(&self) -> Vec<(TransitionId, StateId, &Transition, StateId)> {
+        self.graph
+            .edge_indices()
+            .filter_map(|edge: EdgeIndex| {
+                let (from, to) = self.graph.edge_endpoints(edge)?;
+                Some((
+                    TransitionId(u32::try_from(edge.index()).unwrap_or(u32::MAX)),
+                    StateId::from_node(from),
+                    &self.graph[edge],
+                    StateId::from_node(to),
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,108 @@
+//! Diagnostics for people (ariadne) and machines (JSON, DESIGN §8).
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind};
+use keel_compiler::{Compilation, Severity};
+use std::io::IsTerminal;
+
+/// Prints every diagnostic with its source line, a caret and the hint.
+pub(crate) fn human(compilation: &Compilation) {
+    let cache: Vec<(String, String)> = compilation
+        .sources
+        .iter()
+        .map(|(_, source)| (source.name.clone(), source.text.clone()))
+        .collect();
+    let color = std::io::stderr().is_terminal();
+    for diagnostic in &compilation.diagnostics {
+        let kind = match diagnostic.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let Some(span) = diagnostic.span else {
+            eprintln!("{}[{}]: {}", diagnostic.severity, diagnostic.code, diagnostic.message);
+            continue;
+        };
+        let file = compilation.sources.name(span.source).to_string();
+        let mut report = Report::build(kind, (file.clone(), span.range()))
+            .with_config(Config::default().with_index_type(IndexType::Byte).with_color(color))
+            .with_code(diagnostic.code)
+            .with_message(&diagnostic.message)
+            .with_label(Label::new((file, span.range())).with_message(&diagnostic.message));
+        for (note_span, note) in &diagnostic.notes {
+            match note_span {
+                Some(note_span) => {
+                    let note_file = compilation.sources.name(note_span.source).to_string();
+                    report = report.with_label(Label::new((note_file, note_span.range())).with_message(note));
+                }
+                None => report = report.with_note(note),
+            }
+        }
+        if let Some(hint) = &diagnostic.hint {
+            report = report.with_help(hint);
+        }
+        let _ = report.finish().eprint(ariadne::sources(cache.clone()));
+    }
+}
+
+/// One line per diagnostic: `file:line:column: severity[code]: message`.
+pub(crate) fn short(compilation: &Compilation) {
+    for diagnostic in &compilation.diagnostics {
+        let (file, line, column) = place(compilation, diagnostic);
+        eprintln!("{file}:{line}:{column}: {}[{}]: {}", diagnostic.severity, diagnostic.code.id, diagnostic.message);
+    }
+}
+
+/// The summary line after the diagnostics.
+pub(crate) fn summary(compilation: &Compilation) -> String {
+    let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = compilation.diagnostics.len() - errors;
+    format!(
+        "{}: {errors} error(s), {warnings} warning(s); {} states, {} transitions",
+        compilation.machine.name(),
+        compilation.machine.state_count(),
+        compilation.machine.transition_count()
+    )
+}
+
+fn place(compilation: &Compilation, diagnostic: &keel_compiler::Diagnostic) -> (String, usize, usize) {
+    match diagnostic.span {
+        Some(span) => {
+            let location = compilation.sources.location(span);
+            (compilation.sources.name(span.source).to_string(), location.line, location.column)
+        }
+        None => (String::new(), 0, 0),
+    }
+}
+
+/// `{"diagnostics":[{"code","severity","message","file","line","column","hint"}]}`
+pub(crate) fn json(compilations: &[Compilation]) -> String {
+    let mut entries = Vec::new();
+    for compilation in compilations {
+        for diagnostic in &compilation.diagnostics {
+            let (file, line, column) = place(compilation, diagnostic);
+            entries.push(serde_json::json!({
+                "code": diagnostic.code.id,
+                "name": diagnostic.code.name,
+                "severity": diagnostic.severity.as_str(),
+                "message": diagnostic.message,
+                "file": file,
+                "line": line,
+                "column": column,
+                "hint": diagnostic.hint,
+            }));
+        }
+    }
+    let summaries: Vec<serde_json::Value> = compilations
+        .iter()
+        .map(|compilation| {
+            let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
+            serde_json::json!({
+                "policy": compilation.machine.name(),
+                "errors": errors,
+                "warnings": compilation.diagnostics.len() - errors,
+                "states": compilation.machine.state_count(),
+                "transitions": compilation.machine.transition_count(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": entries, "summary": summaries })).unwrap_or_default()
+}
