@@ -255,8 +255,13 @@ impl Catalog {
                 },
             );
         }
-        check_record_names(&declared, self, diagnostics);
         self.merge(declared, diagnostics);
+    }
+
+    /// Reports record types that are named but declared in no loaded
+    /// catalog. Call once, after every catalog is loaded.
+    pub fn check_record_names(&self, diagnostics: &mut Vec<Diagnostic>) {
+        check_record_names(self, diagnostics);
     }
 
     fn merge(&mut self, other: Catalog, diagnostics: &mut Vec<Diagnostic>) {
@@ -300,8 +305,8 @@ fn bad_catalog(message: impl Into<String>, span: Span) -> Diagnostic {
 }
 
 /// Every record type named in a field, argument or result must be declared.
-fn check_record_names(declared: &Catalog, known: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
-    let exists = |name: &str| declared.types.contains_key(name) || known.types.contains_key(name);
+fn check_record_names(declared: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
+    let exists = |name: &str| declared.types.contains_key(name);
     let mut check = |ty: &Type, span: Span| {
         let mut stack = vec![ty];
         while let Some(ty) = stack.pop() {
@@ -438,6 +443,7 @@ tracking_number = "string?"
             "[tools.x]\nargs = { a = \"strng\" }\nreturns = \"Missing\"\n",
             &mut diagnostics,
         );
+        catalog.check_record_names(&mut diagnostics);
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
         catalog.load(SourceId::default(), "[tools.x\n", &mut diagnostics);
         assert_eq!(diagnostics.len(), 3);

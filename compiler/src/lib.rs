@@ -10,6 +10,7 @@
 //!   about, bare literals bound to the enum field whose domain holds them);
 //! * [`machine::build`]: policies → [`machine::Machine`] (a petgraph graph of
 //!   states and labelled transitions, `#Policy` references linked);
+//! * [`verify::verify`]: `&Machine` → diagnostics (the semantic checks);
 //! * [`emit`]: `Machine` → JSON artifact, DOT, Mermaid.
 //!
 //! [`compile`] runs them in order and gathers every diagnostic:
@@ -34,6 +35,7 @@ pub mod machine;
 pub mod source;
 mod spelling;
 pub mod syntax;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use source::{Source, SourceMap};
@@ -79,6 +81,7 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         let id = sources.add(source.clone());
         catalog.load(id, &source.text, &mut diagnostics);
     }
+    catalog.check_record_names(&mut diagnostics);
     let mut extracted = Vec::new();
     for source in policies {
         let id = sources.add(source.clone());
@@ -102,6 +105,7 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         extracted.push(policy);
     }
     let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
+    diagnostics.extend(verify::verify(&machine, &catalog));
     diagnostic::sort_diagnostics(&mut diagnostics);
     Compilation {
         sources,

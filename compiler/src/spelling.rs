@@ -1,7 +1,7 @@
 //! Edit distance and did-you-mean suggestions.
 
 /// Levenshtein distance over characters, case-insensitive.
-pub fn edit_distance(left: &str, right: &str) -> usize {
+pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
     let left: Vec<char> = left.to_lowercase().chars().collect();
     let right: Vec<char> = right.to_lowercase().chars().collect();
     let mut previous: Vec<usize> = (0..=right.len()).collect();
@@ -18,7 +18,7 @@ pub fn edit_distance(left: &str, right: &str) -> usize {
 
 /// The closest candidate by edit distance, if close enough to suggest
 /// (at most a third of its length, and at least two edits allowed).
-pub fn closest<'a>(text: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
+pub(crate) fn closest<'a>(text: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(text, candidate), candidate))

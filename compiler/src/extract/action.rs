@@ -386,7 +386,10 @@ fn ask(rest: &[Token]) -> Option<Action> {
         });
     }
     if first.is_some_and(|t| t.is("to")) && after_person.get(1).is_some_and(|t| t.is("confirm")) {
-        return confirm(&after_person[2..]);
+        let question = skip_words(&after_person[2..], &["that", "if", "whether"]);
+        return Some(Action::AskYesNo {
+            question: question.to_vec(),
+        });
     }
     let noun = skip_words(
         after_person,

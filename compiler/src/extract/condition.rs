@@ -64,14 +64,22 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         let actions: Vec<Token> = rest.iter().skip_while(|t| t.is_punct(',')).cloned().collect();
         return (Some(vec![first.clone()]), actions);
     }
-    // The condition ends at the first comma or colon, or at the first action verb.
+    // The condition ends at the first comma or colon, or at the first action
+    // verb. A condition with its own subject (`if the user accepts the offer,`)
+    // runs to its comma: verbs inside it belong to it.
+    let has_subject = rest.first().is_some_and(|t| t.is_any(&["the", "they", "he", "she"]))
+        && rest.get(1).is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]) || !t.is("the"))
+        && rest.iter().any(|t| t.is_punct(','));
+    let subject_clause = has_subject
+        && rest.iter().take_while(|t| !t.is_punct(',')).any(|t| t.is_any(&["user", "customer", "client", "shopper", "they", "he", "she"]));
     let end = rest
         .iter()
         .enumerate()
         .position(|(index, token)| {
-            token.is_punct(',')
+            (token.is_punct(',') && !continues_values(rest, index))
                 || token.is_punct(':')
                 || (index > 0
+                    && !subject_clause
                     && token.is_any(super::action::ACTION_VERBS)
                     && !token.is_any(&["check", "confirm", "verify", "get", "open", "list", "show"])
                     && !previous_is_subject_verb(rest, index))
@@ -85,6 +93,15 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         .cloned()
         .collect();
     (Some(condition), actions)
+}
+
+/// `If "a", "b" or "c", …`: a comma inside a list of values does not end it.
+fn continues_values(rest: &[Token], comma: usize) -> bool {
+    let mut next = comma + 1;
+    while rest.get(next).is_some_and(|t| t.is_any(&["or", "and"])) {
+        next += 1;
+    }
+    rest.get(next).is_some_and(|t| matches!(t.kind, Tok::Literal(_)))
 }
 
 /// `if the user asks …`: a verb right after its subject belongs to the condition.

@@ -203,7 +203,11 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                             index += 2;
                             continue;
                         }
-                        if noun == "request" || noun == "inquiry" || noun == "case" {
+                        if matches!(
+                            noun,
+                            "request" | "inquiry" | "case" | "order" | "account" | "package" | "parcel" | "shipment"
+                                | "refund" | "subscription" | "delivery" | "coupon"
+                        ) {
                             push_word(&mut text, "your");
                             push_word(&mut text, noun);
                             index += 2;

@@ -571,7 +571,8 @@ impl<'a> Builder<'a> {
             }
             Action::AskYesNo { question } => {
                 let prompt = message::yes_no_question(&question, &scope);
-                let var = unique_var(&self.var_name(&question, "answer"), &scope);
+                let plain: Vec<Token> = question.iter().filter(|token| !matches!(token.kind, Tok::Var(_))).cloned().collect();
+                let var = unique_var(&self.var_name(&plain, "answer"), &scope);
                 self.bind(&var, Type::Bool, block);
                 self.push(block, ask_building(Slot::YesNo, var, prompt), here);
             }
@@ -1079,7 +1080,13 @@ impl<'a> Builder<'a> {
         let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
         let content: Vec<String> = scope::content_words(&lowered)
             .into_iter()
-            .filter(|word| !matches!(*word, "they" | "would" | "like" | "was" | "were" | "is" | "are" | "if" | "whether" | "e.g." | "you" | "please"))
+            .filter(|word| {
+                !matches!(
+                    *word,
+                    "they" | "would" | "like" | "was" | "were" | "is" | "are" | "if" | "whether" | "e.g." | "you"
+                        | "please" | "want" | "wants" | "placed" | "on" | "for"
+                )
+            })
             .take(3)
             .map(|word| word.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
             .filter(|word| !word.is_empty())

@@ -347,8 +347,11 @@ impl GraphBuilder<'_> {
                     continue;
                 }
             }
+            // The resume point is this statement, not one nested inside it.
+            let claims_resume = std::mem::take(&mut lowering.resume_pending);
             let part = self.stmt(stmt, lowering, diagnostics);
             let Some(entry) = part.entry else {
+                lowering.resume_pending |= claims_resume;
                 continue;
             };
             for (from, label) in open.drain(..) {
@@ -358,9 +361,8 @@ impl GraphBuilder<'_> {
                 fragment.entry = Some(entry);
                 started = true;
             }
-            if lowering.resume_pending {
+            if claims_resume {
                 lowering.resume = Some(entry);
-                lowering.resume_pending = false;
             }
             open = part.exits;
         }

@@ -313,4 +313,10 @@ impl Machine {
             })
             .collect()
     }
+
+    /// The petgraph graph, for the verifier's algorithms.
+    #[allow(dead_code)]
+    pub(crate) fn graph(&self) -> &DiGraph<State, Transition> {
+        &self.graph
+    }
 }

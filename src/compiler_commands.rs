@@ -1,0 +1,143 @@
+//! The compiler's commands: `check`, `compile`, `graph`, `listing`.
+
+use crate::{load, render};
+use clap::{Subcommand, ValueEnum};
+use keel_compiler::{Compilation, compile, emit};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub(crate) enum CompilerCommand {
+    /// Report every problem in the policies; exit 1 on any error.
+    Check {
+        /// Policy files; each is checked as an entry point, with its imports.
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+        /// Treat warnings as errors.
+        #[arg(long, value_name = "LEVEL")]
+        deny: Option<DenyLevel>,
+    },
+    /// Compile a policy (and what it references) to the machine JSON.
+    Compile {
+        /// The entry policy, then any others it references.
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Where to write the JSON (standard output if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Draw the compiled machine.
+    Graph {
+        /// The entry policy, then any others it references.
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Where to write it (standard output if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the machine as a readable listing of states and transitions.
+    Listing {
+        /// The entry policy, then any others it references.
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DiagnosticFormat {
+    Human,
+    Short,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DenyLevel {
+    Warnings,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+/// Runs one compiler command.
+pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
+    match command {
+        CompilerCommand::Check { policies, format, deny } => {
+            let mut compilations = Vec::new();
+            for policy in &policies {
+                let inputs = load::inputs(std::slice::from_ref(policy))?;
+                compilations.push(compile(&inputs.policies, &inputs.catalogs));
+            }
+            let deny_warnings = matches!(deny, Some(DenyLevel::Warnings));
+            let failed = compilations.iter().any(|compilation| fails(compilation, deny_warnings));
+            match format {
+                DiagnosticFormat::Json => println!("{}", render::json(&compilations)),
+                DiagnosticFormat::Human | DiagnosticFormat::Short => {
+                    for compilation in &compilations {
+                        if matches!(format, DiagnosticFormat::Human) {
+                            render::human(compilation);
+                        } else {
+                            render::short(compilation);
+                        }
+                        eprintln!("{}", render::summary(compilation));
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        CompilerCommand::Compile { policies, output } => {
+            let compilation = compile_files(&policies)?;
+            let json = emit::artifact::to_json(&compilation.artifact());
+            write_output(output.as_ref(), &json)?;
+            Ok(exit_for(&compilation))
+        }
+        CompilerCommand::Graph { policies, format, output } => {
+            let compilation = compile_files(&policies)?;
+            let text = match format {
+                GraphFormat::Dot => emit::dot(&compilation.machine),
+                GraphFormat::Mermaid => emit::mermaid(&compilation.machine),
+            };
+            write_output(output.as_ref(), &text)?;
+            Ok(exit_for(&compilation))
+        }
+        CompilerCommand::Listing { policies } => {
+            let compilation = compile_files(&policies)?;
+            print!("{}", compilation.machine.dump());
+            Ok(exit_for(&compilation))
+        }
+    }
+}
+
+/// Compiles, printing diagnostics to standard error.
+fn compile_files(policies: &[PathBuf]) -> Result<Compilation, String> {
+    let inputs = load::inputs(policies)?;
+    let compilation = compile(&inputs.policies, &inputs.catalogs);
+    render::human(&compilation);
+    Ok(compilation)
+}
+
+fn fails(compilation: &Compilation, deny_warnings: bool) -> bool {
+    compilation.has_errors() || (deny_warnings && !compilation.diagnostics.is_empty())
+}
+
+fn exit_for(compilation: &Compilation) -> ExitCode {
+    if compilation.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn write_output(output: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
