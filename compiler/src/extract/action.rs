@@ -11,22 +11,113 @@ use crate::syntax::ToolArg;
 
 /// Verbs that start an action phrase.
 pub(crate) const ACTION_VERBS: &[&str] = &[
-    "ask", "request", "prompt", "collect", "obtain", "gather", "confirm", "verify", "check", "use",
-    "call", "run", "invoke", "retrieve", "fetch", "look", "get", "apply", "inform", "tell", "let",
-    "notify", "explain", "thank", "apologize", "apologise", "reiterate", "remind", "advise",
-    "provide", "providing", "share", "give", "say", "reply", "respond", "send", "display", "show",
-    "list", "present", "route", "transfer", "escalate", "hand", "pass", "forward", "assign", "refer",
-    "create", "open", "raise", "file", "log", "proceed", "continue", "follow", "go", "switch",
-    "move", "end", "close", "stop", "finish", "resolve", "offer", "ensure", "mark", "query", "pull",
-    "load", "find", "search", "read", "retrieving", "informing", "telling", "routing",
-    "transferring", "escalating", "asking",
+    "ask",
+    "request",
+    "prompt",
+    "collect",
+    "obtain",
+    "gather",
+    "confirm",
+    "verify",
+    "check",
+    "use",
+    "call",
+    "run",
+    "invoke",
+    "retrieve",
+    "fetch",
+    "look",
+    "get",
+    "apply",
+    "inform",
+    "tell",
+    "let",
+    "notify",
+    "explain",
+    "thank",
+    "apologize",
+    "apologise",
+    "reiterate",
+    "remind",
+    "advise",
+    "provide",
+    "providing",
+    "share",
+    "give",
+    "say",
+    "reply",
+    "respond",
+    "send",
+    "display",
+    "show",
+    "list",
+    "present",
+    "route",
+    "transfer",
+    "escalate",
+    "hand",
+    "pass",
+    "forward",
+    "assign",
+    "refer",
+    "create",
+    "open",
+    "raise",
+    "file",
+    "log",
+    "proceed",
+    "continue",
+    "follow",
+    "go",
+    "switch",
+    "move",
+    "end",
+    "close",
+    "stop",
+    "finish",
+    "resolve",
+    "offer",
+    "ensure",
+    "mark",
+    "query",
+    "pull",
+    "load",
+    "find",
+    "search",
+    "read",
+    "retrieving",
+    "informing",
+    "telling",
+    "routing",
+    "transferring",
+    "escalating",
+    "asking",
 ];
 
 /// Filler words skipped before a verb.
 const FILLERS: &[&str] = &[
-    "please", "then", "also", "kindly", "simply", "first", "next", "finally", "immediately",
-    "politely", "now", "and", "or", "just", "always", "afterwards", "we", "you", "should", "must",
-    "will", "to",
+    "please",
+    "then",
+    "also",
+    "kindly",
+    "simply",
+    "first",
+    "next",
+    "finally",
+    "immediately",
+    "politely",
+    "now",
+    "and",
+    "or",
+    "just",
+    "always",
+    "afterwards",
+    "we",
+    "you",
+    "should",
+    "must",
+    "will",
+    "to",
 ];
 
 /// One thing the bot is told to do, before names are resolved.
@@ -60,11 +151,19 @@ pub(crate) enum Action {
     /// `provide the tracking number`: add a field to the message.
     Provide { noun: Vec<Token> },
     /// Hand off to a human.
-    Escalate { reason: Option<String>, queue: Option<String>, ticket: bool },
+    Escalate {
+        reason: Option<String>,
+        queue: Option<String>,
+        ticket: bool,
+    },
     /// `proceed as described in #Policy`.
     Goto { policy: String, span: Span },
     /// `… in #Policy – Section`.
-    Enter { policy: String, section: String, span: Span },
+    Enter {
+        policy: String,
+        section: String,
+        span: Span,
+    },
     /// End the conversation.
     End { outcome: String },
     /// `continue with the next step`.
@@ -103,9 +202,11 @@ pub(crate) fn actions(tokens: &[Token]) -> Vec<Result<Action, Vec<Token>>> {
 
 /// `For the selected order, …`, `Once the order is selected, …`: context, not action.
 fn strip_context_prefix(tokens: &[Token]) -> Vec<Token> {
-    let opens_context = tokens
-        .first()
-        .is_some_and(|t| t.is_any(&["for", "once", "after", "before", "having", "with", "now", "at"]));
+    let opens_context = tokens.first().is_some_and(|t| {
+        t.is_any(&[
+            "for", "once", "after", "before", "having", "with", "now", "at",
+        ])
+    });
     if opens_context && !tokens.iter().any(|t| matches!(t.kind, Tok::Policy(_))) {
         if let Some(comma) = tokens.iter().position(|t| t.is_punct(',')) {
             return tokens[comma + 1..].to_vec();
@@ -124,7 +225,10 @@ fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
         let joiner = token.is_any(&["and", "or", "then"]) || token.is_punct(',');
         if joiner && !current.is_empty() {
             let mut look = index + 1;
-            while tokens.get(look).is_some_and(|t| t.is_any(&["and", "or", "then", "also"]) || t.is_punct(',')) {
+            while tokens
+                .get(look)
+                .is_some_and(|t| t.is_any(&["and", "or", "then", "also"]) || t.is_punct(','))
+            {
                 look += 1;
             }
             let starts_action = tokens.get(look).is_some_and(|t| t.is_any(ACTION_VERBS))
@@ -209,7 +313,9 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         return Some(action);
     }
     match verb {
-        "ask" | "request" | "prompt" | "collect" | "obtain" | "gather" | "asking" | "get" => ask(rest),
+        "ask" | "request" | "prompt" | "collect" | "obtain" | "gather" | "asking" | "get" => {
+            ask(rest)
+        }
         "confirm" => confirm(rest),
         "check" | "verify" | "determine" | "see" => {
             let after = skip_words(rest, &["with", "the", "user", "customer", "them"]);
@@ -221,8 +327,10 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
                 None
             }
         }
-        "inform" | "tell" | "notify" | "explain" | "advise" | "remind" | "say" | "reply" | "respond"
-        | "informing" | "telling" | "let" | "send" | "share" | "reiterate" => say(verb, rest),
+        "inform" | "tell" | "notify" | "explain" | "advise" | "remind" | "say" | "reply"
+        | "respond" | "informing" | "telling" | "let" | "send" | "share" | "reiterate" => {
+            say(verb, rest)
+        }
         "thank" => Some(Action::Say {
             words: skip_words(rest, &["the", "user", "customer", "them", "him", "her"]).to_vec(),
             opening: Opening::Thanks,
@@ -234,7 +342,9 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         "provide" | "providing" | "give" | "include" => Some(Action::Provide {
             noun: skip_words(rest, &["the", "user", "customer", "them", "with"]).to_vec(),
         }),
-        "display" | "show" | "list" | "present" => Some(Action::Display { noun: rest.to_vec() }),
+        "display" | "show" | "list" | "present" => Some(Action::Display {
+            noun: rest.to_vec(),
+        }),
         "route" | "transfer" | "escalate" | "hand" | "pass" | "forward" | "assign" | "refer"
         | "routing" | "transferring" | "escalating" => escalate(body),
         "create" | "open" | "raise" | "file" | "log" => {
@@ -252,14 +362,23 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         "continue" | "proceed" | "go" | "move" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
             let about_policy = words.iter().any(|word| *word == "policy");
-            if about_policy { None } else { Some(Action::Continue) }
+            if about_policy {
+                None
+            } else {
+                Some(Action::Continue)
+            }
         }
         "offer" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
-            if words.iter().any(|word| matches!(*word, "options" | "alternatives" | "choices" | "offers")) {
+            if words
+                .iter()
+                .any(|word| matches!(*word, "options" | "alternatives" | "choices" | "offers"))
+            {
                 Some(Action::OfferOptions)
             } else {
-                Some(Action::OfferOne { words: rest.to_vec() })
+                Some(Action::OfferOne {
+                    words: rest.to_vec(),
+                })
             }
         }
         "ensure" | "make" => ensure(rest),
@@ -290,7 +409,10 @@ fn note(body: &[Token]) -> Option<Action> {
 }
 
 fn tool_call(body: &[Token]) -> Option<Action> {
-    let tools: Vec<&Token> = body.iter().filter(|t| matches!(t.kind, Tok::Tool { .. })).collect();
+    let tools: Vec<&Token> = body
+        .iter()
+        .filter(|t| matches!(t.kind, Tok::Tool { .. }))
+        .collect();
     match tools.as_slice() {
         [] => None,
         [tool] => {
@@ -303,17 +425,26 @@ fn tool_call(body: &[Token]) -> Option<Action> {
                 .skip(1)
                 .cloned()
                 .collect();
-            let bind = after.windows(2).find_map(|pair| match (&pair[0], &pair[1].kind) {
-                (first, Tok::Var(path)) if first.is_any(&["as", "into"]) => path.first().cloned(),
-                _ => None,
-            });
+            let bind = after
+                .windows(2)
+                .find_map(|pair| match (&pair[0], &pair[1].kind) {
+                    (first, Tok::Var(path)) if first.is_any(&["as", "into"]) => {
+                        path.first().cloned()
+                    }
+                    _ => None,
+                });
             let check = purpose(&after, &["check", "verify", "see", "confirm", "determine"])
-                .filter(|predicate| predicate.first().is_some_and(|t| t.is_any(&["if", "whether"])))
+                .filter(|predicate| {
+                    predicate
+                        .first()
+                        .is_some_and(|t| t.is_any(&["if", "whether"]))
+                })
                 .map(|predicate| predicate[1..].to_vec());
-            let message = purpose(&after, &["notify", "inform", "tell", "let", "message"]).map(|words| {
-                let skipped = skip_words(&words, &["the", "user", "customer", "them", "know"]);
-                skip_words(skipped, &["that"]).to_vec()
-            });
+            let message =
+                purpose(&after, &["notify", "inform", "tell", "let", "message"]).map(|words| {
+                    let skipped = skip_words(&words, &["the", "user", "customer", "them", "know"]);
+                    skip_words(skipped, &["that"]).to_vec()
+                });
             Some(Action::Call {
                 tool: name.clone(),
                 args: args.clone(),
@@ -373,7 +504,12 @@ fn policy_reference(body: &[Token]) -> Option<Action> {
 }
 
 fn ask(rest: &[Token]) -> Option<Action> {
-    let after_person = skip_words(rest, &["the", "user", "customer", "them", "him", "her", "client", "shopper"]);
+    let after_person = skip_words(
+        rest,
+        &[
+            "the", "user", "customer", "them", "him", "her", "client", "shopper",
+        ],
+    );
     let first = after_person.first();
     if first.is_some_and(|t| t.is_any(&["if", "whether"])) {
         return Some(Action::AskYesNo {
@@ -393,11 +529,26 @@ fn ask(rest: &[Token]) -> Option<Action> {
     }
     let noun = skip_words(
         after_person,
-        &["for", "to", "provide", "enter", "share", "give", "type", "send", "supply", "re-enter", "once", "more", "with"],
+        &[
+            "for", "to", "provide", "enter", "share", "give", "type", "send", "supply", "re-enter",
+            "once", "more", "with",
+        ],
     );
-    let retry = rest.iter().any(|t| t.is_any(&["valid", "again", "re-enter", "another", "correct", "different"]));
+    let retry = rest.iter().any(|t| {
+        t.is_any(&[
+            "valid",
+            "again",
+            "re-enter",
+            "another",
+            "correct",
+            "different",
+        ])
+    });
     if noun.is_empty() {
-        return retry.then(|| Action::AskValue { noun: Vec::new(), retry });
+        return retry.then(|| Action::AskValue {
+            noun: Vec::new(),
+            retry,
+        });
     }
     Some(Action::AskValue {
         noun: noun.to_vec(),
@@ -433,7 +584,9 @@ fn skip_person(tokens: &[Token]) -> &[Token] {
         let next = tokens.get(start + 1);
         if here.is_some_and(|t| t.is("the")) && next.is_some_and(|t| t.is_any(PEOPLE)) {
             start += 2;
-        } else if here.is_some_and(|t| t.is_any(PEOPLE) || t.is_any(&["them", "him", "her", "know"])) {
+        } else if here
+            .is_some_and(|t| t.is_any(PEOPLE) || t.is_any(&["them", "him", "her", "know"]))
+        {
             start += 1;
         } else {
             return &tokens[start..];
@@ -447,10 +600,16 @@ fn say(verb: &str, rest: &[Token]) -> Option<Action> {
     let mut words = skip_person(rest);
     if verb == "send" {
         // `send a message saying …`, `send the tracking link`.
-        let position = words.iter().position(|t| t.is_any(&["saying", "stating", "that", "confirming"]));
+        let position = words
+            .iter()
+            .position(|t| t.is_any(&["saying", "stating", "that", "confirming"]));
         match position {
             Some(position) => words = &words[position + 1..],
-            None => return Some(Action::Provide { noun: words.to_vec() }),
+            None => {
+                return Some(Action::Provide {
+                    noun: words.to_vec(),
+                });
+            }
         }
     }
     let opening = if words.first().is_some_and(|t| t.is("about")) {
@@ -472,24 +631,49 @@ fn say(verb: &str, rest: &[Token]) -> Option<Action> {
 fn escalate(body: &[Token]) -> Option<Action> {
     let words: Vec<&str> = body.iter().filter_map(Token::word).collect();
     const HUMANS: &[&str] = &[
-        "agent", "agents", "human", "humans", "person", "representative", "rep", "support", "team",
-        "specialist", "supervisor", "manager", "colleague", "staff", "someone", "operator", "queue",
+        "agent",
+        "agents",
+        "human",
+        "humans",
+        "person",
+        "representative",
+        "rep",
+        "support",
+        "team",
+        "specialist",
+        "supervisor",
+        "manager",
+        "colleague",
+        "staff",
+        "someone",
+        "operator",
+        "queue",
         "tier",
     ];
-    if !words.iter().any(|word| HUMANS.contains(word)) && !words.first().is_some_and(|word| word.starts_with("escalat")) {
+    if !words.iter().any(|word| HUMANS.contains(word))
+        && !words
+            .first()
+            .is_some_and(|word| word.starts_with("escalat"))
+    {
         return None;
     }
-    let queue = body.windows(3).find_map(|window| match (&window[0], &window[1], &window[2]) {
-        (to, the, name) if to.is("to") && the.is("the") && name.word().is_some_and(|w| !HUMANS.contains(&w)) => {
-            let next_is_team = body
-                .iter()
-                .skip_while(|t| t.span != name.span)
-                .nth(1)
-                .is_some_and(|t| t.is_any(&["team", "queue", "department", "desk"]));
-            next_is_team.then(|| name.word().unwrap_or_default().to_string())
-        }
-        _ => None,
-    });
+    let queue = body
+        .windows(3)
+        .find_map(|window| match (&window[0], &window[1], &window[2]) {
+            (to, the, name)
+                if to.is("to")
+                    && the.is("the")
+                    && name.word().is_some_and(|w| !HUMANS.contains(&w)) =>
+            {
+                let next_is_team = body
+                    .iter()
+                    .skip_while(|t| t.span != name.span)
+                    .nth(1)
+                    .is_some_and(|t| t.is_any(&["team", "queue", "department", "desk"]));
+                next_is_team.then(|| name.word().unwrap_or_default().to_string())
+            }
+            _ => None,
+        });
     Some(Action::Escalate {
         reason: reason_after_for(body),
         queue,
@@ -508,7 +692,19 @@ fn end(rest: &[Token]) -> Option<Action> {
     let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
     let is_end = words.is_empty()
         || words.iter().any(|word| {
-            matches!(*word, "conversation" | "chat" | "session" | "ticket" | "case" | "here" | "there" | "resolved" | "flow" | "policy")
+            matches!(
+                *word,
+                "conversation"
+                    | "chat"
+                    | "session"
+                    | "ticket"
+                    | "case"
+                    | "here"
+                    | "there"
+                    | "resolved"
+                    | "flow"
+                    | "policy"
+            )
         });
     if !is_end {
         return None;

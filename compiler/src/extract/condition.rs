@@ -4,7 +4,7 @@
 //! that found nothing, a failure, the customer's answer, or a testable
 //! statement — and the builder then attaches it to the step it is about.
 
-use super::words::{Tok, Token, CONDITION_OPENERS};
+use super::words::{CONDITION_OPENERS, Tok, Token};
 use crate::source::Span;
 
 /// What a condition tests.
@@ -32,17 +32,34 @@ pub(crate) enum Condition {
 /// Words that make a condition negative.
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "n't", "didn't", "doesn't", "don't", "isn't", "wasn't", "aren't",
-    "weren't", "hasn't", "haven't", "can't", "cannot", "won't", "declines", "declined",
-    "refuses", "refused", "rejects", "rejected", "denies", "neither", "nope",
+    "weren't", "hasn't", "haven't", "can't", "cannot", "won't", "declines", "declined", "refuses",
+    "refused", "rejects", "rejected", "denies", "neither", "nope",
 ];
 
 const NOT_FOUND_WORDS: &[&str] = &[
-    "found", "exist", "exists", "located", "recognized", "recognised", "registered", "returned",
-    "match", "matches", "matched",
+    "found",
+    "exist",
+    "exists",
+    "located",
+    "recognized",
+    "recognised",
+    "registered",
+    "returned",
+    "match",
+    "matches",
+    "matched",
 ];
 
 const FAILURE_WORDS: &[&str] = &[
-    "fails", "failed", "fail", "error", "errors", "unavailable", "down", "timeout", "timeouts",
+    "fails",
+    "failed",
+    "fail",
+    "error",
+    "errors",
+    "unavailable",
+    "down",
+    "timeout",
+    "timeouts",
 ];
 
 /// Splits a clause into its condition (if any) and the action tokens.
@@ -52,26 +69,39 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     };
     let opener_len = if first.is_any(CONDITION_OPENERS) || first.is("should") {
         1
-    } else if first.is("in")
-        && clause.get(1).is_some_and(|t| t.is_any(&["case", "cases"]))
-    {
-        if clause.get(2).is_some_and(|t| t.is_any(&["where", "that"])) { 3 } else { 2 }
+    } else if first.is("in") && clause.get(1).is_some_and(|t| t.is_any(&["case", "cases"])) {
+        if clause.get(2).is_some_and(|t| t.is_any(&["where", "that"])) {
+            3
+        } else {
+            2
+        }
     } else {
         return (None, clause.to_vec());
     };
     let rest = &clause[opener_len..];
     if first.is_any(&["otherwise", "else"]) {
-        let actions: Vec<Token> = rest.iter().skip_while(|t| t.is_punct(',')).cloned().collect();
+        let actions: Vec<Token> = rest
+            .iter()
+            .skip_while(|t| t.is_punct(','))
+            .cloned()
+            .collect();
         return (Some(vec![first.clone()]), actions);
     }
     // The condition ends at the first comma or colon, or at the first action
     // verb. A condition with its own subject (`if the user accepts the offer,`)
     // runs to its comma: verbs inside it belong to it.
-    let has_subject = rest.first().is_some_and(|t| t.is_any(&["the", "they", "he", "she"]))
-        && rest.get(1).is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]) || !t.is("the"))
+    let has_subject = rest
+        .first()
+        .is_some_and(|t| t.is_any(&["the", "they", "he", "she"]))
+        && rest
+            .get(1)
+            .is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]) || !t.is("the"))
         && rest.iter().any(|t| t.is_punct(','));
     let subject_clause = has_subject
-        && rest.iter().take_while(|t| !t.is_punct(',')).any(|t| t.is_any(&["user", "customer", "client", "shopper", "they", "he", "she"]));
+        && rest
+            .iter()
+            .take_while(|t| !t.is_punct(','))
+            .any(|t| t.is_any(&["user", "customer", "client", "shopper", "they", "he", "she"]));
     let end = rest
         .iter()
         .enumerate()
@@ -81,7 +111,8 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
                 || (index > 0
                     && !subject_clause
                     && token.is_any(super::action::ACTION_VERBS)
-                    && !token.is_any(&["check", "confirm", "verify", "get", "open", "list", "show"])
+                    && !token
+                        .is_any(&["check", "confirm", "verify", "get", "open", "list", "show"])
                     && !previous_is_subject_verb(rest, index))
         })
         .unwrap_or(rest.len());
@@ -101,7 +132,8 @@ fn continues_values(rest: &[Token], comma: usize) -> bool {
     while rest.get(next).is_some_and(|t| t.is_any(&["or", "and"])) {
         next += 1;
     }
-    rest.get(next).is_some_and(|t| matches!(t.kind, Tok::Literal(_)))
+    rest.get(next)
+        .is_some_and(|t| matches!(t.kind, Tok::Literal(_)))
 }
 
 /// `if the user asks …`: a verb right after its subject belongs to the condition.
@@ -118,7 +150,9 @@ pub(crate) fn classify(condition: &[Token]) -> Condition {
     let body: Vec<Token> = condition.iter().skip(1).cloned().collect();
     let words: Vec<&str> = body.iter().filter_map(Token::word).collect();
     let negated = opener.is_some_and(|t| t.is("unless"))
-        ^ words.iter().any(|word| NEGATIONS.contains(word) || word.ends_with("n't"));
+        ^ words
+            .iter()
+            .any(|word| NEGATIONS.contains(word) || word.ends_with("n't"));
     let literals: Vec<(String, Span)> = body
         .iter()
         .filter_map(|token| match &token.kind {
@@ -144,28 +178,60 @@ pub(crate) fn classify(condition: &[Token]) -> Condition {
     if (negated && words.iter().any(|word| NOT_FOUND_WORDS.contains(word)))
         || has_no
         || words.first().is_some_and(|word| *word == "no") && words.len() > 1
-        || words.iter().any(|word| matches!(*word, "invalid" | "unknown" | "empty"))
+        || words
+            .iter()
+            .any(|word| matches!(*word, "invalid" | "unknown" | "empty"))
     {
         return Condition::NotFound { still };
     }
     if words.iter().any(|word| FAILURE_WORDS.contains(word))
-        || words.windows(2).any(|pair| pair == ["times", "out"] || pair == ["timed", "out"])
+        || words
+            .windows(2)
+            .any(|pair| pair == ["times", "out"] || pair == ["timed", "out"])
     {
         return Condition::Failed;
     }
     let bare: Vec<&str> = words
         .iter()
         .copied()
-        .filter(|word| !matches!(*word, "the" | "user" | "customer" | "they" | "says" | "answers" | "replies"))
+        .filter(|word| {
+            !matches!(
+                *word,
+                "the" | "user" | "customer" | "they" | "says" | "answers" | "replies"
+            )
+        })
         .collect();
     let is_bare_answer = bare.is_empty()
         || bare.iter().all(|word| {
             matches!(
                 *word,
-                "yes" | "so" | "no" | "not" | "confirmed" | "confirms" | "agrees" | "agreed" | "accepts"
-                    | "accepted" | "declines" | "declined" | "refuses" | "rejects" | "ok" | "okay"
-                    | "does" | "doesn't" | "do" | "don't" | "is" | "isn't" | "was" | "wasn't"
-                    | "nope" | "yep" | "yeah"
+                "yes"
+                    | "so"
+                    | "no"
+                    | "not"
+                    | "confirmed"
+                    | "confirms"
+                    | "agrees"
+                    | "agreed"
+                    | "accepts"
+                    | "accepted"
+                    | "declines"
+                    | "declined"
+                    | "refuses"
+                    | "rejects"
+                    | "ok"
+                    | "okay"
+                    | "does"
+                    | "doesn't"
+                    | "do"
+                    | "don't"
+                    | "is"
+                    | "isn't"
+                    | "was"
+                    | "wasn't"
+                    | "nope"
+                    | "yep"
+                    | "yeah"
             )
         });
     Condition::Answer {
@@ -193,7 +259,10 @@ mod tests {
 
     #[test]
     fn classifies_the_seed_conditions() {
-        assert!(matches!(condition_of("If “Approved”, inform"), Some(Condition::Values { .. })));
+        assert!(matches!(
+            condition_of("If “Approved”, inform"),
+            Some(Condition::Values { .. })
+        ));
         assert_eq!(
             condition_of("If the email address was not found ask for a valid email"),
             Some(Condition::NotFound { still: false })
@@ -202,13 +271,28 @@ mod tests {
             condition_of("if the email address is still not found route it to an agent"),
             Some(Condition::NotFound { still: true })
         );
-        assert_eq!(condition_of("If no inform the customer"), Some(Condition::Answer { yes: false, words: vec![] }));
+        assert_eq!(
+            condition_of("If no inform the customer"),
+            Some(Condition::Answer {
+                yes: false,
+                words: vec![]
+            })
+        );
         assert!(matches!(
             condition_of("If the order was not delivered route to an agent"),
             Some(Condition::Answer { yes: false, words }) if !words.is_empty()
         ));
-        assert_eq!(condition_of("If the lookup fails, route to an agent"), Some(Condition::Failed));
-        assert_eq!(condition_of("Otherwise, end the conversation"), Some(Condition::Otherwise));
-        assert_eq!(condition_of("If no orders are found, route"), Some(Condition::NotFound { still: false }));
+        assert_eq!(
+            condition_of("If the lookup fails, route to an agent"),
+            Some(Condition::Failed)
+        );
+        assert_eq!(
+            condition_of("Otherwise, end the conversation"),
+            Some(Condition::Otherwise)
+        );
+        assert_eq!(
+            condition_of("If no orders are found, route"),
+            Some(Condition::NotFound { still: false })
+        );
     }
 }

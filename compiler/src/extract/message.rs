@@ -21,15 +21,29 @@ pub(crate) fn statement(words: &[Token], opening: Opening, scope: &Scope<'_>) ->
         Opening::Apology => "I'm sorry ",
         Opening::About => {
             let regrettable = words.iter().any(|word| {
-                word.is_any(&["delay", "delays", "issue", "problem", "inconvenience", "error", "mistake"])
+                word.is_any(&[
+                    "delay",
+                    "delays",
+                    "issue",
+                    "problem",
+                    "inconvenience",
+                    "error",
+                    "mistake",
+                ])
             });
-            if regrettable { "I'm sorry about " } else { "I need to let you know about " }
+            if regrettable {
+                "I'm sorry about "
+            } else {
+                "I need to let you know about "
+            }
         }
     };
     if !prefix.is_empty() {
         message.parts.push(MessagePart::Text(prefix.to_string()));
     }
-    message.parts.extend(second_person(words, scope, opening == Opening::Plain));
+    message
+        .parts
+        .extend(second_person(words, scope, opening == Opening::Plain));
     finish(message, '.')
 }
 
@@ -99,7 +113,11 @@ pub(crate) fn yes_no_question(question: &[Token], scope: &Scope<'_>) -> Message 
 /// `which specific order they would like to inquire about` →
 /// `Which order would you like to inquire about?`
 pub(crate) fn which_question(noun: &[Token], scope: &Scope<'_>) -> Message {
-    let filtered: Vec<Token> = noun.iter().filter(|token| !token.is("specific")).cloned().collect();
+    let filtered: Vec<Token> = noun
+        .iter()
+        .filter(|token| !token.is("specific"))
+        .cloned()
+        .collect();
     let mut parts = vec![MessagePart::Text("which ".to_string())];
     parts.extend(second_person(&filtered, scope, false));
     let mut message = Message { parts };
@@ -173,9 +191,14 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
         let token = &words[index];
         let next = words.get(index + 1);
         match &token.kind {
-            Tok::Word { lower, text: written } => {
-                let person_next = next.is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]));
-                let possessive_next = next.is_some_and(|t| t.is_any(&["user's", "customer's", "client's"]));
+            Tok::Word {
+                lower,
+                text: written,
+            } => {
+                let person_next =
+                    next.is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]));
+                let possessive_next =
+                    next.is_some_and(|t| t.is_any(&["user's", "customer's", "client's"]));
                 if lower == "the" && possessive_next {
                     push_word(&mut text, "your");
                     index += 2;
@@ -205,8 +228,18 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                         }
                         if matches!(
                             noun,
-                            "request" | "inquiry" | "case" | "order" | "account" | "package" | "parcel" | "shipment"
-                                | "refund" | "subscription" | "delivery" | "coupon"
+                            "request"
+                                | "inquiry"
+                                | "case"
+                                | "order"
+                                | "account"
+                                | "package"
+                                | "parcel"
+                                | "shipment"
+                                | "refund"
+                                | "subscription"
+                                | "delivery"
+                                | "coupon"
                         ) {
                             push_word(&mut text, "your");
                             push_word(&mut text, noun);
@@ -255,7 +288,8 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
     }
     // After a field, text needs a leading space.
     for index in 1..parts.len() {
-        if let (MessagePart::Field(_), MessagePart::Text(text)) = (&parts[index - 1], &parts[index]) {
+        if let (MessagePart::Field(_), MessagePart::Text(text)) = (&parts[index - 1], &parts[index])
+        {
             if !text.starts_with([' ', ',', '.', ':', ')', '?', '!']) {
                 parts[index] = MessagePart::Text(format!(" {text}"));
             }

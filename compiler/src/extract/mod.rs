@@ -24,8 +24,8 @@ mod words;
 use crate::catalog::{Catalog, Effect, Type};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{
-    self, Ask, Block, Call, Check, Escalate, Expr, ExtractedBy, Match, MatchCase, Message, Origin, Path,
-    PolicyRef, Retry, Slot, Stmt, StmtKind,
+    self, Ask, Block, Call, Check, Escalate, Expr, ExtractedBy, Match, MatchCase, Message, Origin,
+    Path, PolicyRef, Retry, Slot, Stmt, StmtKind,
 };
 use crate::source::Span;
 use crate::syntax::{ArgValue, Document, Item, MarkerKind, ToolArg};
@@ -35,12 +35,20 @@ use scope::Scope;
 use words::{Tok, Token};
 
 /// Extracts one policy. Problems are appended to `diagnostics`.
-pub fn extract(document: &Document, default_name: &str, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> ir::Policy {
+pub fn extract(
+    document: &Document,
+    default_name: &str,
+    catalog: &Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ir::Policy {
     let value = |key: &str| document.front_matter_value(key).map(|entry| entry.scalar());
     let mut builder = Builder {
         catalog,
         stmts: Vec::new(),
-        blocks: vec![BlockData { stmts: Vec::new(), parent: None }],
+        blocks: vec![BlockData {
+            stmts: Vec::new(),
+            parent: None,
+        }],
         bindings: Vec::new(),
         notes: Vec::new(),
         diagnostics,
@@ -158,7 +166,11 @@ impl<'a> Builder<'a> {
             condition_words: String::new(),
         };
         if let Some(title) = heading(item, &tokens) {
-            self.push(block, Building::Simple(StmtKind::Section(title)), origin(&context, item.span));
+            self.push(
+                block,
+                Building::Simple(StmtKind::Section(title)),
+                origin(&context, item.span),
+            );
             for child in &item.children {
                 self.item(child, block);
             }
@@ -175,7 +187,11 @@ impl<'a> Builder<'a> {
                     context.condition_words = words::written(&condition_tokens);
                     let condition_span = words::span_of(&condition_tokens).unwrap_or(clause_span);
                     let classified = condition::classify(&condition_tokens);
-                    if let Condition::Answer { yes, words: answer_words } = &classified {
+                    if let Condition::Answer {
+                        yes,
+                        words: answer_words,
+                    } = &classified
+                    {
                         if answer_words.is_empty() {
                             context.condition_words = self.answer_reason(*yes, local);
                         }
@@ -260,7 +276,13 @@ impl<'a> Builder<'a> {
             }
         }
         let prompt = message::offer_prompt(&labels);
-        if let Building::Ask { slot, options, prompt: ask_prompt, .. } = &mut self.stmts[offer].kind {
+        if let Building::Ask {
+            slot,
+            options,
+            prompt: ask_prompt,
+            ..
+        } = &mut self.stmts[offer].kind
+        {
             *slot = Slot::Options(labels);
             *options = bodies;
             *ask_prompt = prompt;
@@ -271,22 +293,37 @@ impl<'a> Builder<'a> {
 
     /// Finds the step a condition is about and returns the block for the
     /// outcome it names; `None` after reporting a diagnostic.
-    fn attach(&mut self, condition: Condition, current: BlockId, span: Span, context: &ItemContext) -> Option<BlockId> {
+    fn attach(
+        &mut self,
+        condition: Condition,
+        current: BlockId,
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<BlockId> {
         match condition {
-            Condition::Values { subject, values, hint_words } => {
-                self.attach_values(subject, values, hint_words, current, span, context)
-            }
+            Condition::Values {
+                subject,
+                values,
+                hint_words,
+            } => self.attach_values(subject, values, hint_words, current, span, context),
             Condition::NotFound { still: true } => {
                 let retry = self.recent(current, |kind| matches!(kind, Building::Retry { .. }));
                 match retry {
                     Some(retry) => Some(self.outcome_block(retry, Outcome::Exhausted)),
-                    None => self.attach(Condition::NotFound { still: false }, current, span, context),
+                    None => {
+                        self.attach(Condition::NotFound { still: false }, current, span, context)
+                    }
                 }
             }
             Condition::NotFound { still: false } => {
                 let target = self.recent(current, |kind| match kind {
-                    Building::Call { optional_result, .. } => *optional_result,
-                    Building::Ask { slot: Slot::Item(_), .. } => true,
+                    Building::Call {
+                        optional_result, ..
+                    } => *optional_result,
+                    Building::Ask {
+                        slot: Slot::Item(_),
+                        ..
+                    } => true,
                     _ => false,
                 });
                 match target {
@@ -294,15 +331,26 @@ impl<'a> Builder<'a> {
                     None => self.dangling(span, "nothing before it can come back empty", "put it after a step that looks something up with @tool, or that asks the customer to pick from a list"),
                 }
             }
-            Condition::Failed => match self.recent(current, |kind| matches!(kind, Building::Call { .. })) {
-                Some(target) => Some(self.outcome_block(target, Outcome::Error)),
-                None => self.dangling(span, "there is no tool call before it that could fail", "put it after the `Use @tool` step it is about"),
-            },
+            Condition::Failed => {
+                match self.recent(current, |kind| matches!(kind, Building::Call { .. })) {
+                    Some(target) => Some(self.outcome_block(target, Outcome::Error)),
+                    None => self.dangling(
+                        span,
+                        "there is no tool call before it that could fail",
+                        "put it after the `Use @tool` step it is about",
+                    ),
+                }
+            }
             Condition::Otherwise => {
                 let target = self.recent(current, |kind| {
                     matches!(
                         kind,
-                        Building::Match { .. } | Building::Check { .. } | Building::Ask { slot: Slot::YesNo, .. }
+                        Building::Match { .. }
+                            | Building::Check { .. }
+                            | Building::Ask {
+                                slot: Slot::YesNo,
+                                ..
+                            }
                     )
                 });
                 match target {
@@ -314,19 +362,35 @@ impl<'a> Builder<'a> {
                         };
                         Some(self.outcome_block(target, outcome))
                     }
-                    None => self.dangling(span, "there is no condition before `otherwise`", "write the `If …` case first"),
+                    None => self.dangling(
+                        span,
+                        "there is no condition before `otherwise`",
+                        "write the `If …` case first",
+                    ),
                 }
             }
             Condition::Answer { yes, words } => {
                 let question = self.recent(current, |kind| {
                     matches!(
                         kind,
-                        Building::Check { .. } | Building::Ask { slot: Slot::YesNo | Slot::Options(_), .. }
+                        Building::Check { .. }
+                            | Building::Ask {
+                                slot: Slot::YesNo | Slot::Options(_),
+                                ..
+                            }
                     )
                 });
                 let outcome = if yes { Outcome::Yes } else { Outcome::No };
+                // A bare `if yes`, an answer verb (`if the user accepts`), or
+                // the question's own words (`if the order was not delivered`)
+                // answer the open question; anything else is not guessed at.
                 if let Some(question) = question {
-                    return Some(self.outcome_block(question, outcome));
+                    if words.is_empty()
+                        || names_an_answer(&words)
+                        || self.echoes_question(question, &words)
+                    {
+                        return Some(self.outcome_block(question, outcome));
+                    }
                 }
                 if words.is_empty() {
                     return self.dangling(span, "there is no question or check before it to answer", "ask a yes/no question first (`Ask the user if …`) or check something (`check if …`)");
@@ -363,24 +427,63 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether the condition's words are mostly the words of the question
+    /// or check it would answer.
+    fn echoes_question(&self, question: StmtId, words: &[Token]) -> bool {
+        let asked = match &self.stmts[question].kind {
+            Building::Ask { prompt, .. } => prompt.to_string(),
+            Building::Check { wording, .. } => wording.clone(),
+            _ => return false,
+        }
+        .to_lowercase();
+        let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
+        let content: Vec<&str> = scope::content_words(&lowered)
+            .into_iter()
+            .filter(|word| {
+                !matches!(
+                    *word,
+                    "not" | "no" | "was" | "were" | "is" | "are" | "did" | "does" | "has" | "have"
+                )
+            })
+            .filter(|word| !word.ends_with("n't"))
+            .collect();
+        if content.is_empty() {
+            return false;
+        }
+        let echoed = content.iter().filter(|word| asked.contains(*word)).count();
+        echoed * 2 >= content.len() && echoed >= 1
+    }
+
     /// A hand-off reason for a bare `if no`: what the answer was to.
     fn answer_reason(&self, yes: bool, current: BlockId) -> String {
         let question = self.recent(current, |kind| {
-            matches!(kind, Building::Check { .. } | Building::Ask { slot: Slot::YesNo | Slot::Options(_), .. })
+            matches!(
+                kind,
+                Building::Check { .. }
+                    | Building::Ask {
+                        slot: Slot::YesNo | Slot::Options(_),
+                        ..
+                    }
+            )
         });
         let answer = if yes { "yes" } else { "no" };
         match question.map(|id| &self.stmts[id].kind) {
             Some(Building::Check { wording, .. }) => format!("{answer} to: {wording}"),
-            Some(Building::Ask { prompt, .. }) => format!("the customer answered {answer} to \"{prompt}\""),
+            Some(Building::Ask { prompt, .. }) => {
+                format!("the customer answered {answer} to \"{prompt}\"")
+            }
             _ => answer.to_string(),
         }
     }
 
     fn dangling(&mut self, span: Span, why: &str, hint: &str) -> Option<BlockId> {
         self.diagnostics.push(
-            Diagnostic::error(codes::DANGLING_CONDITION, format!("this condition is not about any earlier step: {why}"))
-                .at(span)
-                .hint(hint.to_string()),
+            Diagnostic::error(
+                codes::DANGLING_CONDITION,
+                format!("this condition is not about any earlier step: {why}"),
+            )
+            .at(span)
+            .hint(hint.to_string()),
         );
         None
     }
@@ -398,14 +501,26 @@ impl<'a> Builder<'a> {
         // A literal naming an offered option picks that option.
         if subject.is_none() {
             let option = self.recent(current, |kind| match kind {
-                Building::Ask { slot: Slot::Options(options), .. } => texts
-                    .iter()
-                    .all(|text| options.iter().any(|option| option.eq_ignore_ascii_case(text))),
+                Building::Ask {
+                    slot: Slot::Options(options),
+                    ..
+                } => texts.iter().all(|text| {
+                    options
+                        .iter()
+                        .any(|option| option.eq_ignore_ascii_case(text))
+                }),
                 _ => false,
             });
             if let Some(ask) = option {
-                if let Building::Ask { slot: Slot::Options(options), options: bodies, .. } = &self.stmts[ask].kind {
-                    let index = options.iter().position(|option| option.eq_ignore_ascii_case(&texts[0]));
+                if let Building::Ask {
+                    slot: Slot::Options(options),
+                    options: bodies,
+                    ..
+                } = &self.stmts[ask].kind
+                {
+                    let index = options
+                        .iter()
+                        .position(|option| option.eq_ignore_ascii_case(&texts[0]));
                     if let Some(block) = index.and_then(|index| bodies.get(index)) {
                         return Some(*block);
                     }
@@ -417,9 +532,12 @@ impl<'a> Builder<'a> {
             Some(path) => {
                 let Some(ty) = scope.path_type(&path) else {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::UNKNOWN_VARIABLE, format!("`${}` is not bound here", path.join(".")))
-                            .at(span)
-                            .hint("bind it first, e.g. with `Use @tool … as $name`"),
+                        Diagnostic::error(
+                            codes::UNKNOWN_VARIABLE,
+                            format!("`${}` is not bound here", path.join(".")),
+                        )
+                        .at(span)
+                        .hint("bind it first, e.g. with `Use @tool … as $name`"),
                     );
                     return None;
                 };
@@ -432,7 +550,9 @@ impl<'a> Builder<'a> {
                     let named: Vec<(Path, Vec<String>)> = candidates
                         .iter()
                         .filter(|(path, _)| {
-                            path.0.last().is_some_and(|field| hint_words.iter().any(|word| field.contains(word.as_str())))
+                            path.0.last().is_some_and(|field| {
+                                hint_words.iter().any(|word| field.contains(word.as_str()))
+                            })
                         })
                         .cloned()
                         .collect();
@@ -450,11 +570,18 @@ impl<'a> Builder<'a> {
                         return None;
                     }
                     _ => {
-                        let names: Vec<String> = candidates.iter().map(|(path, _)| path.to_string()).collect();
+                        let names: Vec<String> = candidates
+                            .iter()
+                            .map(|(path, _)| path.to_string())
+                            .collect();
                         self.diagnostics.push(
                             Diagnostic::error(
                                 codes::AMBIGUOUS_SUBJECT,
-                                format!("\"{}\" could be about {}", texts.join("\", \""), names.join(" or ")),
+                                format!(
+                                    "\"{}\" could be about {}",
+                                    texts.join("\", \""),
+                                    names.join(" or ")
+                                ),
                             )
                             .at(span)
                             .hint(format!("say which: `If {} is \"{}\"`", names[0], texts[0])),
@@ -469,13 +596,19 @@ impl<'a> Builder<'a> {
         let mut spelled = Vec::new();
         for (text, value_span) in &values {
             match &domain {
-                Some(domain) => match domain.iter().find(|allowed| allowed.eq_ignore_ascii_case(text.trim())) {
+                Some(domain) => match domain
+                    .iter()
+                    .find(|allowed| allowed.eq_ignore_ascii_case(text.trim()))
+                {
                     Some(allowed) => spelled.push(allowed.clone()),
                     None => {
                         let suggestion = crate::spelling::closest(text, domain).cloned();
                         let mut diagnostic = Diagnostic::error(
                             codes::LITERAL_NOT_IN_DOMAIN,
-                            format!("\"{text}\" is not a value of {subject} ({})", domain.join(", ")),
+                            format!(
+                                "\"{text}\" is not a value of {subject} ({})",
+                                domain.join(", ")
+                            ),
                         )
                         .at(*value_span);
                         if let Some(suggestion) = suggestion {
@@ -491,7 +624,10 @@ impl<'a> Builder<'a> {
             return None;
         }
         // Join the match these values continue, if it is the last step of its block.
-        let existing = self.recent(current, |kind| matches!(kind, Building::Match { subject: known, .. } if *known == subject));
+        let existing = self.recent(
+            current,
+            |kind| matches!(kind, Building::Match { subject: known, .. } if *known == subject),
+        );
         let existing = existing.filter(|&id| {
             let block = &self.blocks[self.stmts[id].block];
             block.stmts.last() == Some(&id)
@@ -509,7 +645,11 @@ impl<'a> Builder<'a> {
                 origin(context, span),
             ),
         };
-        let case_span = values.iter().map(|(_, value_span)| *value_span).reduce(Span::join).unwrap_or(span);
+        let case_span = values
+            .iter()
+            .map(|(_, value_span)| *value_span)
+            .reduce(Span::join)
+            .unwrap_or(span);
         if let Building::Match { cases, .. } = &self.stmts[target].kind {
             if let Some((_, _, block)) = cases.iter().find(|(known, _, _)| *known == spelled) {
                 return Some(*block);
@@ -522,7 +662,13 @@ impl<'a> Builder<'a> {
         Some(block)
     }
 
-    fn unknown_subject(&mut self, texts: &[String], values: &[(String, Span)], scope: &Scope<'_>, span: Span) {
+    fn unknown_subject(
+        &mut self,
+        texts: &[String],
+        values: &[(String, Span)],
+        scope: &Scope<'_>,
+        span: Span,
+    ) {
         let fields = scope.all_enum_fields();
         let mut best: Option<(usize, String, Path)> = None;
         for (path, domain) in &fields {
@@ -538,14 +684,18 @@ impl<'a> Builder<'a> {
         let span = values.first().map_or(span, |(_, value_span)| *value_span);
         let mut diagnostic = Diagnostic::error(
             codes::UNKNOWN_SUBJECT,
-            format!("no enum field in scope has the value \"{}\"", texts.join("\", \"")),
+            format!(
+                "no enum field in scope has the value \"{}\"",
+                texts.join("\", \"")
+            ),
         )
         .at(span);
         diagnostic = match best {
             Some((distance, allowed, path)) if distance <= 3 => {
                 diagnostic.hint(format!("did you mean \"{allowed}\" ({path})?"))
             }
-            _ if fields.is_empty() => diagnostic.hint("look the record up first (`Use @tool …`) so its fields are in scope"),
+            _ if fields.is_empty() => diagnostic
+                .hint("look the record up first (`Use @tool …`) so its fields are in scope"),
             _ => diagnostic.hint("compare a field explicitly: `If $order.status is \"…\"`"),
         };
         self.diagnostics.push(diagnostic);
@@ -555,7 +705,13 @@ impl<'a> Builder<'a> {
 
     /// Adds the statements for one action. Returns the id of an offer ask,
     /// whose options the item's sub-items define.
-    fn action(&mut self, action: Action, block: BlockId, span: Span, context: &ItemContext) -> Option<StmtId> {
+    fn action(
+        &mut self,
+        action: Action,
+        block: BlockId,
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<StmtId> {
         let here = origin(context, span);
         let scope = self.scope_at(block);
         match action {
@@ -571,7 +727,11 @@ impl<'a> Builder<'a> {
             }
             Action::AskYesNo { question } => {
                 let prompt = message::yes_no_question(&question, &scope);
-                let plain: Vec<Token> = question.iter().filter(|token| !matches!(token.kind, Tok::Var(_))).cloned().collect();
+                let plain: Vec<Token> = question
+                    .iter()
+                    .filter(|token| !matches!(token.kind, Tok::Var(_)))
+                    .cloned()
+                    .collect();
                 let var = unique_var(&self.var_name(&plain, "answer"), &scope);
                 self.bind(&var, Type::Bool, block);
                 self.push(block, ask_building(Slot::YesNo, var, prompt), here);
@@ -585,7 +745,8 @@ impl<'a> Builder<'a> {
                             .into_iter()
                             .filter(|word| *word != "list")
                             .collect();
-                        let mut message = Message::text(format!("Here are your {}:\n", shown.join(" ")));
+                        let mut message =
+                            Message::text(format!("Here are your {}:\n", shown.join(" ")));
                         message.parts.push(ir::MessagePart::List(Path::var(&list)));
                         self.push(block, Building::Simple(StmtKind::Say(message)), here);
                     }
@@ -597,8 +758,24 @@ impl<'a> Builder<'a> {
                     },
                 }
             }
-            Action::Call { tool, args, span: tool_span, bind, check, message: purpose_message } => {
-                self.call(&tool, &args, tool_span, bind, purpose_message.as_deref(), block, here.clone(), &scope);
+            Action::Call {
+                tool,
+                args,
+                span: tool_span,
+                bind,
+                check,
+                message: purpose_message,
+            } => {
+                self.call(
+                    &tool,
+                    &args,
+                    tool_span,
+                    bind,
+                    purpose_message.as_deref(),
+                    block,
+                    here.clone(),
+                    &scope,
+                );
                 if let Some(predicate_words) = check {
                     let scope = self.scope_at(block);
                     match predicate(&predicate_words, &scope) {
@@ -636,7 +813,9 @@ impl<'a> Builder<'a> {
                     .hint("give each tool its own step or option, e.g. `Discount Offer: Use @set_discount_to_order …`"),
                 );
             }
-            Action::Check { predicate: predicate_words } => match predicate(&predicate_words, &scope) {
+            Action::Check {
+                predicate: predicate_words,
+            } => match predicate(&predicate_words, &scope) {
                 PredicateRead::Expr(condition) => {
                     self.push(
                         block,
@@ -650,9 +829,15 @@ impl<'a> Builder<'a> {
                     );
                 }
                 PredicateRead::Existence => {}
-                PredicateRead::Unknown => self.unrecognised(span, &format!("check if {}", words::written(&predicate_words))),
+                PredicateRead::Unknown => self.unrecognised(
+                    span,
+                    &format!("check if {}", words::written(&predicate_words)),
+                ),
             },
-            Action::Say { words: said, opening } => {
+            Action::Say {
+                words: said,
+                opening,
+            } => {
                 let message = message::statement(&said, opening, &scope);
                 let promises_handoff = promises_handoff(&said);
                 self.say(block, message, here.clone());
@@ -669,18 +854,37 @@ impl<'a> Builder<'a> {
                 Ok(message) => self.say(block, message, here),
                 Err(why) => self.unknown_field(span, &why),
             },
-            Action::Escalate { reason, queue, ticket } => self.escalate(block, reason, queue, ticket, here, context),
-            Action::Goto { policy, span: reference } => {
+            Action::Escalate {
+                reason,
+                queue,
+                ticket,
+            } => self.escalate(block, reason, queue, ticket, here, context),
+            Action::Goto {
+                policy,
+                span: reference,
+            } => {
                 self.push(
                     block,
-                    Building::Simple(StmtKind::Goto(PolicyRef { policy, section: None, span: reference })),
+                    Building::Simple(StmtKind::Goto(PolicyRef {
+                        policy,
+                        section: None,
+                        span: reference,
+                    })),
                     here,
                 );
             }
-            Action::Enter { policy, section, span: reference } => {
+            Action::Enter {
+                policy,
+                section,
+                span: reference,
+            } => {
                 self.push(
                     block,
-                    Building::Simple(StmtKind::Enter(PolicyRef { policy, section: Some(section), span: reference })),
+                    Building::Simple(StmtKind::Enter(PolicyRef {
+                        policy,
+                        section: Some(section),
+                        span: reference,
+                    })),
                     here,
                 );
             }
@@ -693,20 +897,33 @@ impl<'a> Builder<'a> {
             Action::OfferOptions => {
                 let var = unique_var("offer", &scope);
                 self.bind(&var, Type::String, block);
-                let id = self.push(block, ask_building(Slot::Options(Vec::new()), var, Message::default()), here);
+                let id = self.push(
+                    block,
+                    ask_building(Slot::Options(Vec::new()), var, Message::default()),
+                    here,
+                );
                 return Some(id);
             }
             Action::OfferOne { words: offered } => {
                 let mut question = vec![Token {
-                    kind: Tok::Word { lower: "you".into(), text: "you".into() },
+                    kind: Tok::Word {
+                        lower: "you".into(),
+                        text: "you".into(),
+                    },
                     span,
                 }];
                 question.push(Token {
-                    kind: Tok::Word { lower: "would".into(), text: "would".into() },
+                    kind: Tok::Word {
+                        lower: "would".into(),
+                        text: "would".into(),
+                    },
                     span,
                 });
                 question.push(Token {
-                    kind: Tok::Word { lower: "like".into(), text: "like".into() },
+                    kind: Tok::Word {
+                        lower: "like".into(),
+                        text: "like".into(),
+                    },
                     span,
                 });
                 question.extend(offered.iter().cloned());
@@ -740,7 +957,15 @@ impl<'a> Builder<'a> {
         self.push(block, Building::Simple(StmtKind::Say(message)), here);
     }
 
-    fn escalate(&mut self, block: BlockId, reason: Option<String>, queue: Option<String>, ticket: bool, here: Origin, context: &ItemContext) {
+    fn escalate(
+        &mut self,
+        block: BlockId,
+        reason: Option<String>,
+        queue: Option<String>,
+        ticket: bool,
+        here: Origin,
+        context: &ItemContext,
+    ) {
         // `route to an agent or create a ticket` is one hand-off.
         if let Some(&last) = self.blocks[block].stmts.last() {
             if let Building::Simple(StmtKind::Escalate(previous)) = &mut self.stmts[last].kind {
@@ -781,7 +1006,12 @@ impl<'a> Builder<'a> {
             (Slot::Text, "order_id".to_string())
         } else if has("date") || has("when") {
             (Slot::Date, self.var_name(noun, "date"))
-        } else if has("amount") || has("quantity") || has("many") || has("number") {
+        } else if has("amount")
+            || has("quantity")
+            || has("many")
+            || has("count")
+            || counts_something(&words)
+        {
             (Slot::Number, self.var_name(noun, "number"))
         } else {
             (Slot::Text, self.var_name(noun, "answer"))
@@ -817,7 +1047,11 @@ impl<'a> Builder<'a> {
             other => other.clone(),
         };
         let var = scope::singular(&list);
-        let var = if var == list { format!("{list}_item") } else { var };
+        let var = if var == list {
+            format!("{list}_item")
+        } else {
+            var
+        };
         let mut prompt = message::which_question(noun, scope);
         // `Display the list … and ask which …` is one message.
         if let Some(&last) = self.blocks[block].stmts.last() {
@@ -838,7 +1072,11 @@ impl<'a> Builder<'a> {
             }
         }
         self.bind(&var, item_type, block);
-        self.push(block, ask_building(Slot::Item(Path::var(&list)), var, prompt), here);
+        self.push(
+            block,
+            ask_building(Slot::Item(Path::var(&list)), var, prompt),
+            here,
+        );
     }
 
     fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
@@ -852,29 +1090,42 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let used = match &self.stmts[call].kind {
-            Building::Call { args, .. } => args
-                .iter()
-                .find_map(|(_, expr)| match expr {
-                    Expr::Path(path) => asked_vars.iter().find(|(var, _)| var == path.root()).cloned(),
-                    _ => None,
-                }),
+            Building::Call { args, .. } => args.iter().find_map(|(_, expr)| match expr {
+                Expr::Path(path) => asked_vars
+                    .iter()
+                    .find(|(var, _)| var == path.root())
+                    .cloned(),
+                _ => None,
+            }),
             _ => None,
         };
         let Some((var, slot)) = used else {
             self.diagnostics.push(
-                Diagnostic::error(codes::DANGLING_CONDITION, "there is nothing the customer gave that could be asked for again")
-                    .at(here.span)
-                    .hint("ask again only after a lookup that used the customer's answer"),
+                Diagnostic::error(
+                    codes::DANGLING_CONDITION,
+                    "there is nothing the customer gave that could be asked for again",
+                )
+                .at(here.span)
+                .hint("ask again only after a lookup that used the customer's answer"),
             );
             return;
         };
         let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
         let what = scope::content_words(&words)
             .into_iter()
-            .filter(|word| !matches!(*word, "valid" | "again" | "another" | "correct" | "different"))
+            .filter(|word| {
+                !matches!(
+                    *word,
+                    "valid" | "again" | "another" | "correct" | "different"
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ");
-        let what = if what.is_empty() { var.replace('_', " ") } else { what };
+        let what = if what.is_empty() {
+            var.replace('_', " ")
+        } else {
+            what
+        };
         let prompt = message::retry_prompt(&format!("that {what}"));
         self.push(
             block,
@@ -901,9 +1152,13 @@ impl<'a> Builder<'a> {
         scope: &Scope<'_>,
     ) {
         let Some(tool) = self.catalog.tools.get(tool_name).cloned() else {
-            let suggestion = crate::spelling::closest(tool_name, self.catalog.tools.keys()).cloned();
-            let mut diagnostic = Diagnostic::error(codes::UNKNOWN_TOOL, format!("`@{tool_name}` is not in the catalog"))
-                .at(tool_span);
+            let suggestion =
+                crate::spelling::closest(tool_name, self.catalog.tools.keys()).cloned();
+            let mut diagnostic = Diagnostic::error(
+                codes::UNKNOWN_TOOL,
+                format!("`@{tool_name}` is not in the catalog"),
+            )
+            .at(tool_span);
             diagnostic = match suggestion {
                 Some(suggestion) => diagnostic.hint(format!("did you mean `@{suggestion}`?")),
                 None => diagnostic.hint("declare it under [tools.NAME] in the catalog"),
@@ -915,9 +1170,15 @@ impl<'a> Builder<'a> {
         for written in written_args {
             if !tool.args.contains_key(&written.name) {
                 self.diagnostics.push(
-                    Diagnostic::error(codes::UNBOUND_ARGUMENT, format!("`@{tool_name}` has no argument `{}`", written.name))
-                        .at(written.span)
-                        .hint(format!("its arguments are: {}", tool.args.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        codes::UNBOUND_ARGUMENT,
+                        format!("`@{tool_name}` has no argument `{}`", written.name),
+                    )
+                    .at(written.span)
+                    .hint(format!(
+                        "its arguments are: {}",
+                        tool.args.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
                 );
             }
         }
@@ -930,7 +1191,10 @@ impl<'a> Builder<'a> {
                 Some(ArgValue::Type(_)) | None => {
                     if arg == "message" && purpose_message.is_some() {
                         purpose_message.map(|words| {
-                            Expr::Text(message::statement(words, action::Opening::Plain, scope).to_string())
+                            Expr::Text(
+                                message::statement(words, action::Opening::Plain, scope)
+                                    .to_string(),
+                            )
                         })
                     } else {
                         bind_argument(arg, arg_type, scope).map(Expr::Path)
@@ -942,10 +1206,14 @@ impl<'a> Builder<'a> {
                 None => self.diagnostics.push(
                     Diagnostic::error(
                         codes::UNBOUND_ARGUMENT,
-                        format!("nothing in scope can supply `{arg}` ({arg_type}) for `@{tool_name}`"),
+                        format!(
+                            "nothing in scope can supply `{arg}` ({arg_type}) for `@{tool_name}`"
+                        ),
                     )
                     .at(tool_span)
-                    .hint(format!("ask for it first, or pass it: `@{tool_name}({arg}: $var.field)`")),
+                    .hint(format!(
+                        "ask for it first, or pass it: `@{tool_name}({arg}: $var.field)`"
+                    )),
                 ),
             }
         }
@@ -979,7 +1247,10 @@ impl<'a> Builder<'a> {
     fn not_found_call(&self, block: BlockId) -> Option<StmtId> {
         let parent = self.blocks[block].parent?;
         match &self.stmts[parent].kind {
-            Building::Call { not_found: Some(found), .. } if *found == block => Some(parent),
+            Building::Call {
+                not_found: Some(found),
+                ..
+            } if *found == block => Some(parent),
             _ => None,
         }
     }
@@ -988,7 +1259,11 @@ impl<'a> Builder<'a> {
 
     fn push(&mut self, block: BlockId, kind: Building, origin: Origin) -> StmtId {
         let id = self.stmts.len();
-        self.stmts.push(Node { kind, origin, block });
+        self.stmts.push(Node {
+            kind,
+            origin,
+            block,
+        });
         self.blocks[block].stmts.push(id);
         id
     }
@@ -1024,9 +1299,9 @@ impl<'a> Builder<'a> {
 
     /// The most recently created statement visible from `current` that matches.
     fn recent(&self, current: BlockId, matches: impl Fn(&Building) -> bool) -> Option<StmtId> {
-        (0..self.stmts.len())
-            .rev()
-            .find(|&id| matches(&self.stmts[id].kind) && self.visible(self.stmts[id].block, current))
+        (0..self.stmts.len()).rev().find(|&id| {
+            matches(&self.stmts[id].kind) && self.visible(self.stmts[id].block, current)
+        })
     }
 
     fn scope_at(&self, block: BlockId) -> Scope<'a> {
@@ -1044,10 +1319,20 @@ impl<'a> Builder<'a> {
 
     fn outcome_block(&mut self, id: StmtId, outcome: Outcome) -> BlockId {
         let existing = match (&self.stmts[id].kind, outcome) {
-            (Building::Ask { slot: Slot::Options(_), accepted, .. }, Outcome::Yes) => *accepted,
+            (
+                Building::Ask {
+                    slot: Slot::Options(_),
+                    accepted,
+                    ..
+                },
+                Outcome::Yes,
+            ) => *accepted,
             (Building::Ask { yes, .. } | Building::Check { yes, .. }, Outcome::Yes) => *yes,
             (Building::Ask { no, .. } | Building::Check { no, .. }, Outcome::No) => *no,
-            (Building::Ask { not_found, .. } | Building::Call { not_found, .. }, Outcome::NotFound) => *not_found,
+            (
+                Building::Ask { not_found, .. } | Building::Call { not_found, .. },
+                Outcome::NotFound,
+            ) => *not_found,
             (Building::Call { error, .. }, Outcome::Error) => *error,
             (Building::Match { otherwise, .. }, Outcome::Otherwise) => *otherwise,
             (Building::Retry { exhausted, .. }, Outcome::Exhausted) => *exhausted,
@@ -1058,10 +1343,24 @@ impl<'a> Builder<'a> {
         }
         let block = self.new_block(id);
         match (&mut self.stmts[id].kind, outcome) {
-            (Building::Ask { slot: Slot::Options(_), accepted, .. }, Outcome::Yes) => *accepted = Some(block),
-            (Building::Ask { yes, .. } | Building::Check { yes, .. }, Outcome::Yes) => *yes = Some(block),
-            (Building::Ask { no, .. } | Building::Check { no, .. }, Outcome::No) => *no = Some(block),
-            (Building::Ask { not_found, .. } | Building::Call { not_found, .. }, Outcome::NotFound) => *not_found = Some(block),
+            (
+                Building::Ask {
+                    slot: Slot::Options(_),
+                    accepted,
+                    ..
+                },
+                Outcome::Yes,
+            ) => *accepted = Some(block),
+            (Building::Ask { yes, .. } | Building::Check { yes, .. }, Outcome::Yes) => {
+                *yes = Some(block)
+            }
+            (Building::Ask { no, .. } | Building::Check { no, .. }, Outcome::No) => {
+                *no = Some(block)
+            }
+            (
+                Building::Ask { not_found, .. } | Building::Call { not_found, .. },
+                Outcome::NotFound,
+            ) => *not_found = Some(block),
             (Building::Call { error, .. }, Outcome::Error) => *error = Some(block),
             (Building::Match { otherwise, .. }, Outcome::Otherwise) => *otherwise = Some(block),
             (Building::Retry { exhausted, .. }, Outcome::Exhausted) => *exhausted = Some(block),
@@ -1083,12 +1382,31 @@ impl<'a> Builder<'a> {
             .filter(|word| {
                 !matches!(
                     *word,
-                    "they" | "would" | "like" | "was" | "were" | "is" | "are" | "if" | "whether" | "e.g." | "you"
-                        | "please" | "want" | "wants" | "placed" | "on" | "for"
+                    "they"
+                        | "would"
+                        | "like"
+                        | "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "if"
+                        | "whether"
+                        | "e.g."
+                        | "you"
+                        | "please"
+                        | "want"
+                        | "wants"
+                        | "placed"
+                        | "on"
+                        | "for"
                 )
             })
             .take(3)
-            .map(|word| word.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
+            .map(|word| {
+                word.chars()
+                    .filter(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
             .filter(|word| !word.is_empty())
             .collect();
         if content.is_empty() {
@@ -1111,26 +1429,53 @@ impl<'a> Builder<'a> {
 
     fn finish_stmt(&mut self, id: StmtId) -> Stmt {
         let origin = self.stmts[id].origin.clone();
-        let kind = std::mem::replace(&mut self.stmts[id].kind, Building::Simple(StmtKind::Continue));
+        let kind = std::mem::replace(
+            &mut self.stmts[id].kind,
+            Building::Simple(StmtKind::Continue),
+        );
         let kind = match kind {
-            Building::Ask { slot, var, prompt, yes, no, options, accepted, not_found } => StmtKind::Ask(Ask {
+            Building::Ask {
+                slot,
+                var,
+                prompt,
+                yes,
+                no,
+                options,
+                accepted,
+                not_found,
+            } => StmtKind::Ask(Ask {
                 slot,
                 var,
                 prompt,
                 yes: self.finish_optional(yes),
                 no: self.finish_optional(no),
-                options: options.into_iter().map(|block| self.finish_block(block)).collect(),
+                options: options
+                    .into_iter()
+                    .map(|block| self.finish_block(block))
+                    .collect(),
                 accepted: self.finish_optional(accepted),
                 not_found: self.finish_optional(not_found),
             }),
-            Building::Call { tool, args, bind, not_found, error, .. } => StmtKind::Call(Call {
+            Building::Call {
+                tool,
+                args,
+                bind,
+                not_found,
+                error,
+                ..
+            } => StmtKind::Call(Call {
                 tool,
                 args,
                 bind,
                 not_found: self.finish_optional(not_found),
                 error: self.finish_optional(error),
             }),
-            Building::Match { subject, domain, cases, otherwise } => StmtKind::Match(Match {
+            Building::Match {
+                subject,
+                domain,
+                cases,
+                otherwise,
+            } => StmtKind::Match(Match {
                 subject,
                 domain,
                 cases: cases
@@ -1143,13 +1488,23 @@ impl<'a> Builder<'a> {
                     .collect(),
                 otherwise: self.finish_optional(otherwise),
             }),
-            Building::Check { condition, wording, yes, no } => StmtKind::Check(Check {
+            Building::Check {
+                condition,
+                wording,
+                yes,
+                no,
+            } => StmtKind::Check(Check {
                 condition,
                 wording,
                 yes: self.finish_optional(yes),
                 no: self.finish_optional(no),
             }),
-            Building::Retry { var, slot, prompt, exhausted } => StmtKind::Retry(Retry {
+            Building::Retry {
+                var,
+                slot,
+                prompt,
+                exhausted,
+            } => StmtKind::Retry(Retry {
                 var,
                 slot,
                 prompt,
@@ -1238,7 +1593,12 @@ fn bind_argument(arg: &str, arg_type: &Type, scope: &Scope<'_>) -> Option<Path> 
     }
     for (name, ty) in scope.bindings.iter().rev() {
         if let Type::Record(record) = ty.required() {
-            if let Some(field_type) = scope.catalog.types.get(record).and_then(|r| r.fields.get(arg)) {
+            if let Some(field_type) = scope
+                .catalog
+                .types
+                .get(record)
+                .and_then(|r| r.fields.get(arg))
+            {
                 if field_type.fits(arg_type) {
                     return Some(Path::var(name).field(arg));
                 }
@@ -1247,7 +1607,12 @@ fn bind_argument(arg: &str, arg_type: &Type, scope: &Scope<'_>) -> Option<Path> 
     }
     if let Some(record_word) = arg.strip_suffix("_id") {
         if let Some((var, record)) = scope.record_var(record_word) {
-            if scope.catalog.types.get(&record).is_some_and(|r| r.fields.contains_key("id")) {
+            if scope
+                .catalog
+                .types
+                .get(&record)
+                .is_some_and(|r| r.fields.contains_key("id"))
+            {
                 return Some(Path::var(&var).field("id"));
             }
         }
@@ -1278,23 +1643,40 @@ fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
         Tok::Var(path) => Some(Path(path.clone())),
         _ => None,
     }) {
-        if words.iter().any(|word| matches!(*word, "set" | "present" | "available" | "known" | "provided")) {
+        if words.iter().any(|word| {
+            matches!(
+                *word,
+                "set" | "present" | "available" | "known" | "provided"
+            )
+        }) {
             return PredicateRead::Expr(Expr::IsSet(path));
         }
     }
     let is_date = |ty: &Type| matches!(ty.required(), Type::Date);
-    let within = words.iter().any(|word| matches!(*word, "within" | "before" | "by" | "on"));
-    let late = words
+    let within = words
         .iter()
-        .any(|word| matches!(*word, "past" | "after" | "beyond" | "passed" | "exceeded" | "overdue" | "late" | "later"));
+        .any(|word| matches!(*word, "within" | "before" | "by" | "on"));
+    let late = words.iter().any(|word| {
+        matches!(
+            *word,
+            "past" | "after" | "beyond" | "passed" | "exceeded" | "overdue" | "late" | "later"
+        )
+    });
     if within || late {
         if let Some((path, _)) = scope.find_field(&words, &is_date) {
             let today = Box::new(Expr::Today);
             let field = Box::new(Expr::Path(path));
-            return PredicateRead::Expr(if late { Expr::After(today, field) } else { Expr::AtMost(today, field) });
+            return PredicateRead::Expr(if late {
+                Expr::After(today, field)
+            } else {
+                Expr::AtMost(today, field)
+            });
         }
     }
-    if words.iter().any(|word| matches!(*word, "exists" | "exist" | "registered" | "valid" | "found")) {
+    if words
+        .iter()
+        .any(|word| matches!(*word, "exists" | "exist" | "registered" | "valid" | "found"))
+    {
         return PredicateRead::Existence;
     }
     if words.iter().any(|word| matches!(*word, "has" | "have")) {
@@ -1305,15 +1687,57 @@ fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
     PredicateRead::Unknown
 }
 
+/// Verbs that say how the customer answered (`accepts`, `declines`, …).
+fn names_an_answer(words: &[Token]) -> bool {
+    words.iter().filter_map(Token::word).any(|word| {
+        [
+            "accept",
+            "agree",
+            "confirm",
+            "decline",
+            "refuse",
+            "reject",
+            "approve",
+            "want",
+            "interested",
+            "choose",
+            "chose",
+            "keep",
+            "prefer",
+            "like",
+            "yes",
+            "no",
+            "ok",
+            "okay",
+        ]
+        .iter()
+        .any(|stem| word.starts_with(stem))
+    })
+}
+
+/// `the number of items` counts; `the phone number` names an identifier.
+fn counts_something(words: &[&str]) -> bool {
+    words
+        .windows(2)
+        .any(|pair| pair[0] == "number" && pair[1] == "of")
+        || words.last() == Some(&"number") && words.len() == 1
+}
+
 /// `… that the request will be transferred to an agent`.
 fn promises_handoff(words: &[Token]) -> bool {
     let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
     let moves = lowered.iter().any(|word| {
-        matches!(*word, "transferred" | "routed" | "escalated" | "handed" | "passed" | "forwarded")
+        matches!(
+            *word,
+            "transferred" | "routed" | "escalated" | "handed" | "passed" | "forwarded"
+        )
     });
-    let to_human = lowered
-        .iter()
-        .any(|word| matches!(*word, "agent" | "human" | "person" | "team" | "specialist" | "representative" | "support"));
+    let to_human = lowered.iter().any(|word| {
+        matches!(
+            *word,
+            "agent" | "human" | "person" | "team" | "specialist" | "representative" | "support"
+        )
+    });
     moves && to_human && lowered.contains(&"will")
 }
 
@@ -1321,9 +1745,12 @@ fn promises_handoff(words: &[Token]) -> bool {
 /// references and no condition, e.g. `Check Order Status`, `Escalation:`.
 fn heading(item: &Item, tokens: &[Token]) -> Option<String> {
     if tokens.is_empty()
-        || tokens
-            .iter()
-            .any(|token| matches!(token.kind, Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_) | Tok::Literal(_)))
+        || tokens.iter().any(|token| {
+            matches!(
+                token.kind,
+                Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_) | Tok::Literal(_)
+            )
+        })
     {
         return None;
     }
@@ -1337,17 +1764,24 @@ fn heading(item: &Item, tokens: &[Token]) -> Option<String> {
     if word_tokens.is_empty() || word_tokens.len() > 7 {
         return None;
     }
-    if tokens.first().is_some_and(|token| token.is_any(words::CONDITION_OPENERS)) {
+    if tokens
+        .first()
+        .is_some_and(|token| token.is_any(words::CONDITION_OPENERS))
+    {
         return None;
     }
     let ends_with_colon = tokens.last().is_some_and(|token| token.is_punct(':'));
     let ends_sentence = tokens.last().is_some_and(|token| token.is_punct('.'));
-    const SMALL: &[&str] = &["a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "at"];
-    let title_case = word_tokens
-        .iter()
-        .all(|word| SMALL.contains(word) || word.starts_with(|c: char| c.is_uppercase() || c.is_numeric()));
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "at",
+    ];
+    let title_case = word_tokens.iter().all(|word| {
+        SMALL.contains(word) || word.starts_with(|c: char| c.is_uppercase() || c.is_numeric())
+    });
     let no_children_sentence = item.marker == MarkerKind::Paragraph || !ends_sentence;
-    if (title_case && no_children_sentence && word_tokens.len() >= 1 && !ends_sentence) || (ends_with_colon && title_case) {
+    if (title_case && no_children_sentence && word_tokens.len() >= 1 && !ends_sentence)
+        || (ends_with_colon && title_case)
+    {
         return Some(word_tokens.join(" "));
     }
     None

@@ -12,9 +12,38 @@ pub(crate) struct Scope<'a> {
 
 /// Words that carry no meaning for field lookup.
 const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "of", "for", "to", "their", "your", "user's", "customer's", "its", "and",
-    "with", "that", "this", "is", "was", "be", "on", "in", "user", "customer", "them", "his", "her",
-    "any", "some", "new", "current", "relevant", "selected", "specific",
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "to",
+    "their",
+    "your",
+    "user's",
+    "customer's",
+    "its",
+    "and",
+    "with",
+    "that",
+    "this",
+    "is",
+    "was",
+    "be",
+    "on",
+    "in",
+    "user",
+    "customer",
+    "them",
+    "his",
+    "her",
+    "any",
+    "some",
+    "new",
+    "current",
+    "relevant",
+    "selected",
+    "specific",
 ];
 
 /// The content words of a phrase.
@@ -43,7 +72,9 @@ pub(crate) fn singular(word: &str) -> String {
 fn word_matches(word: &str, part: &str) -> bool {
     let (word, part) = (singular(word), singular(part));
     word == part
-        || (word.len() >= 5 && part.len() >= 5 && (word.starts_with(&part[..4]) && part.starts_with(&word[..4])))
+        || (word.len() >= 5
+            && part.len() >= 5
+            && (word.starts_with(&part[..4]) && part.starts_with(&word[..4])))
 }
 
 impl Scope<'_> {
@@ -56,17 +87,28 @@ impl Scope<'_> {
     }
 
     /// The field (or variable) the words best name, optionally of a wanted kind.
-    pub(crate) fn find_field(&self, words: &[&str], want: &dyn Fn(&Type) -> bool) -> Option<(Path, Type)> {
+    pub(crate) fn find_field(
+        &self,
+        words: &[&str],
+        want: &dyn Fn(&Type) -> bool,
+    ) -> Option<(Path, Type)> {
         let words = content_words(words);
         if words.is_empty() {
             return None;
         }
         let mut best: Option<(usize, usize, Path, Type)> = None;
         for (recency, (name, ty)) in self.bindings.iter().enumerate().rev() {
-            let mut candidates: Vec<(Path, Type, String)> = vec![(Path::var(name), ty.clone(), name.clone())];
-            if let Some(record) = Scope::record_of(ty).and_then(|record| self.catalog.types.get(record)) {
+            let mut candidates: Vec<(Path, Type, String)> =
+                vec![(Path::var(name), ty.clone(), name.clone())];
+            if let Some(record) =
+                Scope::record_of(ty).and_then(|record| self.catalog.types.get(record))
+            {
                 for (field, field_type) in &record.fields {
-                    candidates.push((Path::var(name).field(field), field_type.clone(), field.clone()));
+                    candidates.push((
+                        Path::var(name).field(field),
+                        field_type.clone(),
+                        field.clone(),
+                    ));
                 }
             }
             for (path, candidate_type, field_name) in candidates {
@@ -103,7 +145,8 @@ impl Scope<'_> {
         let noun = singular(noun);
         self.bindings.iter().rev().find_map(|(name, ty)| {
             let record = Scope::record_of(ty)?;
-            (record.to_lowercase() == noun || singular(name) == noun).then(|| (name.clone(), record.to_string()))
+            (record.to_lowercase() == noun || singular(name) == noun)
+                .then(|| (name.clone(), record.to_string()))
         })
     }
 
@@ -130,14 +173,20 @@ impl Scope<'_> {
                 Type::List(item) => Scope::record_of(item).unwrap_or("").to_lowercase(),
                 _ => String::new(),
             };
-            words.iter().any(|word| word_matches(word, name) || (!item.is_empty() && word_matches(word, &item)))
+            words.iter().any(|word| {
+                word_matches(word, name) || (!item.is_empty() && word_matches(word, &item))
+            })
         });
         named.or(lists.first()).map(|binding| (*binding).clone())
     }
 
     /// Whether a variable is bound.
     pub(crate) fn has(&self, name: &str) -> Option<&Type> {
-        self.bindings.iter().rev().find(|(bound, _)| bound == name).map(|(_, ty)| ty)
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound == name)
+            .map(|(_, ty)| ty)
     }
 
     /// The type of a path, if it resolves.
@@ -162,9 +211,11 @@ impl Scope<'_> {
                 let Some(domain) = field_type.domain() else {
                     continue;
                 };
-                let holds_all = values
-                    .iter()
-                    .all(|value| domain.iter().any(|allowed| allowed.eq_ignore_ascii_case(value.trim())));
+                let holds_all = values.iter().all(|value| {
+                    domain
+                        .iter()
+                        .any(|allowed| allowed.eq_ignore_ascii_case(value.trim()))
+                });
                 let path = Path::var(name).field(field);
                 if holds_all && !found.iter().any(|(known, _)| *known == path) {
                     found.push((path, domain.to_vec()));
@@ -178,7 +229,9 @@ impl Scope<'_> {
     pub(crate) fn all_enum_fields(&self) -> Vec<(Path, Vec<String>)> {
         let mut found: Vec<(Path, Vec<String>)> = Vec::new();
         for (name, ty) in self.bindings.iter().rev() {
-            let Some(record) = Scope::record_of(ty).and_then(|record| self.catalog.types.get(record)) else {
+            let Some(record) =
+                Scope::record_of(ty).and_then(|record| self.catalog.types.get(record))
+            else {
                 continue;
             };
             for (field, field_type) in &record.fields {

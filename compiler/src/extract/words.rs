@@ -150,7 +150,8 @@ pub(crate) fn sentences(tokens: &[Token]) -> Vec<Vec<Token>> {
 }
 
 /// Words that open a condition.
-pub(crate) const CONDITION_OPENERS: &[&str] = &["if", "when", "whenever", "otherwise", "else", "unless"];
+pub(crate) const CONDITION_OPENERS: &[&str] =
+    &["if", "when", "whenever", "otherwise", "else", "unless"];
 
 /// Splits a sentence into clauses where a new condition begins:
 /// after a comma (`…, if yes …`, `…, otherwise …`) or at `if yes|no|not|so`.
@@ -188,7 +189,9 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
 fn opens_with_condition_only(current: &[Token]) -> bool {
     current.first().is_some_and(|t| t.is_any(CONDITION_OPENERS))
         && current.iter().filter(|t| t.is_punct(',')).count() <= 1
-        && !current.iter().any(|t| t.is_any(super::action::ACTION_VERBS))
+        && !current
+            .iter()
+            .any(|t| t.is_any(super::action::ACTION_VERBS))
 }
 
 /// The span covering a run of tokens.

@@ -1,3 +1,6 @@
 //! The compiler's one integration-test binary.
 
+mod examples; // Every example compiles clean; listings and graphs are snapshots.
+mod paraphrase; // The same intent, written many ways, extracts the same.
 mod seeds; // The published seed texts parse, exactly as published.
+mod support; // Loading policies with their catalogs and imports, as the CLI does.
