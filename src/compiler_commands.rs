@@ -70,14 +70,20 @@ pub(crate) enum GraphFormat {
 /// Runs one compiler command.
 pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
     match command {
-        CompilerCommand::Check { policies, format, deny } => {
+        CompilerCommand::Check {
+            policies,
+            format,
+            deny,
+        } => {
             let mut compilations = Vec::new();
             for policy in &policies {
                 let inputs = load::inputs(std::slice::from_ref(policy))?;
                 compilations.push(compile(&inputs.policies, &inputs.catalogs));
             }
             let deny_warnings = matches!(deny, Some(DenyLevel::Warnings));
-            let failed = compilations.iter().any(|compilation| fails(compilation, deny_warnings));
+            let failed = compilations
+                .iter()
+                .any(|compilation| fails(compilation, deny_warnings));
             match format {
                 DiagnosticFormat::Json => println!("{}", render::json(&compilations)),
                 DiagnosticFormat::Human | DiagnosticFormat::Short => {
@@ -91,7 +97,11 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                     }
                 }
             }
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         CompilerCommand::Compile { policies, output } => {
             let compilation = compile_files(&policies)?;
@@ -99,7 +109,11 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
             write_output(output.as_ref(), &json)?;
             Ok(exit_for(&compilation))
         }
-        CompilerCommand::Graph { policies, format, output } => {
+        CompilerCommand::Graph {
+            policies,
+            format,
+            output,
+        } => {
             let compilation = compile_files(&policies)?;
             let text = match format {
                 GraphFormat::Dot => emit::dot(&compilation.machine),
@@ -129,12 +143,17 @@ fn fails(compilation: &Compilation, deny_warnings: bool) -> bool {
 }
 
 fn exit_for(compilation: &Compilation) -> ExitCode {
-    if compilation.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if compilation.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn write_output(output: Option<&PathBuf>, text: &str) -> Result<(), String> {
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        Some(path) => std::fs::write(path, text)
+            .map_err(|error| format!("cannot write {}: {error}", path.display())),
         None => {
             print!("{text}");
             Ok(())

@@ -34,10 +34,18 @@ pub(crate) fn inputs(paths: &[PathBuf]) -> Result<Inputs, String> {
         let (document, _) = syntax::parse(SourceId::default(), &text);
         let directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let catalog_paths: Vec<PathBuf> = match document.front_matter_value("catalog") {
-            Some(entry) => entry.values().iter().map(|value| directory.join(value)).collect(),
+            Some(entry) => entry
+                .values()
+                .iter()
+                .map(|value| directory.join(value))
+                .collect(),
             None => {
                 let beside = directory.join("catalog.toml");
-                if beside.exists() { vec![beside] } else { Vec::new() }
+                if beside.exists() {
+                    vec![beside]
+                } else {
+                    Vec::new()
+                }
             }
         };
         for catalog in catalog_paths {
@@ -56,7 +64,8 @@ pub(crate) fn inputs(paths: &[PathBuf]) -> Result<Inputs, String> {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+    std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -69,7 +78,9 @@ fn display(path: &Path) -> String {
     for component in path.components() {
         match component {
             std::path::Component::ParentDir
-                if parts.last().is_some_and(|last| matches!(last, std::path::Component::Normal(_))) =>
+                if parts
+                    .last()
+                    .is_some_and(|last| matches!(last, std::path::Component::Normal(_))) =>
             {
                 parts.pop();
             }

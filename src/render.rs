@@ -18,12 +18,19 @@ pub(crate) fn human(compilation: &Compilation) {
             Severity::Warning => ReportKind::Warning,
         };
         let Some(span) = diagnostic.span else {
-            eprintln!("{}[{}]: {}", diagnostic.severity, diagnostic.code, diagnostic.message);
+            eprintln!(
+                "{}[{}]: {}",
+                diagnostic.severity, diagnostic.code, diagnostic.message
+            );
             continue;
         };
         let file = compilation.sources.name(span.source).to_string();
         let mut report = Report::build(kind, (file.clone(), span.range()))
-            .with_config(Config::default().with_index_type(IndexType::Byte).with_color(color))
+            .with_config(
+                Config::default()
+                    .with_index_type(IndexType::Byte)
+                    .with_color(color),
+            )
             .with_code(diagnostic.code)
             .with_message(&diagnostic.message)
             .with_label(Label::new((file, span.range())).with_message(&diagnostic.message));
@@ -31,7 +38,8 @@ pub(crate) fn human(compilation: &Compilation) {
             match note_span {
                 Some(note_span) => {
                     let note_file = compilation.sources.name(note_span.source).to_string();
-                    report = report.with_label(Label::new((note_file, note_span.range())).with_message(note));
+                    report = report
+                        .with_label(Label::new((note_file, note_span.range())).with_message(note));
                 }
                 None => report = report.with_note(note),
             }
@@ -47,13 +55,20 @@ pub(crate) fn human(compilation: &Compilation) {
 pub(crate) fn short(compilation: &Compilation) {
     for diagnostic in &compilation.diagnostics {
         let (file, line, column) = place(compilation, diagnostic);
-        eprintln!("{file}:{line}:{column}: {}[{}]: {}", diagnostic.severity, diagnostic.code.id, diagnostic.message);
+        eprintln!(
+            "{file}:{line}:{column}: {}[{}]: {}",
+            diagnostic.severity, diagnostic.code.id, diagnostic.message
+        );
     }
 }
 
 /// The summary line after the diagnostics.
 pub(crate) fn summary(compilation: &Compilation) -> String {
-    let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
+    let errors = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .count();
     let warnings = compilation.diagnostics.len() - errors;
     format!(
         "{}: {errors} error(s), {warnings} warning(s); {} states, {} transitions",
@@ -63,11 +78,18 @@ pub(crate) fn summary(compilation: &Compilation) -> String {
     )
 }
 
-fn place(compilation: &Compilation, diagnostic: &keel_compiler::Diagnostic) -> (String, usize, usize) {
+fn place(
+    compilation: &Compilation,
+    diagnostic: &keel_compiler::Diagnostic,
+) -> (String, usize, usize) {
     match diagnostic.span {
         Some(span) => {
             let location = compilation.sources.location(span);
-            (compilation.sources.name(span.source).to_string(), location.line, location.column)
+            (
+                compilation.sources.name(span.source).to_string(),
+                location.line,
+                location.column,
+            )
         }
         None => (String::new(), 0, 0),
     }
@@ -94,7 +116,11 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
     let summaries: Vec<serde_json::Value> = compilations
         .iter()
         .map(|compilation| {
-            let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
+            let errors = compilation
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .count();
             serde_json::json!({
                 "policy": compilation.machine.name(),
                 "errors": errors,
@@ -104,5 +130,8 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": entries, "summary": summaries })).unwrap_or_default()
+    serde_json::to_string_pretty(
+        &serde_json::json!({ "diagnostics": entries, "summary": summaries }),
+    )
+    .unwrap_or_default()
 }

@@ -174,9 +174,12 @@ impl Catalog {
             Err(error) => {
                 let span = error.span().map_or(Span::new(source, 0, 0), span_at);
                 diagnostics.push(
-                    Diagnostic::error(codes::BAD_CATALOG, format!("the catalog is not valid: {}", error.message()))
-                        .at(span)
-                        .hint("see DESIGN §3 for the catalog format"),
+                    Diagnostic::error(
+                        codes::BAD_CATALOG,
+                        format!("the catalog is not valid: {}", error.message()),
+                    )
+                    .at(span)
+                    .hint("see DESIGN §3 for the catalog format"),
                 );
                 return;
             }
@@ -205,7 +208,9 @@ impl Catalog {
                     Err(message) => diagnostics.push(bad_catalog(message, field_span)),
                 }
             }
-            declared.types.insert(name.clone(), RecordType { name, fields, span });
+            declared
+                .types
+                .insert(name.clone(), RecordType { name, fields, span });
         }
         for (name, raw_tool) in raw.tools {
             let span = span_at(raw_tool.span());
@@ -227,12 +232,19 @@ impl Catalog {
                 }),
                 None => Type::Bool,
             };
-            let effect = match raw_tool.effect.as_ref().map(|effect| effect.get_ref().as_str()) {
+            let effect = match raw_tool
+                .effect
+                .as_ref()
+                .map(|effect| effect.get_ref().as_str())
+            {
                 None | Some("read") => Effect::Read,
                 Some("write") => Effect::Write,
                 Some("destructive") => Effect::Destructive,
                 Some(other) => {
-                    let effect_span = raw_tool.effect.as_ref().map_or(span, |effect| span_at(effect.span()));
+                    let effect_span = raw_tool
+                        .effect
+                        .as_ref()
+                        .map_or(span, |effect| span_at(effect.span()));
                     diagnostics.push(
                         bad_catalog(format!("unknown effect `{other}`"), effect_span)
                             .hint("write effect = \"read\", \"write\" or \"destructive\""),
@@ -268,8 +280,11 @@ impl Catalog {
         for (name, tool) in other.tools {
             match self.tools.get(&name) {
                 Some(existing) if !same_tool(existing, &tool) => diagnostics.push(
-                    bad_catalog(format!("tool `{name}` is declared twice, differently"), tool.span)
-                        .note(Some(existing.span), "the other declaration"),
+                    bad_catalog(
+                        format!("tool `{name}` is declared twice, differently"),
+                        tool.span,
+                    )
+                    .note(Some(existing.span), "the other declaration"),
                 ),
                 Some(_) => {}
                 None => {
@@ -280,8 +295,11 @@ impl Catalog {
         for (name, record) in other.types {
             match self.types.get(&name) {
                 Some(existing) if existing.fields != record.fields => diagnostics.push(
-                    bad_catalog(format!("type `{name}` is declared twice, differently"), record.span)
-                        .note(Some(existing.span), "the other declaration"),
+                    bad_catalog(
+                        format!("type `{name}` is declared twice, differently"),
+                        record.span,
+                    )
+                    .note(Some(existing.span), "the other declaration"),
                 ),
                 Some(_) => {}
                 None => {
@@ -339,7 +357,10 @@ pub fn parse_type(written: &str) -> Result<Type, String> {
     if let Some(inner) = written.strip_suffix('?') {
         return Ok(Type::Optional(Box::new(parse_type(inner)?)));
     }
-    if let Some(inner) = written.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+    if let Some(inner) = written
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
         return Ok(Type::List(Box::new(parse_type(inner)?)));
     }
     Ok(match written {
@@ -431,7 +452,10 @@ tracking_number = "string?"
         assert_eq!(tool.effect, Effect::Destructive);
         assert_eq!(tool.returns, Type::Record("Order".into()));
         let status = catalog.field_type(&tool.returns, &["status".into()]);
-        assert_eq!(status.and_then(|ty| ty.domain().map(<[String]>::len)), Some(2));
+        assert_eq!(
+            status.and_then(|ty| ty.domain().map(<[String]>::len)),
+            Some(2)
+        );
     }
 
     #[test]
@@ -447,6 +471,10 @@ tracking_number = "string?"
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
         catalog.load(SourceId::default(), "[tools.x\n", &mut diagnostics);
         assert_eq!(diagnostics.len(), 3);
-        assert!(diagnostics.iter().all(|diagnostic| diagnostic.span.is_some()));
+        assert!(
+            diagnostics
+                .iter()
+                .all(|diagnostic| diagnostic.span.is_some())
+        );
     }
 }

@@ -132,7 +132,9 @@ impl Message {
         let mut merged: Vec<MessagePart> = Vec::new();
         for part in self.parts.drain(..) {
             match (merged.last_mut(), part) {
-                (Some(MessagePart::Text(previous)), MessagePart::Text(text)) => previous.push_str(&text),
+                (Some(MessagePart::Text(previous)), MessagePart::Text(text)) => {
+                    previous.push_str(&text)
+                }
                 (_, part) => merged.push(part),
             }
         }

@@ -87,11 +87,15 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         let id = sources.add(source.clone());
         let (document, mut found) = syntax::parse(id, &source.text);
         diagnostics.append(&mut found);
-        let policy = extract::extract(&document, &default_name(&source.name), &catalog, &mut diagnostics);
-        if let Some(previous) = extracted
-            .iter()
-            .find(|known: &&ir::Policy| machine::normalise_name(&known.name) == machine::normalise_name(&policy.name))
-        {
+        let policy = extract::extract(
+            &document,
+            &default_name(&source.name),
+            &catalog,
+            &mut diagnostics,
+        );
+        if let Some(previous) = extracted.iter().find(|known: &&ir::Policy| {
+            machine::normalise_name(&known.name) == machine::normalise_name(&policy.name)
+        }) {
             diagnostics.push(
                 Diagnostic::error(
                     diagnostic::codes::DUPLICATE_POLICY,
@@ -126,9 +130,17 @@ pub fn default_name(file: &str) -> String {
         .map(|name| name.split('.').next().unwrap_or(name).to_string())
         .unwrap_or_default();
     if stem == "policy" {
-        if let Some(folder) = path.parent().and_then(|parent| parent.file_name()).and_then(|name| name.to_str()) {
+        if let Some(folder) = path
+            .parent()
+            .and_then(|parent| parent.file_name())
+            .and_then(|name| name.to_str())
+        {
             return folder.to_string();
         }
     }
-    if stem.is_empty() { "policy".to_string() } else { stem }
+    if stem.is_empty() {
+        "policy".to_string()
+    } else {
+        stem
+    }
 }

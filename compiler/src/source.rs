@@ -45,10 +45,7 @@ impl Source {
 
     /// The text of the 1-based line `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
+        self.text.lines().nth(line.saturating_sub(1)).unwrap_or("")
     }
 }
 

@@ -18,7 +18,10 @@ pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
 
 /// The closest candidate by edit distance, if close enough to suggest
 /// (at most a third of its length, and at least two edits allowed).
-pub(crate) fn closest<'a>(text: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
+pub(crate) fn closest<'a>(
+    text: &str,
+    candidates: impl IntoIterator<Item = &'a String>,
+) -> Option<&'a String> {
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(text, candidate), candidate))

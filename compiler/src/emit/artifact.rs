@@ -310,7 +310,10 @@ pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Ar
             id: state.id.clone(),
             policy: state.policy.clone(),
             body: body(&state.kind),
-            source: state.origin.as_ref().map(|origin| source_entry(origin.span, &origin.step)),
+            source: state
+                .origin
+                .as_ref()
+                .map(|origin| source_entry(origin.span, &origin.step)),
             extracted_by: match state.origin.as_ref().map(|origin| origin.extracted_by) {
                 Some(ExtractedBy::Rules) => "rules".to_string(),
                 Some(ExtractedBy::Llm) => "llm".to_string(),
@@ -342,7 +345,11 @@ pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Ar
                 tools.insert(
                     tool.clone(),
                     ToolEntry {
-                        args: declared.args.iter().map(|(name, ty)| (name.clone(), ty.to_string())).collect(),
+                        args: declared
+                            .args
+                            .iter()
+                            .map(|(name, ty)| (name.clone(), ty.to_string()))
+                            .collect(),
                         returns: declared.returns.to_string(),
                         effect: declared.effect.as_str().to_string(),
                         verifies_identity: declared.verifies_identity,
@@ -404,7 +411,12 @@ pub fn to_json(artifact: &Artifact) -> String {
 
 fn body(kind: &StateKind) -> StateBody {
     match kind {
-        StateKind::Ask { slot, var, prompt, max_attempts } => {
+        StateKind::Ask {
+            slot,
+            var,
+            prompt,
+            max_attempts,
+        } => {
             let (slot_name, options, list) = match slot {
                 Slot::Email => ("email", Vec::new(), None),
                 Slot::Text => ("text", Vec::new(), None),
@@ -423,9 +435,17 @@ fn body(kind: &StateKind) -> StateBody {
                 max_attempts: *max_attempts,
             }
         }
-        StateKind::Call { tool, args, bind, effect } => StateBody::Call {
+        StateKind::Call {
+            tool,
+            args,
+            bind,
+            effect,
+        } => StateBody::Call {
             tool: tool.clone(),
-            args: args.iter().map(|(name, expr)| (name.clone(), expr_entry(expr))).collect(),
+            args: args
+                .iter()
+                .map(|(name, expr)| (name.clone(), expr_entry(expr)))
+                .collect(),
             bind: bind.as_ref().map(|(var, ty)| Binding {
                 var: var.clone(),
                 ty: ty.to_string(),
@@ -440,13 +460,21 @@ fn body(kind: &StateKind) -> StateBody {
             condition: expr_entry(condition),
             wording: wording.clone(),
         },
-        StateKind::Say { message } => StateBody::Say { message: parts(message) },
-        StateKind::Escalate { reason, queue, ticket } => StateBody::Escalate {
+        StateKind::Say { message } => StateBody::Say {
+            message: parts(message),
+        },
+        StateKind::Escalate {
+            reason,
+            queue,
+            ticket,
+        } => StateBody::Escalate {
             reason: reason.clone(),
             queue: queue.clone(),
             ticket: *ticket,
         },
-        StateKind::End { outcome } => StateBody::End { outcome: outcome.clone() },
+        StateKind::End { outcome } => StateBody::End {
+            outcome: outcome.clone(),
+        },
         StateKind::Retry { counter, limit } => StateBody::Retry {
             counter: counter.clone(),
             limit: *limit,
@@ -472,9 +500,15 @@ fn parts(message: &Message) -> Vec<Part> {
 
 fn expr_entry(expr: &Expr) -> ExprEntry {
     match expr {
-        Expr::Path(path) => ExprEntry::Path { path: path.0.join(".") },
-        Expr::Text(value) => ExprEntry::Text { value: value.clone() },
-        Expr::Number(value) => ExprEntry::Number { value: value.clone() },
+        Expr::Path(path) => ExprEntry::Path {
+            path: path.0.join("."),
+        },
+        Expr::Text(value) => ExprEntry::Text {
+            value: value.clone(),
+        },
+        Expr::Number(value) => ExprEntry::Number {
+            value: value.clone(),
+        },
         Expr::Today => ExprEntry::Today,
         Expr::AtMost(left, right) => ExprEntry::AtMost {
             left: Box::new(expr_entry(left)),
@@ -484,6 +518,8 @@ fn expr_entry(expr: &Expr) -> ExprEntry {
             left: Box::new(expr_entry(left)),
             right: Box::new(expr_entry(right)),
         },
-        Expr::IsSet(path) => ExprEntry::IsSet { path: path.0.join(".") },
+        Expr::IsSet(path) => ExprEntry::IsSet {
+            path: path.0.join("."),
+        },
     }
 }

@@ -5,7 +5,10 @@ use crate::machine::{Machine, StateKind};
 
 /// The machine as a DOT digraph, states named by their stable ids.
 pub fn dot(machine: &Machine) -> String {
-    let mut out = format!("digraph \"{}\" {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n", escape(machine.name()));
+    let mut out = format!(
+        "digraph \"{}\" {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n",
+        escape(machine.name())
+    );
     for (_, state) in machine.states() {
         let shape = match state.kind {
             StateKind::Ask { .. } => "box, style=rounded",
@@ -19,9 +22,16 @@ pub fn dot(machine: &Machine) -> String {
         };
         let destructive = matches!(
             state.kind,
-            StateKind::Call { effect: crate::catalog::Effect::Destructive, .. }
+            StateKind::Call {
+                effect: crate::catalog::Effect::Destructive,
+                ..
+            }
         );
-        let emphasis = if destructive { ", color=red, penwidth=2" } else { "" };
+        let emphasis = if destructive {
+            ", color=red, penwidth=2"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "  \"{}\" [label=\"{}\", shape={shape}{emphasis}];\n",
             escape(&state.id),
@@ -41,5 +51,7 @@ pub fn dot(machine: &Machine) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

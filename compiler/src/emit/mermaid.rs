@@ -27,11 +27,19 @@ pub fn mermaid(machine: &Machine) -> String {
             Label::Option(option) => option.clone(),
             other => other.text(),
         };
-        out.push_str(&format!("  s{} -->|\"{}\"| s{}\n", from.index(), escape(&label), to.index()));
+        out.push_str(&format!(
+            "  s{} -->|\"{}\"| s{}\n",
+            from.index(),
+            escape(&label),
+            to.index()
+        ));
     }
     for (id, state) in machine.states() {
         let class = match &state.kind {
-            StateKind::Call { effect: crate::catalog::Effect::Destructive, .. } => "destructive",
+            StateKind::Call {
+                effect: crate::catalog::Effect::Destructive,
+                ..
+            } => "destructive",
             StateKind::Escalate { .. } => "handoff",
             _ => continue,
         };
@@ -43,5 +51,8 @@ pub fn mermaid(machine: &Machine) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('"', "#quot;").replace('\n', " ").replace('<', "#lt;").replace('>', "#gt;")
+    text.replace('"', "#quot;")
+        .replace('\n', " ")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }

@@ -26,7 +26,11 @@ pub(crate) fn state_label(state: &State) -> String {
         StateKind::Test { condition, .. } => format!("test {condition}"),
         StateKind::Say { message } => format!("say: {}", shorten(&message.to_string(), 70)),
         StateKind::Escalate { reason, ticket, .. } => {
-            format!("{}: {}", if *ticket { "ticket" } else { "hand-off" }, shorten(reason, 50))
+            format!(
+                "{}: {}",
+                if *ticket { "ticket" } else { "hand-off" },
+                shorten(reason, 50)
+            )
         }
         StateKind::End { outcome } => format!("end: {outcome}"),
         StateKind::Retry { limit, .. } => format!("retry at most {limit}"),

@@ -19,7 +19,12 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 /// Lowers the entry policy and every policy it references into one machine.
-pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> Machine {
+pub fn build(
+    policies: &[ir::Policy],
+    entry: usize,
+    catalog: &Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Machine {
     let by_name: BTreeMap<String, usize> = policies
         .iter()
         .enumerate()
@@ -55,9 +60,12 @@ pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnosti
         let lowered = builder.lower_policy(policy, hook.clone(), &entered, &by_name, diagnostics);
         if let (Some(section), false) = (&hook, lowered.hook_found) {
             diagnostics.push(
-                Diagnostic::error(codes::UNKNOWN_SECTION, format!("#{} has no section \"{section}\"", policy.name))
-                    .at(policy.span)
-                    .hint("add a heading line with that title where the other policy should take over"),
+                Diagnostic::error(
+                    codes::UNKNOWN_SECTION,
+                    format!("#{} has no section \"{section}\"", policy.name),
+                )
+                .at(policy.span)
+                .hint("add a heading line with that title where the other policy should take over"),
             );
         }
         builder.lowered.insert(index, lowered);
@@ -66,9 +74,15 @@ pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnosti
         let Some(lowered) = builder.lowered.get(&target) else {
             continue;
         };
-        let to = if resume { lowered.resume.or(lowered.entry) } else { lowered.entry };
+        let to = if resume {
+            lowered.resume.or(lowered.entry)
+        } else {
+            lowered.entry
+        };
         if let Some(to) = to {
-            builder.graph.add_edge(from, to, Transition { label: Label::Next });
+            builder
+                .graph
+                .add_edge(from, to, Transition { label: Label::Next });
         }
     }
     let start = builder
@@ -85,7 +99,11 @@ pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnosti
             name: policy.name.clone(),
             title: policy.title.clone(),
             when: policy.when.clone(),
-            entry: builder.lowered.get(&index).and_then(|lowered| lowered.entry).map(StateId::from_node),
+            entry: builder
+                .lowered
+                .get(&index)
+                .and_then(|lowered| lowered.entry)
+                .map(StateId::from_node),
             notes: policy
                 .notes
                 .iter()
@@ -96,8 +114,15 @@ pub fn build(policies: &[ir::Policy], entry: usize, catalog: &Catalog, diagnosti
     if builder.graph.node_count() == 0 {
         // An empty policy still gives a machine: one that ends at once.
         builder.graph.add_node(State {
-            id: format!("{}:end", policies.get(entry).map_or("policy", |policy| policy.name.as_str())),
-            policy: policies.get(entry).map_or(String::new(), |policy| policy.name.clone()),
+            id: format!(
+                "{}:end",
+                policies
+                    .get(entry)
+                    .map_or("policy", |policy| policy.name.as_str())
+            ),
+            policy: policies
+                .get(entry)
+                .map_or(String::new(), |policy| policy.name.clone()),
             kind: StateKind::End {
                 outcome: "resolved".to_string(),
             },
@@ -224,12 +249,21 @@ fn lowering_order(
                     walk(target, policies, by_name, state, order, diagnostics);
                 }
                 None => {
-                    let known: Vec<String> = policies.iter().map(|policy| policy.name.clone()).collect();
+                    let known: Vec<String> =
+                        policies.iter().map(|policy| policy.name.clone()).collect();
                     let suggestion = known
                         .iter()
-                        .min_by_key(|name| crate::spelling::edit_distance(&normalise(name), &normalise(&reference.policy)))
+                        .min_by_key(|name| {
+                            crate::spelling::edit_distance(
+                                &normalise(name),
+                                &normalise(&reference.policy),
+                            )
+                        })
                         .filter(|name| {
-                            crate::spelling::edit_distance(&normalise(name), &normalise(&reference.policy)) <= 4
+                            crate::spelling::edit_distance(
+                                &normalise(name),
+                                &normalise(&reference.policy),
+                            ) <= 4
                         });
                     let mut diagnostic = Diagnostic::error(
                         codes::UNKNOWN_POLICY,
@@ -247,7 +281,14 @@ fn lowering_order(
         state.insert(index, true);
         order.push(index);
     }
-    walk(entry, policies, by_name, &mut state, &mut order, diagnostics);
+    walk(
+        entry,
+        policies,
+        by_name,
+        &mut state,
+        &mut order,
+        diagnostics,
+    );
     order
 }
 
@@ -314,7 +355,13 @@ impl GraphBuilder<'_> {
         let needs_end = body.entry.is_none() || !body.exits.is_empty() || lowering.resume_pending;
         let mut entry = body.entry;
         if needs_end {
-            let end = self.implicit(&mut lowering, "end", StateKind::End { outcome: "resolved".to_string() });
+            let end = self.implicit(
+                &mut lowering,
+                "end",
+                StateKind::End {
+                    outcome: "resolved".to_string(),
+                },
+            );
             for (from, label) in body.exits {
                 self.graph.add_edge(from, end, Transition { label });
             }
@@ -333,7 +380,12 @@ impl GraphBuilder<'_> {
         }
     }
 
-    fn block(&mut self, block: &Block, lowering: &mut PolicyLowering<'_>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+    fn block(
+        &mut self,
+        block: &Block,
+        lowering: &mut PolicyLowering<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Fragment {
         let mut fragment = Fragment::default();
         let mut started = false;
         let mut open: Vec<(NodeIndex, Label)> = Vec::new();
@@ -394,7 +446,12 @@ impl GraphBuilder<'_> {
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt, lowering: &mut PolicyLowering<'_>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+    fn stmt(
+        &mut self,
+        stmt: &Stmt,
+        lowering: &mut PolicyLowering<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Fragment {
         let origin = Some(StateOrigin {
             span: stmt.origin.span,
             step: stmt.origin.step.clone(),
@@ -405,7 +462,14 @@ impl GraphBuilder<'_> {
         let node = match &stmt.kind {
             StmtKind::Section(_) | StmtKind::Continue => return Fragment::default(),
             StmtKind::Say(message) => {
-                let node = self.add(lowering, &step, StateKind::Say { message: message.clone() }, origin);
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Say {
+                        message: message.clone(),
+                    },
+                    origin,
+                );
                 exits.push((node, Label::Next));
                 node
             }
@@ -423,8 +487,22 @@ impl GraphBuilder<'_> {
                 );
                 match &ask.slot {
                     Slot::YesNo => {
-                        self.branch(node, Label::Yes, ask.yes.as_ref(), &mut exits, lowering, diagnostics);
-                        self.branch(node, Label::No, ask.no.as_ref(), &mut exits, lowering, diagnostics);
+                        self.branch(
+                            node,
+                            Label::Yes,
+                            ask.yes.as_ref(),
+                            &mut exits,
+                            lowering,
+                            diagnostics,
+                        );
+                        self.branch(
+                            node,
+                            Label::No,
+                            ask.no.as_ref(),
+                            &mut exits,
+                            lowering,
+                            diagnostics,
+                        );
                     }
                     Slot::Options(labels) => {
                         let mut accepted_exits = Vec::new();
@@ -453,23 +531,44 @@ impl GraphBuilder<'_> {
                             }
                             None => exits.extend(accepted_exits),
                         }
-                        self.branch(node, Label::No, ask.no.as_ref(), &mut exits, lowering, diagnostics);
+                        self.branch(
+                            node,
+                            Label::No,
+                            ask.no.as_ref(),
+                            &mut exits,
+                            lowering,
+                            diagnostics,
+                        );
                     }
                     Slot::Item(_) => {
                         exits.push((node, Label::Next));
                         match &ask.not_found {
-                            Some(block) => self.branch(node, Label::NotFound, Some(block), &mut exits, lowering, diagnostics),
+                            Some(block) => self.branch(
+                                node,
+                                Label::NotFound,
+                                Some(block),
+                                &mut exits,
+                                lowering,
+                                diagnostics,
+                            ),
                             None => {
                                 let fallback = self.implicit(
                                     lowering,
                                     "nothing_to_choose",
                                     StateKind::Escalate {
-                                        reason: "there was nothing for the customer to choose from".to_string(),
+                                        reason: "there was nothing for the customer to choose from"
+                                            .to_string(),
                                         queue: "agent".to_string(),
                                         ticket: false,
                                     },
                                 );
-                                self.graph.add_edge(node, fallback, Transition { label: Label::NotFound });
+                                self.graph.add_edge(
+                                    node,
+                                    fallback,
+                                    Transition {
+                                        label: Label::NotFound,
+                                    },
+                                );
                             }
                         }
                     }
@@ -479,12 +578,15 @@ impl GraphBuilder<'_> {
                 node
             }
             StmtKind::Call(call) => {
-                let effect = self.catalog.tools.get(&call.tool).map_or(Effect::Read, |tool| tool.effect);
-                let may_find_nothing = self
+                let effect = self
                     .catalog
                     .tools
                     .get(&call.tool)
-                    .is_some_and(|tool| tool.returns.is_optional() || matches!(tool.returns, crate::catalog::Type::List(_)));
+                    .map_or(Effect::Read, |tool| tool.effect);
+                let may_find_nothing = self.catalog.tools.get(&call.tool).is_some_and(|tool| {
+                    tool.returns.is_optional()
+                        || matches!(tool.returns, crate::catalog::Type::List(_))
+                });
                 let node = self.add(
                     lowering,
                     &step,
@@ -501,7 +603,14 @@ impl GraphBuilder<'_> {
                     match &call.not_found {
                         Some(block) => {
                             lowering.calls.push(node);
-                            self.branch(node, Label::NotFound, Some(block), &mut exits, lowering, diagnostics);
+                            self.branch(
+                                node,
+                                Label::NotFound,
+                                Some(block),
+                                &mut exits,
+                                lowering,
+                                diagnostics,
+                            );
                             lowering.calls.pop();
                         }
                         None => {
@@ -509,17 +618,32 @@ impl GraphBuilder<'_> {
                                 lowering,
                                 "lookup_found_nothing",
                                 StateKind::Escalate {
-                                    reason: "a lookup found nothing and the policy says nothing more".to_string(),
+                                    reason:
+                                        "a lookup found nothing and the policy says nothing more"
+                                            .to_string(),
                                     queue: "agent".to_string(),
                                     ticket: false,
                                 },
                             );
-                            self.graph.add_edge(node, fallback, Transition { label: Label::NotFound });
+                            self.graph.add_edge(
+                                node,
+                                fallback,
+                                Transition {
+                                    label: Label::NotFound,
+                                },
+                            );
                         }
                     }
                 }
                 match &call.error {
-                    Some(block) => self.branch(node, Label::Error, Some(block), &mut exits, lowering, diagnostics),
+                    Some(block) => self.branch(
+                        node,
+                        Label::Error,
+                        Some(block),
+                        &mut exits,
+                        lowering,
+                        diagnostics,
+                    ),
                     None => {
                         let fallback = self.implicit(
                             lowering,
@@ -530,7 +654,13 @@ impl GraphBuilder<'_> {
                                 ticket: false,
                             },
                         );
-                        self.graph.add_edge(node, fallback, Transition { label: Label::Error });
+                        self.graph.add_edge(
+                            node,
+                            fallback,
+                            Transition {
+                                label: Label::Error,
+                            },
+                        );
                     }
                 }
                 node
@@ -560,19 +690,36 @@ impl GraphBuilder<'_> {
                     },
                     origin,
                 );
-                self.graph.add_edge(node, again, Transition { label: Label::Again });
+                self.graph.add_edge(
+                    node,
+                    again,
+                    Transition {
+                        label: Label::Again,
+                    },
+                );
                 match lowering.calls.last() {
                     Some(&call) => {
-                        self.graph.add_edge(again, call, Transition { label: Label::Next });
+                        self.graph
+                            .add_edge(again, call, Transition { label: Label::Next });
                     }
                     None => diagnostics.push(
-                        Diagnostic::error(codes::DANGLING_CONDITION, "asking again only makes sense after a lookup that found nothing")
-                            .at(stmt.origin.span),
+                        Diagnostic::error(
+                            codes::DANGLING_CONDITION,
+                            "asking again only makes sense after a lookup that found nothing",
+                        )
+                        .at(stmt.origin.span),
                     ),
                 }
                 self.ask_defaults(again, lowering);
                 match &retry.exhausted {
-                    Some(block) => self.branch(node, Label::RetryExhausted, Some(block), &mut exits, lowering, diagnostics),
+                    Some(block) => self.branch(
+                        node,
+                        Label::RetryExhausted,
+                        Some(block),
+                        &mut exits,
+                        lowering,
+                        diagnostics,
+                    ),
                     None => {
                         let fallback = self.implicit(
                             lowering,
@@ -583,7 +730,13 @@ impl GraphBuilder<'_> {
                                 ticket: false,
                             },
                         );
-                        self.graph.add_edge(node, fallback, Transition { label: Label::RetryExhausted });
+                        self.graph.add_edge(
+                            node,
+                            fallback,
+                            Transition {
+                                label: Label::RetryExhausted,
+                            },
+                        );
                     }
                 }
                 node
@@ -599,15 +752,33 @@ impl GraphBuilder<'_> {
                     origin,
                 );
                 for case in &matching.cases {
-                    self.branch(node, Label::Case(case.values.clone()), Some(&case.body), &mut exits, lowering, diagnostics);
+                    self.branch(
+                        node,
+                        Label::Case(case.values.clone()),
+                        Some(&case.body),
+                        &mut exits,
+                        lowering,
+                        diagnostics,
+                    );
                 }
-                let covered: BTreeSet<&String> = matching.cases.iter().flat_map(|case| case.values.iter()).collect();
+                let covered: BTreeSet<&String> = matching
+                    .cases
+                    .iter()
+                    .flat_map(|case| case.values.iter())
+                    .collect();
                 let uncovered = matching
                     .domain
                     .as_ref()
                     .is_some_and(|domain| domain.iter().any(|value| !covered.contains(value)));
                 match (&matching.otherwise, &matching.domain) {
-                    (Some(block), _) => self.branch(node, Label::Else, Some(block), &mut exits, lowering, diagnostics),
+                    (Some(block), _) => self.branch(
+                        node,
+                        Label::Else,
+                        Some(block),
+                        &mut exits,
+                        lowering,
+                        diagnostics,
+                    ),
                     (None, Some(_)) if uncovered => {
                         let fallback = self.implicit(
                             lowering,
@@ -618,7 +789,8 @@ impl GraphBuilder<'_> {
                                 ticket: false,
                             },
                         );
-                        self.graph.add_edge(node, fallback, Transition { label: Label::Else });
+                        self.graph
+                            .add_edge(node, fallback, Transition { label: Label::Else });
                     }
                     (None, Some(_)) => {}
                     (None, None) => exits.push((node, Label::Else)),
@@ -635,8 +807,22 @@ impl GraphBuilder<'_> {
                     },
                     origin,
                 );
-                self.branch(node, Label::Yes, check.yes.as_ref(), &mut exits, lowering, diagnostics);
-                self.branch(node, Label::No, check.no.as_ref(), &mut exits, lowering, diagnostics);
+                self.branch(
+                    node,
+                    Label::Yes,
+                    check.yes.as_ref(),
+                    &mut exits,
+                    lowering,
+                    diagnostics,
+                );
+                self.branch(
+                    node,
+                    Label::No,
+                    check.no.as_ref(),
+                    &mut exits,
+                    lowering,
+                    diagnostics,
+                );
                 node
             }
             StmtKind::Escalate(escalate) => self.add(
@@ -649,17 +835,29 @@ impl GraphBuilder<'_> {
                 },
                 origin,
             ),
-            StmtKind::End(outcome) => self.add(lowering, &step, StateKind::End { outcome: outcome.clone() }, origin),
+            StmtKind::End(outcome) => self.add(
+                lowering,
+                &step,
+                StateKind::End {
+                    outcome: outcome.clone(),
+                },
+                origin,
+            ),
             StmtKind::Goto(reference) | StmtKind::Enter(reference) => {
                 let entering = matches!(stmt.kind, StmtKind::Enter(_));
                 let target = lowering.by_name.get(&normalise(&reference.policy)).copied();
-                let resume = !entering && target.is_some_and(|target| lowering.entered.contains(&target));
+                let resume =
+                    !entering && target.is_some_and(|target| lowering.entered.contains(&target));
                 let node = self.add(
                     lowering,
                     &step,
                     StateKind::Goto {
                         policy: reference.policy.clone(),
-                        section: if entering || resume { reference.section.clone().or_else(|| lowering.hook.clone()) } else { None },
+                        section: if entering || resume {
+                            reference.section.clone().or_else(|| lowering.hook.clone())
+                        } else {
+                            None
+                        },
                     },
                     origin,
                 );
@@ -674,7 +872,10 @@ impl GraphBuilder<'_> {
                 node
             }
         };
-        Fragment { entry: Some(node), exits }
+        Fragment {
+            entry: Some(node),
+            exits,
+        }
     }
 
     /// Every ask gets the two global edges: a human on request, and a
@@ -689,7 +890,13 @@ impl GraphBuilder<'_> {
                 ticket: false,
             },
         );
-        self.graph.add_edge(node, human, Transition { label: Label::HumanRequested });
+        self.graph.add_edge(
+            node,
+            human,
+            Transition {
+                label: Label::HumanRequested,
+            },
+        );
         let unclear = self.implicit(
             lowering,
             "unclear_answers",
@@ -699,10 +906,22 @@ impl GraphBuilder<'_> {
                 ticket: false,
             },
         );
-        self.graph.add_edge(node, unclear, Transition { label: Label::RetryExhausted });
+        self.graph.add_edge(
+            node,
+            unclear,
+            Transition {
+                label: Label::RetryExhausted,
+            },
+        );
     }
 
-    fn add(&mut self, lowering: &PolicyLowering<'_>, step: &str, kind: StateKind, origin: Option<StateOrigin>) -> NodeIndex {
+    fn add(
+        &mut self,
+        lowering: &PolicyLowering<'_>,
+        step: &str,
+        kind: StateKind,
+        origin: Option<StateOrigin>,
+    ) -> NodeIndex {
         let base = format!("{}:{}.{}", lowering.policy.name, step, kind.name());
         let id = self.unique(base);
         self.graph.add_node(State {
@@ -713,7 +932,12 @@ impl GraphBuilder<'_> {
         })
     }
 
-    fn implicit(&mut self, lowering: &mut PolicyLowering<'_>, name: &'static str, kind: StateKind) -> NodeIndex {
+    fn implicit(
+        &mut self,
+        lowering: &mut PolicyLowering<'_>,
+        name: &'static str,
+        kind: StateKind,
+    ) -> NodeIndex {
         if let Some(&node) = lowering.implicit.get(name) {
             return node;
         }

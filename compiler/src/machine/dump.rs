@@ -15,11 +15,17 @@ impl Machine {
             let step = state
                 .origin
                 .as_ref()
-                .map_or("implicit".to_string(), |origin| format!("step {}", origin.step));
+                .map_or("implicit".to_string(), |origin| {
+                    format!("step {}", origin.step)
+                });
             out.push_str(&format!("{} ({step})\n", state.id));
             out.push_str(&format!("  {}\n", describe(&state.kind)));
             for (_, transition, target) in self.transitions_from(state_id) {
-                out.push_str(&format!("  {} -> {}\n", transition.label.text(), self.state(target).id));
+                out.push_str(&format!(
+                    "  {} -> {}\n",
+                    transition.label.text(),
+                    self.state(target).id
+                ));
             }
         }
         out
@@ -29,19 +35,36 @@ impl Machine {
 /// One line saying what a state does.
 pub(crate) fn describe(kind: &StateKind) -> String {
     match kind {
-        StateKind::Ask { slot, var, prompt, .. } => {
+        StateKind::Ask {
+            slot, var, prompt, ..
+        } => {
             let slot_name = match slot {
                 Slot::Item(list) => format!("one item of {list}"),
                 other => other.name(),
             };
-            format!("ask {slot_name} -> ${var}: {prompt:?}", prompt = prompt.to_string())
+            format!(
+                "ask {slot_name} -> ${var}: {prompt:?}",
+                prompt = prompt.to_string()
+            )
         }
-        StateKind::Call { tool, args, bind, effect } => {
-            let args: Vec<String> = args.iter().map(|(name, expr)| format!("{name}: {expr}")).collect();
+        StateKind::Call {
+            tool,
+            args,
+            bind,
+            effect,
+        } => {
+            let args: Vec<String> = args
+                .iter()
+                .map(|(name, expr)| format!("{name}: {expr}"))
+                .collect();
             let bind = bind
                 .as_ref()
                 .map_or(String::new(), |(name, ty)| format!(" -> ${name}: {ty}"));
-            format!("call @{tool}({}){bind} [{}]", args.join(", "), effect.as_str())
+            format!(
+                "call @{tool}({}){bind} [{}]",
+                args.join(", "),
+                effect.as_str()
+            )
         }
         StateKind::Match { subject, domain } => match domain {
             Some(domain) => format!("match {subject} in {{{}}}", domain.join(", ")),
@@ -49,7 +72,11 @@ pub(crate) fn describe(kind: &StateKind) -> String {
         },
         StateKind::Test { condition, wording } => format!("test {condition} ({wording:?})"),
         StateKind::Say { message } => format!("say {:?}", message.to_string()),
-        StateKind::Escalate { reason, queue, ticket } => {
+        StateKind::Escalate {
+            reason,
+            queue,
+            ticket,
+        } => {
             let how = if *ticket { "ticket" } else { "hand-off" };
             format!("escalate {how} to {queue}: {reason:?}")
         }

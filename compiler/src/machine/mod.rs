@@ -201,7 +201,11 @@ impl Label {
     pub fn text(&self) -> String {
         match self {
             Label::Next => "next".into(),
-            Label::Case(values) => values.iter().map(|value| format!("\"{value}\"")).collect::<Vec<_>>().join(" | "),
+            Label::Case(values) => values
+                .iter()
+                .map(|value| format!("\"{value}\""))
+                .collect::<Vec<_>>()
+                .join(" | "),
             Label::Option(option) => format!("option \"{option}\""),
             Label::Else => "else".into(),
             Label::Ok => "ok".into(),
@@ -251,7 +255,9 @@ pub struct Machine {
 impl Machine {
     /// The entry policy's name.
     pub fn name(&self) -> &str {
-        self.policies.first().map_or("", |policy| policy.name.as_str())
+        self.policies
+            .first()
+            .map_or("", |policy| policy.name.as_str())
     }
 
     /// Every state, in creation (reading) order.
@@ -278,7 +284,9 @@ impl Machine {
 
     /// A state by its stable id.
     pub fn find(&self, id: &str) -> Option<StateId> {
-        self.states().find(|(_, state)| state.id == id).map(|(state_id, _)| state_id)
+        self.states()
+            .find(|(_, state)| state.id == id)
+            .map(|(state_id, _)| state_id)
     }
 
     /// Transitions out of a state, in creation order.

@@ -41,7 +41,11 @@ impl FrontMatterEntry {
             .trim_end_matches(']');
         inner
             .split(',')
-            .map(|part| part.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+            .map(|part| {
+                part.trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_string()
+            })
             .filter(|part| !part.is_empty())
             .collect()
     }
@@ -237,13 +241,20 @@ fn dump_item(item: &Item, depth: usize, out: &mut String) {
         .filter(|piece| {
             matches!(
                 piece.kind,
-                InlineKind::Tool { .. } | InlineKind::Policy(_) | InlineKind::Var(_) | InlineKind::Literal(_)
+                InlineKind::Tool { .. }
+                    | InlineKind::Policy(_)
+                    | InlineKind::Var(_)
+                    | InlineKind::Literal(_)
             )
         })
         .map(|piece| piece.kind.to_text())
         .collect();
     if !references.is_empty() {
-        out.push_str(&format!("{}  refs: {}\n", "  ".repeat(depth), references.join(" ")));
+        out.push_str(&format!(
+            "{}  refs: {}\n",
+            "  ".repeat(depth),
+            references.join(" ")
+        ));
     }
     for child in &item.children {
         dump_item(child, depth + 1, out);

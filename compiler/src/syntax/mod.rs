@@ -9,8 +9,7 @@ mod grammar;
 mod outline;
 
 pub use ast::{
-    ArgValue, Document, FrontMatterEntry, Inline, InlineKind, Item, MarkerKind, ToolArg,
-    plain_text,
+    ArgValue, Document, FrontMatterEntry, Inline, InlineKind, Item, MarkerKind, ToolArg, plain_text,
 };
 
 use crate::diagnostic::{Diagnostic, codes};
@@ -20,7 +19,8 @@ use pest::Parser;
 use pest::iterators::Pair;
 
 /// Front matter keys keel understands.
-pub const FRONT_MATTER_KEYS: &[&str] = &["policy", "title", "when", "channels", "catalog", "imports"];
+pub const FRONT_MATTER_KEYS: &[&str] =
+    &["policy", "title", "when", "channels", "catalog", "imports"];
 
 /// Parses a policy text. Parsing never fails: the grammar is total, and
 /// problems (such as unknown front matter keys) come back as diagnostics.
@@ -49,8 +49,11 @@ pub fn parse(source: SourceId, text: &str) -> (Document, Vec<Diagnostic>) {
                 pest::error::InputLocation::Span((start, end)) => (start, end),
             };
             diagnostics.push(
-                Diagnostic::error(codes::UNRECOGNISED_SENTENCE, "the policy text could not be read")
-                    .at(Span::new(source, start, end)),
+                Diagnostic::error(
+                    codes::UNRECOGNISED_SENTENCE,
+                    "the policy text could not be read",
+                )
+                .at(Span::new(source, start, end)),
             );
         }
     }
@@ -75,7 +78,10 @@ fn read_front_matter(
     entries: &mut Vec<FrontMatterEntry>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for line in pair.into_inner().filter(|pair| pair.as_rule() == Rule::fm_line) {
+    for line in pair
+        .into_inner()
+        .filter(|pair| pair.as_rule() == Rule::fm_line)
+    {
         let line_span = span_of(source, line.as_span());
         let Some(inner) = line.into_inner().next() else {
             continue;
@@ -83,8 +89,14 @@ fn read_front_matter(
         match inner.as_rule() {
             Rule::fm_entry => {
                 let mut parts = inner.into_inner();
-                let key = parts.next().map(|pair| pair.as_str().to_string()).unwrap_or_default();
-                let value = parts.next().map(|pair| pair.as_str().trim().to_string()).unwrap_or_default();
+                let key = parts
+                    .next()
+                    .map(|pair| pair.as_str().to_string())
+                    .unwrap_or_default();
+                let value = parts
+                    .next()
+                    .map(|pair| pair.as_str().trim().to_string())
+                    .unwrap_or_default();
                 if !FRONT_MATTER_KEYS.contains(&key.as_str()) {
                     diagnostics.push(
                         Diagnostic::warning(

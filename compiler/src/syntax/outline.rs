@@ -57,7 +57,13 @@ struct Tree {
 }
 
 impl Tree {
-    fn open(&mut self, marker: MarkerKind, marker_text: String, indent: usize, span: Span) -> usize {
+    fn open(
+        &mut self,
+        marker: MarkerKind,
+        marker_text: String,
+        indent: usize,
+        span: Span,
+    ) -> usize {
         while let Some(&top) = self.stack.last() {
             let top_node = &self.nodes[top];
             // A paragraph is a line of prose or a heading: it holds no items.
@@ -107,7 +113,11 @@ impl Tree {
         if !node.text.is_empty() && !pieces.is_empty() {
             node.text.push(Inline {
                 kind: InlineKind::Space,
-                span: Span::new(line_span.source, line_span.start as usize, line_span.start as usize),
+                span: Span::new(
+                    line_span.source,
+                    line_span.start as usize,
+                    line_span.start as usize,
+                ),
             });
         }
         node.text.extend(pieces);
@@ -148,7 +158,12 @@ pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
             }
         }
         if let Some((bullet, span)) = line.dangling_bullet {
-            current = Some(tree.open(MarkerKind::Bullet(bullet), bullet.to_string(), line.indent, span));
+            current = Some(tree.open(
+                MarkerKind::Bullet(bullet),
+                bullet.to_string(),
+                line.indent,
+                span,
+            ));
         }
         after_blank = false;
     }
@@ -157,12 +172,17 @@ pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
     roots
         .iter()
         .enumerate()
-        .filter_map(|(position, &index)| build(&tree, index, "", position, &mut used_labels, source))
+        .filter_map(|(position, &index)| {
+            build(&tree, index, "", position, &mut used_labels, source)
+        })
         .collect()
 }
 
 fn trim_spaces(mut pieces: Vec<Inline>) -> Vec<Inline> {
-    while pieces.last().is_some_and(|piece| piece.kind == InlineKind::Space) {
+    while pieces
+        .last()
+        .is_some_and(|piece| piece.kind == InlineKind::Space)
+    {
         pieces.pop();
     }
     let leading = pieces
@@ -183,10 +203,9 @@ fn build(
 ) -> Option<Item> {
     let node = &tree.nodes[index];
     let own = match node.marker {
-        MarkerKind::Number | MarkerKind::Letter => node
-            .marker_text
-            .trim_end_matches(['.', ')'])
-            .to_string(),
+        MarkerKind::Number | MarkerKind::Letter => {
+            node.marker_text.trim_end_matches(['.', ')']).to_string()
+        }
         MarkerKind::Bullet(_) => (position + 1).to_string(),
         MarkerKind::Paragraph => format!("p{}", position + 1),
     };

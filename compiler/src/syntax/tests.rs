@@ -44,11 +44,19 @@ fn repeated_numbering_keeps_labels_unique() {
 
 #[test]
 fn curly_quotes_either_way_and_emails_are_not_tools() {
-    let (document, _) = parse(SourceId(0), "If ”In transit” write to jane@example.com or @tool.\n");
+    let (document, _) = parse(
+        SourceId(0),
+        "If ”In transit” write to jane@example.com or @tool.\n",
+    );
     let kinds: Vec<String> = document.items[0]
         .text
         .iter()
-        .filter(|piece| !matches!(piece.kind, InlineKind::Space | InlineKind::Word(_) | InlineKind::Symbol(_)))
+        .filter(|piece| {
+            !matches!(
+                piece.kind,
+                InlineKind::Space | InlineKind::Word(_) | InlineKind::Symbol(_)
+            )
+        })
         .map(|piece| piece.kind.to_text())
         .collect();
     assert_eq!(kinds, ["\"In transit\"", "@tool"]);
@@ -56,11 +64,15 @@ fn curly_quotes_either_way_and_emails_are_not_tools() {
 
 #[test]
 fn front_matter_is_read_and_unknown_keys_warned() {
-    let (document, diagnostics) =
-        parse(SourceId(0), "---\npolicy: demo\ncatalog: [a.toml, b.toml]\ncolour: red\n---\n1. Hi\n");
+    let (document, diagnostics) = parse(
+        SourceId(0),
+        "---\npolicy: demo\ncatalog: [a.toml, b.toml]\ncolour: red\n---\n1. Hi\n",
+    );
     assert_eq!(document.front_matter.len(), 3);
     assert_eq!(
-        document.front_matter_value("catalog").map(|entry| entry.values()),
+        document
+            .front_matter_value("catalog")
+            .map(|entry| entry.values()),
         Some(vec!["a.toml".to_string(), "b.toml".to_string()])
     );
     assert_eq!(diagnostics.len(), 1);
