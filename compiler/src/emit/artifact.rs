@@ -186,8 +186,8 @@ pub enum StateBody {
     },
     /// Into another policy.
     Goto {
-        /// Target.
-        policy: String,
+        /// The target policy (named `target`: `policy` is the state's owner).
+        target: String,
         /// Section resumed at.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         section: Option<String>,
@@ -480,7 +480,7 @@ fn body(kind: &StateKind) -> StateBody {
             limit: *limit,
         },
         StateKind::Goto { policy, section } => StateBody::Goto {
-            policy: policy.clone(),
+            target: policy.clone(),
             section: section.clone(),
         },
     }
