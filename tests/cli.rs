@@ -1,1 +1,137 @@
+//! Golden tests of the `keel` binary: exit codes, diagnostics formats,
+//! byte-identical outputs.
 
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn keel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("keel runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+const EXAMPLES: [&str; 4] = [
+    "examples/shopify_wismo/policy.md",
+    "examples/bigcommerce_order_info/policy.md",
+    "examples/single_order_cancellation/policy.md",
+    "examples/magento_cancel_retention/policy.md",
+];
+
+#[test]
+fn check_passes_on_every_example() {
+    let output = keel(&[&["check"][..], &EXAMPLES[..]].concat());
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stderr.matches(" 0 error(s)").count(), 4, "{stderr}");
+}
+
+#[test]
+fn check_reports_every_problem_with_source_line_and_hint() {
+    let output = keel(&["check", "tests/data/cli/typo.policy.md"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    for expected in [
+        "K0104",
+        "`@shopify_order_detail` is not in the catalog",
+        "did you mean `@shopify_order_details`?",
+        "K0101",
+        "Juggle the order twice",
+        "11 │ 7. Juggle the order twice.",
+        "did you mean \"Shipped\" ($order.status)?",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_json_follows_the_documented_shape() {
+    let output = keel(&["check", "--format", "json", "tests/data/cli/typo.policy.md"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics array");
+    assert!(diagnostics.len() >= 3, "{json:#}");
+    for diagnostic in diagnostics {
+        for field in [
+            "code", "severity", "message", "file", "line", "column", "hint",
+        ] {
+            assert!(
+                diagnostic.get(field).is_some(),
+                "{field} missing in {diagnostic}"
+            );
+        }
+    }
+    let unknown_tool = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "K0104")
+        .expect("the unknown tool");
+    assert_eq!(unknown_tool["line"], 9);
+    assert_eq!(unknown_tool["file"], "tests/data/cli/typo.policy.md");
+}
+
+#[test]
+fn compile_is_byte_identical_across_runs() {
+    let directory = std::env::temp_dir().join(format!("keel-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp dir");
+    for example in EXAMPLES {
+        let mut outputs = Vec::new();
+        for run in 0..2 {
+            let path = directory.join(format!("machine-{run}.json"));
+            let output = keel(&["compile", example, "-o", path.to_str().expect("utf-8 path")]);
+            assert!(output.status.success(), "{}", text(&output.stderr));
+            outputs.push(std::fs::read(&path).expect("written"));
+        }
+        assert_eq!(outputs[0], outputs[1], "{example}");
+        let json: serde_json::Value = serde_json::from_slice(&outputs[0]).expect("JSON");
+        let state = &json["states"][0];
+        assert!(state["source"]["step"].is_string(), "{state}");
+        assert!(state["source"]["line"].is_number(), "{state}");
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[test]
+fn graph_formats() {
+    let mermaid = keel(&["graph", "--format", "mermaid", EXAMPLES[0]]);
+    assert!(mermaid.status.success());
+    let mermaid = text(&mermaid.stdout);
+    assert!(mermaid.starts_with("flowchart TD"));
+    for status in [
+        "Approved",
+        "Processing",
+        "Pending Shipment",
+        "Shipped",
+        "In transit",
+        "Delivered",
+        "Canceled",
+    ] {
+        assert!(mermaid.contains(&format!("-->|\"{status}\"|")), "{status}");
+    }
+    let dot = keel(&["graph", "--format", "dot", EXAMPLES[3]]);
+    assert!(dot.status.success());
+    let dot = text(&dot.stdout);
+    assert!(dot.starts_with("digraph"));
+    assert!(
+        dot.contains("DESTRUCTIVE"),
+        "the destructive call is marked"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let output = keel(&["check", "examples/nope/policy.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("cannot read examples/nope/policy.md"));
+}
