@@ -1,1 +1,125 @@
-fn main() {}
+//! Compile time of each example and of generated policies of 250 to 2,000
+//! steps, to show that growth is linear. Run with `cargo bench -p keel-compiler --bench compile`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use keel_compiler::{Source, compile};
+use std::hint::black_box;
+use std::path::Path;
+
+/// Loads an example the way the CLI does (catalogs and imports from front matter).
+fn example(name: &str) -> (Vec<Source>, Vec<Source>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut policies = Vec::new();
+    let mut catalogs = Vec::new();
+    let mut queue = vec![root.join("examples").join(name).join("policy.md")];
+    while let Some(path) = queue.pop() {
+        let text = std::fs::read_to_string(&path).expect("policy");
+        let folder = path.parent().expect("folder").to_path_buf();
+        let (document, _) = keel_compiler::syntax::parse(Default::default(), &text);
+        let listed = document
+            .front_matter_value("catalog")
+            .map(|entry| entry.values())
+            .unwrap_or_else(|| vec!["catalog.toml".into()]);
+        for catalog in listed {
+            catalogs.push(Source::new(
+                catalog.clone(),
+                std::fs::read_to_string(folder.join(&catalog)).expect("catalog"),
+            ));
+        }
+        if let Some(entry) = document.front_matter_value("imports") {
+            queue.extend(entry.values().iter().map(|import| folder.join(import)));
+        }
+        policies.push(Source::new(path.display().to_string(), text));
+    }
+    (policies, catalogs)
+}
+
+const CATALOG: &str = r#"
+[tools.get_account]
+args = { email = "email" }
+returns = "Account?"
+verifies_identity = true
+
+[tools.get_orders]
+args = { email = "email" }
+returns = "[Order]"
+customer_data = true
+
+[tools.get_order]
+args = { order_id = "string" }
+returns = "Order"
+customer_data = true
+
+[types.Account]
+id = "string"
+
+[types.Order]
+id = "string"
+status = { enum = ["Processing", "Shipped", "In transit", "Delivered", "Canceled"] }
+tracking_number = "string?"
+estimated_delivery_date = "date?"
+"#;
+
+/// A WISMO-shaped policy of `steps` numbered steps: blocks of ten steps that
+/// ask, look up with a bounded retry, pick an order, and branch on its status.
+pub fn generated_policy(steps: usize) -> String {
+    let block = [
+        "Ask for the customer's email address.",
+        "Use @get_account to look up the customer.",
+        "If the email address is not found, ask for a valid email address.",
+        "If the email address is still not found, route to an agent for further investigation.",
+        "Use @get_orders to retrieve the customer's orders.",
+        "Display the list of orders and ask the customer which order they mean.",
+        "Use @get_order to fetch the order.",
+        "If \"Shipped\", inform that the order was shipped and provide the tracking number.",
+        "If \"In transit\", check if the order is within the estimated delivery date. If yes, inform that the order is in transit. If no, apologize for the delay and route to an agent.",
+        "If \"Processing\", \"Delivered\" or \"Canceled\", thank the customer for their patience.",
+    ];
+    let mut text = String::from("---\npolicy: generated\n---\n");
+    for step in 0..steps {
+        text.push_str(&format!("{}. {}\n", step + 1, block[step % block.len()]));
+    }
+    text
+}
+
+fn examples(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile_example");
+    for name in [
+        "shopify_wismo",
+        "bigcommerce_order_info",
+        "single_order_cancellation",
+        "magento_cancel_retention",
+    ] {
+        let (policies, catalogs) = example(name);
+        group.bench_function(name, |b| {
+            b.iter(|| compile(black_box(&policies), black_box(&catalogs)))
+        });
+    }
+    group.finish();
+}
+
+fn generated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile_generated");
+    group.sample_size(20);
+    let catalog = [Source::new("catalog.toml", CATALOG)];
+    for steps in [250, 500, 1000, 2000] {
+        let policy = [Source::new("generated.md", generated_policy(steps))];
+        let compilation = compile(&policy, &catalog);
+        assert!(
+            !compilation
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.code.id.starts_with("K01")),
+            "{:?}",
+            compilation.diagnostics.first()
+        );
+        group.throughput(Throughput::Elements(steps as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(steps), &policy, |b, policy| {
+            b.iter(|| compile(black_box(policy), black_box(&catalog)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, examples, generated);
+criterion_main!(benches);

@@ -32,6 +32,7 @@ use crate::syntax::{ArgValue, Document, Item, MarkerKind, ToolArg};
 use action::Action;
 use condition::Condition;
 use scope::Scope;
+use std::collections::BTreeMap;
 use words::{Tok, Token};
 
 /// Extracts one policy. Problems are appended to `diagnostics`.
@@ -49,7 +50,10 @@ pub fn extract(
             stmts: Vec::new(),
             parent: None,
         }],
-        bindings: Vec::new(),
+        bindings: vec![Vec::new()],
+        binding_sequence: 0,
+        decision_points: Vec::new(),
+        asked: BTreeMap::new(),
         notes: Vec::new(),
         diagnostics,
     };
@@ -142,8 +146,16 @@ struct Builder<'a> {
     catalog: &'a Catalog,
     stmts: Vec<Node>,
     blocks: Vec<BlockData>,
-    /// Variables in binding order: name, type, the block they were bound in.
-    bindings: Vec<(String, Type, BlockId)>,
+    /// Variables bound in each block (indexed by block), newest binding of
+    /// a name only, each with a global sequence number for recency.
+    bindings: Vec<Vec<(u64, String, Type)>>,
+    /// The next binding's sequence number.
+    binding_sequence: u64,
+    /// Compound statements (asks, calls, matches, checks, retries) in
+    /// creation order: the only statements conditions attach to.
+    decision_points: Vec<StmtId>,
+    /// Variables that an ask fills, with their slot (for retries).
+    asked: BTreeMap<String, Slot>,
     notes: Vec<(Origin, String)>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -1081,20 +1093,12 @@ impl<'a> Builder<'a> {
 
     fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
         // The value to ask again is the asked-for variable the call used.
-        let asked_vars: Vec<(String, Slot)> = self
-            .stmts
-            .iter()
-            .filter_map(|node| match &node.kind {
-                Building::Ask { var, slot, .. } => Some((var.clone(), slot.clone())),
-                _ => None,
-            })
-            .collect();
         let used = match &self.stmts[call].kind {
             Building::Call { args, .. } => args.iter().find_map(|(_, expr)| match expr {
-                Expr::Path(path) => asked_vars
-                    .iter()
-                    .find(|(var, _)| var == path.root())
-                    .cloned(),
+                Expr::Path(path) => self
+                    .asked
+                    .get(path.root())
+                    .map(|slot| (path.root().to_string(), slot.clone())),
                 _ => None,
             }),
             _ => None,
@@ -1259,6 +1263,14 @@ impl<'a> Builder<'a> {
 
     fn push(&mut self, block: BlockId, kind: Building, origin: Origin) -> StmtId {
         let id = self.stmts.len();
+        match &kind {
+            Building::Simple(_) => {}
+            Building::Ask { var, slot, .. } => {
+                self.asked.insert(var.clone(), slot.clone());
+                self.decision_points.push(id);
+            }
+            _ => self.decision_points.push(id),
+        }
         self.stmts.push(Node {
             kind,
             origin,
@@ -1273,11 +1285,15 @@ impl<'a> Builder<'a> {
             stmts: Vec::new(),
             parent: Some(parent),
         });
+        self.bindings.push(Vec::new());
         self.blocks.len() - 1
     }
 
     fn bind(&mut self, name: &str, ty: Type, block: BlockId) {
-        self.bindings.push((name.to_string(), ty, block));
+        let in_block = &mut self.bindings[block];
+        in_block.retain(|(_, bound, _)| bound != name);
+        in_block.push((self.binding_sequence, name.to_string(), ty));
+        self.binding_sequence += 1;
     }
 
     /// The chain of blocks from `block` out to the root.
@@ -1299,19 +1315,22 @@ impl<'a> Builder<'a> {
 
     /// The most recently created statement visible from `current` that matches.
     fn recent(&self, current: BlockId, matches: impl Fn(&Building) -> bool) -> Option<StmtId> {
-        (0..self.stmts.len()).rev().find(|&id| {
+        self.decision_points.iter().rev().copied().find(|&id| {
             matches(&self.stmts[id].kind) && self.visible(self.stmts[id].block, current)
         })
     }
 
     fn scope_at(&self, block: BlockId) -> Scope<'a> {
-        let chain = self.lineage(block);
+        let mut visible: Vec<&(u64, String, Type)> = self
+            .lineage(block)
+            .into_iter()
+            .flat_map(|bound_in| self.bindings[bound_in].iter())
+            .collect();
+        visible.sort_by_key(|(sequence, _, _)| *sequence);
         Scope {
-            bindings: self
-                .bindings
-                .iter()
-                .filter(|(_, _, bound_in)| chain.contains(bound_in))
-                .map(|(name, ty, _)| (name.clone(), ty.clone()))
+            bindings: visible
+                .into_iter()
+                .map(|(_, name, ty)| (name.clone(), ty.clone()))
                 .collect(),
             catalog: self.catalog,
         }
