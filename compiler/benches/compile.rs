@@ -1,6 +1,9 @@
 //! Compile time of each example and of generated policies of 250 to 2,000
 //! steps, to show that growth is linear. Run with `cargo bench -p keel-compiler --bench compile`.
 
+// criterion_group! generates undocumented items.
+#![allow(missing_docs)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use keel_compiler::{Source, compile};
 use std::hint::black_box;

@@ -361,7 +361,7 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         "end" | "close" | "stop" | "finish" | "resolve" | "mark" => end(rest),
         "continue" | "proceed" | "go" | "move" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
-            let about_policy = words.iter().any(|word| *word == "policy");
+            let about_policy = words.contains(&"policy");
             if about_policy {
                 None
             } else {
@@ -677,7 +677,7 @@ fn escalate(body: &[Token]) -> Option<Action> {
     Some(Action::Escalate {
         reason: reason_after_for(body),
         queue,
-        ticket: words.iter().any(|word| *word == "ticket"),
+        ticket: words.contains(&"ticket"),
     })
 }
 

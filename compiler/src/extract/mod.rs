@@ -1798,7 +1798,7 @@ fn heading(item: &Item, tokens: &[Token]) -> Option<String> {
         SMALL.contains(word) || word.starts_with(|c: char| c.is_uppercase() || c.is_numeric())
     });
     let no_children_sentence = item.marker == MarkerKind::Paragraph || !ends_sentence;
-    if (title_case && no_children_sentence && word_tokens.len() >= 1 && !ends_sentence)
+    if (title_case && no_children_sentence && !word_tokens.is_empty() && !ends_sentence)
         || (ends_with_colon && title_case)
     {
         return Some(word_tokens.join(" "));

@@ -89,7 +89,7 @@ pub fn build(
         .lowered
         .get(&entry)
         .and_then(|lowered| lowered.entry)
-        .map_or(StateId(0), |node| StateId::from_node(node));
+        .map_or(StateId(0), StateId::from_node);
     let mut infos: Vec<PolicyInfo> = Vec::new();
     let mut info_order = vec![entry];
     info_order.extend(order.iter().copied().filter(|index| *index != entry));
