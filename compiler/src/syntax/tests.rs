@@ -78,3 +78,58 @@ fn front_matter_is_read_and_unknown_keys_warned() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(document.items.len(), 1);
 }
+
+/// Grammar rules tested directly with pest's own macros.
+mod grammar_rules {
+    use super::super::grammar::{PolicyParser, Rule};
+    use pest::{consumes_to, fails_with, parses_to};
+
+    #[test]
+    fn tool_reference_with_typed_and_bound_arguments() {
+        parses_to! {
+            parser: PolicyParser,
+            input: "@cancel(order_id: $order.id)",
+            rule: Rule::tool_ref,
+            tokens: [
+                tool_ref(0, 28, [
+                    ident(1, 7),
+                    tool_args(7, 28, [
+                        tool_arg(8, 27, [ident(8, 16), arg_value(18, 27, [var_ref(18, 27)])])
+                    ])
+                ])
+            ]
+        };
+    }
+
+    #[test]
+    fn an_at_sign_before_a_domain_is_not_a_tool() {
+        fails_with! {
+            parser: PolicyParser,
+            input: "@example.com",
+            rule: Rule::tool_ref,
+            positives: vec![Rule::tool_ref],
+            negatives: vec![],
+            pos: 0
+        };
+    }
+
+    #[test]
+    fn a_closing_curly_quote_can_open_a_literal() {
+        parses_to! {
+            parser: PolicyParser,
+            input: "”In transit”",
+            rule: Rule::quoted,
+            tokens: [quoted(0, 16, [curly_quoted(0, 16, [curly_text(3, 13)])])]
+        };
+    }
+
+    #[test]
+    fn a_dangling_bullet_ends_a_line() {
+        parses_to! {
+            parser: PolicyParser,
+            input: " -\n",
+            rule: Rule::dangling_bullet,
+            tokens: [dangling_bullet(0, 2)]
+        };
+    }
+}

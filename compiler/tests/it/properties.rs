@@ -92,7 +92,8 @@ fn line() -> impl Strategy<Value = String> {
         Just("    • "),
         Just("---"),
     ];
-    (marker, prop::collection::vec(fragment(), 0..12)).prop_map(|(marker, words)| format!("{marker}{}", words.join(" ")))
+    (marker, prop::collection::vec(fragment(), 0..12))
+        .prop_map(|(marker, words)| format!("{marker}{}", words.join(" ")))
 }
 
 fn policy_text() -> impl Strategy<Value = String> {
@@ -114,7 +115,10 @@ fn policy_text() -> impl Strategy<Value = String> {
 fn compile_twice(text: &str, other: &str) -> (String, String) {
     let run = || {
         let compilation = compile(
-            &[Source::new("generated.md", text), Source::new("other.md", other)],
+            &[
+                Source::new("generated.md", text),
+                Source::new("other.md", other),
+            ],
             &[Source::new("catalog.toml", CATALOG)],
         );
         let diagnostics = compilation
@@ -123,7 +127,10 @@ fn compile_twice(text: &str, other: &str) -> (String, String) {
             .map(|diagnostic| format!("{:?}", diagnostic))
             .collect::<Vec<_>>()
             .join("\n");
-        (emit::artifact::to_json(&compilation.artifact()), diagnostics)
+        (
+            emit::artifact::to_json(&compilation.artifact()),
+            diagnostics,
+        )
     };
     let first = run();
     let second = run();
