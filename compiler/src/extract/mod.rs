@@ -86,6 +86,10 @@ pub fn extract(
     }
 }
 
+/// How deep conditions may nest: bounded so no input can overflow the
+/// stack of the recursive stages (lowering, finishing the tree).
+const MAX_NESTING: usize = 64;
+
 type StmtId = usize;
 type BlockId = usize;
 const ROOT: BlockId = 0;
@@ -306,6 +310,28 @@ impl<'a> Builder<'a> {
     /// Finds the step a condition is about and returns the block for the
     /// outcome it names; `None` after reporting a diagnostic.
     fn attach(
+        &mut self,
+        condition: Condition,
+        current: BlockId,
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<BlockId> {
+        let block = self.attach_to_step(condition, current, span, context)?;
+        if self.lineage(block).len() > MAX_NESTING {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNRECOGNISED_SENTENCE,
+                    format!("conditions are nested more than {MAX_NESTING} deep here"),
+                )
+                .at(span)
+                .hint("split the policy into smaller policies and refer to them with #Name"),
+            );
+            return None;
+        }
+        Some(block)
+    }
+
+    fn attach_to_step(
         &mut self,
         condition: Condition,
         current: BlockId,

@@ -15,6 +15,9 @@
 use super::ast::{Inline, InlineKind, Item, MarkerKind};
 use crate::source::{SourceId, Span};
 
+/// The deepest outline nesting kept; deeper items become siblings.
+pub(super) const MAX_DEPTH: usize = 12;
+
 /// One line as the grammar saw it.
 #[derive(Clone, Debug)]
 pub(super) struct Line {
@@ -90,6 +93,11 @@ impl Tree {
                 continue;
             }
             break;
+        }
+        // Deeper nesting than anyone writes is flattened, so no input can
+        // make the recursive stages below overflow the stack.
+        if self.stack.len() >= MAX_DEPTH {
+            self.stack.pop();
         }
         let index = self.nodes.len();
         self.nodes.push(Node {

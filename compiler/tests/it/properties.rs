@@ -161,3 +161,26 @@ proptest! {
         compile_twice(&text, "");
     }
 }
+
+/// Pathological nesting — thousands of indentation levels, thousands of
+/// conditions each inside the last — is cut off with a diagnostic, never a
+/// stack overflow.
+#[test]
+fn deep_nesting_is_bounded() {
+    let mut indented = String::new();
+    for depth in 0..3000 {
+        indented.push_str(&" ".repeat(depth));
+        indented.push_str("1. If yes, ask the user if they want more.\n");
+    }
+    let mut chained = String::from("1. Ask the user if they want more.\n");
+    for _ in 0..3000 {
+        chained.push_str("- If yes, ask the user if they want more.\n");
+    }
+    for text in [indented, chained] {
+        let compilation = compile(
+            &[Source::new("deep.md", text)],
+            &[Source::new("catalog.toml", CATALOG)],
+        );
+        assert!(compilation.has_errors());
+    }
+}
