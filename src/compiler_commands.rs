@@ -65,6 +65,7 @@ pub(crate) enum DenyLevel {
 pub(crate) enum GraphFormat {
     Dot,
     Mermaid,
+    Svg,
 }
 
 /// Runs one compiler command.
@@ -118,6 +119,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
             let text = match format {
                 GraphFormat::Dot => emit::dot(&compilation.machine),
                 GraphFormat::Mermaid => emit::mermaid(&compilation.machine),
+                GraphFormat::Svg => emit::svg(&compilation.machine, &compilation.sources),
             };
             write_output(output.as_ref(), &text)?;
             Ok(exit_for(&compilation))

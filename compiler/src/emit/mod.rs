@@ -1,11 +1,14 @@
-//! Renderers of a compiled machine: the JSON artifact, DOT and Mermaid.
+//! Renderers of a compiled machine: the JSON artifact, DOT, Mermaid and SVG.
 
 pub mod artifact;
 mod dot;
+pub mod layout;
 mod mermaid;
+mod svg;
 
 pub use dot::dot;
 pub use mermaid::mermaid;
+pub use svg::svg;
 
 use crate::machine::{State, StateKind};
 

@@ -83,3 +83,34 @@ fn shopify_statuses_are_labelled_branches_to_their_messages() {
         );
     }
 }
+
+#[test]
+fn svg_has_one_element_per_state_with_its_policy_lines() {
+    for policy in example_policies() {
+        let compilation = compile_file(&policy);
+        let svg = emit::svg(&compilation.machine, &compilation.sources);
+        assert_eq!(
+            svg,
+            emit::svg(&compilation.machine, &compilation.sources),
+            "deterministic"
+        );
+        let states = svg.matches("<g class=\"state ").count();
+        assert_eq!(
+            states,
+            compilation.machine.state_count(),
+            "{}",
+            relative(&policy)
+        );
+        let with_lines =
+            svg.matches("data-lines=\"").count() - svg.matches("data-lines=\"\"").count();
+        let with_origin = compilation
+            .machine
+            .states()
+            .filter(|(_, state)| state.origin.is_some())
+            .count();
+        assert_eq!(
+            with_lines, with_origin,
+            "every state from the text points at its lines"
+        );
+    }
+}
