@@ -28,6 +28,7 @@
 
 pub mod catalog;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod ir;

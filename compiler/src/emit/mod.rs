@@ -1,13 +1,18 @@
-//! Renderers of a compiled machine: the JSON artifact, DOT, Mermaid and SVG.
+//! Renderers of a compiled machine: the JSON artifact, DOT, Mermaid, SVG and
+//! the HTML review page.
 
 pub mod artifact;
 mod dot;
+mod html;
 pub mod layout;
 mod mermaid;
+mod plain;
 mod svg;
 
 pub use dot::dot;
+pub use html::{ReviewOptions, review_page};
 pub use mermaid::mermaid;
+pub use plain::plain;
 pub use svg::svg;
 
 use crate::machine::{State, StateKind};

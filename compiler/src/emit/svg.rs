@@ -17,15 +17,18 @@ pub fn svg(machine: &Machine, sources: &SourceMap) -> String {
     render(machine, sources, &layout(machine))
 }
 
-/// The policy lines (1-based, in the state's file) behind a state.
-pub(crate) fn state_lines(machine: &Machine, sources: &SourceMap, index: usize) -> Vec<usize> {
+/// The policy lines behind a state, as `source:line` tokens (the source's
+/// index among the compiled files, the 1-based line).
+pub(crate) fn state_lines(machine: &Machine, sources: &SourceMap, index: usize) -> Vec<String> {
     machine
         .states()
         .nth(index)
         .and_then(|(_, state)| state.origin.as_ref())
         .map(|origin| {
             let location = sources.location(origin.span);
-            (location.line..=location.end_line.max(location.line)).collect()
+            (location.line..=location.end_line.max(location.line))
+                .map(|line| format!("{}:{line}", origin.span.source.index()))
+                .collect()
         })
         .unwrap_or_default()
 }
@@ -105,10 +108,7 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
         {
             classes.push("llm".into());
         }
-        let lines: Vec<String> = state_lines(machine, sources, index)
-            .iter()
-            .map(usize::to_string)
-            .collect();
+        let lines = state_lines(machine, sources, index);
         let _ = writeln!(
             out,
             "<g class=\"{}\" id=\"state-{index}\" data-id=\"{}\" data-lines=\"{}\" tabindex=\"0\"><title>{}</title>",

@@ -8,6 +8,7 @@
 mod build;
 mod dump;
 
+pub(crate) use dump::describe;
 pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
 
 use crate::catalog::{Effect, Type};
@@ -28,6 +29,12 @@ impl StateId {
 
     fn node(self) -> NodeIndex {
         NodeIndex::new(self.index())
+    }
+
+    /// The state at a position in [`Machine::states`] (for the verifier,
+    /// which walks petgraph's node indices).
+    pub(crate) fn from_index(index: usize) -> Self {
+        StateId(u32::try_from(index).unwrap_or(u32::MAX))
     }
 
     fn from_node(node: NodeIndex) -> Self {
@@ -323,7 +330,6 @@ impl Machine {
     }
 
     /// The petgraph graph, for the verifier's algorithms.
-    #[allow(dead_code)]
     pub(crate) fn graph(&self) -> &DiGraph<State, Transition> {
         &self.graph
     }

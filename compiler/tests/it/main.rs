@@ -3,5 +3,6 @@
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
 mod paraphrase; // The same intent, written many ways, extracts the same.
 mod properties; // Compiling arbitrary text never panics and is deterministic.
+mod review; // The HTML review page, plain language and the semantic diff.
 mod seeds; // The published seed texts parse, exactly as published.
 mod support; // Loading policies with their catalogs and imports, as the CLI does.

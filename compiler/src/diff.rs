@@ -1,0 +1,345 @@
+//! Semantic diff of two compiled versions of a policy.
+//!
+//! States are matched by their stable ids (`policy:step.kind`), which come
+//! from the policy's structure, not from positions in the file. The diff
+//! lists states and transitions added, removed and changed, paths that appear
+//! or disappear, and — what a team gates its policy repository on — changes
+//! that touch safety:
+//!
+//! * a destructive call that the new version can reach without passing the
+//!   `yes` of a question showing its arguments, where the old one could not;
+//! * a hand-off the old version had and the new one has not;
+//! * a customer-data call the new version can reach without a successful
+//!   identity check, where the old one could not.
+
+use crate::Compilation;
+use crate::catalog::{Catalog, Effect};
+use crate::ir::{Expr, MessagePart, Slot};
+use crate::machine::{Label, Machine, StateId, StateKind};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// At most this many paths are enumerated per version.
+pub const PATH_LIMIT: usize = 20_000;
+
+/// The differences between two versions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Diff {
+    /// States only the new version has: id and description.
+    pub states_added: Vec<(String, String)>,
+    /// States only the old version has.
+    pub states_removed: Vec<(String, String)>,
+    /// States in both whose meaning changed: id, old, new.
+    pub states_changed: Vec<(String, String, String)>,
+    /// Transitions only the new version has: `from -label-> to`.
+    pub transitions_added: Vec<String>,
+    /// Transitions only the old version has.
+    pub transitions_removed: Vec<String>,
+    /// Paths (start to an end) only the new version has.
+    pub paths_added: Vec<String>,
+    /// Paths only the old version has.
+    pub paths_removed: Vec<String>,
+    /// True when a version has more paths than [`PATH_LIMIT`]: path lists
+    /// are then partial.
+    pub paths_truncated: bool,
+    /// Changes that touch safety. A non-empty list fails `keel diff`.
+    pub safety: Vec<String>,
+}
+
+impl Diff {
+    /// No difference at all.
+    pub fn is_empty(&self) -> bool {
+        self.states_added.is_empty()
+            && self.states_removed.is_empty()
+            && self.states_changed.is_empty()
+            && self.transitions_added.is_empty()
+            && self.transitions_removed.is_empty()
+    }
+
+    /// The diff for people, one change per line.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if self.is_empty() {
+            out.push_str("no semantic change\n");
+        }
+        for (id, description) in &self.states_added {
+            out.push_str(&format!("+ state {id}: {description}\n"));
+        }
+        for (id, description) in &self.states_removed {
+            out.push_str(&format!("- state {id}: {description}\n"));
+        }
+        for (id, old, new) in &self.states_changed {
+            out.push_str(&format!("~ state {id}:\n    was {old}\n    now {new}\n"));
+        }
+        for transition in &self.transitions_added {
+            out.push_str(&format!("+ transition {transition}\n"));
+        }
+        for transition in &self.transitions_removed {
+            out.push_str(&format!("- transition {transition}\n"));
+        }
+        let shown = 20;
+        for path in self.paths_added.iter().take(shown) {
+            out.push_str(&format!("+ path {path}\n"));
+        }
+        if self.paths_added.len() > shown {
+            out.push_str(&format!(
+                "+ … and {} more new paths\n",
+                self.paths_added.len() - shown
+            ));
+        }
+        for path in self.paths_removed.iter().take(shown) {
+            out.push_str(&format!("- path {path}\n"));
+        }
+        if self.paths_removed.len() > shown {
+            out.push_str(&format!(
+                "- … and {} more paths gone\n",
+                self.paths_removed.len() - shown
+            ));
+        }
+        if self.paths_truncated {
+            out.push_str(&format!(
+                "(more than {PATH_LIMIT} paths: path lists are partial)\n"
+            ));
+        }
+        for finding in &self.safety {
+            out.push_str(&format!("SAFETY: {finding}\n"));
+        }
+        out
+    }
+}
+
+/// Compares two compilations of a policy.
+pub fn diff(old: &Compilation, new: &Compilation) -> Diff {
+    let mut result = Diff::default();
+    let old_states = describe_states(&old.machine);
+    let new_states = describe_states(&new.machine);
+    for (id, description) in &new_states {
+        match old_states.get(id) {
+            None => result.states_added.push((id.clone(), description.clone())),
+            Some(before) if before != description => {
+                result
+                    .states_changed
+                    .push((id.clone(), before.clone(), description.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, description) in &old_states {
+        if !new_states.contains_key(id) {
+            result
+                .states_removed
+                .push((id.clone(), description.clone()));
+        }
+    }
+    let old_transitions = transitions(&old.machine);
+    let new_transitions = transitions(&new.machine);
+    result.transitions_added = new_transitions
+        .difference(&old_transitions)
+        .cloned()
+        .collect();
+    result.transitions_removed = old_transitions
+        .difference(&new_transitions)
+        .cloned()
+        .collect();
+    let (old_paths, old_truncated) = paths(&old.machine);
+    let (new_paths, new_truncated) = paths(&new.machine);
+    result.paths_added = new_paths.difference(&old_paths).cloned().collect();
+    result.paths_removed = old_paths.difference(&new_paths).cloned().collect();
+    result.paths_truncated = old_truncated || new_truncated;
+    result.safety = safety(old, new);
+    result
+}
+
+fn describe_states(machine: &Machine) -> BTreeMap<String, String> {
+    machine
+        .states()
+        .map(|(_, state)| (state.id.clone(), crate::machine::describe(&state.kind)))
+        .collect()
+}
+
+fn transitions(machine: &Machine) -> BTreeSet<String> {
+    machine
+        .transitions()
+        .into_iter()
+        .map(|(_, from, transition, to)| {
+            format!(
+                "{} -{}-> {}",
+                machine.state(from).id,
+                transition.label.text(),
+                machine.state(to).id
+            )
+        })
+        .collect()
+}
+
+/// Simple paths from the start to a terminal, as `id -label-> id …`.
+fn paths(machine: &Machine) -> (BTreeSet<String>, bool) {
+    let mut found = BTreeSet::new();
+    let mut truncated = false;
+    let mut on_path = vec![false; machine.state_count()];
+    // Iterative depth-first search over (state, next transition to try).
+    let mut stack: Vec<(StateId, usize, String)> =
+        vec![(machine.start, 0, machine.state(machine.start).id.clone())];
+    on_path[machine.start.index()] = true;
+    while let Some((state, next, text)) = stack.last().cloned() {
+        let outgoing = machine.transitions_from(state);
+        if machine.state(state).kind.is_terminal() || outgoing.is_empty() {
+            found.insert(text.clone());
+            if found.len() >= PATH_LIMIT {
+                truncated = true;
+                break;
+            }
+        }
+        match outgoing.get(next) {
+            Some((_, transition, target)) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                if !on_path[target.index()] {
+                    on_path[target.index()] = true;
+                    let extended = format!(
+                        "{text} -{}-> {}",
+                        transition.label.text(),
+                        machine.state(*target).id
+                    );
+                    stack.push((*target, 0, extended));
+                }
+            }
+            None => {
+                on_path[state.index()] = false;
+                stack.pop();
+            }
+        }
+    }
+    (found, truncated)
+}
+
+/// The safety findings of a change.
+fn safety(old: &Compilation, new: &Compilation) -> Vec<String> {
+    let mut findings = Vec::new();
+    let old_unconfirmed = unconfirmed_destructive(&old.machine);
+    for id in unconfirmed_destructive(&new.machine) {
+        if !old_unconfirmed.contains(&id) {
+            findings.push(format!(
+                "{id} (a destructive call) can now run without the customer's explicit yes"
+            ));
+        }
+    }
+    let new_ids: BTreeSet<String> = new
+        .machine
+        .states()
+        .map(|(_, state)| state.id.clone())
+        .collect();
+    for (_, state) in old.machine.states() {
+        if matches!(state.kind, StateKind::Escalate { .. })
+            && state.origin.is_some()
+            && !new_ids.contains(&state.id)
+        {
+            findings.push(format!("the hand-off {} was removed", state.id));
+        }
+    }
+    let old_unverified = unverified_customer_data(&old.machine, &old.catalog);
+    for id in unverified_customer_data(&new.machine, &new.catalog) {
+        if !old_unverified.contains(&id) {
+            findings.push(format!(
+                "{id} reads customer data and can now run without an identity check"
+            ));
+        }
+    }
+    findings
+}
+
+/// Destructive calls reachable from the start without passing the `yes` of
+/// a yes/no question whose prompt shows the call's arguments.
+fn unconfirmed_destructive(machine: &Machine) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (id, state) in machine.states() {
+        let StateKind::Call {
+            effect: Effect::Destructive,
+            args,
+            ..
+        } = &state.kind
+        else {
+            continue;
+        };
+        let shown: Vec<&crate::ir::Path> = args
+            .iter()
+            .filter_map(|(_, expr)| match expr {
+                Expr::Path(path) => Some(path),
+                _ => None,
+            })
+            .collect();
+        let blocked = |from: StateId, label: &Label| {
+            *label == Label::Yes
+                && match &machine.state(from).kind {
+                    StateKind::Ask {
+                        slot: Slot::YesNo,
+                        prompt,
+                        ..
+                    } => shown.iter().all(|path| {
+                        prompt.parts.iter().any(|part| match part {
+                            MessagePart::Field(field) => field.root() == path.root(),
+                            _ => false,
+                        })
+                    }),
+                    _ => false,
+                }
+        };
+        if reachable_avoiding(machine, id, &blocked) {
+            found.insert(state.id.clone());
+        }
+    }
+    found
+}
+
+/// Customer-data calls reachable without passing the `ok` of an identity check.
+fn unverified_customer_data(machine: &Machine, catalog: &Catalog) -> BTreeSet<String> {
+    let verifies = |state: StateId| match &machine.state(state).kind {
+        StateKind::Call { tool, .. } => catalog
+            .tools
+            .get(tool)
+            .is_some_and(|tool| tool.verifies_identity),
+        _ => false,
+    };
+    let mut found = BTreeSet::new();
+    for (id, state) in machine.states() {
+        let StateKind::Call { tool, .. } = &state.kind else {
+            continue;
+        };
+        if !catalog
+            .tools
+            .get(tool)
+            .is_some_and(|tool| tool.customer_data)
+        {
+            continue;
+        }
+        let blocked = |from: StateId, label: &Label| *label == Label::Ok && verifies(from);
+        if reachable_avoiding(machine, id, &blocked) {
+            found.insert(state.id.clone());
+        }
+    }
+    found
+}
+
+/// Whether `target` is reachable from the start without taking a blocked transition.
+fn reachable_avoiding(
+    machine: &Machine,
+    target: StateId,
+    blocked: &dyn Fn(StateId, &Label) -> bool,
+) -> bool {
+    let mut seen = vec![false; machine.state_count()];
+    let mut stack = vec![machine.start];
+    seen[machine.start.index()] = true;
+    while let Some(state) = stack.pop() {
+        if state == target {
+            return true;
+        }
+        for (_, transition, next) in machine.transitions_from(state) {
+            if !blocked(state, &transition.label) && !seen[next.index()] {
+                seen[next.index()] = true;
+                stack.push(next);
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,254 @@
+//! The compiled machine rendered back as numbered plain language, so a CX
+//! manager reads what will actually run in their own terms.
+
+use crate::catalog::Effect;
+use crate::ir::{Expr, Slot};
+use crate::machine::{Label, Machine, StateId, StateKind};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The machine as numbered steps in plain English.
+pub fn plain(machine: &Machine) -> String {
+    // Keel's global hand-offs are explained once, not at every question.
+    let global: Vec<StateId> = machine
+        .states()
+        .filter(|(_, state)| {
+            state.origin.is_none() && matches!(state.kind, StateKind::Escalate { .. })
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let numbered: Vec<StateId> = machine
+        .states()
+        .map(|(id, _)| id)
+        .filter(|id| !global.contains(id))
+        .collect();
+    let number: BTreeMap<StateId, usize> = numbered
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (*id, index + 1))
+        .collect();
+    let mut out = String::new();
+    let title = machine
+        .policies
+        .first()
+        .map(|policy| {
+            if policy.title.is_empty() {
+                policy.name.clone()
+            } else {
+                policy.title.clone()
+            }
+        })
+        .unwrap_or_default();
+    let _ = writeln!(out, "{title}\n");
+    let _ = writeln!(
+        out,
+        "What keel will do, step by step. Step numbers are keel's; [3.f] is the policy's own step.\n"
+    );
+    let _ = writeln!(
+        out,
+        "At every question, the customer can ask for a human: the conversation is then handed to an agent. An answer keel cannot understand is asked again; after {} unclear answers the conversation is handed to an agent.\n",
+        crate::machine::DEFAULT_MAX_ATTEMPTS
+    );
+    for (position, id) in numbered.iter().enumerate() {
+        let state = machine.state(*id);
+        let step = state
+            .origin
+            .as_ref()
+            .map_or(" [added by keel]".to_string(), |origin| {
+                format!(" [{}]", origin.step)
+            });
+        let _ = writeln!(out, "{}. {}{step}", position + 1, sentence(&state.kind));
+        let outgoing: Vec<_> = machine
+            .transitions_from(*id)
+            .into_iter()
+            .filter(|(_, _, target)| {
+                !global.contains(target) || !is_global_label_from_ask(&state.kind)
+            })
+            .collect();
+        let single_next = outgoing.len() == 1;
+        for (_, transition, target) in outgoing {
+            let destination = match number.get(&target) {
+                Some(target_number) if *target_number == position + 2 && single_next => continue,
+                Some(target_number) => format!("go to step {target_number}"),
+                None => format!(
+                    "hand off to an agent ({})",
+                    reason(&machine.state(target).kind)
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "   - {}: {destination}.",
+                condition(&transition.label, &state.kind)
+            );
+        }
+    }
+    out
+}
+
+fn is_global_label_from_ask(kind: &StateKind) -> bool {
+    matches!(kind, StateKind::Ask { .. })
+}
+
+fn reason(kind: &StateKind) -> String {
+    match kind {
+        StateKind::Escalate { reason, .. } => reason.clone(),
+        other => other.name().to_string(),
+    }
+}
+
+fn sentence(kind: &StateKind) -> String {
+    match kind {
+        StateKind::Ask {
+            slot, var, prompt, ..
+        } => {
+            let what = match slot {
+                Slot::Email => "an email address".to_string(),
+                Slot::Text => "an answer in words".to_string(),
+                Slot::Number => "a number".to_string(),
+                Slot::Date => "a date".to_string(),
+                Slot::YesNo => "yes or no".to_string(),
+                Slot::Options(options) => format!("one of: {}", options.join(", ")),
+                Slot::Item(list) => format!("one of the items in {}", words(&list.to_string())),
+            };
+            format!(
+                "Ask the customer: “{}” (expects {what}; remembered as {})",
+                flat(&prompt.to_string()),
+                words(var)
+            )
+        }
+        StateKind::Call {
+            tool, args, effect, ..
+        } => {
+            let with: Vec<String> = args
+                .iter()
+                .map(|(name, expr)| format!("{} = {}", words(name), expression(expr)))
+                .collect();
+            let warning = match effect {
+                Effect::Destructive => " — THIS CANNOT BE UNDONE",
+                Effect::Write => " — this changes the order or account",
+                Effect::Read => "",
+            };
+            if with.is_empty() {
+                format!("Use {}{warning}", words(tool))
+            } else {
+                format!("Use {} with {}{warning}", words(tool), with.join(", "))
+            }
+        }
+        StateKind::Match { subject, .. } => format!("Look at {}", words(&subject.to_string())),
+        StateKind::Test { wording, condition } => {
+            format!("Check whether {wording} ({})", expression(condition))
+        }
+        StateKind::Say { message } => {
+            format!("Tell the customer: “{}”", flat(&message.to_string()))
+        }
+        StateKind::Escalate {
+            reason,
+            ticket,
+            queue,
+        } => {
+            let how = if *ticket {
+                "Create a ticket for"
+            } else {
+                "Hand the conversation to"
+            };
+            let who = if queue == "agent" {
+                "an agent".to_string()
+            } else {
+                format!("the {queue} team")
+            };
+            format!("{how} {who}, because: {reason}. The conversation ends here")
+        }
+        StateKind::End { outcome } => format!("End the conversation ({})", words(outcome)),
+        StateKind::Retry { limit, .. } => {
+            format!(
+                "Ask again, at most {limit} more time{}",
+                if *limit == 1 { "" } else { "s" }
+            )
+        }
+        StateKind::Goto { policy, section } => match section {
+            Some(section) => format!("Continue with the policy {} at “{section}”", words(policy)),
+            None => format!("Continue with the policy {}", words(policy)),
+        },
+    }
+}
+
+fn condition(label: &Label, kind: &StateKind) -> String {
+    match label {
+        Label::Next => "Then".to_string(),
+        Label::Case(values) => {
+            let subject = match kind {
+                StateKind::Match { subject, .. } => words(&subject.to_string()),
+                _ => "it".to_string(),
+            };
+            format!(
+                "If {subject} is {}",
+                values
+                    .iter()
+                    .map(|value| format!("“{value}”"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        }
+        Label::Option(option) => format!("If the customer chooses “{option}”"),
+        Label::Else => "Otherwise".to_string(),
+        Label::Ok => "If it works".to_string(),
+        Label::NotFound => match kind {
+            StateKind::Ask { .. } => "If there is nothing to choose from".to_string(),
+            _ => "If nothing is found".to_string(),
+        },
+        Label::Error => "If it fails".to_string(),
+        Label::Yes => match kind {
+            StateKind::Test { .. } => "If so".to_string(),
+            _ => "If the customer says yes".to_string(),
+        },
+        Label::No => match kind {
+            StateKind::Test { .. } => "If not".to_string(),
+            StateKind::Ask {
+                slot: Slot::Options(_),
+                ..
+            } => "If the customer declines every option".to_string(),
+            _ => "If the customer says no".to_string(),
+        },
+        Label::Again => "Ask again".to_string(),
+        Label::RetryExhausted => match kind {
+            StateKind::Retry { .. } => "If it is still not found".to_string(),
+            _ => "If the answers stay unclear".to_string(),
+        },
+        Label::HumanRequested => "If the customer asks for a human".to_string(),
+    }
+}
+
+fn expression(expr: &Expr) -> String {
+    match expr {
+        Expr::Path(path) => words(&path.to_string()),
+        Expr::Text(text) => format!("“{text}”"),
+        Expr::Number(number) => number.clone(),
+        Expr::Today => "today".to_string(),
+        Expr::AtMost(left, right) => {
+            format!("{} is on or before {}", expression(left), expression(right))
+        }
+        Expr::After(left, right) => format!("{} is after {}", expression(left), expression(right)),
+        Expr::IsSet(path) => format!("{} is known", words(&path.to_string())),
+    }
+}
+
+/// `$order.tracking_number` → `the order's tracking number`.
+fn words(name: &str) -> String {
+    let trimmed = name.trim_start_matches('$');
+    let mut parts = trimmed.split('.');
+    let first = parts.next().unwrap_or("").replace('_', " ");
+    let rest: Vec<String> = parts.map(|part| part.replace('_', " ")).collect();
+    if rest.is_empty() {
+        if name.starts_with('$') {
+            format!("the {first}")
+        } else {
+            first
+        }
+    } else {
+        format!("the {first}'s {}", rest.join("'s "))
+    }
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
