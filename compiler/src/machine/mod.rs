@@ -8,8 +8,8 @@
 mod build;
 mod dump;
 
-pub(crate) use dump::describe;
 pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
+pub(crate) use dump::describe;
 
 use crate::catalog::{Effect, Type};
 use crate::ir::{Expr, ExtractedBy, Message, Path, Slot};
