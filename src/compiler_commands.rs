@@ -47,6 +47,28 @@ pub(crate) enum CompilerCommand {
         #[arg(required = true)]
         policies: Vec<PathBuf>,
     },
+    /// Semantic diff of two versions of a policy; exit 1 when a change
+    /// touches safety (an unconfirmed destructive call, a removed hand-off,
+    /// a bypassed identity check).
+    Diff {
+        /// The old version's policy file.
+        old: PathBuf,
+        /// The new version's policy file.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Where to write it (standard output if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +88,7 @@ pub(crate) enum GraphFormat {
     Dot,
     Mermaid,
     Svg,
+    Html,
 }
 
 /// Runs one compiler command.
@@ -120,6 +143,9 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                 GraphFormat::Dot => emit::dot(&compilation.machine),
                 GraphFormat::Mermaid => emit::mermaid(&compilation.machine),
                 GraphFormat::Svg => emit::svg(&compilation.machine, &compilation.sources),
+                GraphFormat::Html => {
+                    emit::review_page(&compilation, &emit::ReviewOptions::default())
+                }
             };
             write_output(output.as_ref(), &text)?;
             Ok(exit_for(&compilation))
@@ -128,6 +154,32 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
             let compilation = compile_files(&policies)?;
             print!("{}", compilation.machine.dump());
             Ok(exit_for(&compilation))
+        }
+        CompilerCommand::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let old = compile_files(std::slice::from_ref(&old))?;
+            let new = compile_files(std::slice::from_ref(&new))?;
+            let result = keel_compiler::diff::diff(&old, &new);
+            let text = match format {
+                DiffFormat::Text => result.to_text(),
+                DiffFormat::Json => {
+                    let mut json =
+                        serde_json::to_string_pretty(&result).map_err(|error| error.to_string())?;
+                    json.push('\n');
+                    json
+                }
+                DiffFormat::Html => keel_compiler::diff::diff_page(&old, &new, &result),
+            };
+            write_output(output.as_ref(), &text)?;
+            Ok(if result.safety.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -135,3 +135,55 @@ fn a_missing_file_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("cannot read examples/nope/policy.md"));
 }
+
+#[test]
+fn diff_fails_when_a_confirmation_is_removed() {
+    let base = "compiler/tests/data/diff/base/policy.md";
+    let unsafe_change = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/no_confirmation/policy.md",
+    ]);
+    assert_eq!(unsafe_change.status.code(), Some(1));
+    let report = text(&unsafe_change.stdout);
+    assert!(report.contains("SAFETY: Single_order_cancellation_policy:5.c.call (a destructive call) can now run without the customer's explicit yes"), "{report}");
+    assert!(
+        report.contains("- state Single_order_cancellation_policy:5.a.ask"),
+        "{report}"
+    );
+    let reworded = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/reworded/policy.md",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(reworded.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&reworded.stdout).expect("JSON");
+    assert_eq!(json["states_changed"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["safety"].as_array().map(Vec::len), Some(0));
+    let page = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/no_confirmation/policy.md",
+        "--format",
+        "html",
+    ]);
+    assert!(text(&page.stdout).contains("<section class=\"old\">"));
+}
+
+#[test]
+fn graph_html_is_one_self_contained_page() {
+    let output = keel(&["graph", "--format", "html", EXAMPLES[2]]);
+    assert!(output.status.success());
+    let page = text(&output.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !page.contains("<script src") && !page.contains("<link "),
+        "no external resources"
+    );
+    assert!(
+        page.contains("class=\"state kind-call destructive\""),
+        "the destructive call is marked"
+    );
+}

@@ -16,6 +16,7 @@ use crate::Compilation;
 use crate::catalog::{Catalog, Effect};
 use crate::ir::{Expr, MessagePart, Slot};
 use crate::machine::{Label, Machine, StateId, StateKind};
+use askama::Template;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -342,4 +343,48 @@ fn reachable_avoiding(
         }
     }
     false
+}
+
+#[derive(Template)]
+#[template(path = "diff.html")]
+struct DiffPage {
+    name: String,
+    safety: Vec<String>,
+    text: String,
+    highlight: String,
+    old_svg: String,
+    new_svg: String,
+}
+
+/// The diff as one self-contained HTML page: both graphs side by side,
+/// added states green, changed amber, removed red.
+pub fn diff_page(old: &Compilation, new: &Compilation, diff: &Diff) -> String {
+    let mut highlight = String::new();
+    let rule = |side: &str, id: &str, colour: &str| {
+        format!(
+            "section.{side} g.state[data-id=\"{}\"] rect {{ stroke: {colour}; stroke-width: 4; }}\n",
+            id.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    };
+    for (id, _) in &diff.states_added {
+        highlight.push_str(&rule("new", id, "#2f855a"));
+    }
+    for (id, _, _) in &diff.states_changed {
+        highlight.push_str(&rule("new", id, "#d69e2e"));
+        highlight.push_str(&rule("old", id, "#d69e2e"));
+    }
+    for (id, _) in &diff.states_removed {
+        highlight.push_str(&rule("old", id, "#c53030"));
+    }
+    let page = DiffPage {
+        name: new.machine.name().to_string(),
+        safety: diff.safety.clone(),
+        text: diff.to_text(),
+        highlight,
+        old_svg: crate::emit::svg(&old.machine, &old.sources),
+        new_svg: crate::emit::svg(&new.machine, &new.sources),
+    };
+    page.render().unwrap_or_else(|error| {
+        format!("<!DOCTYPE html><p>the diff page could not be rendered: {error}</p>")
+    })
 }
