@@ -254,8 +254,9 @@ pub enum StmtKind {
     /// Ask again for the value a failed lookup used, and retry it, at most
     /// `limit` times; then run `exhausted`.
     Retry(Retry),
-    /// Explicitly do nothing (`continue with the next step`).
-    Continue,
+    /// Go on after the condition this block belongs to (`continue with the
+    /// next step`), or jump to a numbered step (`go to step 9`).
+    Continue(Option<String>),
 }
 
 /// A reference to another policy.

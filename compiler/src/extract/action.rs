@@ -166,8 +166,8 @@ pub(crate) enum Action {
     },
     /// End the conversation.
     End { outcome: String },
-    /// `continue with the next step`.
-    Continue,
+    /// `continue with the next step`, or `go to step 9`.
+    Continue { step: Option<String> },
     /// Offer several options (defined by the item's sub-items).
     OfferOptions,
     /// Offer one thing: a yes/no question.
@@ -359,14 +359,20 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
             }
         }
         "end" | "close" | "stop" | "finish" | "resolve" | "mark" => end(rest),
-        "continue" | "proceed" | "go" | "move" => {
+        "continue" | "proceed" | "go" | "move" | "skip" | "jump" | "return" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
-            let about_policy = words.contains(&"policy");
-            if about_policy {
-                None
-            } else {
-                Some(Action::Continue)
+            if words.contains(&"policy") {
+                return None;
             }
+            let step = rest
+                .windows(2)
+                .find(|pair| pair[0].is("step"))
+                .and_then(|pair| match &pair[1].kind {
+                    Tok::Number(number) => Some(number.trim_end_matches('.').to_string()),
+                    Tok::Word { lower, .. } if lower.len() <= 4 => Some(lower.clone()),
+                    _ => None,
+                });
+            Some(Action::Continue { step })
         }
         "offer" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();

@@ -929,8 +929,8 @@ impl<'a> Builder<'a> {
             Action::End { outcome } => {
                 self.push(block, Building::Simple(StmtKind::End(outcome)), here);
             }
-            Action::Continue => {
-                self.push(block, Building::Simple(StmtKind::Continue), here);
+            Action::Continue { step } => {
+                self.push(block, Building::Simple(StmtKind::Continue(step)), here);
             }
             Action::OfferOptions => {
                 let var = unique_var("offer", &scope);
@@ -1476,7 +1476,7 @@ impl<'a> Builder<'a> {
         let origin = self.stmts[id].origin.clone();
         let kind = std::mem::replace(
             &mut self.stmts[id].kind,
-            Building::Simple(StmtKind::Continue),
+            Building::Simple(StmtKind::Continue(None)),
         );
         let kind = match kind {
             Building::Ask {

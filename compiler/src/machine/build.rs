@@ -328,6 +328,20 @@ struct PolicyLowering<'p> {
     implicit: BTreeMap<&'static str, NodeIndex>,
     /// The call whose not-found block is being lowered (for retries).
     calls: Vec<NodeIndex>,
+    /// `go to step N` states, linked once the whole policy is lowered.
+    step_jumps: Vec<(NodeIndex, String, crate::source::Span)>,
+}
+
+/// What happens at the end of a condition's block that does not say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockEnd {
+    /// Flow on to the step after the condition (answers to a question,
+    /// checks, offers).
+    FlowsOn,
+    /// End the conversation unless the block says `continue` (status cases,
+    /// not found, errors, otherwise): an exception handled is an exception
+    /// closed, as a reader of an SOP expects.
+    EndsUnlessContinued,
 }
 
 impl GraphBuilder<'_> {
@@ -350,8 +364,10 @@ impl GraphBuilder<'_> {
             by_name,
             implicit: BTreeMap::new(),
             calls: Vec::new(),
+            step_jumps: Vec::new(),
         };
         let body = self.block(&policy.body, &mut lowering, diagnostics);
+        self.link_step_jumps(&mut lowering, diagnostics);
         let needs_end = body.entry.is_none() || !body.exits.is_empty() || lowering.resume_pending;
         let mut entry = body.entry;
         if needs_end {
@@ -424,11 +440,13 @@ impl GraphBuilder<'_> {
 
     /// Lowers an outcome's block after `from`: an edge into it, or, for an
     /// empty block, `from` itself continues with the given label.
+    #[allow(clippy::too_many_arguments)]
     fn branch(
         &mut self,
         from: NodeIndex,
         label: Label,
         block: Option<&Block>,
+        ending: BlockEnd,
         exits: &mut Vec<(NodeIndex, Label)>,
         lowering: &mut PolicyLowering<'_>,
         diagnostics: &mut Vec<Diagnostic>,
@@ -437,12 +455,68 @@ impl GraphBuilder<'_> {
             Some(block) => self.block(block, lowering, diagnostics),
             None => Fragment::default(),
         };
-        match fragment.entry {
+        let continues = block.is_none_or(|block| {
+            block.0.is_empty()
+                || matches!(
+                    block.0.last().map(|stmt| &stmt.kind),
+                    Some(StmtKind::Continue(None))
+                )
+        });
+        let (entry, open) = match fragment.entry {
             Some(entry) => {
                 self.graph.add_edge(from, entry, Transition { label });
-                exits.extend(fragment.exits);
+                (Some(entry), fragment.exits)
             }
-            None => exits.push((from, label)),
+            None => (None, vec![(from, label)]),
+        };
+        if ending == BlockEnd::EndsUnlessContinued && !continues && entry.is_some() {
+            if !open.is_empty() {
+                let end = self.implicit(
+                    lowering,
+                    "end",
+                    StateKind::End {
+                        outcome: "resolved".to_string(),
+                    },
+                );
+                for (state, label) in open {
+                    self.graph.add_edge(state, end, Transition { label });
+                }
+            }
+        } else {
+            exits.extend(open);
+        }
+    }
+
+    /// Links each `go to step N` state to the first state of step N (or of
+    /// its first sub-step).
+    fn link_step_jumps(
+        &mut self,
+        lowering: &mut PolicyLowering<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        for (node, label, span) in std::mem::take(&mut lowering.step_jumps) {
+            let target = self.graph.node_indices().find(|&candidate| {
+                let state = &self.graph[candidate];
+                candidate != node
+                    && state.policy == lowering.policy.name
+                    && state.origin.as_ref().is_some_and(|origin| {
+                        origin.step == label || origin.step.starts_with(&format!("{label}."))
+                    })
+            });
+            match target {
+                Some(target) => {
+                    self.graph
+                        .add_edge(node, target, Transition { label: Label::Next });
+                }
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_SECTION,
+                        format!("there is no step {label} to go to"),
+                    )
+                    .at(span)
+                    .hint("name a step of this policy that does something, e.g. `go to step 4`"),
+                ),
+            }
         }
     }
 
@@ -460,7 +534,22 @@ impl GraphBuilder<'_> {
         let step = stmt.origin.step.clone();
         let mut exits = Vec::new();
         let node = match &stmt.kind {
-            StmtKind::Section(_) | StmtKind::Continue => return Fragment::default(),
+            StmtKind::Section(_) | StmtKind::Continue(None) => return Fragment::default(),
+            StmtKind::Continue(Some(target)) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Goto {
+                        policy: lowering.policy.name.clone(),
+                        section: Some(format!("step {target}")),
+                    },
+                    origin,
+                );
+                lowering
+                    .step_jumps
+                    .push((node, target.clone(), stmt.origin.span));
+                node
+            }
             StmtKind::Say(message) => {
                 let node = self.add(
                     lowering,
@@ -491,6 +580,7 @@ impl GraphBuilder<'_> {
                             node,
                             Label::Yes,
                             ask.yes.as_ref(),
+                            BlockEnd::FlowsOn,
                             &mut exits,
                             lowering,
                             diagnostics,
@@ -499,6 +589,7 @@ impl GraphBuilder<'_> {
                             node,
                             Label::No,
                             ask.no.as_ref(),
+                            BlockEnd::FlowsOn,
                             &mut exits,
                             lowering,
                             diagnostics,
@@ -511,6 +602,7 @@ impl GraphBuilder<'_> {
                                 node,
                                 Label::Option(label.clone()),
                                 ask.options.get(index),
+                                BlockEnd::FlowsOn,
                                 &mut accepted_exits,
                                 lowering,
                                 diagnostics,
@@ -535,6 +627,7 @@ impl GraphBuilder<'_> {
                             node,
                             Label::No,
                             ask.no.as_ref(),
+                            BlockEnd::FlowsOn,
                             &mut exits,
                             lowering,
                             diagnostics,
@@ -547,6 +640,7 @@ impl GraphBuilder<'_> {
                                 node,
                                 Label::NotFound,
                                 Some(block),
+                                BlockEnd::EndsUnlessContinued,
                                 &mut exits,
                                 lowering,
                                 diagnostics,
@@ -607,6 +701,7 @@ impl GraphBuilder<'_> {
                                 node,
                                 Label::NotFound,
                                 Some(block),
+                                BlockEnd::EndsUnlessContinued,
                                 &mut exits,
                                 lowering,
                                 diagnostics,
@@ -640,6 +735,7 @@ impl GraphBuilder<'_> {
                         node,
                         Label::Error,
                         Some(block),
+                        BlockEnd::EndsUnlessContinued,
                         &mut exits,
                         lowering,
                         diagnostics,
@@ -716,6 +812,7 @@ impl GraphBuilder<'_> {
                         node,
                         Label::RetryExhausted,
                         Some(block),
+                        BlockEnd::EndsUnlessContinued,
                         &mut exits,
                         lowering,
                         diagnostics,
@@ -756,6 +853,7 @@ impl GraphBuilder<'_> {
                         node,
                         Label::Case(case.values.clone()),
                         Some(&case.body),
+                        BlockEnd::EndsUnlessContinued,
                         &mut exits,
                         lowering,
                         diagnostics,
@@ -775,23 +873,14 @@ impl GraphBuilder<'_> {
                         node,
                         Label::Else,
                         Some(block),
+                        BlockEnd::EndsUnlessContinued,
                         &mut exits,
                         lowering,
                         diagnostics,
                     ),
-                    (None, Some(_)) if uncovered => {
-                        let fallback = self.implicit(
-                            lowering,
-                            "unhandled_value",
-                            StateKind::Escalate {
-                                reason: "the policy has no rule for this value".to_string(),
-                                queue: "agent".to_string(),
-                                ticket: false,
-                            },
-                        );
-                        self.graph
-                            .add_edge(node, fallback, Transition { label: Label::Else });
-                    }
+                    // Values the policy does not mention go on to the next
+                    // step; the verifier lists them for the reviewer.
+                    (None, Some(_)) if uncovered => exits.push((node, Label::Else)),
                     (None, Some(_)) => {}
                     (None, None) => exits.push((node, Label::Else)),
                 }
@@ -811,6 +900,7 @@ impl GraphBuilder<'_> {
                     node,
                     Label::Yes,
                     check.yes.as_ref(),
+                    BlockEnd::FlowsOn,
                     &mut exits,
                     lowering,
                     diagnostics,
@@ -819,6 +909,7 @@ impl GraphBuilder<'_> {
                     node,
                     Label::No,
                     check.no.as_ref(),
+                    BlockEnd::FlowsOn,
                     &mut exits,
                     lowering,
                     diagnostics,
