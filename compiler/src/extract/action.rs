@@ -129,6 +129,15 @@ pub(crate) enum Action {
     AskYesNo { question: Vec<Token> },
     /// Ask which item or option: `ask the user which order …`.
     AskWhich { noun: Vec<Token> },
+    /// Ask the exact question the author quoted: `ask: "Are you sure …?"`.
+    AskQuoted { question: String },
+    /// Ask the customer to choose among written alternatives:
+    /// `ask why: "Wrong size", "Changed my mind" or "Other"`,
+    /// `ask whether they'd prefer a replacement or a refund`.
+    AskChoice {
+        question: Vec<Token>,
+        options: Vec<String>,
+    },
     /// Show a list: `display the list of recent orders`.
     Display { noun: Vec<Token> },
     /// Call a tool.
@@ -516,11 +525,39 @@ fn ask(rest: &[Token]) -> Option<Action> {
             "the", "user", "customer", "them", "him", "her", "client", "shopper",
         ],
     );
+    // The author's own question, quoted, is asked as written.
+    if let Some(question) = rest.iter().find_map(|t| match &t.kind {
+        Tok::Literal(text) if text.trim_end().ends_with('?') => Some(text.trim().to_string()),
+        _ => None,
+    }) {
+        return Some(Action::AskQuoted { question });
+    }
+    // Quoted answers to choose from.
+    let quoted: Vec<String> = rest
+        .iter()
+        .filter_map(|t| match &t.kind {
+            Tok::Literal(text) => Some(text.trim().to_string()),
+            _ => None,
+        })
+        .collect();
+    if quoted.len() >= 2 {
+        let question: Vec<Token> = after_person
+            .iter()
+            .take_while(|t| !matches!(t.kind, Tok::Literal(_)) && !t.is_punct(':'))
+            .cloned()
+            .collect();
+        return Some(Action::AskChoice {
+            question,
+            options: quoted,
+        });
+    }
     let first = after_person.first();
     if first.is_some_and(|t| t.is_any(&["if", "whether"])) {
-        return Some(Action::AskYesNo {
-            question: after_person[1..].to_vec(),
-        });
+        let question = after_person[1..].to_vec();
+        if let Some(options) = alternatives(&question) {
+            return Some(Action::AskChoice { question, options });
+        }
+        return Some(Action::AskYesNo { question });
     }
     if first.is_some_and(|t| t.is("which")) {
         return Some(Action::AskWhich {
@@ -560,6 +597,50 @@ fn ask(rest: &[Token]) -> Option<Action> {
         noun: noun.to_vec(),
         retry,
     })
+}
+
+/// `they'd prefer a replacement or a refund` → `["a replacement", "a refund"]`;
+/// `they want to skip the next delivery, pause the subscription, or move the
+/// next charge date` → three. Only a question about preference or choice
+/// ("prefer", "want", "rather", "like", "choose") is split, so "whether the
+/// parcel was lost or damaged" stays a yes/no question.
+fn alternatives(question: &[Token]) -> Option<Vec<String>> {
+    let chooser = question.iter().position(|t| {
+        t.is_any(&[
+            "prefer", "prefers", "rather", "want", "wants", "like", "choose", "chooses", "pick",
+        ])
+    })?;
+    let mut start = chooser + 1;
+    while question.get(start).is_some_and(|t| t.is("to")) {
+        start += 1;
+    }
+    let tail = &question[start..];
+    if !tail.iter().any(|t| t.is("or")) {
+        return None;
+    }
+    let mut options = Vec::new();
+    let mut current: Vec<Token> = Vec::new();
+    for token in tail {
+        if token.is("or") || token.is_punct(',') {
+            if !current.is_empty() {
+                options.push(super::words::written(&current));
+                current.clear();
+            }
+            continue;
+        }
+        if token.is("either") && current.is_empty() {
+            continue;
+        }
+        current.push(token.clone());
+    }
+    if !current.is_empty() {
+        options.push(super::words::written(&current));
+    }
+    (options.len() >= 2
+        && options
+            .iter()
+            .all(|option| option.split_whitespace().count() <= 7))
+    .then_some(options)
 }
 
 fn confirm(rest: &[Token]) -> Option<Action> {

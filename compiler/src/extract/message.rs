@@ -161,17 +161,78 @@ pub(crate) fn retry_prompt(what: &str) -> Message {
     ))
 }
 
-/// The prompt of an offer among options.
+/// The prompt of an offer among options: the customer may take one or
+/// decline them all.
 pub(crate) fn offer_prompt(options: &[String]) -> Message {
-    let listed: Vec<String> = options
+    Message::text(format!(
+        "I can offer you one of these:\n{}\nWhich would you like? If none of them suits you, just say no.",
+        numbered(options)
+    ))
+}
+
+/// The prompt of a choice among written alternatives.
+pub(crate) fn choice_prompt(question: &[Token], options: &[String], scope: &Scope<'_>) -> Message {
+    let asked = if question.is_empty() {
+        Message::text("Which would you like?")
+    } else if question
+        .first()
+        .is_some_and(|t| t.is_any(&["why", "how", "what", "which", "when", "where", "who"]))
+    {
+        let mut parts = vec![MessagePart::Text(String::new())];
+        parts.extend(second_person(question, scope, false));
+        let mut message = Message { parts };
+        message.normalise();
+        if let Some(MessagePart::Text(text)) = message.parts.first_mut() {
+            *text = invert_after_question_word(text);
+        }
+        finish(message, '?')
+    } else {
+        Message::text("Which would you prefer?")
+    };
+    let mut message = asked;
+    message
+        .parts
+        .push(MessagePart::Text(format!("\n{}", numbered(options))));
+    message.normalise();
+    message
+}
+
+/// `why you are returning it` → `why are you returning it`.
+fn invert_after_question_word(text: &str) -> String {
+    let Some((question_word, rest)) = text.split_once(' ') else {
+        return text.to_string();
+    };
+    for (statement, question) in [
+        ("you are ", "are you "),
+        ("you were ", "were you "),
+        ("you would ", "would you "),
+        ("you will ", "will you "),
+        ("you can ", "can you "),
+        ("you have ", "have you "),
+        ("you ", "do you "),
+    ] {
+        if let Some(after) = rest.strip_prefix(statement) {
+            return format!("{question_word} {question}{after}");
+        }
+    }
+    text.to_string()
+}
+
+fn numbered(options: &[String]) -> String {
+    options
         .iter()
         .enumerate()
-        .map(|(index, option)| format!("{}. {option}", index + 1))
-        .collect();
-    Message::text(format!(
-        "Before we go ahead, I can offer you one of these instead:\n{}\nWould you like one of them? If not, just say no.",
-        listed.join("\n")
-    ))
+        .map(|(index, option)| format!("{}. {}", index + 1, capitalised(option)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Rewrites third-person wording about the customer into second person and
@@ -267,7 +328,27 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                     text.push(*c);
                 } else if *c == '(' {
                     push_word(&mut text, "(");
-                } else if *c != '-' {
+                } else if *c == '-' {
+                    // `5-7 days` keeps its dash; a spaced dash reads as one.
+                    let joined = words
+                        .get(index.wrapping_sub(1))
+                        .is_some_and(|previous| previous.span.end == token.span.start)
+                        && words
+                            .get(index + 1)
+                            .is_some_and(|next| next.span.start == token.span.end);
+                    if joined {
+                        text.push('-');
+                        if let Some(Tok::Number(number) | Tok::Word { text: number, .. }) =
+                            words.get(index + 1).map(|next| &next.kind)
+                        {
+                            text.push_str(number);
+                            index += 2;
+                            continue;
+                        }
+                    } else {
+                        push_word(&mut text, "-");
+                    }
+                } else {
                     push_word(&mut text, &c.to_string());
                 }
             }

@@ -54,6 +54,7 @@ pub fn extract(
         binding_sequence: 0,
         decision_points: Vec::new(),
         asked: BTreeMap::new(),
+        choices: std::collections::BTreeSet::new(),
         notes: Vec::new(),
         diagnostics,
     };
@@ -160,6 +161,9 @@ struct Builder<'a> {
     decision_points: Vec<StmtId>,
     /// Variables that an ask fills, with their slot (for retries).
     asked: BTreeMap<String, Slot>,
+    /// Option asks that are a choice, not an offer (their prompt lists
+    /// alternatives instead of offering them).
+    choices: std::collections::BTreeSet<StmtId>,
     notes: Vec<(Origin, String)>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -233,9 +237,23 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        match offer {
-            Some(offer) => self.offer_options(offer, item, &context),
-            None => {
+        // `Label: what to do` sub-items under a question are its options.
+        let question_here = self.blocks[local].stmts.last().copied().filter(|&id| {
+            self.stmts[id].origin.step == item.label
+                && matches!(self.stmts[id].kind, Building::Ask { .. })
+        });
+        let labelled_children = item.children.len() >= 2
+            && item
+                .children
+                .iter()
+                .all(|child| option_label(&words::tokens(&child.text)).is_some());
+        match (offer, question_here) {
+            (Some(offer), _) => self.offer_options(offer, item, &context),
+            (None, Some(question)) if labelled_children => {
+                self.choices.insert(question);
+                self.offer_options(question, item, &context)
+            }
+            _ => {
                 for child in &item.children {
                     self.item(child, local);
                 }
@@ -260,9 +278,8 @@ impl<'a> Builder<'a> {
         let mut bodies = Vec::new();
         for child in &item.children {
             let tokens = words::tokens(&child.text);
-            let colon = tokens.iter().position(|token| token.is_punct(':'));
-            let (label_tokens, rest) = match colon {
-                Some(colon) => (&tokens[..colon], &tokens[colon + 1..]),
+            let (label_tokens, rest) = match option_label(&tokens) {
+                Some(separator) => (&tokens[..separator], &tokens[separator + 1..]),
                 None => (&tokens[..], &tokens[tokens.len()..]),
             };
             let label = words::written(label_tokens);
@@ -291,17 +308,24 @@ impl<'a> Builder<'a> {
                 self.item(grandchild, block);
             }
         }
-        let prompt = message::offer_prompt(&labels);
+        let prompt = if self.choices.contains(&offer) {
+            message::choice_prompt(&[], &labels, &self.scope_at(self.stmts[offer].block))
+        } else {
+            message::offer_prompt(&labels)
+        };
         if let Building::Ask {
             slot,
             options,
             prompt: ask_prompt,
+            var,
             ..
         } = &mut self.stmts[offer].kind
         {
-            *slot = Slot::Options(labels);
+            *slot = Slot::Options(labels.clone());
             *options = bodies;
             *ask_prompt = prompt;
+            let var = var.clone();
+            self.asked.insert(var, Slot::Options(labels));
         }
     }
 
@@ -423,6 +447,9 @@ impl<'a> Builder<'a> {
                 // the question's own words (`if the order was not delivered`)
                 // answer the open question; anything else is not guessed at.
                 if let Some(question) = question {
+                    if let Some(option) = self.option_named(question, &words) {
+                        return Some(option);
+                    }
                     if words.is_empty()
                         || names_an_answer(&words)
                         || self.echoes_question(question, &words)
@@ -463,6 +490,34 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// For an options question, the block of the option the words name
+    /// (`if they prefer a refund` → the "a refund" option).
+    fn option_named(&self, question: StmtId, words: &[Token]) -> Option<BlockId> {
+        let Building::Ask {
+            slot: Slot::Options(labels),
+            options,
+            ..
+        } = &self.stmts[question].kind
+        else {
+            return None;
+        };
+        let said: Vec<&str> = words.iter().filter_map(Token::word).collect();
+        let mut best: Option<(usize, usize)> = None;
+        for (index, label) in labels.iter().enumerate() {
+            let lowered = label.to_lowercase();
+            let label_words: Vec<&str> = lowered.split_whitespace().collect();
+            let content = scope::content_words(&label_words);
+            if content.is_empty() {
+                continue;
+            }
+            let matched = content.iter().filter(|word| said.contains(word)).count();
+            if matched * 2 > content.len() && best.is_none_or(|(_, known)| matched > known) {
+                best = Some((index, matched));
+            }
+        }
+        best.and_then(|(index, _)| options.get(index).copied())
     }
 
     /// Whether the condition's words are mostly the words of the question
@@ -931,6 +986,60 @@ impl<'a> Builder<'a> {
             }
             Action::Continue { step } => {
                 self.push(block, Building::Simple(StmtKind::Continue(step)), here);
+            }
+            Action::AskQuoted { question } => {
+                let first = question
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let yes_no = matches!(
+                    first.as_str(),
+                    "are"
+                        | "is"
+                        | "do"
+                        | "does"
+                        | "did"
+                        | "can"
+                        | "could"
+                        | "would"
+                        | "will"
+                        | "have"
+                        | "has"
+                        | "should"
+                        | "shall"
+                        | "may"
+                        | "was"
+                        | "were"
+                );
+                let (slot, ty, base) = if yes_no {
+                    (Slot::YesNo, Type::Bool, "answer")
+                } else {
+                    (Slot::Text, Type::String, "reply")
+                };
+                let var = unique_var(base, &scope);
+                self.bind(&var, ty, block);
+                self.push(
+                    block,
+                    ask_building(slot, var, Message::text(question)),
+                    here,
+                );
+            }
+            Action::AskChoice { question, options } => {
+                let prompt = message::choice_prompt(&question, &options, &scope);
+                let var = unique_var(&self.var_name(&question, "choice"), &scope);
+                self.bind(&var, Type::String, block);
+                let option_count = options.len();
+                let id = self.push(
+                    block,
+                    ask_building(Slot::Options(options), var, prompt),
+                    here,
+                );
+                let bodies: Vec<BlockId> = (0..option_count).map(|_| self.new_block(id)).collect();
+                if let Building::Ask { options, .. } = &mut self.stmts[id].kind {
+                    *options = bodies;
+                }
+                self.choices.insert(id);
             }
             Action::OfferOptions => {
                 let var = unique_var("offer", &scope);
@@ -1730,6 +1839,20 @@ fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
         }
     }
     PredicateRead::Unknown
+}
+
+/// Where `Label: what to do` (or `Label - what to do`) splits: the
+/// separator's index, when a short label comes before it.
+fn option_label(tokens: &[Token]) -> Option<usize> {
+    let separator = tokens
+        .iter()
+        .take(8)
+        .position(|token| token.is_punct(':') || token.is_punct('-'))?;
+    let label_words = tokens[..separator]
+        .iter()
+        .filter(|token| token.word().is_some())
+        .count();
+    (label_words >= 1 && label_words <= 6).then_some(separator)
 }
 
 /// Verbs that say how the customer answered (`accepts`, `declines`, …).
