@@ -62,7 +62,8 @@ pub(crate) fn short(compilation: &Compilation) {
     }
 }
 
-/// The summary line after the diagnostics.
+/// The summary line after the diagnostics: counts, size, and the
+/// verifier's static bounds (`unbounded` when some loop has no counter).
 pub(crate) fn summary(compilation: &Compilation) -> String {
     let errors = compilation
         .diagnostics
@@ -70,11 +71,15 @@ pub(crate) fn summary(compilation: &Compilation) -> String {
         .filter(|d| d.is_error())
         .count();
     let warnings = compilation.diagnostics.len() - errors;
+    let bound = |value: Option<u64>| value.map_or("unbounded".to_string(), |n| n.to_string());
     format!(
-        "{}: {errors} error(s), {warnings} warning(s); {} states, {} transitions",
+        "{}: {errors} error(s), {warnings} warning(s); {} states, {} transitions; \
+         turn bound {}, bot-action bound {}",
         compilation.machine.name(),
         compilation.machine.state_count(),
-        compilation.machine.transition_count()
+        compilation.machine.transition_count(),
+        bound(compilation.bounds.user_turns),
+        bound(compilation.bounds.bot_actions),
     )
 }
 
@@ -127,6 +132,10 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
                 "warnings": compilation.diagnostics.len() - errors,
                 "states": compilation.machine.state_count(),
                 "transitions": compilation.machine.transition_count(),
+                "bounds": {
+                    "user_turns": compilation.bounds.user_turns,
+                    "bot_actions": compilation.bounds.bot_actions,
+                },
             })
         })
         .collect();

@@ -10,7 +10,8 @@
 //!   about, bare literals bound to the enum field whose domain holds them);
 //! * [`machine::build`]: policies → [`machine::Machine`] (a petgraph graph of
 //!   states and labelled transitions, `#Policy` references linked);
-//! * [`verify::verify`]: `&Machine` → diagnostics (the semantic checks);
+//! * [`verify::verify`]: `&Machine` → [`verify::Verification`] (the
+//!   semantic checks' diagnostics and the static bounds);
 //! * [`emit`]: `Machine` → JSON artifact, DOT, Mermaid.
 //!
 //! [`compile`] runs them in order and gathers every diagnostic:
@@ -57,6 +58,8 @@ pub struct Compilation {
     pub machine: Machine,
     /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
+    /// The verifier's static bounds on user turns and bot actions.
+    pub bounds: verify::Bounds,
 }
 
 impl Compilation {
@@ -110,7 +113,8 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         extracted.push(policy);
     }
     let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
-    diagnostics.extend(verify::verify(&machine, &catalog));
+    let verification = verify::verify(&machine, &catalog);
+    diagnostics.extend(verification.diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
     Compilation {
         sources,
@@ -118,6 +122,7 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         policies: extracted,
         machine,
         diagnostics,
+        bounds: verification.bounds,
     }
 }
 

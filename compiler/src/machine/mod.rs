@@ -333,4 +333,11 @@ impl Machine {
     pub(crate) fn graph(&self) -> &DiGraph<State, Transition> {
         &self.graph
     }
+
+    /// The graph, mutable, for verifier tests that damage a compiled
+    /// machine in ways no policy text can (an ask with no way to a human).
+    #[cfg(test)]
+    pub(crate) fn graph_mut(&mut self) -> &mut DiGraph<State, Transition> {
+        &mut self.graph
+    }
 }
