@@ -1,14 +1,432 @@
-//! The runtime's commands (running conversations). None yet: the runtime
-//! crate is the next stage to be built.
+//! The runtime's commands: `chat`, `run`, `test`, `replay` and `explain`.
+//! They load and compile policies, then hand everything else to the
+//! `keel-runtime` library; this module only parses arguments and prints.
 
+use crate::load;
 use clap::Subcommand;
+use keel_runtime::script::{Coverage, Script};
+use keel_runtime::{Conversation, Date, DemoStore, Effect, Event, Machine, log};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// The date conversations run on unless `--today` says otherwise, so that
+/// demos, scripts and golden files give the same answers every day.
+const DEMO_TODAY: &str = "2026-03-10";
+
+/// How long the shell waits for a tool.
+const TOOL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Commands that run compiled machines.
 #[derive(Subcommand)]
-pub(crate) enum RuntimeCommand {}
+pub(crate) enum RuntimeCommand {
+    /// Talk to a policy on the terminal, against the embedded demo store.
+    Chat {
+        /// The policy (then any it references).
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Show each state taken and the policy line behind it.
+        #[arg(long)]
+        trace: bool,
+        /// The date the conversation runs on (YYYY-MM-DD).
+        #[arg(long, default_value = DEMO_TODAY)]
+        today: String,
+        /// Write the session's event log here (JSON lines).
+        #[arg(long)]
+        log: Option<PathBuf>,
+    },
+    /// Run a scripted conversation and print its transcript as JSON.
+    Run {
+        /// The policy (then any it references).
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// The script (TOML: `user = [...]`, optional `[[stub]]`s and `today`).
+        #[arg(long)]
+        script: PathBuf,
+        /// The date, unless the script sets one.
+        #[arg(long, default_value = DEMO_TODAY)]
+        today: String,
+        /// Write the session's event log here (JSON lines).
+        #[arg(long)]
+        log: Option<PathBuf>,
+    },
+    /// Run golden conversations (`conversations/*.toml` beside each policy)
+    /// and report node and edge coverage.
+    Test {
+        /// An example folder, or a folder of them.
+        dir: PathBuf,
+        /// Fail when an example's edge coverage is below this percentage.
+        #[arg(long, default_value_t = 100.0)]
+        min_coverage: f64,
+        /// Write the actual results into the files' `[expect]` tables.
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Re-execute a session log and fail on any difference.
+    Replay {
+        /// The log (JSON lines).
+        log: PathBuf,
+        /// The policy files, if not the ones the log names.
+        #[arg(long = "policy")]
+        policies: Vec<PathBuf>,
+    },
+    /// Show the path a session took, with the policy lines behind each decision.
+    Explain {
+        /// The log (JSON lines).
+        log: PathBuf,
+        /// The policy files, if not the ones the log names.
+        #[arg(long = "policy")]
+        policies: Vec<PathBuf>,
+    },
+}
 
 /// Runs one runtime command.
 pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
-    match command {}
+    match command {
+        RuntimeCommand::Chat {
+            policies,
+            trace,
+            today,
+            log,
+        } => chat(&policies, trace, &parse_date(&today)?, log.as_deref()),
+        RuntimeCommand::Run {
+            policies,
+            script,
+            today,
+            log,
+        } => run_script(&policies, &script, parse_date(&today)?, log.as_deref()),
+        RuntimeCommand::Test {
+            dir,
+            min_coverage,
+            bless,
+        } => test(&dir, min_coverage, bless),
+        RuntimeCommand::Replay { log, policies } => replay(&log, &policies, false),
+        RuntimeCommand::Explain { log, policies } => replay(&log, &policies, true),
+    }
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}
+
+/// Compiles the policies; errors stop here with the diagnostics.
+pub(crate) fn machine(policies: &[PathBuf]) -> Result<Machine, String> {
+    let inputs = load::inputs(policies)?;
+    let compilation = keel_compiler::compile(&inputs.policies, &inputs.catalogs);
+    if compilation.has_errors() {
+        crate::render::short(&compilation);
+        return Err(format!(
+            "{} does not compile; `keel check` shows why",
+            policies
+                .first()
+                .map_or_else(String::new, |path| path.display().to_string())
+        ));
+    }
+    Machine::new(compilation.artifact())
+        .map_err(|error| format!("the compiled machine cannot run: {error}"))
+}
+
+fn policy_names(policies: &[PathBuf]) -> Vec<String> {
+    policies
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+fn write_log(
+    path: Option<&Path>,
+    conversation: &Conversation<'_>,
+    policies: &[PathBuf],
+) -> Result<(), String> {
+    if let Some(path) = path {
+        std::fs::write(path, log::write(conversation, &policy_names(policies)))
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn chat(
+    policies: &[PathBuf],
+    trace: bool,
+    today: &Date,
+    log_path: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let machine = machine(policies)?;
+    let title = machine
+        .artifact()
+        .policies
+        .first()
+        .map_or_else(|| machine.name().to_string(), |policy| policy.title.clone());
+    println!(
+        "keel chat · {title} · demo store · today is {}",
+        today.iso()
+    );
+    println!(
+        "(demo customers: maya@example.com, sam@example.com, lee@example.com, noor@example.com; Ctrl-D to leave)\n"
+    );
+    let mut store = DemoStore::embedded(*today);
+    let mut conversation = Conversation::new(&machine, *today);
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut event = Event::Start;
+    loop {
+        let first = keel_runtime::block_on(conversation.turn(event, &mut store, TOOL_TIMEOUT))
+            .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        show_turn(&conversation, first, trace);
+        if !conversation.waits_for_user() {
+            break;
+        }
+        print!("you> ");
+        let _ = std::io::stdout().flush();
+        match lines.next() {
+            Some(Ok(line)) => {
+                if !std::io::stdin().is_terminal() {
+                    // Piped input: show what was read, as a person would see it.
+                    println!("{line}");
+                }
+                event = Event::User(line);
+            }
+            _ => {
+                println!();
+                break;
+            }
+        }
+    }
+    write_log(log_path, &conversation, policies)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_turn(conversation: &Conversation<'_>, first: usize, trace: bool) {
+    let machine = conversation.machine();
+    for entry in &conversation.entries()[first..] {
+        if trace {
+            for taken in &entry.output.taken {
+                let Some(edge) = machine.edge(taken.edge) else {
+                    continue;
+                };
+                let source = machine
+                    .edge_ends(taken.edge)
+                    .and_then(|(from, _)| machine.state_source(from))
+                    .map_or_else(
+                        || "(added by keel)".to_string(),
+                        |source| {
+                            format!(
+                                "[{}:{} step {}] “{}”",
+                                source.file,
+                                source.line,
+                                source.step,
+                                source.text.trim()
+                            )
+                        },
+                    );
+                let why = log::describe(&taken.evidence);
+                let why = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({why})")
+                };
+                println!(
+                    "  · {} —{}→ {}{why}\n      {source}",
+                    edge.from, edge.label, edge.to
+                );
+            }
+        }
+        for effect in &entry.output.effects {
+            match effect {
+                Effect::Send(text) => println!("keel> {}\n", text.replace('\n', "\n      ")),
+                Effect::CallTool(call) if trace => println!("  → {}", log::call_summary(call)),
+                Effect::HandOff(handoff) => println!(
+                    "[handed off to the {} queue{}: {}]",
+                    handoff.queue,
+                    if handoff.ticket { " as a ticket" } else { "" },
+                    handoff.reason
+                ),
+                Effect::End(outcome) => println!("[conversation ended: {outcome}]"),
+                Effect::CallTool(_) => {}
+            }
+        }
+    }
+}
+
+fn read_script(path: &Path) -> Result<Script, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    Script::from_toml(&text).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+fn run_script(
+    policies: &[PathBuf],
+    script_path: &Path,
+    today: Date,
+    log_path: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let machine = machine(policies)?;
+    let script = read_script(script_path)?;
+    let run = keel_runtime::script::run(&machine, &script, today)
+        .map_err(|error| format!("{}: {error}", script_path.display()))?;
+    let json = serde_json::to_string_pretty(&run.transcript).map_err(|error| error.to_string())?;
+    println!("{json}");
+    write_log(log_path, &run.conversation, policies)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn example_dirs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    if dir.join("policy.md").exists() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.join("policy.md").exists())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(format!(
+            "{} holds no policy.md, nor folders with one",
+            dir.display()
+        ));
+    }
+    Ok(dirs)
+}
+
+fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> {
+    let today = parse_date(DEMO_TODAY)?;
+    let mut failed = false;
+    let mut summary = Vec::new();
+    for example in example_dirs(dir)? {
+        let policy = example.join("policy.md");
+        let machine = machine(std::slice::from_ref(&policy))?;
+        let folder = example.join("conversations");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|path| {
+                        path.extension()
+                            .is_some_and(|extension| extension == "toml")
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        println!("{} ({} conversations)", example.display(), files.len());
+        let mut coverage = Coverage::default();
+        for file in &files {
+            let mut script = read_script(file)?;
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |name| name.to_string_lossy().to_string());
+            let run = match keel_runtime::script::run(&machine, &script, today) {
+                Ok(run) => run,
+                Err(error) => {
+                    println!("  FAIL {name}: {error}");
+                    failed = true;
+                    continue;
+                }
+            };
+            coverage.add(&run.conversation);
+            let mut problems = match (&script.expect, bless) {
+                (_, true) => {
+                    script.expect = Some(run.transcript.expectation());
+                    std::fs::write(file, script.to_toml())
+                        .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+                    Vec::new()
+                }
+                (Some(expect), false) => run.transcript.differences(expect),
+                (None, false) => {
+                    vec!["no [expect] table (run `keel test --bless` to record one)".to_string()]
+                }
+            };
+            let log_text = log::write(&run.conversation, &[policy.display().to_string()]);
+            match log::replay(&machine, &log_text) {
+                Ok(replayed)
+                    if log::write(&replayed, &[policy.display().to_string()]) == log_text => {}
+                Ok(_) => problems.push("replay is not byte-identical".to_string()),
+                Err(error) => problems.push(format!("replay: {error}")),
+            }
+            if problems.is_empty() {
+                println!("  ok   {name}");
+            } else {
+                failed = true;
+                println!("  FAIL {name}");
+                for problem in problems {
+                    println!("       {problem}");
+                }
+            }
+        }
+        let (states, state_total) = coverage.states(&machine);
+        let (edges, edge_total) = coverage.edges(&machine);
+        let percent = |part: usize, whole: usize| {
+            if whole == 0 {
+                100.0
+            } else {
+                part as f64 * 100.0 / whole as f64
+            }
+        };
+        let edge_percent = percent(edges, edge_total);
+        println!(
+            "  coverage: states {states}/{state_total} ({:.1} %), transitions {edges}/{edge_total} ({edge_percent:.1} %)",
+            percent(states, state_total)
+        );
+        for missing in coverage.missing_states(&machine) {
+            println!("    state never visited: {missing}");
+        }
+        for missing in coverage.missing_edges(&machine) {
+            println!("    transition never taken: {missing}");
+        }
+        if edge_percent + 1e-9 < min_coverage {
+            println!("  FAIL transition coverage {edge_percent:.1} % is below {min_coverage} %");
+            failed = true;
+        }
+        summary.push(format!(
+            "{}: {edges}/{edge_total} transitions",
+            machine.name()
+        ));
+    }
+    println!("\n{}", if failed { "FAILED" } else { "ok" });
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn replay(log_path: &Path, policies: &[PathBuf], explain: bool) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(log_path)
+        .map_err(|error| format!("cannot read {}: {error}", log_path.display()))?;
+    let header = log::header(&text).map_err(|error| format!("{}: {error}", log_path.display()))?;
+    let policies: Vec<PathBuf> = if policies.is_empty() {
+        header.policy.iter().map(PathBuf::from).collect()
+    } else {
+        policies.to_vec()
+    };
+    if policies.is_empty() {
+        return Err(format!(
+            "{} names no policy; pass --policy",
+            log_path.display()
+        ));
+    }
+    let machine = machine(&policies)?;
+    match log::replay(&machine, &text) {
+        Ok(conversation) => {
+            if explain {
+                print!("{}", log::explain(&conversation));
+            } else {
+                println!(
+                    "replayed {} events of {}: identical",
+                    conversation.entries().len(),
+                    log_path.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", log_path.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

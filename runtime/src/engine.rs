@@ -1,0 +1,549 @@
+//! The pure step function: a session and an event in, the session's next
+//! state and the effects to perform out.
+//!
+//! No IO, no clock (the date is in the session), no randomness, no async.
+//! Each step moves along the machine's transitions until it must wait (an
+//! ask, a tool call) or stops (an escalate or end state); a fuel budget
+//! bounds the moves per step so no machine can loop forever.
+
+use crate::event::{Effect, Event, Evidence, Handoff, Output, Taken, ToolCall, ToolOutcome};
+use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Shape, SlotKind, StateId, VarId};
+use crate::render::{lookup, render};
+use crate::session::{Phase, Session};
+use crate::slots::{Answer, Question, understand};
+use crate::value::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Moves a step may make before keel stops the machine.
+pub const FUEL: u32 = 512;
+
+/// Applies one event: `(session, event) → (session', output)`.
+pub fn step(machine: &Machine, mut session: Session, event: &Event) -> (Session, Output) {
+    let mut output = Output::default();
+    advance(machine, &mut session, event, &mut output);
+    (session, output)
+}
+
+/// [`step`] in place, appending to `output` (for callers that reuse buffers).
+pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: &mut Output) {
+    match (session.phase, event) {
+        (Phase::New, Event::Start) => run(machine, session, machine.start, output),
+        (Phase::WaitingForUser, Event::User(text)) => answer(machine, session, Some(text), output),
+        (Phase::WaitingForUser, Event::Timer) => answer(machine, session, None, output),
+        (Phase::WaitingForTool, Event::ToolResult(result)) if result.call == session.pending => {
+            tool_result(machine, session, &result.outcome, output);
+        }
+        (Phase::HandedOff, Event::HandoffAcknowledged) => session.phase = Phase::Closed,
+        (_, Event::ToolResult(_)) => output.ignored = Some("no tool call with that id is pending"),
+        (_, Event::User(_)) => output.ignored = Some("no question is open"),
+        (_, Event::Start) => output.ignored = Some("the session has already started"),
+        (_, Event::Timer) => output.ignored = Some("nobody is being waited for"),
+        (_, Event::HandoffAcknowledged) => output.ignored = Some("nothing was handed off"),
+    }
+}
+
+fn answer(machine: &Machine, session: &mut Session, reply: Option<&String>, output: &mut Output) {
+    let state = session.state;
+    let Some(Kind::Ask(ask)) = machine
+        .states
+        .get(state.0 as usize)
+        .map(|state| &state.kind)
+    else {
+        return fault(
+            machine,
+            session,
+            "the session waits at a state that asks nothing",
+            output,
+        );
+    };
+    let mut prompt = String::new();
+    let options: Vec<&str>;
+    let question = match ask.slot {
+        SlotKind::Email => Question::Email,
+        SlotKind::Text => Question::Text,
+        SlotKind::Number => Question::Number,
+        SlotKind::Date => Question::Date,
+        SlotKind::YesNo => {
+            render(machine, session, &ask.prompt, &mut prompt);
+            Question::YesNo { prompt: &prompt }
+        }
+        SlotKind::Options => {
+            options = ask
+                .options
+                .iter()
+                .map(|(label, _)| label.as_ref())
+                .collect();
+            Question::Options(&options)
+        }
+        SlotKind::Item => Question::Item(list_items(session, ask)),
+    };
+    let understood = match reply {
+        Some(reply) => understand(question, reply, session.today),
+        None => crate::slots::Understood {
+            answer: Answer::Unclear,
+            rule: "silence",
+            matched: String::new(),
+        },
+    };
+    let evidence = Evidence::Slot {
+        rule: understood.rule,
+        matched: understood.matched,
+    };
+    let (edge, value) = match understood.answer {
+        Answer::Human => (ask.human, None),
+        Answer::Value(value) => (ask.next, Some(value)),
+        Answer::Yes => (ask.yes, Some(Value::Bool(true))),
+        Answer::No => (ask.no, Some(Value::Bool(false))),
+        Answer::Option(index) => match ask.options.get(index) {
+            Some((label, edge)) => (Some(*edge), Some(Value::text(label))),
+            None => (None, None),
+        },
+        Answer::Decline => (ask.no, None),
+        Answer::Item(index) => (ask.next, list_items(session, ask).get(index).cloned()),
+        Answer::NoneOfThem => (ask.not_found, None),
+        Answer::Unclear => (None, None),
+    };
+    match edge {
+        Some(edge) => {
+            if let Some(value) = value {
+                set(session, ask.var, value);
+            }
+            session.attempts = 0;
+            take(machine, session, edge, evidence, output);
+        }
+        None => unclear(machine, session, ask, evidence, output),
+    }
+}
+
+fn unclear(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    evidence: Evidence,
+    output: &mut Output,
+) {
+    session.attempts = session.attempts.saturating_add(1);
+    if u32::from(session.attempts) >= ask.max_attempts {
+        session.attempts = 0;
+        match ask.exhausted {
+            Some(edge) => take(machine, session, edge, evidence, output),
+            None => fault(
+                machine,
+                session,
+                "the answers stayed unclear and the ask has no way out",
+                output,
+            ),
+        }
+        return;
+    }
+    output.reasked = Some(u32::from(session.attempts));
+    let mut text = String::from(match ask.slot {
+        SlotKind::Email => "Sorry, I couldn't find an email address in that. ",
+        SlotKind::YesNo => "Sorry, I didn't catch that. Could you answer yes or no? ",
+        SlotKind::Options => "Sorry, I didn't catch which one you'd like. ",
+        SlotKind::Item => {
+            "Sorry, I couldn't tell which one you mean. You can give its number (such as #1042) or say “the first one”. "
+        }
+        SlotKind::Number => "Sorry, I need a number. ",
+        SlotKind::Date => "Sorry, I couldn't read a date in that (for example 3 March 2026). ",
+        SlotKind::Text => "Sorry, I didn't catch that. ",
+    });
+    render(machine, session, &ask.prompt, &mut text);
+    output.effects.push(Effect::Send(text));
+    output.rest = Some(session.state);
+}
+
+fn list_items<'a>(session: &'a Session, ask: &Ask) -> &'a [Value] {
+    ask.list
+        .as_ref()
+        .and_then(|path| lookup(session, path).as_list())
+        .unwrap_or(&[])
+}
+
+fn set(session: &mut Session, var: VarId, value: Value) {
+    if let Some(slot) = session.vars.get_mut(usize::from(var.0)) {
+        *slot = value;
+    }
+}
+
+fn take(
+    machine: &Machine,
+    session: &mut Session,
+    edge: EdgeId,
+    evidence: Evidence,
+    output: &mut Output,
+) {
+    output.taken.push(Taken { edge, evidence });
+    match machine.edges.get(edge.0 as usize) {
+        Some(edge) => run(machine, session, edge.to, output),
+        None => fault(machine, session, "a transition leads nowhere", output),
+    }
+}
+
+/// Follows transitions from `state` until the machine must wait or stops.
+fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Output) {
+    let mut current = state;
+    let mut fuel = FUEL;
+    loop {
+        session.state = current;
+        if fuel == 0 {
+            return fault(
+                machine,
+                session,
+                "the machine moved too often without waiting",
+                output,
+            );
+        }
+        fuel -= 1;
+        let Some(kind) = machine
+            .states
+            .get(current.0 as usize)
+            .map(|state| &state.kind)
+        else {
+            return fault(machine, session, "a state is missing", output);
+        };
+        let (edge, evidence) = match kind {
+            Kind::Ask(ask) => {
+                if ask.slot == SlotKind::Item && list_items(session, ask).is_empty() {
+                    if let Some(edge) = ask.not_found {
+                        (edge, Evidence::Value("the list is empty".to_string()))
+                    } else {
+                        return fault(machine, session, "there is nothing to choose from", output);
+                    }
+                } else {
+                    let mut text = String::new();
+                    render(machine, session, &ask.prompt, &mut text);
+                    output.effects.push(Effect::Send(text));
+                    session.phase = Phase::WaitingForUser;
+                    session.attempts = 0;
+                    output.rest = Some(current);
+                    return;
+                }
+            }
+            Kind::Call { tool, args, .. } => {
+                let Some(declared) = machine.tools.get(usize::from(*tool)) else {
+                    return fault(machine, session, "the tool is missing", output);
+                };
+                let values: Vec<Value> = args.iter().map(|(_, expr)| eval(session, expr)).collect();
+                if declared.destructive {
+                    let boxed = values.clone().into_boxed_slice();
+                    if session
+                        .destructive
+                        .iter()
+                        .any(|(done, done_args)| done == tool && *done_args == boxed)
+                    {
+                        // At most once per (tool, arguments) per session.
+                        let error = Kind::error_edge(kind);
+                        match error {
+                            Some(edge) => {
+                                (edge, Evidence::Tool("already performed in this session"))
+                            }
+                            None => {
+                                return fault(
+                                    machine,
+                                    session,
+                                    "a destructive call would repeat",
+                                    output,
+                                );
+                            }
+                        }
+                    } else {
+                        session.destructive.push((*tool, boxed));
+                        call(session, declared, args, values, output);
+                        output.rest = Some(current);
+                        return;
+                    }
+                } else {
+                    call(session, declared, args, values, output);
+                    output.rest = Some(current);
+                    return;
+                }
+            }
+            Kind::Match {
+                subject,
+                cases,
+                otherwise,
+            } => {
+                let value = lookup(session, subject);
+                let text = match value {
+                    Value::Text(text) => Some(text.as_ref()),
+                    _ => None,
+                };
+                let case =
+                    text.and_then(|text| cases.iter().find(|(case, _)| case.as_ref() == text));
+                match (case, otherwise) {
+                    (Some((case, edge)), _) => (*edge, Evidence::Value(case.to_string())),
+                    (None, Some(edge)) => (*edge, Evidence::Value(value.plain())),
+                    (None, None) => {
+                        return fault(
+                            machine,
+                            session,
+                            "the value matches no case and there is no else",
+                            output,
+                        );
+                    }
+                }
+            }
+            Kind::Test { condition, yes, no } => {
+                let (holds, shown) = test(session, condition);
+                (if holds { *yes } else { *no }, Evidence::Value(shown))
+            }
+            Kind::Say { message, next } => {
+                let mut text = String::new();
+                render(machine, session, message, &mut text);
+                output.effects.push(Effect::Send(text));
+                (*next, Evidence::Always)
+            }
+            Kind::Escalate {
+                reason,
+                queue,
+                ticket,
+            } => {
+                let context = context(machine, session);
+                output.effects.push(Effect::HandOff(Handoff {
+                    reason: reason.clone(),
+                    queue: queue.clone(),
+                    ticket: *ticket,
+                    context,
+                }));
+                session.phase = Phase::HandedOff;
+                session.outcome = Some(Arc::from("escalated"));
+                output.rest = Some(current);
+                return;
+            }
+            Kind::End { outcome } => {
+                output.effects.push(Effect::End(outcome.clone()));
+                session.phase = Phase::Ended;
+                session.outcome = Some(outcome.clone());
+                output.rest = Some(current);
+                return;
+            }
+            Kind::Retry {
+                slot,
+                limit,
+                again,
+                exhausted,
+            } => {
+                let Some(count) = session.counters.get_mut(usize::from(*slot)) else {
+                    return fault(machine, session, "a retry counter is missing", output);
+                };
+                let before = u32::from(*count);
+                if before < *limit {
+                    *count = count.saturating_add(1);
+                    (*again, Evidence::Count(before))
+                } else {
+                    (*exhausted, Evidence::Count(before))
+                }
+            }
+            Kind::Goto { next } => (*next, Evidence::Always),
+        };
+        output.taken.push(Taken { edge, evidence });
+        match machine.edges.get(edge.0 as usize) {
+            Some(edge) => current = edge.to,
+            None => return fault(machine, session, "a transition leads nowhere", output),
+        }
+    }
+}
+
+impl Kind {
+    fn error_edge(kind: &Kind) -> Option<EdgeId> {
+        match kind {
+            Kind::Call { error, .. } => *error,
+            _ => None,
+        }
+    }
+}
+
+fn call(
+    session: &mut Session,
+    declared: &crate::machine::Tool,
+    args: &[(Arc<str>, Expr)],
+    values: Vec<Value>,
+    output: &mut Output,
+) {
+    session.calls = session.calls.saturating_add(1);
+    session.pending = session.calls;
+    session.phase = Phase::WaitingForTool;
+    output.effects.push(Effect::CallTool(ToolCall {
+        id: session.calls,
+        tool: declared.name.clone(),
+        adapter: declared.adapter.clone(),
+        args: args
+            .iter()
+            .map(|(name, _)| name.clone())
+            .zip(values)
+            .collect(),
+    }));
+}
+
+fn tool_result(
+    machine: &Machine,
+    session: &mut Session,
+    outcome: &ToolOutcome,
+    output: &mut Output,
+) {
+    let Some(Kind::Call {
+        tool,
+        bind,
+        ok,
+        not_found,
+        error,
+        ..
+    }) = machine
+        .states
+        .get(session.state.0 as usize)
+        .map(|state| &state.kind)
+    else {
+        return fault(
+            machine,
+            session,
+            "a tool result arrived at a state that calls nothing",
+            output,
+        );
+    };
+    let returns = machine
+        .tools
+        .get(usize::from(*tool))
+        .map_or(&Shape::Record, |tool| &tool.returns);
+    let failed = |why: &'static str| match error {
+        Some(edge) => Ok((*edge, Evidence::Tool(why))),
+        None => Err(why),
+    };
+    let decision = match outcome {
+        ToolOutcome::Timeout => failed("timeout"),
+        ToolOutcome::Error(_) => failed("error"),
+        ToolOutcome::Ok(value) => {
+            let empty = value.is_null() || value.as_list().is_some_and(<[Value]>::is_empty);
+            if !conforms(value, returns) || !in_domains(machine, *bind, value) {
+                failed("malformed payload")
+            } else if empty && not_found.is_some() {
+                if let Some(var) = bind {
+                    set(session, *var, value.clone());
+                }
+                Ok((not_found.unwrap_or(*ok), Evidence::Tool("not found")))
+            } else {
+                if let Some(var) = bind {
+                    set(session, *var, value.clone());
+                }
+                Ok((*ok, Evidence::Tool("ok")))
+            }
+        }
+    };
+    match decision {
+        Ok((edge, evidence)) => take(machine, session, edge, evidence, output),
+        Err(why) => fault(machine, session, why, output),
+    }
+}
+
+/// Checks a payload against the declared type (records are checked as
+/// records; their fields are checked where the machine branches on them).
+fn conforms(value: &Value, shape: &Shape) -> bool {
+    match (shape, value) {
+        (Shape::Optional(_), Value::Null) => true,
+        (Shape::Optional(inner), value) => conforms(value, inner),
+        (Shape::List(inner), Value::List(items)) => items.iter().all(|item| conforms(item, inner)),
+        (Shape::Record, Value::Record(_))
+        | (Shape::Bool, Value::Bool(_))
+        | (Shape::Number, Value::Number(_))
+        | (Shape::Text, Value::Text(_))
+        | (Shape::Date, Value::Date(_))
+        | (Shape::Money, Value::Money(_) | Value::Number(_)) => true,
+        _ => false,
+    }
+}
+
+fn in_domains(machine: &Machine, bind: Option<VarId>, value: &Value) -> bool {
+    let Some(bind) = bind else {
+        return true;
+    };
+    machine
+        .domains
+        .iter()
+        .filter(|(var, _, _)| *var == bind)
+        .all(|(_, field, domain)| match value.field(field) {
+            None | Some(Value::Null) => !matches!(value, Value::Record(_)),
+            Some(Value::Text(text)) => domain
+                .iter()
+                .any(|allowed| allowed.as_ref() == text.as_ref()),
+            Some(_) => false,
+        })
+}
+
+fn eval(session: &Session, expr: &Expr) -> Value {
+    match expr {
+        Expr::Path(path) => lookup(session, path).clone(),
+        Expr::Text(text) => Value::Text(text.clone()),
+        Expr::Number(number) => Value::Number(*number),
+        Expr::Today => Value::Date(session.today),
+        Expr::AtMost(_, _) | Expr::After(_, _) | Expr::IsSet(_) => {
+            Value::Bool(test(session, expr).0)
+        }
+    }
+}
+
+/// Evaluates a condition; also returns what was compared, for the audit.
+fn test(session: &Session, condition: &Expr) -> (bool, String) {
+    let compare = |left: &Expr, right: &Expr| {
+        let left = eval(session, left);
+        let right = eval(session, right);
+        let ordering = match (&left, &right) {
+            (Value::Date(left), Value::Date(right)) => Some(left.cmp(right)),
+            (Value::Number(left), Value::Number(right)) => left.partial_cmp(right),
+            (Value::Money(left), Value::Money(right)) if left.code == right.code => {
+                Some(left.minor.cmp(&right.minor))
+            }
+            _ => None,
+        };
+        (ordering, format!("{} vs {}", left.plain(), right.plain()))
+    };
+    match condition {
+        Expr::AtMost(left, right) => {
+            let (ordering, shown) = compare(left, right);
+            (ordering.is_some_and(|ordering| ordering.is_le()), shown)
+        }
+        Expr::After(left, right) => {
+            let (ordering, shown) = compare(left, right);
+            (ordering.is_some_and(|ordering| ordering.is_gt()), shown)
+        }
+        Expr::IsSet(path) => {
+            let value = lookup(session, path);
+            (!value.is_null(), value.plain())
+        }
+        other => {
+            let value = eval(session, other);
+            (value == Value::Bool(true), value.plain())
+        }
+    }
+}
+
+fn context(machine: &Machine, session: &Session) -> BTreeMap<String, Value> {
+    session
+        .vars
+        .iter()
+        .enumerate()
+        .filter(|(_, value)| !value.is_null())
+        .map(|(index, value)| {
+            (
+                machine.var_name(VarId(index as u16)).to_string(),
+                value.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Stops a machine that cannot go on, handing the conversation to people.
+fn fault(machine: &Machine, session: &mut Session, why: &str, output: &mut Output) {
+    output.effects.push(Effect::HandOff(Handoff {
+        reason: Arc::from(format!(
+            "keel stopped the conversation at {}: {why}",
+            machine.state_name(session.state)
+        )),
+        queue: Arc::from("agent"),
+        ticket: false,
+        context: context(machine, session),
+    }));
+    session.phase = Phase::HandedOff;
+    session.outcome = Some(Arc::from("fault"));
+    output.rest = Some(session.state);
+}

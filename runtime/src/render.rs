@@ -1,0 +1,183 @@
+//! Message templates → text a careful human agent would write: dates as
+//! "3 March 2026", money as "$129.00", order numbers as "#1042", lists of
+//! orders one per line with their date, items, total and status.
+
+use crate::machine::{Machine, Path, Piece};
+use crate::session::Session;
+use crate::slots::ID_FIELDS;
+use crate::value::{Value, push_number};
+
+/// Renders a template against a session's variables.
+pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out: &mut String) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Field(path) => {
+                let name = path
+                    .fields
+                    .last()
+                    .map_or_else(|| machine.var_name(path.var), |field| field);
+                write_value(lookup(session, path), name, out);
+            }
+            Piece::List(path) => write_list(lookup(session, path), out),
+        }
+    }
+}
+
+/// The value at a path (`Null` when any part is missing).
+pub(crate) fn lookup<'a>(session: &'a Session, path: &Path) -> &'a Value {
+    let mut value = session
+        .vars
+        .get(usize::from(path.var.0))
+        .unwrap_or(&Value::Null);
+    for field in path.fields.iter() {
+        value = value.field(field).unwrap_or(&Value::Null);
+    }
+    value
+}
+
+/// One value, as a sentence would show it; `name` is the field's name.
+pub(crate) fn write_value(value: &Value, name: &str, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("not available yet"),
+        Value::Bool(true) => out.push_str("yes"),
+        Value::Bool(false) => out.push_str("no"),
+        Value::Number(number) => write_number(*number, out),
+        Value::Text(text) => {
+            if ID_FIELDS.contains(&name) || name == "order_id" {
+                write_id(text, out);
+            } else if name == "status" {
+                write_status(text, out);
+            } else {
+                out.push_str(text);
+            }
+        }
+        Value::Date(date) => date.write_long(out),
+        Value::Money(money) => money.write_display(out),
+        Value::List(items) => {
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(if index + 1 == items.len() {
+                        " and "
+                    } else {
+                        ", "
+                    });
+                }
+                write_value(item, name, out);
+            }
+        }
+        Value::Record(_) => write_summary(value, out),
+    }
+}
+
+fn write_number(number: f64, out: &mut String) {
+    if number.fract() == 0.0 && number.abs() < 1.0e15 {
+        if number < 0.0 {
+            out.push('-');
+        }
+        push_number(out, number.abs() as u64);
+    } else {
+        out.push_str(&number.to_string());
+    }
+}
+
+/// Order numbers read as "#1042".
+fn write_id(text: &str, out: &mut String) {
+    if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        out.push('#');
+    }
+    out.push_str(text);
+}
+
+/// `pending_payment` → "pending payment"; Magento's `holded` → "on hold".
+fn write_status(text: &str, out: &mut String) {
+    match text {
+        "holded" => out.push_str("on hold"),
+        "complete" => out.push_str("complete (shipped)"),
+        _ => {
+            for character in text.chars() {
+                out.push(if character == '_' { ' ' } else { character });
+            }
+        }
+    }
+}
+
+/// A list, one item per line, numbered so "the second one" is easy to say.
+fn write_list(value: &Value, out: &mut String) {
+    match value {
+        Value::List(items) if !items.is_empty() => {
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push('\n');
+                }
+                push_number(out, index as u64 + 1);
+                out.push_str(". ");
+                write_value(item, "", out);
+            }
+        }
+        Value::List(_) | Value::Null => out.push_str("(none)"),
+        other => write_value(other, "", out),
+    }
+}
+
+/// A record on one line: "Order #1042 of 3 March 2026: Trail shoes, $129.00 (Shipped)".
+fn write_summary(record: &Value, out: &mut String) {
+    let id = ID_FIELDS
+        .iter()
+        .find_map(|field| match record.field(field) {
+            Some(Value::Text(text)) => Some(text),
+            _ => None,
+        });
+    let start = out.len();
+    if let Some(id) = id {
+        out.push_str("Order ");
+        write_id(id, out);
+    }
+    if let Some(Value::Date(date)) = record.field("created_at") {
+        out.push_str(if out.len() > start {
+            ", placed "
+        } else {
+            "Placed "
+        });
+        date.write_long(out);
+    }
+    let items = record.field("items").and_then(Value::as_text);
+    let total = ["total", "grand_total"]
+        .iter()
+        .find_map(|field| match record.field(field) {
+            Some(Value::Money(money)) => Some(*money),
+            _ => None,
+        });
+    if items.is_some() || total.is_some() {
+        if out.len() > start {
+            out.push_str(": ");
+        }
+        if let Some(items) = items {
+            out.push_str(items);
+        }
+        if let Some(total) = total {
+            if items.is_some() {
+                out.push_str(", ");
+            }
+            total.write_display(out);
+        }
+    }
+    if let Some(Value::Text(status)) = record.field("status") {
+        out.push_str(" (");
+        write_status(status, out);
+        out.push(')');
+    }
+    if out.len() == start {
+        // A record of another shape: its fields, in order.
+        if let Value::Record(fields) = record {
+            for (index, (name, value)) in fields.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+                out.push_str(": ");
+                write_value(value, name, out);
+            }
+        }
+    }
+}

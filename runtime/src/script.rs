@@ -1,0 +1,514 @@
+//! Scripted conversations: user turns plus optional stubbed tool
+//! responses in, a transcript (messages, tool calls, the path with its
+//! policy spans, the outcome) out. Golden conversations are scripts with an
+//! `[expect]` table; [`Coverage`] adds up the states and transitions a set
+//! of them visits.
+
+use crate::error::{Error, ErrorKind};
+use crate::event::{Effect, Event, ToolOutcome};
+use crate::log::{call_summary, describe};
+use crate::machine::{EdgeId, Machine, StateId};
+use crate::shell::Conversation;
+use crate::store::DemoStore;
+use crate::tools::Stubbed;
+use crate::value::{Date, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A scripted conversation (TOML).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    /// What it shows.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The injected date (`YYYY-MM-DD`); the caller's default otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
+    /// The customer's turns, in order.
+    #[serde(default)]
+    pub user: Vec<String>,
+    /// Tool responses to use instead of the demo store, in call order per tool.
+    #[serde(default, rename = "stub", skip_serializing_if = "Vec::is_empty")]
+    pub stubs: Vec<Stub>,
+    /// What must happen (golden conversations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+/// One stubbed tool response; exactly one of the outcome fields is set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stub {
+    /// The tool.
+    pub tool: String,
+    /// Return this payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<serde_json::Value>,
+    /// Return nothing (an absent `T?`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub absent: bool,
+    /// Fail with this message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Do not answer in time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub timeout: bool,
+    /// Answer with a payload of the wrong shape.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub malformed: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !*flag
+}
+
+impl Stub {
+    fn outcome(&self) -> Result<ToolOutcome, Error> {
+        let chosen = [
+            self.ok.is_some(),
+            self.absent,
+            self.error.is_some(),
+            self.timeout,
+            self.malformed,
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count();
+        if chosen != 1 {
+            return Err(Error::new(
+                ErrorKind::Script,
+                format!(
+                    "the stub for @{} must set exactly one of ok, absent, error, timeout, malformed",
+                    self.tool
+                ),
+            ));
+        }
+        Ok(if let Some(ok) = &self.ok {
+            ToolOutcome::Ok(Value::from_json(ok))
+        } else if self.absent {
+            ToolOutcome::Ok(Value::Null)
+        } else if let Some(error) = &self.error {
+            ToolOutcome::Error(error.clone())
+        } else if self.timeout {
+            ToolOutcome::Timeout
+        } else {
+            ToolOutcome::Ok(Value::text("<html><body>502 Bad Gateway</body></html>"))
+        })
+    }
+}
+
+/// What a golden conversation must produce.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The bot's messages, in order.
+    #[serde(default)]
+    pub messages: Vec<String>,
+    /// The tool calls, as `tool(arg: value, …)`.
+    #[serde(default)]
+    pub tool_calls: Vec<String>,
+    /// `resolved`, `cancelled`, …, or `escalated: <reason>`, or `waiting`.
+    pub outcome: String,
+}
+
+impl Script {
+    /// Reads a script from TOML.
+    pub fn from_toml(text: &str) -> Result<Script, Error> {
+        toml::from_str(text).map_err(|error| Error::new(ErrorKind::Script, error.to_string()))
+    }
+
+    /// Writes it as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The transcript of a run (JSON).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Transcript {
+    /// The machine's name.
+    pub machine: String,
+    /// Its content hash.
+    pub hash: String,
+    /// The injected date.
+    pub today: String,
+    /// Both sides of the conversation, in order.
+    pub messages: Vec<Said>,
+    /// Every tool call with its result.
+    pub tool_calls: Vec<CallRecord>,
+    /// Every transition taken, with the policy text behind it.
+    pub path: Vec<PathStep>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// User turns the conversation never read (it had ended).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unread_turns: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+/// One message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Said {
+    /// `bot` or `customer`.
+    pub from: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+/// One tool call.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallRecord {
+    /// `tool(arg: value)`.
+    pub call: String,
+    /// The tool.
+    pub tool: String,
+    /// Its arguments.
+    pub args: serde_json::Value,
+    /// `{"ok": …}`, `{"error": …}` or `"timeout"`.
+    pub result: serde_json::Value,
+    /// Answered by a stub rather than the demo store.
+    pub stubbed: bool,
+}
+
+/// One transition taken.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathStep {
+    /// From this state.
+    pub from: String,
+    /// Along this label.
+    pub label: String,
+    /// To this state.
+    pub to: String,
+    /// What decided it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    /// The policy text behind the state it left (`null` for added states).
+    pub source: Option<Span>,
+}
+
+/// A place in the policy text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Span {
+    /// File.
+    pub file: String,
+    /// Step label.
+    pub step: String,
+    /// Line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+    /// The text.
+    pub text: String,
+}
+
+/// How a conversation ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    /// `ended`, `escalated`, `fault` or `waiting`.
+    pub status: String,
+    /// The end state's outcome (`resolved`, `cancelled`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The hand-off's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The hand-off's queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Whether the hand-off is a ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<bool>,
+}
+
+impl Outcome {
+    /// The one-line form golden files use.
+    pub fn summary(&self) -> String {
+        match (&self.outcome, &self.reason) {
+            (Some(outcome), _) => outcome.clone(),
+            (None, Some(reason)) => format!("{}: {reason}", self.status),
+            (None, None) => self.status.clone(),
+        }
+    }
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct Run<'m> {
+    /// The conversation, with its log.
+    pub conversation: Conversation<'m>,
+    /// Its transcript.
+    pub transcript: Transcript,
+}
+
+/// Runs a script against `machine` over the demo store (with the script's stubs).
+pub fn run<'m>(
+    machine: &'m Machine,
+    script: &Script,
+    default_today: Date,
+) -> Result<Run<'m>, Error> {
+    let today = match &script.today {
+        Some(text) => Date::parse_iso(text).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Script,
+                format!("`today = \"{text}\"` is not a YYYY-MM-DD date"),
+            )
+        })?,
+        None => default_today,
+    };
+    let mut tools = Stubbed::new(DemoStore::embedded(today));
+    for stub in &script.stubs {
+        tools.push(&stub.tool, stub.outcome()?);
+    }
+    let mut conversation = Conversation::new(machine, today);
+    let mut said = Vec::new();
+    let first = conversation.start_blocking(&mut tools);
+    said.extend(conversation.messages_since(first).map(|text| Said {
+        from: "bot",
+        text: text.to_string(),
+    }));
+    let mut unread = 0;
+    for turn in &script.user {
+        if !conversation.waits_for_user() {
+            unread += 1;
+            continue;
+        }
+        said.push(Said {
+            from: "customer",
+            text: turn.clone(),
+        });
+        let first = conversation.reply_blocking(turn, &mut tools);
+        said.extend(conversation.messages_since(first).map(|text| Said {
+            from: "bot",
+            text: text.to_string(),
+        }));
+    }
+    let transcript = transcript(&conversation, said, &tools.answered_by_stub, unread);
+    Ok(Run {
+        conversation,
+        transcript,
+    })
+}
+
+fn transcript(
+    conversation: &Conversation<'_>,
+    messages: Vec<Said>,
+    stubbed: &[bool],
+    unread: usize,
+) -> Transcript {
+    let machine = conversation.machine();
+    let mut tool_calls: Vec<CallRecord> = Vec::new();
+    let mut path = Vec::new();
+    let mut outcome = Outcome {
+        status: "waiting".to_string(),
+        outcome: None,
+        reason: None,
+        queue: None,
+        ticket: None,
+    };
+    for entry in conversation.entries() {
+        if let Event::ToolResult(result) = &entry.event {
+            if let Some(record) = tool_calls.get_mut(result.call.saturating_sub(1) as usize) {
+                record.result = serde_json::to_value(&result.outcome).unwrap_or_default();
+            }
+        }
+        for taken in &entry.output.taken {
+            let transition = machine.edge(taken.edge);
+            let from = machine
+                .edge_ends(taken.edge)
+                .map_or(StateId(0), |(from, _)| from);
+            path.push(PathStep {
+                from: transition.map(|edge| edge.from.clone()).unwrap_or_default(),
+                label: transition
+                    .map(|edge| edge.label.clone())
+                    .unwrap_or_default(),
+                to: transition.map(|edge| edge.to.clone()).unwrap_or_default(),
+                why: describe(&taken.evidence),
+                source: machine.state_source(from).map(|source| Span {
+                    file: source.file.clone(),
+                    step: source.step.clone(),
+                    line: source.line,
+                    column: source.column,
+                    text: source.text.clone(),
+                }),
+            });
+        }
+        for effect in &entry.output.effects {
+            match effect {
+                Effect::CallTool(call) => tool_calls.push(CallRecord {
+                    call: call_summary(call),
+                    tool: call.tool.to_string(),
+                    args: serde_json::to_value(&call.args).unwrap_or_default(),
+                    result: serde_json::Value::Null,
+                    stubbed: stubbed.get(tool_calls.len()).copied().unwrap_or(false),
+                }),
+                Effect::HandOff(handoff) => {
+                    outcome.status = if conversation.session().outcome() == Some("fault") {
+                        "fault".to_string()
+                    } else {
+                        "escalated".to_string()
+                    };
+                    outcome.reason = Some(handoff.reason.to_string());
+                    outcome.queue = Some(handoff.queue.to_string());
+                    outcome.ticket = Some(handoff.ticket);
+                }
+                Effect::End(end) => {
+                    outcome.status = "ended".to_string();
+                    outcome.outcome = Some(end.to_string());
+                }
+                Effect::Send(_) => {}
+            }
+        }
+    }
+    Transcript {
+        machine: machine.name().to_string(),
+        hash: machine.hash().to_string(),
+        today: conversation.session().today().iso(),
+        messages,
+        tool_calls,
+        path,
+        outcome,
+        unread_turns: unread,
+    }
+}
+
+impl Transcript {
+    /// What a golden file would expect of this run.
+    pub fn expectation(&self) -> Expect {
+        Expect {
+            messages: self
+                .messages
+                .iter()
+                .filter(|said| said.from == "bot")
+                .map(|said| said.text.clone())
+                .collect(),
+            tool_calls: self
+                .tool_calls
+                .iter()
+                .map(|call| call.call.clone())
+                .collect(),
+            outcome: self.outcome.summary(),
+        }
+    }
+
+    /// Differences from an expectation, one line each (empty if none).
+    pub fn differences(&self, expect: &Expect) -> Vec<String> {
+        let actual = self.expectation();
+        let mut differences = Vec::new();
+        compare_lists(
+            "message",
+            &expect.messages,
+            &actual.messages,
+            &mut differences,
+        );
+        compare_lists(
+            "tool call",
+            &expect.tool_calls,
+            &actual.tool_calls,
+            &mut differences,
+        );
+        if expect.outcome != actual.outcome {
+            differences.push(format!(
+                "outcome: expected `{}`, got `{}`",
+                expect.outcome, actual.outcome
+            ));
+        }
+        if self.unread_turns > 0 {
+            differences.push(format!(
+                "{} user turn(s) came after the conversation ended",
+                self.unread_turns
+            ));
+        }
+        differences
+    }
+}
+
+fn compare_lists(what: &str, expected: &[String], actual: &[String], out: &mut Vec<String>) {
+    for index in 0..expected.len().max(actual.len()) {
+        match (expected.get(index), actual.get(index)) {
+            (Some(expected), Some(actual)) if expected == actual => {}
+            (Some(expected), Some(actual)) => out.push(format!(
+                "{what} {}: expected {expected:?}, got {actual:?}",
+                index + 1
+            )),
+            (Some(expected), None) => out.push(format!(
+                "{what} {}: expected {expected:?}, got nothing",
+                index + 1
+            )),
+            (None, Some(actual)) => {
+                out.push(format!("{what} {}: unexpected {actual:?}", index + 1))
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// States and transitions visited by a set of conversations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Coverage {
+    states: BTreeSet<u32>,
+    edges: BTreeSet<u32>,
+}
+
+impl Coverage {
+    /// Adds what one conversation visited.
+    pub fn add(&mut self, conversation: &Conversation<'_>) {
+        let machine = conversation.machine();
+        let mut started = false;
+        for entry in conversation.entries() {
+            if matches!(entry.event, Event::Start) && entry.output.ignored.is_none() {
+                started = true;
+            }
+            for taken in &entry.output.taken {
+                self.edges.insert(taken.edge.0);
+                if let Some((from, to)) = machine.edge_ends(taken.edge) {
+                    self.states.insert(from.0);
+                    self.states.insert(to.0);
+                }
+            }
+            if let Some(rest) = entry.output.rest {
+                self.states.insert(rest.0);
+            }
+        }
+        if started {
+            self.states.insert(machine.start().0);
+        }
+    }
+
+    /// `(visited, total)` states.
+    pub fn states(&self, machine: &Machine) -> (usize, usize) {
+        (self.states.len(), machine.state_count())
+    }
+
+    /// `(taken, total)` transitions.
+    pub fn edges(&self, machine: &Machine) -> (usize, usize) {
+        (self.edges.len(), machine.edge_count())
+    }
+
+    /// Transitions never taken, as `from —label→ to`.
+    pub fn missing_edges(&self, machine: &Machine) -> Vec<String> {
+        (0..machine.edge_count() as u32)
+            .filter(|edge| !self.edges.contains(edge))
+            .filter_map(|edge| machine.edge(EdgeId(edge)))
+            .map(|edge| {
+                let values = if edge.values.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {:?}", edge.values)
+                };
+                format!("{} —{}{values}→ {}", edge.from, edge.label, edge.to)
+            })
+            .collect()
+    }
+
+    /// States never visited.
+    pub fn missing_states(&self, machine: &Machine) -> Vec<String> {
+        (0..machine.state_count() as u32)
+            .filter(|state| !self.states.contains(state))
+            .map(|state| machine.state_name(StateId(state)).to_string())
+            .collect()
+    }
+}

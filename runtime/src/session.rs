@@ -1,0 +1,102 @@
+//! A session's in-memory state: where it is, what it knows, what it waits
+//! for. It is small on purpose (a parked session is a state index, a few
+//! counters and the variables), and it is fully determined by the
+//! machine, the start date and the events applied to it.
+
+use crate::machine::{Machine, StateId};
+use crate::value::{Date, Value};
+use std::sync::Arc;
+
+/// What a session is waiting for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Not started: waiting for [`crate::Event::Start`].
+    New,
+    /// Waiting for the customer's reply at an ask.
+    WaitingForUser,
+    /// Waiting for a tool result.
+    WaitingForTool,
+    /// Handed off to people; waiting for the acknowledgement.
+    HandedOff,
+    /// Ended at an `end` state.
+    Ended,
+    /// Handed off and acknowledged.
+    Closed,
+}
+
+/// One conversation's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub(crate) state: StateId,
+    pub(crate) phase: Phase,
+    pub(crate) attempts: u8,
+    pub(crate) pending: u32,
+    pub(crate) calls: u32,
+    pub(crate) today: Date,
+    pub(crate) vars: Box<[Value]>,
+    pub(crate) counters: Box<[u8]>,
+    pub(crate) destructive: Vec<(u16, Box<[Value]>)>,
+    pub(crate) outcome: Option<Arc<str>>,
+}
+
+impl Session {
+    /// A new session of `machine` whose clock reads `today`.
+    pub fn new(machine: &Machine, today: Date) -> Session {
+        Session {
+            state: machine.start,
+            phase: Phase::New,
+            attempts: 0,
+            pending: 0,
+            calls: 0,
+            today,
+            vars: vec![Value::Null; machine.vars.len()].into_boxed_slice(),
+            counters: vec![0; usize::from(machine.retry_slots)].into_boxed_slice(),
+            destructive: Vec::new(),
+            outcome: None,
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> StateId {
+        self.state
+    }
+
+    /// What it waits for.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The injected date.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    /// The outcome once finished: the end state's outcome, `escalated`, or
+    /// `fault` if keel had to stop the machine.
+    pub fn outcome(&self) -> Option<&str> {
+        self.outcome.as_deref()
+    }
+
+    /// True once nothing more can happen but an acknowledgement.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::HandedOff | Phase::Ended | Phase::Closed)
+    }
+
+    /// A variable's value by name (`Null` if unset or unknown).
+    pub fn var<'a>(&'a self, machine: &Machine, name: &str) -> &'a Value {
+        machine
+            .vars
+            .iter()
+            .position(|var| var.as_ref() == name)
+            .and_then(|index| self.vars.get(index))
+            .unwrap_or(&Value::Null)
+    }
+
+    /// Bytes this session owns on the heap, beyond its own struct, not
+    /// counting values shared with others.
+    pub fn heap_bytes(&self) -> usize {
+        self.vars.len() * std::mem::size_of::<Value>()
+            + self.counters.len()
+            + self.destructive.capacity() * std::mem::size_of::<(u16, Box<[Value]>)>()
+    }
+}

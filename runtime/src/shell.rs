@@ -1,0 +1,154 @@
+//! The shell around the pure engine: a [`Conversation`] applies events,
+//! performs the effects that need the outside world (tool calls, through a
+//! [`ToolExecutor`] on tokio or a [`BlockingTools`] in-process), feeds the
+//! results back as events, and keeps the event log the session *is*.
+
+use crate::engine::advance;
+use crate::event::{Effect, Event, Output, ToolCall, ToolOutcome, ToolResult};
+use crate::machine::Machine;
+use crate::session::{Phase, Session};
+use crate::tools::{BlockingTools, ToolExecutor};
+use crate::value::Date;
+use std::time::Duration;
+
+/// One logged event and what it produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The event.
+    pub event: Event,
+    /// Its output.
+    pub output: Output,
+}
+
+/// A running conversation: the machine, the session, and its log.
+#[derive(Debug)]
+pub struct Conversation<'m> {
+    machine: &'m Machine,
+    session: Session,
+    entries: Vec<Entry>,
+}
+
+impl<'m> Conversation<'m> {
+    /// A new conversation (nothing happens before a start).
+    pub fn new(machine: &'m Machine, today: Date) -> Conversation<'m> {
+        Conversation {
+            machine,
+            session: Session::new(machine, today),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The machine.
+    pub fn machine(&self) -> &'m Machine {
+        self.machine
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The log so far.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Applies one event with the pure engine and logs it.
+    pub fn apply(&mut self, event: Event) -> &Output {
+        let mut output = Output::default();
+        advance(self.machine, &mut self.session, &event, &mut output);
+        self.entries.push(Entry { event, output });
+        let last = self.entries.len() - 1;
+        &self.entries[last].output
+    }
+
+    fn pending_call(&self) -> Option<&ToolCall> {
+        if self.session.phase() != Phase::WaitingForTool {
+            return None;
+        }
+        self.entries.last().and_then(|entry| {
+            entry
+                .output
+                .effects
+                .iter()
+                .rev()
+                .find_map(|effect| match effect {
+                    Effect::CallTool(call) => Some(call),
+                    _ => None,
+                })
+        })
+    }
+
+    /// Starts the conversation, performing tool calls in-process; returns
+    /// the index of the first log entry of this turn.
+    pub fn start_blocking(&mut self, tools: &mut impl BlockingTools) -> usize {
+        self.turn_blocking(Event::Start, tools)
+    }
+
+    /// Gives the customer's reply, performing tool calls in-process.
+    pub fn reply_blocking(&mut self, text: &str, tools: &mut impl BlockingTools) -> usize {
+        self.turn_blocking(Event::User(text.to_string()), tools)
+    }
+
+    /// Applies an event and every tool call it leads to, in-process.
+    pub fn turn_blocking(&mut self, event: Event, tools: &mut impl BlockingTools) -> usize {
+        let first = self.entries.len();
+        self.apply(event);
+        while let Some(call) = self.pending_call() {
+            let id = call.id;
+            let outcome = tools.perform(call);
+            self.apply(Event::ToolResult(ToolResult { call: id, outcome }));
+        }
+        first
+    }
+
+    /// Applies an event and every tool call it leads to, on the async
+    /// executor; a call that takes longer than `timeout` is a timeout.
+    pub async fn turn(
+        &mut self,
+        event: Event,
+        tools: &mut impl ToolExecutor,
+        timeout: Duration,
+    ) -> usize {
+        let first = self.entries.len();
+        self.apply(event);
+        while let Some(call) = self.pending_call().cloned() {
+            let outcome = match tokio::time::timeout(timeout, tools.call(&call)).await {
+                Ok(outcome) => outcome,
+                Err(_) => ToolOutcome::Timeout,
+            };
+            self.apply(Event::ToolResult(ToolResult {
+                call: call.id,
+                outcome,
+            }));
+        }
+        first
+    }
+
+    /// The messages sent to the customer from log entry `first` on.
+    pub fn messages_since(&self, first: usize) -> impl Iterator<Item = &str> + '_ {
+        self.entries
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|entry| entry.output.effects.iter())
+            .filter_map(|effect| match effect {
+                Effect::Send(text) => Some(text.as_str()),
+                _ => None,
+            })
+    }
+
+    /// Whether the conversation waits for the customer.
+    pub fn waits_for_user(&self) -> bool {
+        self.session.phase() == Phase::WaitingForUser
+    }
+}
+
+/// Runs a future to completion on a current-thread tokio runtime (for
+/// callers, such as the CLI, that are not async themselves).
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, std::io::Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    Ok(runtime.block_on(future))
+}

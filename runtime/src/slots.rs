@@ -1,0 +1,942 @@
+//! Slot filling by rules: a customer's free-text reply → a value of the
+//! ask's type, a choice, or "unclear".
+//!
+//! Every answer carries the rule that decided it and the text it matched,
+//! which the engine keeps as evidence for `keel explain`. The rules are
+//! deliberately conservative: a reply that could mean two things is
+//! unclear, and the customer is asked again.
+
+use crate::value::{Date, MONTHS, Value};
+
+/// What is being asked.
+#[derive(Clone, Copy, Debug)]
+pub enum Question<'a> {
+    /// An email address.
+    Email,
+    /// Free text.
+    Text,
+    /// A number.
+    Number,
+    /// A date (relative words resolve against `today`).
+    Date,
+    /// Yes or no; the prompt's wording lets "it was delivered" count as yes.
+    YesNo {
+        /// The question as sent.
+        prompt: &'a str,
+    },
+    /// One of the literal options, or "no" to decline them all.
+    Options(&'a [&'a str]),
+    /// One item of a list.
+    Item(&'a [Value]),
+}
+
+/// What the reply meant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// The customer asked for a person.
+    Human,
+    /// A typed value (email, text, number, date).
+    Value(Value),
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+    /// The option at this index.
+    Option(usize),
+    /// None of the options, thanks.
+    Decline,
+    /// The list item at this index.
+    Item(usize),
+    /// The item is not in the list.
+    NoneOfThem,
+    /// Not understood.
+    Unclear,
+}
+
+/// An answer with the rule that gave it and what it matched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Understood {
+    /// The meaning.
+    pub answer: Answer,
+    /// The rule's name.
+    pub rule: &'static str,
+    /// The part of the reply it matched.
+    pub matched: String,
+}
+
+fn understood(answer: Answer, rule: &'static str, matched: &str) -> Understood {
+    Understood {
+        answer,
+        rule,
+        matched: matched.to_string(),
+    }
+}
+
+fn unclear() -> Understood {
+    understood(Answer::Unclear, "unclear", "")
+}
+
+/// Reads a reply.
+pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
+    let words = Words::new(reply);
+    if let Question::Email = question {
+        if let Some(email) = find_email(reply) {
+            return understood(Answer::Value(Value::text(&email)), "email", &email);
+        }
+    }
+    if let Some(matched) = asks_for_human(&words) {
+        return understood(Answer::Human, "human", matched);
+    }
+    match question {
+        Question::Email => match spelled_email(&words) {
+            Some(email) => understood(Answer::Value(Value::text(&email)), "email-spelled", &email),
+            None => unclear(),
+        },
+        Question::Text => {
+            let text = reply.trim();
+            if text.is_empty() {
+                unclear()
+            } else {
+                understood(Answer::Value(Value::text(text)), "text", text)
+            }
+        }
+        Question::Number => match find_number(&words) {
+            Some((number, matched)) => {
+                understood(Answer::Value(Value::Number(number)), "number", matched)
+            }
+            None => unclear(),
+        },
+        Question::Date => match find_date(&words, today) {
+            Some((date, rule)) => understood(Answer::Value(Value::Date(date)), rule, &date.iso()),
+            None => unclear(),
+        },
+        Question::YesNo { prompt } => yes_no(&words, prompt),
+        Question::Options(options) => choose_option(&words, options),
+        Question::Item(items) => choose_item(&words, items, today),
+    }
+}
+
+/// The reply, lower-cased and split into words.
+struct Words {
+    text: String,
+    words: Vec<(usize, usize)>,
+}
+
+impl Words {
+    fn new(reply: &str) -> Words {
+        let mut text = String::with_capacity(reply.len());
+        for character in reply.chars() {
+            match character {
+                '’' | '‘' | '`' => text.push('\''),
+                '“' | '”' => text.push('"'),
+                other => text.extend(other.to_lowercase()),
+            }
+        }
+        let mut words = Vec::new();
+        let mut start = None;
+        for (index, character) in text.char_indices() {
+            let part_of_word = character.is_alphanumeric() || character == '\'' || character == '#';
+            match (part_of_word, start) {
+                (true, None) => start = Some(index),
+                (false, Some(begin)) => {
+                    words.push((begin, index));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(begin) = start {
+            words.push((begin, text.len()));
+        }
+        Words { text, words }
+    }
+
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    fn get(&self, index: usize) -> &str {
+        self.words
+            .get(index)
+            .map_or("", |&(start, end)| self.text[start..end].trim_matches('\''))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|index| self.get(index))
+    }
+
+    fn has(&self, word: &str) -> bool {
+        self.iter().any(|candidate| candidate == word)
+    }
+
+    /// Finds a phrase of whole words; returns the index of its first word.
+    fn phrase(&self, phrase: &str) -> Option<usize> {
+        let parts: Vec<&str> = phrase.split(' ').collect();
+        (0..self.len()).find(|&start| {
+            parts
+                .iter()
+                .enumerate()
+                .all(|(offset, part)| self.get(start + offset) == *part)
+        })
+    }
+}
+
+fn find_email(reply: &str) -> Option<String> {
+    for token in reply.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'' | ':')
+    }) {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some((local, domain)) = token.split_once('@') else {
+            continue;
+        };
+        let local_ok = !local.is_empty()
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._%+-".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            })
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic));
+        if local_ok && domain_ok {
+            return Some(token.to_lowercase());
+        }
+    }
+    None
+}
+
+/// "maya at example dot com".
+fn spelled_email(words: &Words) -> Option<String> {
+    let at = (1..words.len()).find(|&index| words.get(index) == "at")?;
+    let local = words.get(at - 1);
+    let mut domain = String::new();
+    let mut index = at + 1;
+    loop {
+        let label = words.get(index);
+        if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return None;
+        }
+        domain.push_str(label);
+        if words.get(index + 1) != "dot" {
+            break;
+        }
+        domain.push('.');
+        index += 2;
+    }
+    find_email(&format!("{local}@{domain}"))
+}
+
+const HUMAN_WORDS: &[&str] = &[
+    "human",
+    "agent",
+    "representative",
+    "rep",
+    "operator",
+    "humans",
+    "agents",
+    "supervisor",
+    "manager",
+];
+
+const HUMAN_PHRASES: &[&str] = &[
+    "real person",
+    "live person",
+    "actual person",
+    "a person",
+    "talk to someone",
+    "speak to someone",
+    "speak with someone",
+    "talk with someone",
+    "talk to somebody",
+    "speak to somebody",
+    "customer service",
+    "customer support",
+    "support team",
+    "someone real",
+];
+
+fn asks_for_human(words: &Words) -> Option<&'static str> {
+    let negated = words.phrase("don't need").is_some()
+        || words.phrase("do not need").is_some()
+        || words.phrase("no need").is_some()
+        || words.phrase("don't want").is_some();
+    if negated {
+        return None;
+    }
+    if let Some(word) = HUMAN_WORDS.iter().find(|word| words.has(word)) {
+        return Some(word);
+    }
+    HUMAN_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+        .copied()
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+fn find_number(words: &Words) -> Option<(f64, &str)> {
+    for word in words.iter() {
+        let digits = word.trim_start_matches('#');
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            if let Ok(number) = digits.parse::<f64>() {
+                return Some((number, word));
+            }
+        }
+        if let Some(position) = NUMBER_WORDS.iter().position(|name| *name == word) {
+            return Some((position as f64, word));
+        }
+    }
+    // Decimals such as "2.5" are split at the dot by the tokenizer.
+    None
+}
+
+fn month_of(word: &str) -> Option<u32> {
+    if word.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|month| {
+            let month = month.to_ascii_lowercase();
+            month == word
+                || (word.len() >= 3 && month.starts_with(word) && word.len() <= month.len())
+        })
+        .map(|index| index as u32 + 1)
+}
+
+fn day_number(word: &str) -> Option<u32> {
+    let digits = word
+        .trim_end_matches("st")
+        .trim_end_matches("nd")
+        .trim_end_matches("rd")
+        .trim_end_matches("th");
+    if digits.is_empty() || digits.len() > 2 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|day| (1..=31).contains(day))
+}
+
+fn year_number(word: &str) -> Option<i32> {
+    if word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) {
+        word.parse().ok()
+    } else {
+        None
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
+    // ISO dates and slashes survive tokenisation only in the raw text.
+    for token in words.text.split(|c: char| c.is_whitespace() || c == ',') {
+        let token = token.trim_matches(|c: char| !c.is_ascii_digit());
+        if let Some(date) = Date::parse_iso(token) {
+            return Some((date, "date-iso"));
+        }
+        let parts: Vec<&str> = token.split('/').collect();
+        if parts.len() == 3 {
+            let numbers: Vec<u32> = parts.iter().filter_map(|part| part.parse().ok()).collect();
+            if numbers.len() == 3 {
+                let year = if numbers[2] < 100 {
+                    2000 + numbers[2] as i32
+                } else {
+                    numbers[2] as i32
+                };
+                // Day first when it cannot be a month; US order otherwise.
+                let (month, day) = if numbers[0] > 12 {
+                    (numbers[1], numbers[0])
+                } else {
+                    (numbers[0], numbers[1])
+                };
+                if let Some(date) = Date::from_ymd(year, month, day) {
+                    return Some((date, "date-slashes"));
+                }
+            }
+        }
+    }
+    if words.has("today") {
+        return Some((today, "date-relative"));
+    }
+    if words.has("yesterday") {
+        return Some((today.plus_days(-1), "date-relative"));
+    }
+    if words.has("tomorrow") {
+        return Some((today.plus_days(1), "date-relative"));
+    }
+    if let Some(ago) = words.phrase("days ago") {
+        if ago > 0 {
+            if let Some((count, _)) = find_number(&Words::new(words.get(ago - 1))) {
+                return Some((today.plus_days(-(count as i32)), "date-relative"));
+            }
+        }
+    }
+    for index in 0..words.len() {
+        if let Some(month) = month_of(words.get(index)) {
+            // "3 March 2026", "March 3rd, 2026", "the 3rd of March".
+            let before = if index >= 2 && words.get(index - 1) == "of" {
+                index - 2
+            } else {
+                index.wrapping_sub(1)
+            };
+            let day = day_number(words.get(index + 1))
+                .map(|day| (day, index + 2))
+                .or_else(|| day_number(words.get(before)).map(|day| (day, index + 1)));
+            if let Some((day, after)) = day {
+                let year = year_number(words.get(after)).unwrap_or(today.ymd().0);
+                if let Some(date) = Date::from_ymd(year, month, day) {
+                    return Some((date, "date-words"));
+                }
+            }
+        }
+        if let Some(weekday) = WEEKDAYS.iter().position(|name| *name == words.get(index)) {
+            // The most recent such day ("last Monday", "on Friday").
+            let mut back = (today.weekday() as i32 - weekday as i32).rem_euclid(7);
+            if back == 0 && words.get(index.wrapping_sub(1)) == "last" {
+                back = 7;
+            }
+            return Some((today.plus_days(-back), "date-weekday"));
+        }
+    }
+    None
+}
+
+const YES_WORDS: &[&str] = &[
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "ya",
+    "yea",
+    "yess",
+    "y",
+    "sure",
+    "ok",
+    "okay",
+    "k",
+    "correct",
+    "right",
+    "affirmative",
+    "absolutely",
+    "definitely",
+    "indeed",
+    "certainly",
+    "confirm",
+    "confirmed",
+    "please",
+    "totally",
+    "exactly",
+    "aye",
+    "true",
+    "👍",
+];
+
+const NO_WORDS: &[&str] = &[
+    "no", "nope", "nah", "n", "nay", "negative", "never", "not", "false", "nooo", "noo",
+];
+
+const UNSURE_PHRASES: &[&str] = &[
+    "not sure",
+    "don't know",
+    "do not know",
+    "idk",
+    "maybe",
+    "no idea",
+    "dunno",
+    "perhaps",
+    "not certain",
+    "can't remember",
+    "no clue",
+];
+
+const YES_PHRASES: &[&str] = &[
+    "of course",
+    "go ahead",
+    "do it",
+    "i do",
+    "i did",
+    "it did",
+    "it was",
+    "it is",
+    "it has",
+    "i think so",
+    "that's right",
+    "sounds good",
+    "got it",
+    "received it",
+    "i have",
+];
+
+const NO_PHRASES: &[&str] = &[
+    "not really",
+    "not yet",
+    "no way",
+    "i don't",
+    "i do not",
+    "don't think so",
+    "never arrived",
+    "never came",
+    "never got",
+    "hasn't",
+    "haven't",
+    "didn't",
+    "wasn't",
+    "isn't",
+    "don't",
+    "do not",
+    "did not",
+    "has not",
+    "have not",
+    "was not",
+    "not received",
+    "keep it",
+    "changed my mind",
+];
+
+fn yes_no(words: &Words, prompt: &str) -> Understood {
+    if words.len() == 0 {
+        return unclear();
+    }
+    if let Some(phrase) = UNSURE_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+    {
+        return understood(Answer::Unclear, "unsure", phrase);
+    }
+    let first = words.get(0);
+    let first_yes = YES_WORDS.contains(&first);
+    let first_no = NO_WORDS.contains(&first);
+    let no_phrase = NO_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some());
+    let yes_phrase = YES_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some());
+    let any_no_word = words
+        .iter()
+        .find(|word| NO_WORDS.contains(word) || word.ends_with("n't"));
+    let any_yes_word = words.iter().find(|word| YES_WORDS.contains(word));
+    // A leading "no"/"nope" decides ("no, it didn't arrive"); a leading
+    // "yes" decides unless a negation follows ("yeah no", "sure, not yet").
+    if first_no {
+        return understood(Answer::No, "no-word", first);
+    }
+    if first_yes
+        && no_phrase.is_none()
+        && !words.iter().skip(1).any(|word| NO_WORDS.contains(&word))
+    {
+        return understood(Answer::Yes, "yes-word", first);
+    }
+    if let Some(phrase) = no_phrase {
+        return understood(Answer::No, "no-phrase", phrase);
+    }
+    if let Some(word) = any_no_word {
+        return understood(Answer::No, "negation", word);
+    }
+    if let Some(phrase) = yes_phrase {
+        return understood(Answer::Yes, "yes-phrase", phrase);
+    }
+    if let Some(word) = any_yes_word {
+        return understood(Answer::Yes, "yes-word", word);
+    }
+    // "It was delivered", "cancel it": the reply repeats the question's verb.
+    let prompt_words = Words::new(prompt);
+    for word in words.iter() {
+        if word.len() >= 5
+            && prompt_words.iter().any(|asked| {
+                asked.len() >= 5 && stem(asked) == stem(word) && !STOP_WORDS.contains(&asked)
+            })
+        {
+            return understood(Answer::Yes, "echo", word);
+        }
+    }
+    unclear()
+}
+
+/// A crude stem: enough to match "delivered"/"deliver", "shoes"/"shoe".
+fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.len() >= 3 {
+                return base;
+            }
+        }
+    }
+    word
+}
+
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "one", "ones", "order", "orders", "my", "i", "me", "want", "would", "like",
+    "to", "about", "that", "this", "it", "is", "was", "please", "thanks", "thank", "you", "for",
+    "with", "of", "on", "in", "and", "or", "which", "could", "can", "share", "your", "recent",
+    "here", "are", "inquire", "cancel", "option", "offer", "just", "from", "placed", "item",
+    "items", "mean", "think", "so", "be", "do", "did", "its", "it's", "i'd", "i'm", "im", "we",
+    "our", "let's", "go", "take", "pick", "choose", "get", "have", "has", "number", "status",
+    "check", "there", "what", "where",
+];
+
+const ORDINALS: &[(&str, usize)] = &[
+    ("first", 1),
+    ("1st", 1),
+    ("second", 2),
+    ("2nd", 2),
+    ("third", 3),
+    ("3rd", 3),
+    ("fourth", 4),
+    ("4th", 4),
+    ("fifth", 5),
+    ("5th", 5),
+    ("sixth", 6),
+    ("6th", 6),
+    ("seventh", 7),
+    ("7th", 7),
+    ("eighth", 8),
+    ("8th", 8),
+    ("ninth", 9),
+    ("9th", 9),
+    ("tenth", 10),
+    ("10th", 10),
+];
+
+/// A position given as "the second one", "number 2", "option 3", "2", "two", "last".
+fn position(words: &Words, count: usize) -> Option<(usize, &str)> {
+    if count > 0 && words.phrase("most recent").is_some() {
+        return Some((0, "most recent"));
+    }
+    for (index, word) in words.iter().enumerate() {
+        if let Some(&(_, position)) = ORDINALS.iter().find(|(name, _)| *name == word) {
+            if position <= count {
+                return Some((position - 1, word));
+            }
+        }
+        if matches!(word, "last" | "latter" | "bottom") && count > 0 {
+            return Some((count - 1, word));
+        }
+        if matches!(word, "latest" | "newest" | "top" | "former") && count > 0 {
+            return Some((0, word));
+        }
+        let digits = word.trim_start_matches('#');
+        let number = if !digits.is_empty()
+            && digits.len() <= 2
+            && digits.chars().all(|c| c.is_ascii_digit())
+        {
+            digits.parse::<usize>().ok()
+        } else {
+            NUMBER_WORDS
+                .iter()
+                .position(|name| *name == word)
+                .filter(|_| {
+                    index + 1 == words.len()
+                        || matches!(words.get(index + 1), "one" | "please" | "thanks")
+                })
+        };
+        if let Some(number) = number {
+            if (1..=count).contains(&number) {
+                return Some((number - 1, word));
+            }
+        }
+    }
+    None
+}
+
+const DECLINE_PHRASES: &[&str] = &[
+    "no thanks",
+    "no thank you",
+    "none of them",
+    "none of those",
+    "none",
+    "neither",
+    "not interested",
+    "just cancel",
+    "still want to cancel",
+    "want to cancel",
+    "cancel it",
+    "cancel the order",
+    "proceed with the cancellation",
+    "go ahead and cancel",
+    "no",
+    "nope",
+    "nah",
+    "pass",
+    "i'll pass",
+];
+
+fn choose_option(words: &Words, options: &[&str]) -> Understood {
+    if words.len() == 0 {
+        return unclear();
+    }
+    // The full label, longest first.
+    let mut best: Option<(usize, usize)> = None;
+    for (index, option) in options.iter().enumerate() {
+        let label = Words::new(option);
+        let phrase: Vec<&str> = label.iter().collect();
+        if words.phrase(&phrase.join(" ")).is_some()
+            && best.is_none_or(|(_, length)| phrase.len() > length)
+        {
+            best = Some((index, phrase.len()));
+        }
+    }
+    if let Some((index, _)) = best {
+        return understood(Answer::Option(index), "option-label", options[index]);
+    }
+    if let Some((index, word)) = position(words, options.len()) {
+        return understood(Answer::Option(index), "option-number", word);
+    }
+    // A word only one label has ("the upgrade"), or the head word of one
+    // label ("the discount" → "Discount Offer").
+    let labels: Vec<Words> = options.iter().map(|option| Words::new(option)).collect();
+    let mut chosen: Option<(usize, String)> = None;
+    let mut conflict = false;
+    for word in words.iter() {
+        if STOP_WORDS.contains(&word) || word.len() < 3 {
+            continue;
+        }
+        let holders: Vec<usize> = (0..labels.len())
+            .filter(|&index| {
+                labels[index]
+                    .iter()
+                    .any(|label_word| stem(label_word) == stem(word))
+            })
+            .collect();
+        let pick = match holders.as_slice() {
+            [only] => Some(*only),
+            [] => None,
+            several => {
+                let heads: Vec<usize> = several
+                    .iter()
+                    .copied()
+                    .filter(|&index| stem(labels[index].get(0)) == stem(word))
+                    .collect();
+                if let [only] = heads.as_slice() {
+                    Some(*only)
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(pick) = pick {
+            match &chosen {
+                Some((previous, _)) if *previous != pick => conflict = true,
+                _ => chosen = Some((pick, word.to_string())),
+            }
+        }
+    }
+    if let (Some((index, word)), false) = (&chosen, conflict) {
+        return understood(Answer::Option(*index), "option-word", word);
+    }
+    if let Some(phrase) = DECLINE_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+    {
+        return understood(Answer::Decline, "decline", phrase);
+    }
+    if options.len() == 1 && words.iter().any(|word| YES_WORDS.contains(&word)) {
+        return understood(Answer::Option(0), "option-yes", words.get(0));
+    }
+    unclear()
+}
+
+/// Fields that identify a record, most specific first.
+pub(crate) const ID_FIELDS: &[&str] = &["increment_id", "order_number", "number", "name", "id"];
+
+const NONE_PHRASES: &[&str] = &[
+    "none of them",
+    "none of those",
+    "none of these",
+    "not there",
+    "not listed",
+    "not in the list",
+    "not on the list",
+    "isn't there",
+    "isn't listed",
+    "isn't on",
+    "isn't in",
+    "not one of",
+    "different order",
+    "another order",
+    "other order",
+    "don't see",
+    "can't see",
+    "can't find",
+    "neither",
+    "none",
+    "missing",
+];
+
+fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
+    if words.len() == 0 {
+        return unclear();
+    }
+    // An id or order number: "#1042", "1042", "order 100001042".
+    for word in words.iter() {
+        let digits = word.trim_start_matches('#');
+        if digits.len() < 3 {
+            continue;
+        }
+        let exact = items.iter().position(|item| {
+            ID_FIELDS.iter().any(|field| {
+                item.field(field)
+                    .and_then(id_text)
+                    .is_some_and(|id| id.trim_start_matches('#').eq_ignore_ascii_case(digits))
+            })
+        });
+        if let Some(index) = exact {
+            return understood(Answer::Item(index), "item-id", word);
+        }
+        let suffix: Vec<usize> = (0..items.len())
+            .filter(|&index| {
+                ID_FIELDS.iter().any(|field| {
+                    items[index]
+                        .field(field)
+                        .and_then(id_text)
+                        .is_some_and(|id| id.len() > digits.len() && id.ends_with(digits))
+                })
+            })
+            .collect();
+        if let [only] = suffix.as_slice() {
+            return understood(Answer::Item(*only), "item-id-suffix", word);
+        }
+        if digits.chars().all(|c| c.is_ascii_digit()) && digits.len() >= 3 && word.len() < 9 {
+            // A number that is no order of theirs.
+            return understood(Answer::NoneOfThem, "item-unknown-id", word);
+        }
+    }
+    if let Some(phrase) = NONE_PHRASES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+    {
+        return understood(Answer::NoneOfThem, "item-none", phrase);
+    }
+    if let Some((index, word)) = position(words, items.len()) {
+        return understood(Answer::Item(index), "item-position", word);
+    }
+    // A date the order was placed on.
+    if let Some((date, _)) = find_date(words, today) {
+        let placed: Vec<usize> = (0..items.len())
+            .filter(|&index| matches!(items[index].field("created_at"), Some(Value::Date(created)) if *created == date))
+            .collect();
+        if let [only] = placed.as_slice() {
+            return understood(Answer::Item(*only), "item-date", &date.iso());
+        }
+    }
+    // A word only one item has: "the shoes", "the delivered one".
+    let mut chosen: Option<(usize, String)> = None;
+    let mut conflict = false;
+    for word in words.iter() {
+        if STOP_WORDS.contains(&word) || word.len() < 3 {
+            continue;
+        }
+        let holders: Vec<usize> = (0..items.len())
+            .filter(|&index| item_mentions(&items[index], word))
+            .collect();
+        if let [only] = holders.as_slice() {
+            match &chosen {
+                Some((previous, _)) if previous != only => conflict = true,
+                _ => chosen = Some((*only, word.to_string())),
+            }
+        }
+    }
+    match (chosen, conflict) {
+        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", &word),
+        _ => unclear(),
+    }
+}
+
+fn id_text(value: &Value) -> Option<&str> {
+    match value {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+fn item_mentions(item: &Value, word: &str) -> bool {
+    let Value::Record(fields) = item else {
+        return false;
+    };
+    let wanted = stem(word);
+    fields.iter().any(|(name, value)| {
+        if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+            return false;
+        }
+        match value {
+            Value::Text(text) => Words::new(text)
+                .iter()
+                .any(|candidate| stem(candidate) == wanted),
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::from_ymd(2026, 3, 10).unwrap_or(Date(0))
+    }
+
+    #[test]
+    fn emails_inside_sentences() {
+        let found = understand(
+            Question::Email,
+            "sure, it's Maya.Lopez@Example.com thanks!",
+            today(),
+        );
+        assert_eq!(
+            found.answer,
+            Answer::Value(Value::text("maya.lopez@example.com"))
+        );
+    }
+
+    #[test]
+    fn yes_and_no() {
+        let prompt = "Can you confirm that your order #1042 was delivered?";
+        for (reply, answer) in [
+            ("yep", Answer::Yes),
+            ("sure thing", Answer::Yes),
+            ("nope", Answer::No),
+            ("not really", Answer::No),
+            ("no, it didn't arrive", Answer::No),
+            ("it was delivered", Answer::Yes),
+            ("maybe", Answer::Unclear),
+        ] {
+            assert_eq!(
+                understand(Question::YesNo { prompt }, reply, today()).answer,
+                answer,
+                "{reply}"
+            );
+        }
+    }
+}
