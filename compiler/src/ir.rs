@@ -76,6 +76,10 @@ pub enum Expr {
     After(Box<Expr>, Box<Expr>),
     /// The path holds a value.
     IsSet(Path),
+    /// Whole days from a date to today (negative for a date to come).
+    DaysSince(Path),
+    /// Both sides hold the same value (text compared without regard to case).
+    Equals(Box<Expr>, Box<Expr>),
 }
 
 impl fmt::Display for Expr {
@@ -88,6 +92,8 @@ impl fmt::Display for Expr {
             Expr::AtMost(left, right) => write!(f, "{left} <= {right}"),
             Expr::After(left, right) => write!(f, "{left} > {right}"),
             Expr::IsSet(path) => write!(f, "{path} is set"),
+            Expr::DaysSince(path) => write!(f, "days_since({path})"),
+            Expr::Equals(left, right) => write!(f, "{left} == {right}"),
         }
     }
 }

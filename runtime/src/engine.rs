@@ -476,7 +476,12 @@ fn eval(session: &Session, expr: &Expr) -> Value {
         Expr::Text(text) => Value::Text(text.clone()),
         Expr::Number(number) => Value::Number(*number),
         Expr::Today => Value::Date(session.today),
-        Expr::AtMost(_, _) | Expr::After(_, _) | Expr::IsSet(_) => {
+        // Whole days from the date to today; nothing when the date is unknown.
+        Expr::DaysSince(path) => match lookup(session, path) {
+            Value::Date(date) => Value::Number(f64::from(session.today.0 - date.0)),
+            _ => Value::Null,
+        },
+        Expr::AtMost(_, _) | Expr::After(_, _) | Expr::IsSet(_) | Expr::Equals(_, _) => {
             Value::Bool(test(session, expr).0)
         }
     }
@@ -509,6 +514,18 @@ fn test(session: &Session, condition: &Expr) -> (bool, String) {
         Expr::IsSet(path) => {
             let value = lookup(session, path);
             (!value.is_null(), value.plain())
+        }
+        Expr::Equals(left, right) => {
+            let left = eval(session, left);
+            let right = eval(session, right);
+            let same = match (&left, &right) {
+                (Value::Text(left), Value::Text(right)) => {
+                    left.trim().eq_ignore_ascii_case(right.trim())
+                }
+                (Value::Null, _) | (_, Value::Null) => false,
+                (left, right) => left == right,
+            };
+            (same, format!("{} vs {}", left.plain(), right.plain()))
         }
         other => {
             let value = eval(session, other);

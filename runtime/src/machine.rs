@@ -119,6 +119,8 @@ pub(crate) enum Expr {
     AtMost(Box<Expr>, Box<Expr>),
     After(Box<Expr>, Box<Expr>),
     IsSet(Path),
+    DaysSince(Path),
+    Equals(Box<Expr>, Box<Expr>),
 }
 
 /// An ask state.
@@ -586,6 +588,10 @@ impl Indexer {
                 Expr::After(Box::new(self.expr(left)), Box::new(self.expr(right)))
             }
             ExprEntry::IsSet { path } => Expr::IsSet(self.path(path)),
+            ExprEntry::DaysSince { path } => Expr::DaysSince(self.path(path)),
+            ExprEntry::Equals { left, right } => {
+                Expr::Equals(Box::new(self.expr(left)), Box::new(self.expr(right)))
+            }
         }
     }
 }

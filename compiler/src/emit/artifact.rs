@@ -256,6 +256,18 @@ pub enum ExprEntry {
         /// Dotted path.
         path: String,
     },
+    /// Whole days from the date at `path` to today.
+    DaysSince {
+        /// Dotted path of a date.
+        path: String,
+    },
+    /// Both sides hold the same value (text without regard to case).
+    Equals {
+        /// Left.
+        left: Box<ExprEntry>,
+        /// Right.
+        right: Box<ExprEntry>,
+    },
 }
 
 /// A transition.
@@ -520,6 +532,13 @@ fn expr_entry(expr: &Expr) -> ExprEntry {
         },
         Expr::IsSet(path) => ExprEntry::IsSet {
             path: path.0.join("."),
+        },
+        Expr::DaysSince(path) => ExprEntry::DaysSince {
+            path: path.0.join("."),
+        },
+        Expr::Equals(left, right) => ExprEntry::Equals {
+            left: Box::new(expr_entry(left)),
+            right: Box::new(expr_entry(right)),
         },
     }
 }

@@ -229,6 +229,10 @@ fn expression(expr: &Expr) -> String {
         }
         Expr::After(left, right) => format!("{} is after {}", expression(left), expression(right)),
         Expr::IsSet(path) => format!("{} is known", words(&path.to_string())),
+        Expr::DaysSince(path) => format!("the days since {}", words(&path.to_string())),
+        Expr::Equals(left, right) => {
+            format!("{} is the same as {}", expression(left), expression(right))
+        }
     }
 }
 

@@ -16,6 +16,9 @@ pub(crate) enum Condition {
         values: Vec<(String, Span)>,
         /// Words that may name the subject (`status`).
         hint_words: Vec<String>,
+        /// The condition's tokens, for a qualifier after the values
+        /// (`"delivered" more than 30 days ago`).
+        tokens: Vec<Token>,
     },
     /// `If the email address was not found` (`still` for the retry's failure).
     NotFound { still: bool },
@@ -169,13 +172,53 @@ pub(crate) fn classify(condition: &[Token]) -> Condition {
             subject,
             values: literals,
             hint_words: words.iter().map(|word| word.to_string()).collect(),
+            tokens: body.clone(),
         };
     }
     let still = words.iter().any(|word| matches!(*word, "still" | "again"));
+    let explicit_comparison = body.iter().any(|token| matches!(token.kind, Tok::Var(_)))
+        && words
+            .iter()
+            .any(|word| matches!(*word, "match" | "matches" | "equal" | "equals" | "same"));
+    // `if the ticket could not be created`: the last call failed.
+    let failed_to_act = negated
+        && words.iter().any(|word| {
+            matches!(
+                *word,
+                "created"
+                    | "updated"
+                    | "cancelled"
+                    | "canceled"
+                    | "applied"
+                    | "processed"
+                    | "saved"
+                    | "sent"
+                    | "completed"
+                    | "added"
+                    | "changed"
+                    | "issued"
+                    | "refunded"
+                    | "submitted"
+                    | "placed"
+            )
+        })
+        && words.iter().any(|word| {
+            matches!(
+                *word,
+                "be" | "been" | "get" | "was" | "wasn't" | "is" | "isn't"
+            )
+        });
+    if failed_to_act
+        || words
+            .iter()
+            .any(|word| matches!(*word, "unsuccessful" | "fails" | "failed"))
+    {
+        return Condition::Failed;
+    }
     let has_no = words
         .windows(2)
         .any(|pair| matches!(pair, ["has" | "have" | "are" | "is" | "returns", "no"]));
-    if (negated && words.iter().any(|word| NOT_FOUND_WORDS.contains(word)))
+    if (negated && !explicit_comparison && words.iter().any(|word| NOT_FOUND_WORDS.contains(word)))
         || has_no
         || words.first().is_some_and(|word| *word == "no") && words.len() > 1
         || words

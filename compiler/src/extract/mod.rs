@@ -367,7 +367,12 @@ impl<'a> Builder<'a> {
                 subject,
                 values,
                 hint_words,
-            } => self.attach_values(subject, values, hint_words, current, span, context),
+                tokens,
+            } => {
+                let case =
+                    self.attach_values(subject, values, hint_words, current, span, context)?;
+                self.qualify_case(case, &tokens, span, context)
+            }
             Condition::NotFound { still: true } => {
                 let retry = self.recent(current, |kind| matches!(kind, Building::Retry { .. }));
                 match retry {
@@ -753,6 +758,129 @@ impl<'a> Builder<'a> {
             cases.push((spelled, case_span, block));
         }
         Some(block)
+    }
+
+    /// `If "delivered" more than 30 days ago`: the words after the values
+    /// that are not about the subject become a check inside the case. Words
+    /// no rule reads are reported, never dropped.
+    fn qualify_case(
+        &mut self,
+        case: BlockId,
+        tokens: &[Token],
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<BlockId> {
+        let subject_words: Vec<String> =
+            match self.blocks[case].parent.map(|id| &self.stmts[id].kind) {
+                Some(Building::Match { subject, .. }) => subject
+                    .0
+                    .iter()
+                    .flat_map(|part| part.split('_').map(str::to_string).collect::<Vec<_>>())
+                    .collect(),
+                _ => Vec::new(),
+            };
+        const FILLER: &[&str] = &[
+            "the",
+            "status",
+            "state",
+            "is",
+            "was",
+            "are",
+            "has",
+            "have",
+            "been",
+            "its",
+            "it",
+            "order",
+            "orders",
+            "or",
+            "and",
+            "either",
+            "of",
+            "current",
+            "set",
+            "to",
+            "marked",
+            "as",
+            "shows",
+            "says",
+            "reads",
+            "in",
+            "a",
+            "an",
+            "still",
+            "already",
+            "field",
+            "value",
+            "customer's",
+            "their",
+            "his",
+            "her",
+            "user's",
+            "should",
+            "be",
+            "for",
+            "this",
+            "that",
+            "one",
+            "these",
+            "those",
+            "order's",
+            "currently",
+            "now",
+            "if",
+            "when",
+            "whenever",
+            "should",
+            "in",
+            "case",
+            "cases",
+            "where",
+        ];
+        let leftover: Vec<Token> = tokens
+            .iter()
+            .filter(|token| match &token.kind {
+                Tok::Word { lower, .. } => {
+                    !FILLER.contains(&lower.as_str())
+                        && !subject_words
+                            .iter()
+                            .any(|part| scope::singular(part) == scope::singular(lower))
+                }
+                Tok::Number(_) => true,
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        if leftover.is_empty() {
+            return Some(case);
+        }
+        let scope = self.scope_at(case);
+        match predicate(tokens, &scope) {
+            PredicateRead::Expr(condition) => {
+                let check = self.push(
+                    case,
+                    Building::Check {
+                        condition,
+                        wording: words::written(&leftover),
+                        yes: None,
+                        no: None,
+                    },
+                    origin(context, span),
+                );
+                Some(self.outcome_block(check, Outcome::Yes))
+            }
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNRECOGNISED_SENTENCE,
+                        format!("part of this condition is not understood: \"{}\"", words::written(&leftover)),
+                    )
+                    .at(span)
+                    .hint("split it: `If \"delivered\", check if …` — or compare a field: `If $order.delivered_at …`"),
+                );
+                None
+            }
+        }
     }
 
     fn unknown_subject(
@@ -1790,23 +1918,125 @@ enum PredicateRead {
     Unknown,
 }
 
-/// Reads a testable statement: date windows, set fields, existence.
+/// Reads a testable statement: comparisons of two values, date windows and
+/// day counts, set fields, existence.
 fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
     let words: Vec<&str> = words_tokens.iter().filter_map(Token::word).collect();
-    if let Some(path) = words_tokens.iter().find_map(|token| match &token.kind {
-        Tok::Var(path) => Some(Path(path.clone())),
-        _ => None,
-    }) {
+    let paths: Vec<Path> = words_tokens
+        .iter()
+        .filter_map(|token| match &token.kind {
+            Tok::Var(path) => Some(Path(path.clone())),
+            _ => None,
+        })
+        .collect();
+    let compares = words
+        .iter()
+        .any(|word| matches!(*word, "match" | "matches" | "equal" | "equals" | "same"));
+    if compares {
+        // `$email does not match $order.email`, or one `$path` and a field named in words.
+        let right = match paths.as_slice() {
+            [_, second, ..] => Some(second.clone()),
+            [only] => {
+                let others: Vec<&str> = words
+                    .iter()
+                    .copied()
+                    .filter(|word| {
+                        !matches!(
+                            *word,
+                            "match" | "matches" | "equal" | "equals" | "same" | "as" | "to"
+                        )
+                    })
+                    .collect();
+                scope
+                    .find_field(&others, &|_| true)
+                    .map(|(path, _)| path)
+                    .filter(|path| path != only)
+            }
+            [] => None,
+        };
+        if let (Some(left), Some(right)) = (paths.first(), right) {
+            return PredicateRead::Expr(Expr::Equals(
+                Box::new(Expr::Path(left.clone())),
+                Box::new(Expr::Path(right)),
+            ));
+        }
+    }
+    if let Some(path) = paths.first() {
         if words.iter().any(|word| {
             matches!(
                 *word,
                 "set" | "present" | "available" | "known" | "provided"
             )
         }) {
-            return PredicateRead::Expr(Expr::IsSet(path));
+            return PredicateRead::Expr(Expr::IsSet(path.clone()));
         }
     }
     let is_date = |ty: &Type| matches!(ty.required(), Type::Date);
+    let field_words: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|word| !matches!(*word, "today" | "now" | "days" | "day" | "ago"))
+        .collect();
+    let date_field = paths
+        .iter()
+        .find(|path| scope.path_type(&path.0).is_some_and(|ty| is_date(&ty)))
+        .cloned()
+        .or_else(|| {
+            scope
+                .find_field(&field_words, &is_date)
+                .map(|(path, _)| path)
+        });
+    // Day counts: `more than 30 days ago`, `within the last 30 days`.
+    let days = words_tokens
+        .windows(2)
+        .find_map(|pair| match (&pair[0].kind, pair[1].word()) {
+            (Tok::Number(number), Some("days" | "day")) => Some(number.clone()),
+            _ => None,
+        });
+    if let (Some(days), Some(field)) = (&days, &date_field) {
+        let since = Box::new(Expr::DaysSince(field.clone()));
+        let count = Box::new(Expr::Number(days.clone()));
+        let more = words.iter().any(|word| {
+            matches!(
+                *word,
+                "more" | "over" | "older" | "longer" | "beyond" | "after" | "past"
+            )
+        });
+        let fewer = words.iter().any(|word| {
+            matches!(
+                *word,
+                "within" | "less" | "under" | "fewer" | "last" | "recent"
+            )
+        });
+        if more && !fewer {
+            return PredicateRead::Expr(Expr::After(since, count));
+        }
+        if fewer && !more {
+            return PredicateRead::Expr(Expr::AtMost(since, count));
+        }
+        return PredicateRead::Unknown;
+    }
+    let mentions_today = words.iter().any(|word| matches!(*word, "today" | "now"));
+    if let (true, Some(field)) = (mentions_today, &date_field) {
+        let field = Box::new(Expr::Path(field.clone()));
+        let today = Box::new(Expr::Today);
+        if words
+            .iter()
+            .any(|word| matches!(*word, "before" | "earlier"))
+        {
+            return PredicateRead::Expr(Expr::After(today, field));
+        }
+        if words.iter().any(|word| matches!(*word, "after" | "later")) {
+            return PredicateRead::Expr(Expr::After(field, today));
+        }
+        if words
+            .iter()
+            .any(|word| matches!(*word, "is" | "was" | "on"))
+        {
+            return PredicateRead::Expr(Expr::Equals(field, today));
+        }
+        return PredicateRead::Unknown;
+    }
     let within = words
         .iter()
         .any(|word| matches!(*word, "within" | "before" | "by" | "on"));
@@ -1817,9 +2047,9 @@ fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
         )
     });
     if within || late {
-        if let Some((path, _)) = scope.find_field(&words, &is_date) {
+        if let Some(field) = date_field {
             let today = Box::new(Expr::Today);
-            let field = Box::new(Expr::Path(path));
+            let field = Box::new(Expr::Path(field));
             return PredicateRead::Expr(if late {
                 Expr::After(today, field)
             } else {

@@ -878,9 +878,22 @@ impl GraphBuilder<'_> {
                         lowering,
                         diagnostics,
                     ),
-                    // Values the policy does not mention go on to the next
-                    // step; the verifier lists them for the reviewer.
-                    (None, Some(_)) if uncovered => exits.push((node, Label::Else)),
+                    // Values the policy does not mention go to a person, the
+                    // safe default; the verifier lists them (K0304) so the
+                    // author handles them or writes `Otherwise, continue`.
+                    (None, Some(_)) if uncovered => {
+                        let fallback = self.implicit(
+                            lowering,
+                            "unhandled_value",
+                            StateKind::Escalate {
+                                reason: "the policy has no rule for this value".to_string(),
+                                queue: "agent".to_string(),
+                                ticket: false,
+                            },
+                        );
+                        self.graph
+                            .add_edge(node, fallback, Transition { label: Label::Else });
+                    }
                     (None, Some(_)) => {}
                     (None, None) => exits.push((node, Label::Else)),
                 }

@@ -236,8 +236,8 @@ impl<'a> Context<'a> {
 /// does not hold).
 pub(crate) fn proved_present(condition: &Expr) -> Vec<Path> {
     match condition {
-        Expr::IsSet(path) | Expr::Path(path) => vec![path.clone()],
-        Expr::AtMost(left, right) | Expr::After(left, right) => {
+        Expr::IsSet(path) | Expr::Path(path) | Expr::DaysSince(path) => vec![path.clone()],
+        Expr::AtMost(left, right) | Expr::After(left, right) | Expr::Equals(left, right) => {
             let mut out = proved_present(left);
             out.extend(proved_present(right));
             out
@@ -249,8 +249,8 @@ pub(crate) fn proved_present(condition: &Expr) -> Vec<Path> {
 /// The paths an expression reads.
 pub(crate) fn expr_paths(expr: &Expr) -> Vec<&Path> {
     match expr {
-        Expr::Path(path) | Expr::IsSet(path) => vec![path],
-        Expr::AtMost(left, right) | Expr::After(left, right) => {
+        Expr::Path(path) | Expr::IsSet(path) | Expr::DaysSince(path) => vec![path],
+        Expr::AtMost(left, right) | Expr::After(left, right) | Expr::Equals(left, right) => {
             let mut out = expr_paths(left);
             out.extend(expr_paths(right));
             out

@@ -158,7 +158,10 @@ fn expr_types(context: &Context<'_>, env: &Env, expr: &Expr) -> BTreeSet<Type> {
         Expr::Number(number) if number.contains('.') => BTreeSet::from([Type::Number]),
         Expr::Number(_) => BTreeSet::from([Type::Int]),
         Expr::Today => BTreeSet::from([Type::Date]),
-        Expr::AtMost(..) | Expr::After(..) | Expr::IsSet(_) => BTreeSet::from([Type::Bool]),
+        Expr::DaysSince(_) => BTreeSet::from([Type::Int]),
+        Expr::AtMost(..) | Expr::After(..) | Expr::IsSet(_) | Expr::Equals(..) => {
+            BTreeSet::from([Type::Bool])
+        }
     }
 }
 
