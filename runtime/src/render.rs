@@ -16,7 +16,7 @@ pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out
                 let name = path
                     .fields
                     .last()
-                    .map_or_else(|| machine.var_name(path.var), |field| field);
+                    .map_or_else(|| machine.var_name(path.var), AsRef::as_ref);
                 write_value(lookup(session, path), name, out);
             }
             Piece::List(path) => write_list(lookup(session, path), out),
@@ -93,7 +93,6 @@ fn write_id(text: &str, out: &mut String) {
 fn write_status(text: &str, out: &mut String) {
     match text {
         "holded" => out.push_str("on hold"),
-        "complete" => out.push_str("complete (shipped)"),
         _ => {
             for character in text.chars() {
                 out.push(if character == '_' { ' ' } else { character });
@@ -164,7 +163,13 @@ fn write_summary(record: &Value, out: &mut String) {
     }
     if let Some(Value::Text(status)) = record.field("status") {
         out.push_str(" (");
+        let from = out.len();
         write_status(status, out);
+        // Statuses read as labels in a list: "(Pending payment)".
+        if let Some(first) = out[from..].chars().next() {
+            let upper: String = first.to_uppercase().collect();
+            out.replace_range(from..from + first.len_utf8(), &upper);
+        }
         out.push(')');
     }
     if out.len() == start {

@@ -42,6 +42,9 @@ pub struct Script {
 pub struct Stub {
     /// The tool.
     pub tool: String,
+    /// Which call of the tool it answers (1-based); the next one if unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<u32>,
     /// Return this payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<serde_json::Value>,
@@ -261,7 +264,7 @@ pub fn run<'m>(
     };
     let mut tools = Stubbed::new(DemoStore::embedded(today));
     for stub in &script.stubs {
-        tools.push(&stub.tool, stub.outcome()?);
+        tools.push(&stub.tool, stub.call, stub.outcome()?);
     }
     let mut conversation = Conversation::new(machine, today);
     let mut said = Vec::new();

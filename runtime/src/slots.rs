@@ -654,12 +654,14 @@ fn position(words: &Words, count: usize) -> Option<(usize, &str)> {
         {
             digits.parse::<usize>().ok()
         } else {
+            // "two", "number two", "option 3": a bare number word, not the
+            // "one" of "the blue one".
+            let previous = if index == 0 { "" } else { words.get(index - 1) };
             NUMBER_WORDS
                 .iter()
                 .position(|name| *name == word)
                 .filter(|_| {
-                    index + 1 == words.len()
-                        || matches!(words.get(index + 1), "one" | "please" | "thanks")
+                    words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
                 })
         };
         if let Some(number) = number {

@@ -22,7 +22,8 @@ pub trait BlockingTools {
 /// Answers from queued stub responses per tool, then from `fallback`.
 #[derive(Debug)]
 pub struct Stubbed<T> {
-    stubs: BTreeMap<String, VecDeque<ToolOutcome>>,
+    stubs: BTreeMap<String, VecDeque<(Option<u32>, ToolOutcome)>>,
+    calls: BTreeMap<String, u32>,
     fallback: T,
     /// For each call performed, whether a stub answered it.
     pub answered_by_stub: Vec<bool>,
@@ -33,17 +34,19 @@ impl<T> Stubbed<T> {
     pub fn new(fallback: T) -> Stubbed<T> {
         Stubbed {
             stubs: BTreeMap::new(),
+            calls: BTreeMap::new(),
             fallback,
             answered_by_stub: Vec::new(),
         }
     }
 
-    /// Queues an outcome for the next call of `tool`.
-    pub fn push(&mut self, tool: &str, outcome: ToolOutcome) {
+    /// Queues an outcome for a call of `tool`: the `nth` (1-based), or
+    /// the next one not claimed by another stub.
+    pub fn push(&mut self, tool: &str, nth: Option<u32>, outcome: ToolOutcome) {
         self.stubs
             .entry(tool.to_string())
             .or_default()
-            .push_back(outcome);
+            .push_back((nth, outcome));
     }
 
     /// The wrapped executor.
@@ -54,13 +57,18 @@ impl<T> Stubbed<T> {
 
 impl<T: BlockingTools> BlockingTools for Stubbed<T> {
     fn perform(&mut self, call: &ToolCall) -> ToolOutcome {
-        if let Some(outcome) = self
-            .stubs
-            .get_mut(call.tool.as_ref())
-            .and_then(VecDeque::pop_front)
-        {
-            self.answered_by_stub.push(true);
-            return outcome;
+        let count = self.calls.entry(call.tool.to_string()).or_default();
+        *count += 1;
+        let nth = *count;
+        if let Some(queue) = self.stubs.get_mut(call.tool.as_ref()) {
+            let position = queue
+                .iter()
+                .position(|(wanted, _)| *wanted == Some(nth))
+                .or_else(|| queue.iter().position(|(wanted, _)| wanted.is_none()));
+            if let Some((_, outcome)) = position.and_then(|position| queue.remove(position)) {
+                self.answered_by_stub.push(true);
+                return outcome;
+            }
         }
         self.answered_by_stub.push(false);
         self.fallback.perform(call)
