@@ -577,16 +577,24 @@ fn ask(rest: &[Token]) -> Option<Action> {
             "once", "more", "with",
         ],
     );
-    let retry = rest.iter().any(|t| {
-        t.is_any(&[
-            "valid",
-            "again",
-            "re-enter",
-            "another",
-            "correct",
-            "different",
-        ])
+    let once_more = rest.windows(2).any(|pair| {
+        (pair[0].is("once") && pair[1].is("more")) || (pair[0].is("more") && pair[1].is("time"))
     });
+    let retry = once_more
+        || rest.iter().any(|t| {
+            t.is_any(&[
+                "valid",
+                "again",
+                "re-enter",
+                "another",
+                "correct",
+                "different",
+                "double-check",
+                "re-check",
+                "recheck",
+                "retype",
+            ])
+        });
     if noun.is_empty() {
         return retry.then(|| Action::AskValue {
             noun: Vec::new(),

@@ -140,6 +140,19 @@ pub(crate) fn which_question(noun: &[Token], scope: &Scope<'_>) -> Message {
 
 /// A prompt for a value: `Could you share your email address?`
 pub(crate) fn value_prompt(noun: &[Token], scope: &Scope<'_>) -> Message {
+    // `ask them to upload photos of the damage` → `Could you upload photos of the damage?`
+    let starts_with_verb = noun.first().is_some_and(|token| {
+        token.is_any(&[
+            "upload", "describe", "explain", "tell", "send", "attach", "take", "list", "confirm",
+            "check", "choose", "pick", "select", "spell", "type", "write", "briefly", "please",
+            "re-enter",
+        ])
+    });
+    if starts_with_verb {
+        let mut parts = vec![MessagePart::Text("Could you ".to_string())];
+        parts.extend(second_person(noun, scope, false));
+        return finish(Message { parts }, '?');
+    }
     let mut parts = vec![MessagePart::Text("Could you share ".to_string())];
     let rewritten = second_person(noun, scope, false);
     let starts_with_article = matches!(
@@ -311,7 +324,19 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                 }
                 let replacement = match lower.as_str() {
                     "user's" | "customer's" | "their" | "his" | "her" => "your",
-                    "user" | "customer" | "they" | "them" | "him" => "you",
+                    "they" | "them" | "him" => "you",
+                    // `customer portal` stays; `the customer` was handled above.
+                    "user" | "customer"
+                        if next.is_none_or(|t| {
+                            t.word().is_none()
+                                || t.is_any(&[
+                                    "is", "was", "has", "will", "can", "should", "wants", "needs",
+                                    "would",
+                                ])
+                        }) =>
+                    {
+                        "you"
+                    }
                     "themselves" | "himself" | "herself" => "yourself",
                     "theirs" => "yours",
                     "e.g." | "etc" => "",

@@ -185,7 +185,19 @@ impl<'a> Builder<'a> {
             step: item.label.clone(),
             condition_words: String::new(),
         };
-        if let Some(title) = heading(item, &tokens) {
+        // `Note: …` keeps the whole item as a remark, semicolons and all.
+        if tokens.first().is_some_and(|token| token.is("note"))
+            && tokens.get(1).is_some_and(|token| token.is_punct(':'))
+        {
+            self.notes
+                .push((origin(&context, item.span), item.plain_text()));
+            for child in &item.children {
+                self.item(child, block);
+            }
+            return;
+        }
+        let heading_title = heading(item, &tokens).or_else(|| colon_heading(&tokens));
+        if let Some(title) = heading_title {
             self.push(
                 block,
                 Building::Simple(StmtKind::Section(title)),
@@ -940,10 +952,20 @@ impl<'a> Builder<'a> {
                 self.notes.push((here, text));
             }
             Action::AskValue { noun, retry } => {
+                // Asking, after a lookup found nothing, for the value that
+                // lookup used is a retry of the lookup, whatever the wording.
                 let in_not_found = self.not_found_call(block);
-                match (retry, in_not_found) {
-                    (true, Some(call)) => self.retry(call, block, &noun, here),
-                    _ => self.ask_value(&noun, block, here, &scope),
+                let asks_for_lookup_value =
+                    in_not_found.is_some_and(|call| self.asks_for_argument_of(call, &noun));
+                match in_not_found {
+                    Some(call) if retry || asks_for_lookup_value => {
+                        self.retry(call, block, &noun, here)
+                    }
+                    _ => {
+                        for part in compound_nouns(&noun) {
+                            self.ask_value(&part, block, here.clone(), &self.scope_at(block));
+                        }
+                    }
                 }
             }
             Action::AskYesNo { question } => {
@@ -1455,6 +1477,18 @@ impl<'a> Builder<'a> {
                 Some(ArgValue::Var(path)) => Some(Expr::Path(Path(path.clone()))),
                 Some(ArgValue::Literal(text)) => Some(Expr::Text(text.clone())),
                 Some(ArgValue::Number(number)) => Some(Expr::Number(number.clone())),
+                Some(ArgValue::Type(written))
+                    if matches!(written.as_str(), "true" | "false" | "yes" | "no") =>
+                {
+                    Some(Expr::Text(
+                        if matches!(written.as_str(), "true" | "yes") {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                        .to_string(),
+                    ))
+                }
                 Some(ArgValue::Type(_)) | None => {
                     if arg == "message" && purpose_message.is_some() {
                         purpose_message.map(|words| {
@@ -1508,6 +1542,26 @@ impl<'a> Builder<'a> {
             },
             here,
         );
+    }
+
+    /// Whether the noun names a value the customer gave that `call` uses.
+    fn asks_for_argument_of(&self, call: StmtId, noun: &[Token]) -> bool {
+        let Building::Call { args, .. } = &self.stmts[call].kind else {
+            return false;
+        };
+        let said: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        args.iter().any(|(name, expr)| match expr {
+            Expr::Path(path) if self.asked.contains_key(path.root()) => {
+                let root = path.root().to_string();
+                root.split('_').chain(name.split('_')).any(|part| {
+                    part != "id"
+                        && said
+                            .iter()
+                            .any(|word| scope::singular(word) == scope::singular(part))
+                })
+            }
+            _ => false,
+        })
     }
 
     /// The call whose not-found block `block` is, if it is one.
@@ -2069,6 +2123,65 @@ fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
         }
     }
     PredicateRead::Unknown
+}
+
+/// `Check the order:` — a short line ending in a colon that states no
+/// condition and no action keel reads is a heading for the steps below it.
+fn colon_heading(tokens: &[Token]) -> Option<String> {
+    if !tokens.last().is_some_and(|token| token.is_punct(':')) {
+        return None;
+    }
+    let words: Vec<&str> = tokens.iter().filter_map(Token::word).collect();
+    if words.is_empty()
+        || words.len() > 6
+        || tokens
+            .iter()
+            .any(|token| !matches!(token.kind, Tok::Word { .. } | Tok::Punct(_)))
+    {
+        return None;
+    }
+    if tokens
+        .first()
+        .is_some_and(|token| token.is_any(words::CONDITION_OPENERS))
+    {
+        return None;
+    }
+    let understood = action::actions(&tokens[..tokens.len() - 1])
+        .iter()
+        .any(Result::is_ok);
+    (!understood).then(|| {
+        tokens
+            .iter()
+            .filter_map(|token| match &token.kind {
+                Tok::Word { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+/// `their order number and the email address` → two things to ask for,
+/// when each part names a value on its own.
+fn compound_nouns(noun: &[Token]) -> Vec<Vec<Token>> {
+    let parts: Vec<Vec<Token>> = noun
+        .split(|token| token.is("and") || token.is_punct(','))
+        .map(<[Token]>::to_vec)
+        .filter(|part| !part.is_empty())
+        .collect();
+    const VALUES: &[&str] = &[
+        "email", "e-mail", "number", "id", "name", "zip", "postcode", "phone", "address", "date",
+        "code", "reason",
+    ];
+    let each_names_a_value = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|part| part.iter().any(|token| token.is_any(VALUES)));
+    if each_names_a_value {
+        parts
+    } else {
+        vec![noun.to_vec()]
+    }
 }
 
 /// Where `Label: what to do` (or `Label - what to do`) splits: the
