@@ -334,7 +334,10 @@ fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> 
                     script.expect = Some(run.transcript.expectation());
                     std::fs::write(file, script.to_toml())
                         .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
-                    Vec::new()
+                    run.transcript
+                        .differences(&run.transcript.expectation())
+                        .into_iter()
+                        .collect()
                 }
                 (Some(expect), false) => run.transcript.differences(expect),
                 (None, false) => {

@@ -464,7 +464,7 @@ const YES_WORDS: &[&str] = &[
 ];
 
 const NO_WORDS: &[&str] = &[
-    "no", "nope", "nah", "n", "nay", "negative", "never", "not", "false", "nooo", "noo",
+    "nothing", "no", "nope", "nah", "n", "nay", "negative", "never", "not", "false", "nooo", "noo",
 ];
 
 const UNSURE_PHRASES: &[&str] = &[
@@ -526,6 +526,12 @@ const NO_PHRASES: &[&str] = &[
 ];
 
 fn yes_no(words: &Words, prompt: &str) -> Understood {
+    if words.text.contains('👍') {
+        return understood(Answer::Yes, "yes-emoji", "👍");
+    }
+    if words.text.contains('👎') {
+        return understood(Answer::No, "no-emoji", "👎");
+    }
     if words.len() == 0 {
         return unclear();
     }
@@ -601,10 +607,10 @@ const STOP_WORDS: &[&str] = &[
     "the", "a", "an", "one", "ones", "order", "orders", "my", "i", "me", "want", "would", "like",
     "to", "about", "that", "this", "it", "is", "was", "please", "thanks", "thank", "you", "for",
     "with", "of", "on", "in", "and", "or", "which", "could", "can", "share", "your", "recent",
-    "here", "are", "inquire", "cancel", "option", "offer", "just", "from", "placed", "item",
-    "items", "mean", "think", "so", "be", "do", "did", "its", "it's", "i'd", "i'm", "im", "we",
-    "our", "let's", "go", "take", "pick", "choose", "get", "have", "has", "number", "status",
-    "check", "there", "what", "where",
+    "here", "are", "inquire", "cancel", "option", "just", "from", "placed", "item", "items",
+    "mean", "think", "so", "be", "do", "did", "its", "it's", "i'd", "i'm", "im", "we", "our",
+    "let's", "go", "take", "pick", "choose", "get", "have", "has", "number", "status", "check",
+    "there", "what", "where",
 ];
 
 const ORDINALS: &[(&str, usize)] = &[
@@ -841,9 +847,6 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     {
         return understood(Answer::NoneOfThem, "item-none", phrase);
     }
-    if let Some((index, word)) = position(words, items.len()) {
-        return understood(Answer::Item(index), "item-position", word);
-    }
     // A date the order was placed on.
     if let Some((date, _)) = find_date(words, today) {
         let placed: Vec<usize> = (0..items.len())
@@ -852,6 +855,9 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         if let [only] = placed.as_slice() {
             return understood(Answer::Item(*only), "item-date", &date.iso());
         }
+    }
+    if let Some((index, word)) = position(words, items.len()) {
+        return understood(Answer::Item(index), "item-position", word);
     }
     // A word only one item has: "the shoes", "the delivered one".
     let mut chosen: Option<(usize, String)> = None;

@@ -1,1 +1,9 @@
-//! placeholder
+//! keel-runtime's integration tests, one binary.
+
+mod common;
+// The labelled corpus of customer replies and the rules' accuracy on it.
+mod corpus;
+// Property tests: random replies and tool responses never break the engine.
+mod properties;
+// The engine on the examples: replay, version pinning, at-most-once.
+mod sessions;

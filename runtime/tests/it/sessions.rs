@@ -1,0 +1,103 @@
+//! The engine on the example machines: logs replay exactly, sessions are
+//! pinned to their machine, destructive calls happen at most once.
+
+use crate::common::{example, today};
+use keel_runtime::{Conversation, DemoStore, Effect, Event, ToolOutcome, ToolResult, log, step};
+
+#[test]
+fn a_logged_session_replays_byte_for_byte() {
+    let machine = example("shopify_wismo");
+    let mut store = DemoStore::embedded(today());
+    let mut conversation = Conversation::new(&machine, today());
+    conversation.start_blocking(&mut store);
+    conversation.reply_blocking("it's maya@example.com", &mut store);
+    conversation.reply_blocking("the third one", &mut store);
+    conversation.reply_blocking("nope, never got it", &mut store);
+    assert_eq!(conversation.session().outcome(), Some("escalated"));
+    let text = log::write(&conversation, &[]);
+    let replayed = log::replay(&machine, &text).expect("replays");
+    assert_eq!(log::write(&replayed, &[]), text);
+    let explained = log::explain(&replayed);
+    assert!(
+        explained.contains("If the order was not delivered route to an agent"),
+        "{explained}"
+    );
+}
+
+#[test]
+fn replay_refuses_another_machine_and_reports_divergence() {
+    let wismo = example("shopify_wismo");
+    let bigcommerce = example("bigcommerce_order_info");
+    let mut store = DemoStore::embedded(today());
+    let mut conversation = Conversation::new(&wismo, today());
+    conversation.start_blocking(&mut store);
+    conversation.reply_blocking("sam@example.com", &mut store);
+    let text = log::write(&conversation, &[]);
+    let error = log::replay(&bigcommerce, &text).expect_err("pinned");
+    assert!(error.to_string().contains("pinned"), "{error}");
+    let tampered = text.replacen("Could you share your email address?", "Hello?", 1);
+    let error = log::replay(&wismo, &tampered).expect_err("diverges");
+    assert_eq!(error.kind(), keel_runtime::ErrorKind::Divergence);
+}
+
+#[test]
+fn events_that_do_not_fit_are_ignored_without_effects() {
+    let machine = example("shopify_wismo");
+    let session = keel_runtime::Session::new(&machine, today());
+    let (session, output) = step(&machine, session, &Event::User("hello".to_string()));
+    assert!(output.effects.is_empty());
+    assert!(output.ignored.is_some());
+    let (session, _) = step(&machine, session, &Event::Start);
+    let (_, output) = step(
+        &machine,
+        session,
+        &Event::ToolResult(ToolResult {
+            call: 7,
+            outcome: ToolOutcome::Timeout,
+        }),
+    );
+    assert!(output.effects.is_empty() && output.ignored.is_some());
+}
+
+#[test]
+fn the_cancellation_runs_once_after_yes() {
+    let machine = example("single_order_cancellation");
+    let mut store = DemoStore::embedded(today());
+    let mut conversation = Conversation::new(&machine, today());
+    conversation.start_blocking(&mut store);
+    conversation.reply_blocking("maya@example.com", &mut store);
+    conversation.reply_blocking("the linen shirt", &mut store);
+    conversation.reply_blocking("yes, cancel it", &mut store);
+    let cancels = conversation
+        .entries()
+        .iter()
+        .flat_map(|entry| &entry.output.effects)
+        .filter(|effect| matches!(effect, Effect::CallTool(call) if call.tool.as_ref() == "cancel_order"))
+        .count();
+    assert_eq!(cancels, 1);
+    assert_eq!(conversation.session().outcome(), Some("cancelled"));
+}
+
+#[test]
+fn the_async_shell_gives_the_same_log_as_the_blocking_one() {
+    let machine = example("bigcommerce_order_info");
+    let mut blocking = Conversation::new(&machine, today());
+    let mut store = DemoStore::embedded(today());
+    blocking.start_blocking(&mut store);
+    blocking.reply_blocking("maya@example.com", &mut store);
+    blocking.reply_blocking("the napkins", &mut store);
+    let mut asynchronous = Conversation::new(&machine, today());
+    let mut store = DemoStore::embedded(today());
+    keel_runtime::block_on(async {
+        let timeout = std::time::Duration::from_secs(5);
+        asynchronous.turn(Event::Start, &mut store, timeout).await;
+        asynchronous
+            .turn(Event::User("maya@example.com".into()), &mut store, timeout)
+            .await;
+        asynchronous
+            .turn(Event::User("the napkins".into()), &mut store, timeout)
+            .await;
+    })
+    .expect("tokio starts");
+    assert_eq!(log::write(&blocking, &[]), log::write(&asynchronous, &[]));
+}
