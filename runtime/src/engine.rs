@@ -212,7 +212,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                         return fault(machine, session, "there is nothing to choose from", output);
                     }
                 } else {
-                    let mut text = String::new();
+                    let mut text = String::with_capacity(256);
                     render(machine, session, &ask.prompt, &mut text);
                     output.effects.push(Effect::Send(text));
                     session.phase = Phase::WaitingForUser;
@@ -290,7 +290,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 (if holds { *yes } else { *no }, Evidence::Value(shown))
             }
             Kind::Say { message, next } => {
-                let mut text = String::new();
+                let mut text = String::with_capacity(128);
                 render(machine, session, message, &mut text);
                 output.effects.push(Effect::Send(text));
                 (*next, Evidence::Always)

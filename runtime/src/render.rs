@@ -119,20 +119,41 @@ fn write_list(value: &Value, out: &mut String) {
     }
 }
 
-/// A record on one line: "Order #1042 of 3 March 2026: Trail shoes, $129.00 (Shipped)".
+/// A record on one line: "Order #1042, placed 3 March 2026: Trail shoes, $129.00 (Shipped)".
 fn write_summary(record: &Value, out: &mut String) {
-    let id = ID_FIELDS
-        .iter()
-        .find_map(|field| match record.field(field) {
-            Some(Value::Text(text)) => Some(text),
-            _ => None,
-        });
+    let Value::Record(fields) = record else {
+        return;
+    };
+    // One pass over the fields; ids by preference (increment_id first).
+    let mut id: Option<(usize, &str)> = None;
+    let mut created = None;
+    let mut items = None;
+    let mut total = None;
+    let mut status = None;
+    for (name, value) in fields.iter() {
+        match (name.as_ref(), value) {
+            (name, Value::Text(text)) if ID_FIELDS.contains(&name) => {
+                let rank = ID_FIELDS
+                    .iter()
+                    .position(|field| *field == name)
+                    .unwrap_or(usize::MAX);
+                if id.is_none_or(|(best, _)| rank < best) {
+                    id = Some((rank, text));
+                }
+            }
+            ("created_at", Value::Date(date)) => created = Some(*date),
+            ("items", Value::Text(text)) => items = Some(text.as_ref()),
+            ("total" | "grand_total", Value::Money(money)) => total = Some(*money),
+            ("status", Value::Text(text)) => status = Some(text.as_ref()),
+            _ => {}
+        }
+    }
     let start = out.len();
-    if let Some(id) = id {
+    if let Some((_, id)) = id {
         out.push_str("Order ");
         write_id(id, out);
     }
-    if let Some(Value::Date(date)) = record.field("created_at") {
+    if let Some(date) = created {
         out.push_str(if out.len() > start {
             ", placed "
         } else {
@@ -140,13 +161,6 @@ fn write_summary(record: &Value, out: &mut String) {
         });
         date.write_long(out);
     }
-    let items = record.field("items").and_then(Value::as_text);
-    let total = ["total", "grand_total"]
-        .iter()
-        .find_map(|field| match record.field(field) {
-            Some(Value::Money(money)) => Some(*money),
-            _ => None,
-        });
     if items.is_some() || total.is_some() {
         if out.len() > start {
             out.push_str(": ");
@@ -161,20 +175,21 @@ fn write_summary(record: &Value, out: &mut String) {
             total.write_display(out);
         }
     }
-    if let Some(Value::Text(status)) = record.field("status") {
+    if let Some(status) = status {
         out.push_str(" (");
         let from = out.len();
         write_status(status, out);
         // Statuses read as labels in a list: "(Pending payment)".
         if let Some(first) = out[from..].chars().next() {
-            let upper: String = first.to_uppercase().collect();
-            out.replace_range(from..from + first.len_utf8(), &upper);
+            if first.is_ascii_lowercase() {
+                out.replace_range(from..from + 1, &first.to_ascii_uppercase().to_string());
+            }
         }
         out.push(')');
     }
     if out.len() == start {
         // A record of another shape: its fields, in order.
-        if let Value::Record(fields) = record {
+        {
             for (index, (name, value)) in fields.iter().enumerate() {
                 if index > 0 {
                     out.push_str(", ");

@@ -78,12 +78,12 @@ fn unclear() -> Understood {
 
 /// Reads a reply.
 pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
-    let words = Words::new(reply);
     if let Question::Email = question {
         if let Some(email) = find_email(reply) {
             return understood(Answer::Value(Value::text(&email)), "email", &email);
         }
     }
+    let words = Words::new(reply);
     if let Some(matched) = asks_for_human(&words) {
         return understood(Answer::Human, "human", matched);
     }
@@ -124,29 +124,43 @@ struct Words {
 
 impl Words {
     fn new(reply: &str) -> Words {
-        let mut text = String::with_capacity(reply.len());
-        for character in reply.chars() {
-            match character {
-                '’' | '‘' | '`' => text.push('\''),
-                '“' | '”' => text.push('"'),
-                other => text.extend(other.to_lowercase()),
+        let text = if reply.is_ascii() && !reply.contains('`') {
+            reply.to_ascii_lowercase()
+        } else {
+            let mut text = String::with_capacity(reply.len());
+            for character in reply.chars() {
+                match character {
+                    '’' | '‘' | '`' => text.push('\''),
+                    '“' | '”' => text.push('"'),
+                    other => text.extend(other.to_lowercase()),
+                }
             }
-        }
-        let mut words = Vec::new();
+            text
+        };
+        let mut words = Vec::with_capacity(8);
         let mut start = None;
+        let mut push = |begin: usize, end: usize, text: &str| {
+            // Quotes around a word are not part of it ("'yes'"), inside they are ("didn't").
+            let word = &text[begin..end];
+            let trimmed = word.trim_matches('\'');
+            if !trimmed.is_empty() {
+                let offset = word.len() - word.trim_start_matches('\'').len();
+                words.push((begin + offset, begin + offset + trimmed.len()));
+            }
+        };
         for (index, character) in text.char_indices() {
             let part_of_word = character.is_alphanumeric() || character == '\'' || character == '#';
             match (part_of_word, start) {
                 (true, None) => start = Some(index),
                 (false, Some(begin)) => {
-                    words.push((begin, index));
+                    push(begin, index, &text);
                     start = None;
                 }
                 _ => {}
             }
         }
         if let Some(begin) = start {
-            words.push((begin, text.len()));
+            push(begin, text.len(), &text);
         }
         Words { text, words }
     }
@@ -158,11 +172,13 @@ impl Words {
     fn get(&self, index: usize) -> &str {
         self.words
             .get(index)
-            .map_or("", |&(start, end)| self.text[start..end].trim_matches('\''))
+            .map_or("", |&(start, end)| &self.text[start..end])
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(|index| self.get(index))
+        self.words
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
     }
 
     fn has(&self, word: &str) -> bool {
@@ -171,12 +187,14 @@ impl Words {
 
     /// Finds a phrase of whole words; returns the index of its first word.
     fn phrase(&self, phrase: &str) -> Option<usize> {
-        let parts: Vec<&str> = phrase.split(' ').collect();
+        let first = phrase.split(' ').next().unwrap_or_default();
         (0..self.len()).find(|&start| {
-            parts
-                .iter()
-                .enumerate()
-                .all(|(offset, part)| self.get(start + offset) == *part)
+            self.get(start) == first
+                && phrase
+                    .split(' ')
+                    .enumerate()
+                    .skip(1)
+                    .all(|(offset, part)| self.get(start + offset) == part)
         })
     }
 }
@@ -258,7 +276,18 @@ const HUMAN_PHRASES: &[&str] = &[
     "someone real",
 ];
 
+/// Words one of which every human request contains: the phrases are
+/// only tried when one is present, which keeps ordinary replies cheap.
+const HUMAN_KEYS: &[&str] = &[
+    "person", "someone", "somebody", "service", "support", "real",
+];
+
 fn asks_for_human(words: &Words) -> Option<&'static str> {
+    let word_hit = HUMAN_WORDS.iter().find(|word| words.has(word));
+    let key_hit = word_hit.is_none() && words.iter().any(|word| HUMAN_KEYS.contains(&word));
+    if word_hit.is_none() && !key_hit {
+        return None;
+    }
     let negated = words.phrase("don't need").is_some()
         || words.phrase("do not need").is_some()
         || words.phrase("no need").is_some()
@@ -266,7 +295,7 @@ fn asks_for_human(words: &Words) -> Option<&'static str> {
     if negated {
         return None;
     }
-    if let Some(word) = HUMAN_WORDS.iter().find(|word| words.has(word)) {
+    if let Some(word) = word_hit {
         return Some(word);
     }
     HUMAN_PHRASES
@@ -316,15 +345,14 @@ fn find_number(words: &Words) -> Option<(f64, &str)> {
 }
 
 fn month_of(word: &str) -> Option<u32> {
-    if word.len() < 3 {
+    if word.len() < 3 || !word.as_bytes()[0].is_ascii_alphabetic() {
         return None;
     }
     MONTHS
         .iter()
         .position(|month| {
-            let month = month.to_ascii_lowercase();
-            month == word
-                || (word.len() >= 3 && month.starts_with(word) && word.len() <= month.len())
+            word.len() <= month.len()
+                && month.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         })
         .map(|index| index as u32 + 1)
 }
@@ -779,6 +807,17 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
 /// Fields that identify a record, most specific first.
 pub(crate) const ID_FIELDS: &[&str] = &["increment_id", "order_number", "number", "name", "id"];
 
+/// One of these (or a word ending in "n't") is in every phrase below.
+const NONE_KEYS: &[&str] = &[
+    "none",
+    "not",
+    "neither",
+    "different",
+    "another",
+    "other",
+    "missing",
+];
+
 const NONE_PHRASES: &[&str] = &[
     "none of them",
     "none of those",
@@ -810,7 +849,7 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     // An id or order number: "#1042", "1042", "order 100001042".
     for word in words.iter() {
         let digits = word.trim_start_matches('#');
-        if digits.len() < 3 {
+        if digits.len() < 3 || !digits.bytes().any(|byte| byte.is_ascii_digit()) {
             continue;
         }
         let exact = items.iter().position(|item| {
@@ -841,8 +880,12 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
             return understood(Answer::NoneOfThem, "item-unknown-id", word);
         }
     }
+    let may_decline = words
+        .iter()
+        .any(|word| NONE_KEYS.contains(&word) || word.ends_with("n't"));
     if let Some(phrase) = NONE_PHRASES
         .iter()
+        .filter(|_| may_decline)
         .find(|phrase| words.phrase(phrase).is_some())
     {
         return understood(Answer::NoneOfThem, "item-none", phrase);
@@ -860,26 +903,47 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         return understood(Answer::Item(index), "item-position", word);
     }
     // A word only one item has: "the shoes", "the delivered one".
-    let mut chosen: Option<(usize, String)> = None;
+    let texts: Vec<String> = items.iter().map(item_text).collect();
+    let mut chosen: Option<(usize, &str)> = None;
     let mut conflict = false;
     for word in words.iter() {
-        if STOP_WORDS.contains(&word) || word.len() < 3 {
+        if word.len() < 3 || STOP_WORDS.contains(&word) {
             continue;
         }
-        let holders: Vec<usize> = (0..items.len())
-            .filter(|&index| item_mentions(&items[index], word))
-            .collect();
-        if let [only] = holders.as_slice() {
-            match &chosen {
+        let wanted = stem(word);
+        let mut holders = texts.iter().enumerate().filter(|(_, text)| {
+            text.split(|c: char| !c.is_alphanumeric())
+                .any(|candidate| !candidate.is_empty() && stem(candidate) == wanted)
+        });
+        if let (Some((only, _)), None) = (holders.next(), holders.next()) {
+            match chosen {
                 Some((previous, _)) if previous != only => conflict = true,
-                _ => chosen = Some((*only, word.to_string())),
+                _ => chosen = Some((only, word)),
             }
         }
     }
     match (chosen, conflict) {
-        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", &word),
+        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
         _ => unclear(),
     }
+}
+
+/// An item's describing text (not its ids or tracking numbers), lower case.
+fn item_text(item: &Value) -> String {
+    let mut text = String::new();
+    if let Value::Record(fields) = item {
+        for (name, value) in fields.iter() {
+            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+                continue;
+            }
+            if let Value::Text(value) = value {
+                text.push_str(value);
+                text.push(' ');
+            }
+        }
+    }
+    text.make_ascii_lowercase();
+    text
 }
 
 fn id_text(value: &Value) -> Option<&str> {
@@ -887,24 +951,6 @@ fn id_text(value: &Value) -> Option<&str> {
         Value::Text(text) => Some(text),
         _ => None,
     }
-}
-
-fn item_mentions(item: &Value, word: &str) -> bool {
-    let Value::Record(fields) = item else {
-        return false;
-    };
-    let wanted = stem(word);
-    fields.iter().any(|(name, value)| {
-        if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
-            return false;
-        }
-        match value {
-            Value::Text(text) => Words::new(text)
-                .iter()
-                .any(|candidate| stem(candidate) == wanted),
-            _ => false,
-        }
-    })
 }
 
 #[cfg(test)]
