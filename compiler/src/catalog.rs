@@ -83,6 +83,9 @@ impl Type {
         let (have, want) = (self.required(), expected.required());
         match (have, want) {
             (Type::Email, Type::String) | (Type::Int, Type::Number) => true,
+            // A number the customer typed may go where a whole number is wanted:
+            // the runtime checks it is whole.
+            (Type::Number, Type::Int) => true,
             (Type::Enum(_), Type::String) => true,
             (Type::String, Type::Enum(_)) => true,
             (Type::List(left), Type::List(right)) => left.fits(right),

@@ -240,8 +240,15 @@ fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
             {
                 look += 1;
             }
+            // `ask whether they'd like to skip it, pause it, or move the
+            // date`: inside a question, `or` joins alternatives, not actions.
+            let in_question = current.iter().any(|t| t.is_any(&["whether", "which"]))
+                || current
+                    .windows(2)
+                    .any(|pair| pair[0].is_any(&["ask", "asking"]) && pair[1].is("if"));
             let starts_action = tokens.get(look).is_some_and(|t| t.is_any(ACTION_VERBS))
-                && !inside_parentheses(tokens, index);
+                && !inside_parentheses(tokens, index)
+                && !(in_question && (token.is("or") || token.is_punct(',')));
             if starts_action {
                 out.push(std::mem::take(&mut current));
                 index = look;
@@ -371,6 +378,16 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         "continue" | "proceed" | "go" | "move" | "skip" | "jump" | "return" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
             if words.contains(&"policy") {
+                return None;
+            }
+            // `move the next charge date` is not `move on`.
+            let onward = matches!(verb, "continue" | "proceed")
+                || words.is_empty()
+                || matches!(
+                    words.first(),
+                    Some(&("on" | "to" | "ahead" | "forward" | "back" | "with"))
+                );
+            if !onward {
                 return None;
             }
             let step = rest

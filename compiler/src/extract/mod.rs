@@ -259,8 +259,41 @@ impl<'a> Builder<'a> {
                 .children
                 .iter()
                 .all(|child| option_label(&words::tokens(&child.text)).is_some());
+        // As many sub-items as the question has alternatives: one each, in order.
+        let positional = question_here.filter(|&question| {
+            matches!(&self.stmts[question].kind, Building::Ask { slot: Slot::Options(options), .. } if options.len() == item.children.len())
+        });
         match (offer, question_here) {
             (Some(offer), _) => self.offer_options(offer, item, &context),
+            (None, Some(question)) if positional.is_some() => {
+                let labels = match &self.stmts[question].kind {
+                    Building::Ask {
+                        slot: Slot::Options(options),
+                        ..
+                    } => options.clone(),
+                    _ => Vec::new(),
+                };
+                self.offer_options(question, item, &context);
+                // Keep the question's own wording of the alternatives.
+                if let Building::Ask { slot, prompt, .. } = &mut self.stmts[question].kind {
+                    *slot = Slot::Options(labels.clone());
+                    *prompt = message::choice_prompt(
+                        &[],
+                        &labels,
+                        &Scope {
+                            bindings: Vec::new(),
+                            catalog: self.catalog,
+                        },
+                    );
+                }
+                self.asked.insert(
+                    match &self.stmts[question].kind {
+                        Building::Ask { var, .. } => var.clone(),
+                        _ => String::new(),
+                    },
+                    Slot::Options(labels),
+                );
+            }
             (None, Some(question)) if labelled_children => {
                 self.choices.insert(question);
                 self.offer_options(question, item, &context)
@@ -290,9 +323,11 @@ impl<'a> Builder<'a> {
         let mut bodies = Vec::new();
         for child in &item.children {
             let tokens = words::tokens(&child.text);
+            // `Label: what to do`; a sub-item without a label is both the
+            // option's name and what it does.
             let (label_tokens, rest) = match option_label(&tokens) {
                 Some(separator) => (&tokens[..separator], &tokens[separator + 1..]),
-                None => (&tokens[..], &tokens[tokens.len()..]),
+                None => (&tokens[..], &tokens[..]),
             };
             let label = words::written(label_tokens);
             let block = self.new_block(offer);
@@ -1455,6 +1490,17 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(diagnostic);
             return;
         };
+        // `Ask for the new date. Then use @tool(date: $new_date)`: the
+        // author's name for the answer just asked for wins.
+        for written in written_args {
+            if let ArgValue::Var(path) = &written.value {
+                if let Some(root) = path.first() {
+                    if scope.has(root).is_none() {
+                        self.rename_last_answer(block, &here.step, root);
+                    }
+                }
+            }
+        }
         let mut args = Vec::new();
         for written in written_args {
             if !tool.args.contains_key(&written.name) {
@@ -1562,6 +1608,38 @@ impl<'a> Builder<'a> {
             }
             _ => false,
         })
+    }
+
+    /// Renames the answer of the last value question asked in this step
+    /// of `block` (if it has a name keel made up) to the author's name.
+    fn rename_last_answer(&mut self, block: BlockId, step: &str, name: &str) {
+        let Some(&last_ask) = self.blocks[block].stmts.iter().rev().find(|&&id| {
+            self.stmts[id].origin.step == step
+                && matches!(
+                    &self.stmts[id].kind,
+                    Building::Ask {
+                        slot: Slot::Text | Slot::Number | Slot::Date | Slot::Email,
+                        ..
+                    }
+                )
+        }) else {
+            return;
+        };
+        let Building::Ask { var, slot, .. } = &mut self.stmts[last_ask].kind else {
+            return;
+        };
+        let old = std::mem::replace(var, name.to_string());
+        let slot = slot.clone();
+        let ty = match slot {
+            Slot::Email => Type::Email,
+            Slot::Number => Type::Number,
+            Slot::Date => Type::Date,
+            _ => Type::String,
+        };
+        self.asked.remove(&old);
+        self.asked.insert(name.to_string(), slot);
+        self.bindings[block].retain(|(_, bound, _)| *bound != old);
+        self.bind(name, ty, block);
     }
 
     /// The call whose not-found block `block` is, if it is one.

@@ -16,7 +16,12 @@ pub(crate) fn compile_file(policy: &Path) -> Compilation {
     let mut policies = Vec::new();
     let mut catalogs: Vec<Source> = Vec::new();
     let mut queue = vec![policy.to_path_buf()];
+    let mut seen = std::collections::BTreeSet::new();
     while let Some(path) = queue.pop() {
+        // Policies may import each other; each is read once.
+        if !seen.insert(relative(&path)) {
+            continue;
+        }
         let text = std::fs::read_to_string(&path).expect("policy is readable");
         let (document, _) = syntax::parse(SourceId::default(), &text);
         let directory = path.parent().expect("policy has a folder").to_path_buf();
