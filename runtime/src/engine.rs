@@ -286,8 +286,8 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 }
             }
             Kind::Test { condition, yes, no } => {
-                let (holds, shown) = test(session, condition);
-                (if holds { *yes } else { *no }, Evidence::Value(shown))
+                let (holds, evidence) = test(session, condition);
+                (if holds { *yes } else { *no }, evidence)
             }
             Kind::Say { message, next } => {
                 let mut text = String::with_capacity(128);
@@ -488,7 +488,7 @@ fn eval(session: &Session, expr: &Expr) -> Value {
 }
 
 /// Evaluates a condition; also returns what was compared, for the audit.
-fn test(session: &Session, condition: &Expr) -> (bool, String) {
+fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
     let compare = |left: &Expr, right: &Expr| {
         let left = eval(session, left);
         let right = eval(session, right);
@@ -500,7 +500,7 @@ fn test(session: &Session, condition: &Expr) -> (bool, String) {
             }
             _ => None,
         };
-        (ordering, format!("{} vs {}", left.plain(), right.plain()))
+        (ordering, Evidence::Compared(left, right))
     };
     match condition {
         Expr::AtMost(left, right) => {
@@ -513,7 +513,10 @@ fn test(session: &Session, condition: &Expr) -> (bool, String) {
         }
         Expr::IsSet(path) => {
             let value = lookup(session, path);
-            (!value.is_null(), value.plain())
+            (
+                !value.is_null(),
+                Evidence::Compared(value.clone(), Value::Null),
+            )
         }
         Expr::Equals(left, right) => {
             let left = eval(session, left);
@@ -525,11 +528,14 @@ fn test(session: &Session, condition: &Expr) -> (bool, String) {
                 (Value::Null, _) | (_, Value::Null) => false,
                 (left, right) => left == right,
             };
-            (same, format!("{} vs {}", left.plain(), right.plain()))
+            (same, Evidence::Compared(left, right))
         }
         other => {
             let value = eval(session, other);
-            (value == Value::Bool(true), value.plain())
+            (
+                value == Value::Bool(true),
+                Evidence::Compared(value, Value::Bool(true)),
+            )
         }
     }
 }

@@ -112,6 +112,8 @@ pub enum Evidence {
     Tool(&'static str),
     /// A compared value.
     Value(String),
+    /// Two values a condition compared.
+    Compared(Value, Value),
     /// A retry counter's value before this pass.
     Count(u32),
 }

@@ -63,6 +63,7 @@ pub fn describe(evidence: &Evidence) -> String {
         Evidence::Slot { rule, matched } => format!("reply read as {rule}: “{matched}”"),
         Evidence::Tool(what) => format!("tool result: {what}"),
         Evidence::Value(value) => format!("value: {value}"),
+        Evidence::Compared(left, right) => format!("value: {} vs {}", left.plain(), right.plain()),
         Evidence::Count(count) => format!("counter was {count}"),
     }
 }
