@@ -615,7 +615,20 @@ impl<'a> Builder<'a> {
         match question.map(|id| &self.stmts[id].kind) {
             Some(Building::Check { wording, .. }) => format!("{answer} to: {wording}"),
             Some(Building::Ask { prompt, .. }) => {
-                format!("the customer answered {answer} to \"{prompt}\"")
+                // A reason is plain text, not a template: the question's
+                // words without its fields ("…your order was delivered?").
+                let asked: String = prompt
+                    .parts
+                    .iter()
+                    .filter_map(|part| match part {
+                        ir::MessagePart::Text(text) => Some(text.as_str()),
+                        _ => None,
+                    })
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                format!("the customer answered {answer} to \"{asked}\"")
             }
             _ => answer.to_string(),
         }
@@ -2273,7 +2286,7 @@ fn option_label(tokens: &[Token]) -> Option<usize> {
         .iter()
         .filter(|token| token.word().is_some())
         .count();
-    (label_words >= 1 && label_words <= 6).then_some(separator)
+    (1..=6).contains(&label_words).then_some(separator)
 }
 
 /// Verbs that say how the customer answered (`accepts`, `declines`, …).

@@ -69,12 +69,12 @@ pub(crate) fn singular(word: &str) -> String {
     word.strip_suffix('s').unwrap_or(word).to_string()
 }
 
+/// Same word, or two words of five letters or more sharing their first four
+/// (`shipment` ~ `shipping`). Counted in characters: words may be any script.
 fn word_matches(word: &str, part: &str) -> bool {
     let (word, part) = (singular(word), singular(part));
-    word == part
-        || (word.len() >= 5
-            && part.len() >= 5
-            && (word.starts_with(&part[..4]) && part.starts_with(&word[..4])))
+    let stem = |text: &str| text.chars().take(4).collect::<String>();
+    word == part || (word.chars().count() >= 5 && part.chars().count() >= 5 && stem(&word) == stem(&part))
 }
 
 impl Scope<'_> {
@@ -250,6 +250,12 @@ impl Scope<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_of_any_script_compare_without_panicking() {
+        assert!(word_matches("shipment", "shipping"));
+        assert!(word_matches("ééééé", "éééééa"));
+    }
 
     #[test]
     fn singular_forms() {
