@@ -11,6 +11,13 @@
 //! `T?` result is never bound where the tool found nothing. A test's `yes`
 //! edge proves the paths it compares or checks for presence hold a value,
 //! and a match case proves its subject does.
+//!
+//! Tracked are the variables some state reads, and the data the policy
+//! collects (tool results, answers other than yes/no), which hand-offs
+//! carry. Unread yes/no answers are not: every confirmation binds its own,
+//! so tracking them would make each program point's facts grow with the
+//! policy and the analysis quadratic, and a variable nobody reads cannot
+//! be read unbound.
 
 use crate::catalog::{Catalog, Type};
 use crate::ir::{Expr, Path, Slot};
@@ -76,6 +83,8 @@ pub(crate) struct Context<'a> {
     pub(crate) reachable: BTreeSet<StateId>,
     /// The dataflow facts at the entry of each reachable state.
     pub(crate) facts: BTreeMap<StateId, Env>,
+    /// The variables the dataflow tracks: read, or collected data.
+    pub(crate) tracked: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -89,11 +98,28 @@ impl<'a> Context<'a> {
                 reachable.insert(state(found));
             }
         }
+        let mut tracked: BTreeSet<String> = machine
+            .states()
+            .flat_map(|(_, state)| reads(&state.kind))
+            .map(|(path, _)| path.root().to_string())
+            .collect();
+        for (_, state) in machine.states() {
+            let collected = match &state.kind {
+                StateKind::Ask { slot, var, .. } if *slot != Slot::YesNo => Some(var),
+                StateKind::Call {
+                    bind: Some((var, _)),
+                    ..
+                } => Some(var),
+                _ => None,
+            };
+            tracked.extend(collected.cloned());
+        }
         let mut context = Context {
             machine,
             catalog,
             reachable,
             facts: BTreeMap::new(),
+            tracked,
         };
         context.facts = context.dataflow();
         context
@@ -176,7 +202,7 @@ impl<'a> Context<'a> {
                 let unanswered = matches!(label, Label::HumanRequested | Label::RetryExhausted);
                 let not_among_items = matches!(slot, Slot::Item(_)) && *label == Label::NotFound;
                 let answered = !unanswered && !not_among_items;
-                if answered {
+                if answered && self.tracked.contains(var) {
                     let types = self.slot_types(slot, before);
                     after.bind(var, types);
                 }
@@ -184,7 +210,7 @@ impl<'a> Context<'a> {
             StateKind::Call {
                 bind: Some((var, ty)),
                 ..
-            } if *label == Label::Ok => {
+            } if *label == Label::Ok && self.tracked.contains(var) => {
                 after.bind(var, BTreeSet::from([ty.required().clone()]));
             }
             StateKind::Test { condition, .. } if *label == Label::Yes => {

@@ -59,7 +59,7 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         .map(|tool| format!("@{}", tool.name))
         .collect();
     for call in sensitive {
-        if !split.dominating_edges(call).is_empty() {
+        if split.dominating_edges(call).next().is_some() {
             continue;
         }
         let StateKind::Call { tool, .. } = &context.state(call).kind else {

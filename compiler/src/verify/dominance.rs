@@ -6,7 +6,8 @@
 //! graph in which each transition of interest is split into its own node
 //! (`ask --yes--> call` becomes `ask → [yes] → call`) and runs
 //! [`simple_fast`] on it. A state is then dominated by the transition exactly
-//! when it is dominated by the transition's node.
+//! when it is dominated by the transition's node. Terminal states are not
+//! asked about, and are left out.
 
 use super::context::{Context, binds, node};
 use crate::machine::{Label, StateId};
@@ -43,6 +44,15 @@ impl SplitGraph {
             graph.add_node(Point::State);
         }
         for edge in machine_graph.edge_references() {
+            // Edges into terminal states are left out: nothing follows a
+            // terminal, so no other state's dominators change, and the
+            // hand-offs shared by a whole policy (a human on request, a
+            // failed tool) would otherwise make every dominator
+            // intersection walk back to the start: quadratic on long
+            // policies.
+            if machine_graph[edge.target()].kind.is_terminal() {
+                continue;
+            }
             let from = super::context::state(edge.source());
             let label = &edge.weight().label;
             if split(from, label) {
@@ -59,25 +69,35 @@ impl SplitGraph {
     }
 
     /// The split transitions that dominate a state, nearest first, as
-    /// (split node, state left, label).
-    pub(crate) fn dominating_edges(&self, id: StateId) -> Vec<(NodeIndex, StateId, Label)> {
-        let Some(dominators) = &self.dominators else {
-            return Vec::new();
-        };
-        let Some(chain) = dominators.strict_dominators(node(id)) else {
-            return Vec::new();
-        };
-        chain
+    /// (split node, state left, label). Lazy: callers stop at the first
+    /// that serves, so a long policy does not walk its whole dominator
+    /// chain for every call.
+    pub(crate) fn dominating_edges(
+        &self,
+        id: StateId,
+    ) -> impl Iterator<Item = (NodeIndex, StateId, Label)> + '_ {
+        self.dominators
+            .as_ref()
+            .and_then(|dominators| dominators.strict_dominators(node(id)))
+            .into_iter()
+            .flatten()
             .filter_map(|dominator| match &self.graph[dominator] {
                 Point::Edge(from, label) => Some((dominator, *from, label.clone())),
                 Point::State => None,
             })
-            .collect()
     }
 
     /// States that bind one of `roots` on some path from the split node
     /// `edge` to the state `target` that does not pass `edge` again: the
-    /// rebindings that would make a confirmation stale.
+    /// rebindings that would make a confirmation stale. `edge` must
+    /// dominate `target`.
+    ///
+    /// Only one walk is needed, backwards from `target` avoiding `edge`:
+    /// a reachable state `X` that reaches `target` without passing `edge`
+    /// can only be reached from the start through `edge` (else `edge` would
+    /// not dominate `target`), and after the last pass of `edge` the way to
+    /// `X` avoids it. So the walk stays between the confirmation and the
+    /// call, however long the policy around them.
     pub(crate) fn binders_between(
         &self,
         context: &Context<'_>,
@@ -86,13 +106,6 @@ impl SplitGraph {
         roots: &BTreeSet<String>,
     ) -> Vec<StateId> {
         let without_edge = NodeFiltered::from_fn(&self.graph, |point| point != edge);
-        let mut after_edge: BTreeSet<NodeIndex> = BTreeSet::new();
-        for successor in self.graph.neighbors(edge) {
-            let mut dfs = Dfs::new(&without_edge, successor);
-            while let Some(found) = dfs.next(&without_edge) {
-                after_edge.insert(found);
-            }
-        }
         let reversed = Reversed(&without_edge);
         let mut before_target: BTreeSet<NodeIndex> = BTreeSet::new();
         for predecessor in self
@@ -100,15 +113,19 @@ impl SplitGraph {
             .neighbors_directed(node(target), petgraph::Direction::Incoming)
             .filter(|&predecessor| predecessor != edge)
         {
+            if before_target.contains(&predecessor) {
+                continue;
+            }
             let mut dfs = Dfs::new(reversed, predecessor);
             while let Some(found) = dfs.next(reversed) {
                 before_target.insert(found);
             }
         }
-        after_edge
-            .intersection(&before_target)
-            .filter(|point| matches!(self.graph[**point], Point::State))
-            .map(|point| super::context::state(*point))
+        before_target
+            .into_iter()
+            .filter(|point| matches!(self.graph[*point], Point::State))
+            .map(super::context::state)
+            .filter(|id| context.reachable.contains(id))
             .filter(|&id| binds(&context.state(id).kind).is_some_and(|var| roots.contains(var)))
             .collect()
     }

@@ -2,8 +2,9 @@
 //!
 //! **What it checks.** Every hand-off carries a reason and a queue, and the
 //! context collected so far travels with it. The context of a hand-off is
-//! computed here by the dataflow: the variables bound on every path to it
-//! (the email given, the order chosen, …), returned in
+//! computed here by the dataflow: the collected data bound on every path to
+//! it (the email given, the customer found, the order chosen, …; yes/no
+//! answers are left out unless read), returned in
 //! [`Verification::handoffs`](super::Verification::handoffs) for the
 //! artifact and the runtime's summary to the agent. A hand-off with no
 //! reason, or no queue, is an error.

@@ -17,6 +17,9 @@
 //! verifier check that policy text can trigger has an `err_` file.
 //! `KEEL_BLESS=1` rewrites the `expect:` lines with what was found.
 
+#[path = "verify_soundness.rs"]
+mod soundness; // Random executions of accepted machines never break the verifier's claims.
+
 use crate::support::{compile_file, example_policies, relative, root};
 use keel_compiler::machine::StateKind;
 use keel_compiler::{Compilation, Source, compile, verify};
