@@ -12,7 +12,9 @@
 //! * `transitions`: `from`, `to`, `label` (`next`, `case`, `option`, `else`,
 //!   `ok`, `not_found`, `error`, `yes`, `no`, `again`, `retry_exhausted`,
 //!   `human_requested`) and `values` for cases;
-//! * `tools`: the catalog entries the machine calls.
+//! * `tools`: the catalog entries the machine calls;
+//! * `types`: the record types those tools use, with each field's type and
+//!   enum domain.
 //!
 //! Everything is ordered (states in reading order, maps sorted), so the same
 //! inputs always give the same bytes.
@@ -26,7 +28,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +49,22 @@ pub struct Artifact {
     pub transitions: Vec<TransitionEntry>,
     /// The tools the machine calls, by name.
     pub tools: BTreeMap<String, ToolEntry>,
+    /// The record types those tools return or take, by name: each field's
+    /// type and, for enums, its domain.
+    #[serde(default)]
+    pub types: BTreeMap<String, BTreeMap<String, FieldEntry>>,
+}
+
+/// One field of a record type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldEntry {
+    /// The type as written in catalogs (`string?`, `date`, `[Item]`), or
+    /// `enum` / `enum?` for an enum.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The values of an enum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Vec<String>>,
 }
 
 /// One policy.
@@ -372,6 +390,7 @@ pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Ar
             }
         }
     }
+    let types = record_types(&tools, catalog);
     let policies = machine
         .policies
         .iter()
@@ -400,9 +419,65 @@ pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Ar
         states,
         transitions,
         tools,
+        types,
     };
     artifact.hash = content_hash(&artifact);
     artifact
+}
+
+/// Every record type reachable from the tools' arguments and results.
+fn record_types(
+    tools: &BTreeMap<String, ToolEntry>,
+    catalog: &Catalog,
+) -> BTreeMap<String, BTreeMap<String, FieldEntry>> {
+    fn names(ty: &crate::catalog::Type, out: &mut Vec<String>) {
+        match ty {
+            crate::catalog::Type::Record(name) => out.push(name.clone()),
+            crate::catalog::Type::List(inner) | crate::catalog::Type::Optional(inner) => {
+                names(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let mut pending: Vec<String> = Vec::new();
+    for name in tools.keys() {
+        if let Some(tool) = catalog.tools.get(name) {
+            names(&tool.returns, &mut pending);
+            for arg in tool.args.values() {
+                names(arg, &mut pending);
+            }
+        }
+    }
+    let mut out: BTreeMap<String, BTreeMap<String, FieldEntry>> = BTreeMap::new();
+    while let Some(name) = pending.pop() {
+        if out.contains_key(&name) {
+            continue;
+        }
+        let Some(record) = catalog.types.get(&name) else {
+            continue;
+        };
+        let mut fields = BTreeMap::new();
+        for (field, ty) in &record.fields {
+            names(ty, &mut pending);
+            let entry = match ty.domain() {
+                Some(domain) => FieldEntry {
+                    ty: if ty.is_optional() {
+                        "enum?".into()
+                    } else {
+                        "enum".into()
+                    },
+                    domain: Some(domain.to_vec()),
+                },
+                None => FieldEntry {
+                    ty: ty.to_string(),
+                    domain: None,
+                },
+            };
+            fields.insert(field.clone(), entry);
+        }
+        out.insert(name, fields);
+    }
+    out
 }
 
 /// SHA-256 of the artifact's JSON with an empty hash.
