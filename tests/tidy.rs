@@ -10,7 +10,10 @@ fn rust_files(directory: &Path, found: &mut Vec<PathBuf>) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
         if path.is_dir() {
-            if !matches!(name.as_str(), "target" | ".git" | "node_modules" | "snapshots") {
+            if !matches!(
+                name.as_str(),
+                "target" | ".git" | "node_modules" | "snapshots"
+            ) {
                 rust_files(&path, found);
             }
         } else if name.ends_with(".rs") {
@@ -34,7 +37,15 @@ fn every_rust_file_starts_with_a_module_doc() {
                 .map(|text| !text.trim_start().starts_with("//!"))
                 .unwrap_or(true)
         })
-        .map(|path| path.strip_prefix(&root).unwrap_or(path).display().to_string())
+        .map(|path| {
+            path.strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` first line: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` first line: {missing:#?}"
+    );
 }

@@ -74,7 +74,8 @@ pub(crate) fn singular(word: &str) -> String {
 fn word_matches(word: &str, part: &str) -> bool {
     let (word, part) = (singular(word), singular(part));
     let stem = |text: &str| text.chars().take(4).collect::<String>();
-    word == part || (word.chars().count() >= 5 && part.chars().count() >= 5 && stem(&word) == stem(&part))
+    word == part
+        || (word.chars().count() >= 5 && part.chars().count() >= 5 && stem(&word) == stem(&part))
 }
 
 impl Scope<'_> {

@@ -5,6 +5,6 @@ mod paraphrase; // The same intent, written many ways, extracts the same.
 mod properties; // Compiling arbitrary text never panics and is deterministic.
 mod review; // The HTML review page, plain language and the semantic diff.
 mod seeds; // The published seed texts parse, exactly as published.
-mod unseen; // Policies written without seeing the rules, as first written and as revised.
 mod support; // Loading policies with their catalogs and imports, as the CLI does.
+mod unseen; // Policies written without seeing the rules, as first written and as revised.
 mod verify; // Each verifier check fails its test policy; the examples verify clean.

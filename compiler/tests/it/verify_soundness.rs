@@ -537,8 +537,10 @@ fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Res
                 };
                 turns += spent;
                 actions = 0;
-                let answered = !matches!(label, Label::HumanRequested | Label::RetryExhausted)
-                    && !(matches!(slot, Slot::Item(_)) && label == Label::NotFound);
+                let left_unanswered =
+                    matches!(label, Label::HumanRequested | Label::RetryExhausted)
+                        || (matches!(slot, Slot::Item(_)) && label == Label::NotFound);
+                let answered = !left_unanswered;
                 if answered {
                     bind(var, &mut version, &mut absent, rng);
                 }
