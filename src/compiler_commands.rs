@@ -40,6 +40,10 @@ pub(crate) enum CompilerCommand {
         /// Where to write it (standard output if absent).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// A coverage file from `keel test --coverage-out`: transitions
+        /// never exercised are drawn distinctly (`--format html`).
+        #[arg(long, value_name = "FILE")]
+        coverage: Option<PathBuf>,
     },
     /// Print the machine as a readable listing of states and transitions.
     Listing {
@@ -137,15 +141,35 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
             policies,
             format,
             output,
+            coverage,
         } => {
+            if coverage.is_some() && !matches!(format, GraphFormat::Html) {
+                return Err("--coverage is drawn on the review page: add --format html".to_string());
+            }
             let compilation = compile_files(&policies)?;
+            let uncovered = match &coverage {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+                    Some(crate::coverage::uncovered(
+                        &text,
+                        &path.display().to_string(),
+                        &compilation.machine,
+                    )?)
+                }
+                None => None,
+            };
             let text = match format {
                 GraphFormat::Dot => emit::dot(&compilation.machine),
                 GraphFormat::Mermaid => emit::mermaid(&compilation.machine),
                 GraphFormat::Svg => emit::svg(&compilation.machine, &compilation.sources),
-                GraphFormat::Html => {
-                    emit::review_page(&compilation, &emit::ReviewOptions::default())
-                }
+                GraphFormat::Html => emit::review_page(
+                    &compilation,
+                    &emit::ReviewOptions {
+                        uncovered,
+                        ..emit::ReviewOptions::default()
+                    },
+                ),
             };
             write_output(output.as_ref(), &text)?;
             Ok(exit_for(&compilation))

@@ -6,7 +6,9 @@
 //! graph, listing) and [`runtime_commands`] (running conversations).
 
 mod compiler_commands;
+mod coverage;
 mod load;
+mod paths;
 mod render;
 mod runtime_commands;
 

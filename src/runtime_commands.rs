@@ -1,11 +1,14 @@
-//! The runtime's commands: `chat`, `run`, `test`, `replay` and `explain`.
-//! They load and compile policies, then hand everything else to the
-//! `keel-runtime` library; this module only parses arguments and prints.
+//! The runtime's commands: `chat`, `run`, `test`, `paths`, `replay` and
+//! `explain`. They load and compile policies, then hand everything else to
+//! the `keel-runtime` library (and `paths` to [`crate::paths`]); this module
+//! only parses arguments, reads and writes files, and prints.
 
-use crate::load;
+use crate::{coverage, load, paths};
 use clap::Subcommand;
+use keel_compiler::Compilation;
 use keel_runtime::script::{Coverage, Script};
 use keel_runtime::{Conversation, Date, DemoStore, Effect, Event, Machine, log};
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -62,6 +65,33 @@ pub(crate) enum RuntimeCommand {
         /// Write the actual results into the files' `[expect]` tables.
         #[arg(long)]
         bless: bool,
+        /// Read the conversations from this folder instead of the
+        /// example's `conversations/` (for example a `keel paths` set).
+        #[arg(long, value_name = "DIR")]
+        conversations: Option<PathBuf>,
+        /// Write the covered and uncovered transitions as JSON here (for
+        /// `keel graph --format html --coverage`).
+        #[arg(long, value_name = "FILE")]
+        coverage_out: Option<PathBuf>,
+    },
+    /// Enumerate the machine's paths within its static bounds and write
+    /// them as test conversations (`keel test --conversations DIR` runs them).
+    Paths {
+        /// The policy (then any it references).
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Where to write the conversations (default: `paths/` beside the policy).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Every path, not just a set that takes every transition.
+        #[arg(long)]
+        all: bool,
+        /// The most paths enumerated; with `--all`, more is an error.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        /// The date the conversations run on (YYYY-MM-DD).
+        #[arg(long, default_value = DEMO_TODAY)]
+        today: String,
     },
     /// Re-execute a session log and fail on any difference.
     Replay {
@@ -71,13 +101,18 @@ pub(crate) enum RuntimeCommand {
         #[arg(long = "policy")]
         policies: Vec<PathBuf>,
     },
-    /// Show the path a session took, with the policy lines behind each decision.
+    /// Show the path a session took, with the policy lines behind each
+    /// decision; with `--plain`, the compiled policy as numbered plain language.
     Explain {
-        /// The log (JSON lines).
-        log: PathBuf,
+        /// The log (JSON lines); with `--plain`, the policy (then any it references).
+        #[arg(required = true, value_name = "LOG | POLICY")]
+        files: Vec<PathBuf>,
         /// The policy files, if not the ones the log names.
-        #[arg(long = "policy")]
+        #[arg(long = "policy", conflicts_with = "plain")]
         policies: Vec<PathBuf>,
+        /// Print the compiled machine as numbered plain language.
+        #[arg(long)]
+        plain: bool,
     },
 }
 
@@ -100,9 +135,40 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
             dir,
             min_coverage,
             bless,
-        } => test(&dir, min_coverage, bless),
+            conversations,
+            coverage_out,
+        } => test(
+            &dir,
+            min_coverage,
+            bless,
+            conversations.as_deref(),
+            coverage_out.as_deref(),
+        ),
+        RuntimeCommand::Paths {
+            policies,
+            output,
+            all,
+            limit,
+            today,
+        } => write_paths(&policies, output.as_deref(), all, limit, &today),
         RuntimeCommand::Replay { log, policies } => replay(&log, &policies, false),
-        RuntimeCommand::Explain { log, policies } => replay(&log, &policies, true),
+        RuntimeCommand::Explain {
+            files,
+            policies,
+            plain,
+        } => {
+            if plain {
+                explain_plain(&files)
+            } else {
+                match files.as_slice() {
+                    [log] => replay(log, &policies, true),
+                    _ => Err(
+                        "explain takes one session log (or `--plain POLICY…` for the policy in plain language)"
+                            .to_string(),
+                    ),
+                }
+            }
+        }
     }
 }
 
@@ -112,6 +178,12 @@ fn parse_date(text: &str) -> Result<Date, String> {
 
 /// Compiles the policies; errors stop here with the diagnostics.
 pub(crate) fn machine(policies: &[PathBuf]) -> Result<Machine, String> {
+    compiled(policies).map(|(_, machine)| machine)
+}
+
+/// Compiles the policies and indexes the machine for the runtime; errors
+/// stop here with the diagnostics.
+fn compiled(policies: &[PathBuf]) -> Result<(Compilation, Machine), String> {
     let inputs = load::inputs(policies)?;
     let compilation = keel_compiler::compile(&inputs.policies, &inputs.catalogs);
     if compilation.has_errors() {
@@ -123,8 +195,9 @@ pub(crate) fn machine(policies: &[PathBuf]) -> Result<Machine, String> {
                 .map_or_else(String::new, |path| path.display().to_string())
         ));
     }
-    Machine::new(compilation.artifact())
-        .map_err(|error| format!("the compiled machine cannot run: {error}"))
+    let machine = Machine::new(compilation.artifact())
+        .map_err(|error| format!("the compiled machine cannot run: {error}"))?;
+    Ok((compilation, machine))
 }
 
 fn policy_names(policies: &[PathBuf]) -> Vec<String> {
@@ -292,14 +365,34 @@ fn example_dirs(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(dirs)
 }
 
-fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> {
+fn test(
+    dir: &Path,
+    min_coverage: f64,
+    bless: bool,
+    conversations: Option<&Path>,
+    coverage_out: Option<&Path>,
+) -> Result<ExitCode, String> {
     let today = parse_date(DEMO_TODAY)?;
     let mut failed = false;
     let mut summary = Vec::new();
-    for example in example_dirs(dir)? {
+    let mut coverage_entries = Vec::new();
+    let examples = example_dirs(dir)?;
+    if conversations.is_some() && examples.len() != 1 {
+        return Err(format!(
+            "--conversations needs one example folder, and {} holds {}",
+            dir.display(),
+            examples.len()
+        ));
+    }
+    if let Some(folder) = conversations {
+        if !folder.is_dir() {
+            return Err(format!("{} is not a folder", folder.display()));
+        }
+    }
+    for example in examples {
         let policy = example.join("policy.md");
-        let machine = machine(std::slice::from_ref(&policy))?;
-        let folder = example.join("conversations");
+        let (compilation, machine) = compiled(std::slice::from_ref(&policy))?;
+        let folder = conversations.map_or_else(|| example.join("conversations"), Path::to_path_buf);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
             .map(|entries| {
                 entries
@@ -315,6 +408,7 @@ fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> 
         files.sort();
         println!("{} ({} conversations)", example.display(), files.len());
         let mut coverage = Coverage::default();
+        let mut taken_edges: BTreeSet<usize> = BTreeSet::new();
         for file in &files {
             let mut script = read_script(file)?;
             let name = file
@@ -329,6 +423,12 @@ fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> 
                 }
             };
             coverage.add(&run.conversation);
+            taken_edges.extend(
+                run.conversation
+                    .entries()
+                    .iter()
+                    .flat_map(|entry| entry.output.taken.iter().map(|taken| taken.edge.0 as usize)),
+            );
             let mut problems = match (&script.expect, bless) {
                 (_, true) => {
                     script.expect = Some(run.transcript.expectation());
@@ -389,6 +489,17 @@ fn test(dir: &Path, min_coverage: f64, bless: bool) -> Result<ExitCode, String> 
             "{}: {edges}/{edge_total} transitions",
             machine.name()
         ));
+        coverage_entries.push(coverage::entry(
+            &policy.display().to_string(),
+            machine.name(),
+            machine.hash(),
+            &coverage::transitions(&compilation.machine),
+            &taken_edges,
+        ));
+    }
+    if let Some(path) = coverage_out {
+        std::fs::write(path, coverage::document(coverage_entries))
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     }
     println!("\n{}", if failed { "FAILED" } else { "ok" });
     Ok(if failed {
@@ -432,4 +543,100 @@ fn replay(log_path: &Path, policies: &[PathBuf], explain: bool) -> Result<ExitCo
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn explain_plain(policies: &[PathBuf]) -> Result<ExitCode, String> {
+    let (compilation, _) = compiled(policies)?;
+    print!("{}", keel_compiler::emit::plain(&compilation.machine));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_paths(
+    policies: &[PathBuf],
+    output: Option<&Path>,
+    all: bool,
+    limit: usize,
+    today: &str,
+) -> Result<ExitCode, String> {
+    if limit == 0 {
+        return Err("--limit must be at least 1".to_string());
+    }
+    let today = parse_date(today)?;
+    let (compilation, machine) = compiled(policies)?;
+    let policy = policies
+        .first()
+        .map_or_else(String::new, |path| path.display().to_string());
+    let generated = paths::generate(&compilation, &machine, paths::Options { all, limit, today });
+    if generated.truncated && all {
+        return Err(format!(
+            "{policy} has more than {limit} paths within its bounds; raise --limit, or drop --all for a set that takes every transition"
+        ));
+    }
+    let directory = match output {
+        Some(directory) => directory.to_path_buf(),
+        None => policies
+            .first()
+            .and_then(|path| path.parent())
+            .map(|parent| parent.join("paths"))
+            .unwrap_or_else(|| PathBuf::from("paths")),
+    };
+    std::fs::create_dir_all(&directory)
+        .map_err(|error| format!("cannot create {}: {error}", directory.display()))?;
+    // Earlier generated files go; anything else in the folder stays.
+    let entries = std::fs::read_dir(&directory)
+        .map_err(|error| format!("cannot read {}: {error}", directory.display()))?;
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .filter(|path| {
+            std::fs::read_to_string(path).is_ok_and(|text| text.starts_with(paths::HEADER))
+        })
+        .collect();
+    stale.sort();
+    for path in stale {
+        std::fs::remove_file(&path)
+            .map_err(|error| format!("cannot remove {}: {error}", path.display()))?;
+    }
+    for conversation in &generated.conversations {
+        let path = directory.join(&conversation.file);
+        let text = format!(
+            "{} from {policy}; generate again rather than edit.\n{}",
+            paths::HEADER,
+            conversation.script.to_toml()
+        );
+        std::fs::write(&path, text)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    }
+    let total = generated.transitions.len();
+    let covered = generated.covered.len();
+    println!(
+        "{} conversation(s) written to {} ({} path(s) within the bounds{}{})",
+        generated.conversations.len(),
+        directory.display(),
+        generated.paths,
+        if generated.truncated {
+            format!(", enumeration stopped at --limit {limit}")
+        } else {
+            String::new()
+        },
+        if generated.infeasible > 0 {
+            format!(
+                ", {} no stubbed conversation can drive",
+                generated.infeasible
+            )
+        } else {
+            String::new()
+        }
+    );
+    println!("transitions taken: {covered}/{total}");
+    for (index, transition) in generated.transitions.iter().enumerate() {
+        if !generated.covered.contains(&index) {
+            println!("  never taken: {transition}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
