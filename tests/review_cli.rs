@@ -121,6 +121,33 @@ fn generated_sets_cover_every_transition_of_every_example() {
 }
 
 #[test]
+fn generated_set_covers_a_policy_with_number_date_and_option_asks() {
+    // A policy none of the examples resembles: an option question, a
+    // number and a date answer, an `else` case and a date test.
+    let example = scratch("unseen_example");
+    let source = root().join("compiler/tests/data/unseen/subscription_pause_skip");
+    std::fs::copy(source.join("revised.policy.md"), example.join("policy.md")).expect("policy");
+    std::fs::copy(source.join("catalog.toml"), example.join("catalog.toml")).expect("catalog");
+    let out = scratch("unseen_paths");
+    let policy = example.join("policy.md");
+    let output = keel(&["paths", arg(&policy), "-o", arg(&out)]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let tested = keel(&["test", arg(&example), "--conversations", arg(&out)]);
+    let stdout = text(&tested.stdout);
+    assert!(tested.status.success(), "{stdout}");
+    assert!(stdout.contains("(100.0 %)\n"), "{stdout}");
+    let files = folder_text(&out);
+    for answer in [
+        "\"2\"",
+        "\"7 March 2026\"",
+        "\"pause the subscription\"",
+        "else",
+    ] {
+        assert!(files.contains(answer), "no {answer} in\n{files}");
+    }
+}
+
+#[test]
 fn paths_all_writes_every_path_and_stops_clearly_at_the_limit() {
     let out = scratch("all");
     let output = keel(&[
