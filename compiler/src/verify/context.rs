@@ -85,6 +85,8 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: BTreeMap<StateId, Env>,
     /// The variables the dataflow tracks: read, or collected data.
     pub(crate) tracked: BTreeSet<String>,
+    /// The facts of states the start does not reach: none.
+    unreached: Env,
 }
 
 impl<'a> Context<'a> {
@@ -120,6 +122,7 @@ impl<'a> Context<'a> {
             reachable,
             facts: BTreeMap::new(),
             tracked,
+            unreached: Env::default(),
         };
         context.facts = context.dataflow();
         context
@@ -169,8 +172,8 @@ impl<'a> Context<'a> {
     }
 
     /// The facts at the entry of a state (empty if unreachable).
-    pub(crate) fn env(&self, id: StateId) -> Env {
-        self.facts.get(&id).cloned().unwrap_or_default()
+    pub(crate) fn env(&self, id: StateId) -> &Env {
+        self.facts.get(&id).unwrap_or(&self.unreached)
     }
 
     /// The types of the values a slot accepts, given the facts before it.

@@ -73,7 +73,7 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
                         }
                         continue;
                     }
-                    for actual in expr_types(context, &env, expr) {
+                    for actual in expr_types(context, env, expr) {
                         if !actual.fits(expected) {
                             problems.push((
                                 format!(
@@ -88,8 +88,8 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             }
             StateKind::Test { condition, .. } => {
                 if let Expr::AtMost(left, right) | Expr::After(left, right) = condition {
-                    let left_types = expr_types(context, &env, left);
-                    let right_types = expr_types(context, &env, right);
+                    let left_types = expr_types(context, env, left);
+                    let right_types = expr_types(context, env, right);
                     for left_type in &left_types {
                         for right_type in &right_types {
                             if !comparable(left_type, right_type) {
