@@ -149,7 +149,22 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
         transition_count: machine.transition_count(),
         errors,
         warnings: compilation.diagnostics.len() - errors,
-        bounds: options.bounds.clone(),
+        bounds: {
+            // The verifier's static bounds, then whatever the caller adds.
+            let shown = |bound: Option<u64>, what: &str| match bound {
+                Some(bound) => format!("at most {bound} {what}"),
+                None => format!("{what}: unbounded"),
+            };
+            let mut bounds = vec![
+                shown(compilation.bounds.user_turns, "customer turns"),
+                shown(
+                    compilation.bounds.bot_actions,
+                    "bot actions between two customer turns",
+                ),
+            ];
+            bounds.extend(options.bounds.iter().cloned());
+            bounds
+        },
         llm_states: artifact
             .states
             .iter()
