@@ -60,6 +60,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// The verifier's static bounds on user turns and bot actions.
     pub bounds: verify::Bounds,
+    /// For each hand-off, the variables bound on every path to it.
+    pub handoff_context: std::collections::BTreeMap<machine::StateId, Vec<String>>,
 }
 
 impl Compilation {
@@ -70,7 +72,12 @@ impl Compilation {
 
     /// The JSON artifact.
     pub fn artifact(&self) -> emit::artifact::Artifact {
-        emit::artifact::artifact(&self.machine, &self.catalog, &self.sources)
+        emit::artifact::artifact(
+            &self.machine,
+            &self.catalog,
+            &self.sources,
+            &self.handoff_context,
+        )
     }
 }
 
@@ -123,6 +130,7 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         machine,
         diagnostics,
         bounds: verification.bounds,
+        handoff_context: verification.handoffs.into_iter().collect(),
     }
 }
 

@@ -479,6 +479,7 @@ impl Indexer {
                     reason,
                     queue,
                     ticket,
+                    ..
                 } => Kind::Escalate {
                     reason: Arc::from(reason.as_str()),
                     queue: Arc::from(queue.as_str()),

@@ -9,6 +9,7 @@
 //! * `states`: `id` (stable, `policy:step.kind`), `policy`, `kind` and its
 //!   fields (see [`StateBody`]), `source` (file, step label, line/column range
 //!   and the text) — `null` for states keel added — and `extracted_by`;
+//!   hand-offs carry `context`, the variables bound on every path to them;
 //! * `transitions`: `from`, `to`, `label` (`next`, `case`, `option`, `else`,
 //!   `ok`, `not_found`, `error`, `yes`, `no`, `again`, `retry_exhausted`,
 //!   `human_requested`) and `values` for cases;
@@ -21,7 +22,7 @@
 
 use crate::catalog::Catalog;
 use crate::ir::{Expr, ExtractedBy, Message, MessagePart, Slot};
-use crate::machine::{Label, Machine, StateKind};
+use crate::machine::{Label, Machine, StateId, StateKind};
 use crate::source::SourceMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -189,6 +190,10 @@ pub enum StateBody {
         queue: String,
         /// Ticket rather than live.
         ticket: bool,
+        /// The variables bound on every path here: what the agent's summary
+        /// carries (computed by the verifier).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        context: Vec<String>,
     },
     /// End.
     End {
@@ -320,8 +325,14 @@ pub struct ToolEntry {
     pub adapter: Option<String>,
 }
 
-/// Builds the artifact of a machine.
-pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Artifact {
+/// Builds the artifact of a machine. `handoff_context` gives, for each
+/// hand-off state, the variables bound on every path to it.
+pub fn artifact(
+    machine: &Machine,
+    catalog: &Catalog,
+    sources: &SourceMap,
+    handoff_context: &BTreeMap<StateId, Vec<String>>,
+) -> Artifact {
     let source_entry = |span: crate::source::Span, step: &str| {
         let location = sources.location(span);
         SourceEntry {
@@ -336,10 +347,23 @@ pub fn artifact(machine: &Machine, catalog: &Catalog, sources: &SourceMap) -> Ar
     };
     let states: Vec<StateEntry> = machine
         .states()
-        .map(|(_, state)| StateEntry {
+        .map(|(state_id, state)| StateEntry {
             id: state.id.clone(),
             policy: state.policy.clone(),
-            body: body(&state.kind),
+            body: match body(&state.kind) {
+                StateBody::Escalate {
+                    reason,
+                    queue,
+                    ticket,
+                    ..
+                } => StateBody::Escalate {
+                    reason,
+                    queue,
+                    ticket,
+                    context: handoff_context.get(&state_id).cloned().unwrap_or_default(),
+                },
+                other => other,
+            },
             source: state
                 .origin
                 .as_ref()
@@ -558,6 +582,7 @@ fn body(kind: &StateKind) -> StateBody {
             reason: reason.clone(),
             queue: queue.clone(),
             ticket: *ticket,
+            context: Vec::new(),
         },
         StateKind::End { outcome } => StateBody::End {
             outcome: outcome.clone(),
