@@ -1068,30 +1068,7 @@ impl<'a> Builder<'a> {
                     &scope,
                 );
                 if let Some(predicate_words) = check {
-                    let scope = self.scope_at(block);
-                    match predicate(&predicate_words, &scope) {
-                        PredicateRead::Expr(condition) => {
-                            self.push(
-                                block,
-                                Building::Check {
-                                    condition,
-                                    wording: words::written(&predicate_words),
-                                    yes: None,
-                                    no: None,
-                                },
-                                here,
-                            );
-                        }
-                        PredicateRead::Existence => {}
-                        PredicateRead::Unknown => self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::UNRECOGNISED_SENTENCE,
-                                format!("no rule understands the check \"{}\"", words::written(&predicate_words)),
-                            )
-                            .at(span)
-                            .hint("check a date (`is within the estimated delivery date`) or a field (`$order.tracking_number is set`)"),
-                        ),
-                    }
+                    self.check(&predicate_words, block, span, here);
                 }
             }
             Action::SeveralTools { names } => {
@@ -1106,25 +1083,7 @@ impl<'a> Builder<'a> {
             }
             Action::Check {
                 predicate: predicate_words,
-            } => match predicate(&predicate_words, &scope) {
-                PredicateRead::Expr(condition) => {
-                    self.push(
-                        block,
-                        Building::Check {
-                            condition,
-                            wording: words::written(&predicate_words),
-                            yes: None,
-                            no: None,
-                        },
-                        here,
-                    );
-                }
-                PredicateRead::Existence => {}
-                PredicateRead::Unknown => self.unrecognised(
-                    span,
-                    &format!("check if {}", words::written(&predicate_words)),
-                ),
-            },
+            } => self.check(&predicate_words, block, span, here),
             Action::Say {
                 words: said,
                 opening,
@@ -1279,6 +1238,34 @@ impl<'a> Builder<'a> {
             }
         }
         None
+    }
+
+    /// `check if …`: a test of the statement, or a diagnostic when no rule
+    /// reads it. An existence check is the lookup's own found / not found.
+    fn check(&mut self, predicate_words: &[Token], block: BlockId, span: Span, here: Origin) {
+        match predicate(predicate_words, &self.scope_at(block)) {
+            PredicateRead::Expr(condition) => {
+                self.push(
+                    block,
+                    Building::Check {
+                        condition,
+                        wording: words::written(predicate_words),
+                        yes: None,
+                        no: None,
+                    },
+                    here,
+                );
+            }
+            PredicateRead::Existence => {}
+            PredicateRead::Unknown => self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNRECOGNISED_SENTENCE,
+                    format!("no rule understands the check \"{}\"", words::written(predicate_words)),
+                )
+                .at(span)
+                .hint("check a date (`is within the estimated delivery date`) or a field (`$order.tracking_number is set`)"),
+            ),
+        }
     }
 
     fn unknown_field(&mut self, span: Span, why: &str) {

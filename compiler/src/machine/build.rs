@@ -646,15 +646,10 @@ impl GraphBuilder<'_> {
                                 diagnostics,
                             ),
                             None => {
-                                let fallback = self.implicit(
+                                let fallback = self.implicit_handoff(
                                     lowering,
                                     "nothing_to_choose",
-                                    StateKind::Escalate {
-                                        reason: "there was nothing for the customer to choose from"
-                                            .to_string(),
-                                        queue: "agent".to_string(),
-                                        ticket: false,
-                                    },
+                                    "there was nothing for the customer to choose from",
                                 );
                                 self.graph.add_edge(
                                     node,
@@ -709,16 +704,10 @@ impl GraphBuilder<'_> {
                             lowering.calls.pop();
                         }
                         None => {
-                            let fallback = self.implicit(
+                            let fallback = self.implicit_handoff(
                                 lowering,
                                 "lookup_found_nothing",
-                                StateKind::Escalate {
-                                    reason:
-                                        "a lookup found nothing and the policy says nothing more"
-                                            .to_string(),
-                                    queue: "agent".to_string(),
-                                    ticket: false,
-                                },
+                                "a lookup found nothing and the policy says nothing more",
                             );
                             self.graph.add_edge(
                                 node,
@@ -741,14 +730,10 @@ impl GraphBuilder<'_> {
                         diagnostics,
                     ),
                     None => {
-                        let fallback = self.implicit(
+                        let fallback = self.implicit_handoff(
                             lowering,
                             "tool_error",
-                            StateKind::Escalate {
-                                reason: "a system keel relies on failed".to_string(),
-                                queue: "agent".to_string(),
-                                ticket: false,
-                            },
+                            "a system keel relies on failed",
                         );
                         self.graph.add_edge(
                             node,
@@ -818,14 +803,10 @@ impl GraphBuilder<'_> {
                         diagnostics,
                     ),
                     None => {
-                        let fallback = self.implicit(
+                        let fallback = self.implicit_handoff(
                             lowering,
                             "still_not_found",
-                            StateKind::Escalate {
-                                reason: "still not found after asking again".to_string(),
-                                queue: "agent".to_string(),
-                                ticket: false,
-                            },
+                            "still not found after asking again",
                         );
                         self.graph.add_edge(
                             node,
@@ -882,14 +863,10 @@ impl GraphBuilder<'_> {
                     // safe default; the verifier lists them (K0304) so the
                     // author handles them or writes `Otherwise, continue`.
                     (None, Some(_)) if uncovered => {
-                        let fallback = self.implicit(
+                        let fallback = self.implicit_handoff(
                             lowering,
                             "unhandled_value",
-                            StateKind::Escalate {
-                                reason: "the policy has no rule for this value".to_string(),
-                                queue: "agent".to_string(),
-                                ticket: false,
-                            },
+                            "the policy has no rule for this value",
                         );
                         self.graph
                             .add_edge(node, fallback, Transition { label: Label::Else });
@@ -985,14 +962,10 @@ impl GraphBuilder<'_> {
     /// Every ask gets the two global edges: a human on request, and a
     /// hand-off when answers stay unclear.
     fn ask_defaults(&mut self, node: NodeIndex, lowering: &mut PolicyLowering<'_>) {
-        let human = self.implicit(
+        let human = self.implicit_handoff(
             lowering,
             "human_requested",
-            StateKind::Escalate {
-                reason: "the customer asked for a human".to_string(),
-                queue: "agent".to_string(),
-                ticket: false,
-            },
+            "the customer asked for a human",
         );
         self.graph.add_edge(
             node,
@@ -1001,14 +974,10 @@ impl GraphBuilder<'_> {
                 label: Label::HumanRequested,
             },
         );
-        let unclear = self.implicit(
+        let unclear = self.implicit_handoff(
             lowering,
             "unclear_answers",
-            StateKind::Escalate {
-                reason: "the customer's answers stayed unclear".to_string(),
-                queue: "agent".to_string(),
-                ticket: false,
-            },
+            "the customer's answers stayed unclear",
         );
         self.graph.add_edge(
             node,
@@ -1034,6 +1003,25 @@ impl GraphBuilder<'_> {
             kind,
             origin,
         })
+    }
+
+    /// A hand-off keel adds for an outcome the policy leaves unsaid, one per
+    /// policy and reason.
+    fn implicit_handoff(
+        &mut self,
+        lowering: &mut PolicyLowering<'_>,
+        name: &'static str,
+        reason: &str,
+    ) -> NodeIndex {
+        self.implicit(
+            lowering,
+            name,
+            StateKind::Escalate {
+                reason: reason.to_string(),
+                queue: "agent".to_string(),
+                ticket: false,
+            },
+        )
     }
 
     fn implicit(
