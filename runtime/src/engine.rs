@@ -6,7 +6,9 @@
 //! ask, a tool call) or stops (an escalate or end state); a fuel budget
 //! bounds the moves per step so no machine can loop forever.
 
-use crate::event::{Effect, Event, Evidence, Handoff, Output, Taken, ToolCall, ToolOutcome};
+use crate::event::{
+    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
+};
 use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Shape, SlotKind, StateId, VarId};
 use crate::render::{lookup, render};
 use crate::session::{Phase, Session};
@@ -83,7 +85,7 @@ fn answer(machine: &Machine, session: &mut Session, reply: Option<&String>, outp
         None => crate::slots::Understood {
             answer: Answer::Unclear,
             rule: "silence",
-            matched: String::new(),
+            matched: Snippet::default(),
         },
     };
     let evidence = Evidence::Slot {
@@ -207,7 +209,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
             Kind::Ask(ask) => {
                 if ask.slot == SlotKind::Item && list_items(session, ask).is_empty() {
                     if let Some(edge) = ask.not_found {
-                        (edge, Evidence::Value("the list is empty".to_string()))
+                        (edge, Evidence::Value(Snippet::new("the list is empty")))
                     } else {
                         return fault(machine, session, "there is nothing to choose from", output);
                     }
@@ -225,9 +227,9 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 let Some(declared) = machine.tools.get(usize::from(*tool)) else {
                     return fault(machine, session, "the tool is missing", output);
                 };
-                let values: Vec<Value> = args.iter().map(|(_, expr)| eval(session, expr)).collect();
                 if declared.destructive {
-                    let boxed = values.clone().into_boxed_slice();
+                    let boxed: Box<[Value]> =
+                        args.iter().map(|(_, expr)| eval(session, expr)).collect();
                     if session
                         .destructive
                         .iter()
@@ -250,12 +252,12 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                         }
                     } else {
                         session.destructive.push((*tool, boxed));
-                        call(session, declared, args, values, output);
+                        call(session, declared, args, output);
                         output.rest = Some(current);
                         return;
                     }
                 } else {
-                    call(session, declared, args, values, output);
+                    call(session, declared, args, output);
                     output.rest = Some(current);
                     return;
                 }
@@ -273,8 +275,8 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 let case =
                     text.and_then(|text| cases.iter().find(|(case, _)| case.as_ref() == text));
                 match (case, otherwise) {
-                    (Some((case, edge)), _) => (*edge, Evidence::Value(case.to_string())),
-                    (None, Some(edge)) => (*edge, Evidence::Value(value.plain())),
+                    (Some((case, edge)), _) => (*edge, Evidence::Value(Snippet::new(case))),
+                    (None, Some(edge)) => (*edge, Evidence::Value(Snippet::from(value.plain()))),
                     (None, None) => {
                         return fault(
                             machine,
@@ -359,9 +361,12 @@ fn call(
     session: &mut Session,
     declared: &crate::machine::Tool,
     args: &[(Arc<str>, Expr)],
-    values: Vec<Value>,
     output: &mut Output,
 ) {
+    let args = args
+        .iter()
+        .map(|(name, expr)| (name.clone(), eval(session, expr)))
+        .collect();
     session.calls = session.calls.saturating_add(1);
     session.pending = session.calls;
     session.phase = Phase::WaitingForTool;
@@ -369,11 +374,7 @@ fn call(
         id: session.calls,
         tool: declared.name.clone(),
         adapter: declared.adapter.clone(),
-        args: args
-            .iter()
-            .map(|(name, _)| name.clone())
-            .zip(values)
-            .collect(),
+        args,
     }));
 }
 

@@ -70,7 +70,123 @@ pub struct ToolCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adapter: Option<Arc<str>>,
     /// Arguments by name.
-    pub args: BTreeMap<Arc<str>, Value>,
+    pub args: Args,
+}
+
+/// A tool call's arguments, sorted by name, each name once; one or two
+/// are held inline (no allocation), more in a vector.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args(ArgsRepr);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+enum ArgsRepr {
+    #[default]
+    None,
+    One((Arc<str>, Value)),
+    Two([(Arc<str>, Value); 2]),
+    Many(Vec<(Arc<str>, Value)>),
+}
+
+impl Args {
+    /// No arguments.
+    pub fn new() -> Args {
+        Args::default()
+    }
+
+    /// The arguments as `(name, value)` pairs, sorted by name.
+    pub fn as_slice(&self) -> &[(Arc<str>, Value)] {
+        match &self.0 {
+            ArgsRepr::None => &[],
+            ArgsRepr::One(pair) => std::slice::from_ref(pair),
+            ArgsRepr::Two(pairs) => pairs,
+            ArgsRepr::Many(pairs) => pairs,
+        }
+    }
+
+    /// The argument called `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.as_slice()
+            .iter()
+            .find(|(key, _)| key.as_ref() == name)
+            .map(|(_, value)| value)
+    }
+
+    /// `(name, value)` pairs, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> + '_ {
+        self.as_slice().iter().map(|(name, value)| (name, value))
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    /// Sets an argument (replacing one of the same name).
+    pub fn insert(&mut self, name: Arc<str>, value: Value) {
+        let position = self
+            .as_slice()
+            .binary_search_by(|(key, _)| key.as_ref().cmp(name.as_ref()));
+        let index = match position {
+            Ok(index) => {
+                if let Some(slot) = self.slot_mut(index) {
+                    *slot = value;
+                }
+                return;
+            }
+            Err(index) => index,
+        };
+        self.0 = match std::mem::take(&mut self.0) {
+            ArgsRepr::None => ArgsRepr::One((name, value)),
+            ArgsRepr::One(first) => {
+                if index == 0 {
+                    ArgsRepr::Two([(name, value), first])
+                } else {
+                    ArgsRepr::Two([first, (name, value)])
+                }
+            }
+            ArgsRepr::Two(pairs) => {
+                let mut pairs = Vec::from(pairs);
+                pairs.insert(index, (name, value));
+                ArgsRepr::Many(pairs)
+            }
+            ArgsRepr::Many(mut pairs) => {
+                pairs.insert(index, (name, value));
+                ArgsRepr::Many(pairs)
+            }
+        };
+    }
+
+    fn slot_mut(&mut self, index: usize) -> Option<&mut Value> {
+        let pair = match &mut self.0 {
+            ArgsRepr::None => None,
+            ArgsRepr::One(pair) => (index == 0).then_some(pair),
+            ArgsRepr::Two(pairs) => pairs.get_mut(index),
+            ArgsRepr::Many(pairs) => pairs.get_mut(index),
+        };
+        pair.map(|(_, value)| value)
+    }
+}
+
+impl FromIterator<(Arc<str>, Value)> for Args {
+    /// Later duplicates win, as in a map.
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, Value)>>(iter: I) -> Args {
+        let mut args = Args::new();
+        for (name, value) in iter {
+            args.insert(name, value);
+        }
+        args
+    }
+}
+
+impl Serialize for Args {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 /// A hand-off to the human team.
@@ -106,12 +222,12 @@ pub enum Evidence {
         /// The rule's name.
         rule: &'static str,
         /// The text it matched.
-        matched: String,
+        matched: Snippet,
     },
     /// A tool's outcome.
     Tool(&'static str),
     /// A compared value.
-    Value(String),
+    Value(Snippet),
     /// Two values a condition compared.
     Compared(Value, Value),
     /// A retry counter's value before this pass.
@@ -141,5 +257,125 @@ impl Output {
         self.rest = None;
         self.ignored = None;
         self.reasked = None;
+    }
+}
+
+/// A short piece of text kept as evidence: up to [`Snippet::INLINE`]
+/// bytes are held inline, longer text shares or owns its allocation, so
+/// recording what a rule matched rarely allocates.
+#[derive(Clone)]
+pub struct Snippet(SnippetRepr);
+
+#[derive(Clone)]
+enum SnippetRepr {
+    Inline {
+        len: u8,
+        bytes: [u8; Snippet::INLINE],
+    },
+    Shared(Arc<str>),
+    Owned(Box<str>),
+}
+
+impl Snippet {
+    /// Bytes held without an allocation.
+    pub const INLINE: usize = 22;
+
+    /// A snippet of `text`.
+    pub fn new(text: &str) -> Snippet {
+        let mut bytes = [0u8; Snippet::INLINE];
+        match bytes.get_mut(..text.len()) {
+            Some(inline) => {
+                inline.copy_from_slice(text.as_bytes());
+                Snippet(SnippetRepr::Inline {
+                    len: text.len() as u8,
+                    bytes,
+                })
+            }
+            None => Snippet(SnippetRepr::Owned(Box::from(text))),
+        }
+    }
+
+    /// A snippet sharing `text`.
+    pub fn shared(text: Arc<str>) -> Snippet {
+        Snippet(SnippetRepr::Shared(text))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            SnippetRepr::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            SnippetRepr::Shared(text) => text,
+            SnippetRepr::Owned(text) => text,
+        }
+    }
+}
+
+impl Default for Snippet {
+    fn default() -> Snippet {
+        Snippet::new("")
+    }
+}
+
+impl From<&str> for Snippet {
+    fn from(text: &str) -> Snippet {
+        Snippet::new(text)
+    }
+}
+
+impl From<String> for Snippet {
+    fn from(text: String) -> Snippet {
+        if text.len() <= Snippet::INLINE {
+            Snippet::new(&text)
+        } else {
+            Snippet(SnippetRepr::Owned(text.into_boxed_str()))
+        }
+    }
+}
+
+impl std::ops::Deref for Snippet {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Snippet {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Snippet {
+    fn eq(&self, other: &Snippet) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Snippet {}
+
+impl PartialEq<str> for Snippet {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Snippet {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for Snippet {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), formatter)
+    }
+}
+
+impl std::fmt::Display for Snippet {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
     }
 }

@@ -49,7 +49,8 @@ mod value;
 pub use engine::{FUEL, advance, step};
 pub use error::{Error, ErrorKind};
 pub use event::{
-    Effect, Event, Evidence, Handoff, Output, Taken, ToolCall, ToolOutcome, ToolResult,
+    Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
+    ToolResult,
 };
 pub use machine::{EdgeId, Machine, StateId};
 pub use session::{Phase, Session};

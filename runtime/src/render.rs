@@ -93,6 +93,7 @@ fn write_id(text: &str, out: &mut String) {
 fn write_status(text: &str, out: &mut String) {
     match text {
         "holded" => out.push_str("on hold"),
+        _ if !text.as_bytes().contains(&b'_') => out.push_str(text),
         _ => {
             for character in text.chars() {
                 out.push(if character == '_' { ' ' } else { character });

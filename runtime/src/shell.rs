@@ -55,11 +55,7 @@ impl<'m> Conversation<'m> {
 
     /// Applies one event with the pure engine and logs it.
     pub fn apply(&mut self, event: Event) -> &Output {
-        let mut output = Output {
-            effects: Vec::with_capacity(2),
-            taken: Vec::with_capacity(4),
-            ..Output::default()
-        };
+        let mut output = Output::default();
         advance(self.machine, &mut self.session, &event, &mut output);
         self.entries.push(Entry { event, output });
         let last = self.entries.len() - 1;

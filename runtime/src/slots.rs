@@ -6,7 +6,10 @@
 //! deliberately conservative: a reply that could mean two things is
 //! unclear, and the customer is asked again.
 
+use crate::event::Snippet;
 use crate::value::{Date, MONTHS, Value};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// What is being asked.
 #[derive(Clone, Copy, Debug)]
@@ -61,14 +64,35 @@ pub struct Understood {
     /// The rule's name.
     pub rule: &'static str,
     /// The part of the reply it matched.
-    pub matched: String,
+    pub matched: Snippet,
 }
 
 fn understood(answer: Answer, rule: &'static str, matched: &str) -> Understood {
     Understood {
         answer,
         rule,
-        matched: matched.to_string(),
+        matched: Snippet::new(matched),
+    }
+}
+
+/// An email address as a value, with itself as the evidence.
+fn email_answer(email: Arc<str>, rule: &'static str) -> Understood {
+    Understood {
+        matched: Snippet::shared(email.clone()),
+        answer: Answer::Value(Value::Text(email)),
+        rule,
+    }
+}
+
+/// The address in lower case (without copying it twice when it already is).
+fn lower_email(token: &str) -> Arc<str> {
+    if token
+        .bytes()
+        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+    {
+        Arc::from(token)
+    } else {
+        Arc::from(token.to_lowercase())
     }
 }
 
@@ -80,7 +104,7 @@ fn unclear() -> Understood {
 pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
     if let Question::Email = question {
         if let Some(email) = find_email(reply) {
-            return understood(Answer::Value(Value::text(&email)), "email", &email);
+            return email_answer(lower_email(email), "email");
         }
     }
     let words = Words::new(reply);
@@ -89,7 +113,7 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
     }
     match question {
         Question::Email => match spelled_email(&words) {
-            Some(email) => understood(Answer::Value(Value::text(&email)), "email-spelled", &email),
+            Some(email) => email_answer(email, "email-spelled"),
             None => unclear(),
         },
         Question::Text => {
@@ -117,15 +141,57 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
 }
 
 /// The reply, lower-cased and split into words.
-struct Words {
-    text: String,
-    words: Vec<(usize, usize)>,
+struct Words<'a> {
+    text: Cow<'a, str>,
+    words: Spans,
 }
 
-impl Words {
-    fn new(reply: &str) -> Words {
-        let text = if reply.is_ascii() && !reply.contains('`') {
-            reply.to_ascii_lowercase()
+/// Word boundaries: up to 16 inline, more in a vector.
+struct Spans {
+    inline: [(usize, usize); 16],
+    len: usize,
+    spill: Vec<(usize, usize)>,
+}
+
+impl Spans {
+    fn new() -> Spans {
+        Spans {
+            inline: [(0, 0); 16],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, span: (usize, usize)) {
+        if self.spill.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = span;
+                self.len += 1;
+                return;
+            }
+            self.spill.extend_from_slice(&self.inline);
+        }
+        self.spill.push(span);
+    }
+
+    fn as_slice(&self) -> &[(usize, usize)] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+}
+
+impl<'a> Words<'a> {
+    fn new(reply: &'a str) -> Words<'a> {
+        let text = if reply
+            .bytes()
+            .all(|byte| byte.is_ascii() && byte != b'`' && !byte.is_ascii_uppercase())
+        {
+            Cow::Borrowed(reply)
+        } else if reply.is_ascii() && !reply.contains('`') {
+            Cow::Owned(reply.to_ascii_lowercase())
         } else {
             let mut text = String::with_capacity(reply.len());
             for character in reply.chars() {
@@ -135,9 +201,9 @@ impl Words {
                     other => text.extend(other.to_lowercase()),
                 }
             }
-            text
+            Cow::Owned(text)
         };
-        let mut words = Vec::with_capacity(8);
+        let mut words = Spans::new();
         let mut start = None;
         let mut push = |begin: usize, end: usize, text: &str| {
             // Quotes around a word are not part of it ("'yes'"), inside they are ("didn't").
@@ -166,43 +232,69 @@ impl Words {
     }
 
     fn len(&self) -> usize {
-        self.words.len()
+        self.words.as_slice().len()
     }
 
     fn get(&self, index: usize) -> &str {
         self.words
+            .as_slice()
             .get(index)
             .map_or("", |&(start, end)| &self.text[start..end])
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         self.words
+            .as_slice()
             .iter()
             .map(|&(start, end)| &self.text[start..end])
     }
 
     fn has(&self, word: &str) -> bool {
-        self.iter().any(|candidate| candidate == word)
+        self.iter().any(|candidate| same(candidate, word))
     }
 
     /// Finds a phrase of whole words; returns the index of its first word.
     fn phrase(&self, phrase: &str) -> Option<usize> {
-        let first = phrase.split(' ').next().unwrap_or_default();
+        let (first, rest) = match phrase.bytes().position(|byte| byte == b' ') {
+            Some(space) => (&phrase[..space], &phrase[space + 1..]),
+            None => (phrase, ""),
+        };
         (0..self.len()).find(|&start| {
-            self.get(start) == first
-                && phrase
-                    .split(' ')
-                    .enumerate()
-                    .skip(1)
-                    .all(|(offset, part)| self.get(start + offset) == part)
+            same(self.get(start), first)
+                && (phrase.len() == first.len()
+                    || rest
+                        .split(' ')
+                        .enumerate()
+                        .all(|(offset, part)| self.get(start + 1 + offset) == part))
         })
     }
 }
 
-fn find_email(reply: &str) -> Option<String> {
+/// `left == right`, comparing short words byte by byte (no `memcmp` call).
+#[inline]
+fn same(left: &str, right: &str) -> bool {
+    left.len() == right.len()
+        && left
+            .as_bytes()
+            .iter()
+            .zip(right.as_bytes())
+            .all(|(left, right)| left == right)
+}
+
+/// `list.contains(&word)`, with [`same`].
+#[inline]
+fn one_of(list: &[&str], word: &str) -> bool {
+    list.iter().any(|entry| same(entry, word))
+}
+
+/// The first email address in the reply, as written.
+fn find_email(reply: &str) -> Option<&str> {
     for token in reply.split(|c: char| {
         c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'' | ':')
     }) {
+        if !token.as_bytes().contains(&b'@') {
+            continue;
+        }
         let token = token.trim_matches(|c: char| !c.is_alphanumeric());
         let Some((local, domain)) = token.split_once('@') else {
             continue;
@@ -210,24 +302,28 @@ fn find_email(reply: &str) -> Option<String> {
         let local_ok = !local.is_empty()
             && local
                 .chars()
-                .all(|c| c.is_alphanumeric() || "._%+-".contains(c));
-        let labels: Vec<&str> = domain.split('.').collect();
-        let domain_ok = labels.len() >= 2
-            && labels.iter().all(|label| {
-                !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-            })
-            && labels
-                .last()
-                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic));
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'));
+        let mut labels = 0;
+        let mut labels_ok = true;
+        let mut tld = "";
+        for label in domain.split('.') {
+            labels += 1;
+            labels_ok = labels_ok
+                && !label.is_empty()
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+            tld = label;
+        }
+        let domain_ok =
+            labels >= 2 && labels_ok && tld.len() >= 2 && tld.chars().all(char::is_alphabetic);
         if local_ok && domain_ok {
-            return Some(token.to_lowercase());
+            return Some(token);
         }
     }
     None
 }
 
 /// "maya at example dot com".
-fn spelled_email(words: &Words) -> Option<String> {
+fn spelled_email(words: &Words) -> Option<Arc<str>> {
     let at = (1..words.len()).find(|&index| words.get(index) == "at")?;
     let local = words.get(at - 1);
     let mut domain = String::new();
@@ -244,7 +340,7 @@ fn spelled_email(words: &Words) -> Option<String> {
         domain.push('.');
         index += 2;
     }
-    find_email(&format!("{local}@{domain}"))
+    find_email(&format!("{local}@{domain}")).map(lower_email)
 }
 
 const HUMAN_WORDS: &[&str] = &[
@@ -284,7 +380,7 @@ const HUMAN_KEYS: &[&str] = &[
 
 fn asks_for_human(words: &Words) -> Option<&'static str> {
     let word_hit = HUMAN_WORDS.iter().find(|word| words.has(word));
-    let key_hit = word_hit.is_none() && words.iter().any(|word| HUMAN_KEYS.contains(&word));
+    let key_hit = word_hit.is_none() && words.iter().any(|word| one_of(HUMAN_KEYS, word));
     if word_hit.is_none() && !key_hit {
         return None;
     }
@@ -328,7 +424,7 @@ const NUMBER_WORDS: &[&str] = &[
     "twenty",
 ];
 
-fn find_number(words: &Words) -> Option<(f64, &str)> {
+fn find_number<'a>(words: &'a Words<'_>) -> Option<(f64, &'a str)> {
     for word in words.iter() {
         let digits = word.trim_start_matches('#');
         if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
@@ -336,7 +432,7 @@ fn find_number(words: &Words) -> Option<(f64, &str)> {
                 return Some((number, word));
             }
         }
-        if let Some(position) = NUMBER_WORDS.iter().position(|name| *name == word) {
+        if let Some(position) = NUMBER_WORDS.iter().position(|name| same(name, word)) {
             return Some((position as f64, word));
         }
     }
@@ -388,16 +484,28 @@ const WEEKDAYS: [&str; 7] = [
 ];
 
 fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
-    // ISO dates and slashes survive tokenisation only in the raw text.
-    for token in words.text.split(|c: char| c.is_whitespace() || c == ',') {
+    // ISO dates and slashes survive tokenisation only in the raw text
+    // (and need digits).
+    let digits = words.text.bytes().any(|byte| byte.is_ascii_digit());
+    for token in words
+        .text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .take_while(|_| digits)
+    {
         let token = token.trim_matches(|c: char| !c.is_ascii_digit());
         if let Some(date) = Date::parse_iso(token) {
             return Some((date, "date-iso"));
         }
-        let parts: Vec<&str> = token.split('/').collect();
-        if parts.len() == 3 {
-            let numbers: Vec<u32> = parts.iter().filter_map(|part| part.parse().ok()).collect();
-            if numbers.len() == 3 {
+        let mut parts = token.split('/');
+        if let (Some(first), Some(second), Some(third), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            if let (Ok(first), Ok(second), Ok(third)) = (
+                first.parse::<u32>(),
+                second.parse::<u32>(),
+                third.parse::<u32>(),
+            ) {
+                let numbers = [first, second, third];
                 let year = if numbers[2] < 100 {
                     2000 + numbers[2] as i32
                 } else {
@@ -449,7 +557,10 @@ fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
                 }
             }
         }
-        if let Some(weekday) = WEEKDAYS.iter().position(|name| *name == words.get(index)) {
+        if let Some(weekday) = WEEKDAYS
+            .iter()
+            .position(|name| same(name, words.get(index)))
+        {
             // The most recent such day ("last Monday", "on Friday").
             let mut back = (today.weekday() as i32 - weekday as i32).rem_euclid(7);
             if back == 0 && words.get(index.wrapping_sub(1)) == "last" {
@@ -570,8 +681,8 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
         return understood(Answer::Unclear, "unsure", phrase);
     }
     let first = words.get(0);
-    let first_yes = YES_WORDS.contains(&first);
-    let first_no = NO_WORDS.contains(&first);
+    let first_yes = one_of(YES_WORDS, first);
+    let first_no = one_of(NO_WORDS, first);
     let no_phrase = NO_PHRASES
         .iter()
         .find(|phrase| words.phrase(phrase).is_some());
@@ -580,16 +691,14 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
         .find(|phrase| words.phrase(phrase).is_some());
     let any_no_word = words
         .iter()
-        .find(|word| NO_WORDS.contains(word) || word.ends_with("n't"));
-    let any_yes_word = words.iter().find(|word| YES_WORDS.contains(word));
+        .find(|word| one_of(NO_WORDS, word) || word.ends_with("n't"));
+    let any_yes_word = words.iter().find(|word| one_of(YES_WORDS, word));
     // A leading "no"/"nope" decides ("no, it didn't arrive"); a leading
     // "yes" decides unless a negation follows ("yeah no", "sure, not yet").
     if first_no {
         return understood(Answer::No, "no-word", first);
     }
-    if first_yes
-        && no_phrase.is_none()
-        && !words.iter().skip(1).any(|word| NO_WORDS.contains(&word))
+    if first_yes && no_phrase.is_none() && !words.iter().skip(1).any(|word| one_of(NO_WORDS, word))
     {
         return understood(Answer::Yes, "yes-word", first);
     }
@@ -665,12 +774,12 @@ const ORDINALS: &[(&str, usize)] = &[
 ];
 
 /// A position given as "the second one", "number 2", "option 3", "2", "two", "last".
-fn position(words: &Words, count: usize) -> Option<(usize, &str)> {
+fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> {
     if count > 0 && words.phrase("most recent").is_some() {
         return Some((0, "most recent"));
     }
     for (index, word) in words.iter().enumerate() {
-        if let Some(&(_, position)) = ORDINALS.iter().find(|(name, _)| *name == word) {
+        if let Some(&(_, position)) = ORDINALS.iter().find(|(name, _)| same(name, word)) {
             if position <= count {
                 return Some((position - 1, word));
             }
@@ -693,7 +802,7 @@ fn position(words: &Words, count: usize) -> Option<(usize, &str)> {
             let previous = if index == 0 { "" } else { words.get(index - 1) };
             NUMBER_WORDS
                 .iter()
-                .position(|name| *name == word)
+                .position(|name| same(name, word))
                 .filter(|_| {
                     words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
                 })
@@ -753,10 +862,10 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
     // A word only one label has ("the upgrade"), or the head word of one
     // label ("the discount" → "Discount Offer").
     let labels: Vec<Words> = options.iter().map(|option| Words::new(option)).collect();
-    let mut chosen: Option<(usize, String)> = None;
+    let mut chosen: Option<(usize, &str)> = None;
     let mut conflict = false;
     for word in words.iter() {
-        if STOP_WORDS.contains(&word) || word.len() < 3 {
+        if one_of(STOP_WORDS, word) || word.len() < 3 {
             continue;
         }
         let holders: Vec<usize> = (0..labels.len())
@@ -785,7 +894,7 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
         if let Some(pick) = pick {
             match &chosen {
                 Some((previous, _)) if *previous != pick => conflict = true,
-                _ => chosen = Some((pick, word.to_string())),
+                _ => chosen = Some((pick, word)),
             }
         }
     }
@@ -798,7 +907,7 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
     {
         return understood(Answer::Decline, "decline", phrase);
     }
-    if options.len() == 1 && words.iter().any(|word| YES_WORDS.contains(&word)) {
+    if options.len() == 1 && words.iter().any(|word| one_of(YES_WORDS, word)) {
         return understood(Answer::Option(0), "option-yes", words.get(0));
     }
     unclear()
@@ -882,7 +991,7 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     }
     let may_decline = words
         .iter()
-        .any(|word| NONE_KEYS.contains(&word) || word.ends_with("n't"));
+        .any(|word| one_of(NONE_KEYS, word) || word.ends_with("n't"));
     if let Some(phrase) = NONE_PHRASES
         .iter()
         .filter(|_| may_decline)
@@ -903,11 +1012,28 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         return understood(Answer::Item(index), "item-position", word);
     }
     // A word only one item has: "the shoes", "the delivered one".
+    if let Some(holders) = holders_by_word(words, items) {
+        let mut chosen: Option<(usize, &str)> = None;
+        let mut conflict = false;
+        for (word, holders) in words.iter().zip(holders) {
+            if holders.count_ones() == 1 {
+                let only = holders.trailing_zeros() as usize;
+                match chosen {
+                    Some((previous, _)) if previous != only => conflict = true,
+                    _ => chosen = Some((only, word)),
+                }
+            }
+        }
+        return match (chosen, conflict) {
+            (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
+            _ => unclear(),
+        };
+    }
     let texts: Vec<String> = items.iter().map(item_text).collect();
     let mut chosen: Option<(usize, &str)> = None;
     let mut conflict = false;
     for word in words.iter() {
-        if word.len() < 3 || STOP_WORDS.contains(&word) {
+        if word.len() < 3 || one_of(STOP_WORDS, word) {
             continue;
         }
         let wanted = stem(word);
@@ -926,6 +1052,76 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
         _ => unclear(),
     }
+}
+
+/// For each of the reply's words (at most 16), the set of items (at most
+/// 64) whose describing text has it, by stem; `None` when there are more
+/// (the caller then compares texts one by one). Words too short or too
+/// common to tell items apart hold no items.
+fn holders_by_word(words: &Words, items: &[Value]) -> Option<[u64; 16]> {
+    let count = words.len();
+    if count > 16 || items.len() > 64 {
+        return None;
+    }
+    let mut wanted = [""; 16];
+    let mut any = false;
+    for (slot, word) in wanted.iter_mut().zip(words.iter()) {
+        if word.len() >= 3 && !one_of(STOP_WORDS, word) {
+            *slot = stem(word);
+            any = true;
+        }
+    }
+    let mut holders = [0u64; 16];
+    if !any {
+        return Some(holders);
+    }
+    for (index, item) in items.iter().enumerate() {
+        let Value::Record(fields) = item else {
+            continue;
+        };
+        for (name, value) in fields.iter() {
+            let Value::Text(value) = value else {
+                continue;
+            };
+            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+                continue;
+            }
+            for candidate in value.split(|c: char| !c.is_alphanumeric()) {
+                if candidate.is_empty() {
+                    continue;
+                }
+                let candidate = stem_ignoring_case(candidate);
+                for (word, set) in wanted.iter().zip(holders.iter_mut()).take(count) {
+                    // `wanted` is lower case, as the item text was made.
+                    if !word.is_empty() && candidate.eq_ignore_ascii_case(word) {
+                        *set |= 1 << index;
+                    }
+                }
+            }
+        }
+    }
+    Some(holders)
+}
+
+/// [`stem`] of the word in ASCII lower case, without lowering it.
+fn stem_ignoring_case(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s"] {
+        let Some(cut) = word.len().checked_sub(suffix.len()) else {
+            continue;
+        };
+        if word
+            .as_bytes()
+            .get(cut..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
+        {
+            if let Some(base) = word.get(..cut) {
+                if base.len() >= 3 {
+                    return base;
+                }
+            }
+        }
+    }
+    word
 }
 
 /// An item's describing text (not its ids or tracking numbers), lower case.

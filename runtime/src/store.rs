@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::event::{ToolCall, ToolOutcome};
 use crate::tools::{BlockingTools, ToolExecutor};
 use crate::value::{Date, Money, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -23,9 +24,69 @@ pub const DEMO_STORE_JSON: &str = include_str!("../data/demo_store.json");
 pub struct DemoStore {
     today: Date,
     customers: Vec<Value>,
+    /// Each customer's email, as read from the record (the index of
+    /// `customers`).
+    emails: Vec<Option<Arc<str>>>,
     failing: Vec<String>,
     /// Orders by platform, each list newest first.
-    orders: BTreeMap<String, Vec<(String, Value)>>,
+    orders: BTreeMap<String, Platform>,
+}
+
+/// One platform's orders, with what the lookups need already extracted.
+#[derive(Clone, Debug, Default)]
+struct Platform {
+    /// Newest first.
+    orders: Vec<Stored>,
+    /// Each owner's orders as the list a tool returns (rebuilt after a
+    /// change), so a lookup shares them rather than copying.
+    by_owner: Vec<(String, Value)>,
+}
+
+/// An order and the keys it is found by.
+#[derive(Clone, Debug)]
+struct Stored {
+    /// The customer's email, lower case.
+    owner: String,
+    /// Its `id` and `increment_id` text, when present (never changed by
+    /// the store's operations).
+    ids: [Option<Arc<str>>; 2],
+    order: Value,
+}
+
+impl Platform {
+    fn new(orders: Vec<Stored>) -> Platform {
+        let mut platform = Platform {
+            orders,
+            by_owner: Vec::new(),
+        };
+        platform.index();
+        platform
+    }
+
+    /// Groups the orders by owner, keeping their order.
+    fn index(&mut self) {
+        let mut by_owner: Vec<(String, Vec<Value>)> = Vec::new();
+        for stored in &self.orders {
+            match by_owner
+                .iter_mut()
+                .find(|(owner, _)| *owner == stored.owner)
+            {
+                Some((_, list)) => list.push(stored.order.clone()),
+                None => by_owner.push((stored.owner.clone(), vec![stored.order.clone()])),
+            }
+        }
+        self.by_owner = by_owner
+            .into_iter()
+            .map(|(owner, list)| (owner, Value::List(list.into())))
+            .collect();
+    }
+}
+
+fn text_field(value: &Value, name: &str) -> Option<Arc<str>> {
+    match value.field(name) {
+        Some(Value::Text(text)) => Some(text.clone()),
+        _ => None,
+    }
 }
 
 impl DemoStore {
@@ -36,6 +97,7 @@ impl DemoStore {
         DemoStore::from_json(DEMO_STORE_JSON, today).unwrap_or(DemoStore {
             today,
             customers: Vec::new(),
+            emails: Vec::new(),
             failing: Vec::new(),
             orders: BTreeMap::new(),
         })
@@ -82,21 +144,31 @@ impl DemoStore {
                     if let Some(map) = order.as_object_mut() {
                         map.remove("customer");
                     }
-                    entries.push((owner, resolve(&order, today).map_err(problem)?));
+                    let order = resolve(&order, today).map_err(problem)?;
+                    entries.push(Stored {
+                        owner,
+                        ids: [text_field(&order, "id"), text_field(&order, "increment_id")],
+                        order,
+                    });
                 }
                 entries.sort_by(|left, right| {
                     let date = |value: &Value| match value.field("created_at") {
                         Some(Value::Date(date)) => *date,
                         _ => Date(i32::MIN),
                     };
-                    date(&right.1).cmp(&date(&left.1))
+                    date(&right.order).cmp(&date(&left.order))
                 });
-                orders.insert(platform.clone(), entries);
+                orders.insert(platform.clone(), Platform::new(entries));
             }
         }
+        let emails = customers
+            .iter()
+            .map(|customer| text_field(customer, "email"))
+            .collect();
         Ok(DemoStore {
             today,
             customers,
+            emails,
             failing,
             orders,
         })
@@ -108,49 +180,65 @@ impl DemoStore {
     }
 
     fn customer(&self, email: &str) -> Value {
-        self.customers
+        self.emails
             .iter()
-            .find(|customer| {
-                customer
-                    .field("email")
-                    .and_then(Value::as_text)
+            .position(|known| {
+                known
+                    .as_deref()
                     .is_some_and(|known| known.eq_ignore_ascii_case(email))
             })
+            .and_then(|index| self.customers.get(index))
             .cloned()
             .unwrap_or(Value::Null)
     }
 
     fn orders_of(&self, platform: &str, email: &str) -> Value {
-        Value::List(
-            self.orders
-                .get(platform)
-                .into_iter()
-                .flatten()
-                .filter(|(owner, _)| owner.eq_ignore_ascii_case(email))
-                .map(|(_, order)| order.clone())
-                .collect(),
-        )
+        // Owners are lower case, so at most one matches.
+        self.orders
+            .get(platform)
+            .and_then(|platform| {
+                platform
+                    .by_owner
+                    .iter()
+                    .find(|(owner, _)| owner.eq_ignore_ascii_case(email))
+            })
+            .map_or_else(|| Value::List(Vec::new().into()), |(_, list)| list.clone())
     }
 
-    fn order_mut(&mut self, platform: &str, id: &str) -> Option<&mut Value> {
+    fn order_index(&self, platform: &str, id: &str) -> Option<usize> {
         let id = id.trim().trim_start_matches('#');
         self.orders
-            .get_mut(platform)?
-            .iter_mut()
-            .map(|(_, order)| order)
-            .find(|order| {
-                ["id", "increment_id"]
-                    .iter()
-                    .any(|field| order.field(field).and_then(Value::as_text) == Some(id))
-            })
+            .get(platform)?
+            .orders
+            .iter()
+            .position(|stored| stored.ids.iter().any(|known| known.as_deref() == Some(id)))
+    }
+
+    /// Replaces an order's record (its ids stay) and refreshes the lists.
+    fn update(&mut self, platform: &str, index: usize, order: Value) -> Value {
+        if let Some(platform) = self.orders.get_mut(platform) {
+            if let Some(stored) = platform.orders.get_mut(index) {
+                stored.order = order.clone();
+                platform.index();
+            }
+        }
+        order
+    }
+
+    fn order(&self, platform: &str, index: usize) -> Option<&Value> {
+        self.orders
+            .get(platform)?
+            .orders
+            .get(index)
+            .map(|stored| &stored.order)
     }
 
     fn serve(&mut self, call: &ToolCall) -> Result<Value, String> {
         let (platform, operation) = route(call);
-        let text_arg = |name: &str| -> Result<String, String> {
+        let text_arg = |name: &str| -> Result<Cow<'_, str>, String> {
             match call.args.get(name) {
-                Some(Value::Text(text)) => Ok(text.to_string()),
-                Some(Value::Number(number)) => Ok(format!("{number}")),
+                Some(Value::Text(text)) => Ok(Cow::Borrowed(text.as_ref())),
+                Some(Value::Number(number)) => Ok(Cow::Owned(format!("{number}"))),
                 _ => Err(format!(
                     "{platform}: the `{name}` argument is missing (HTTP 400)"
                 )),
@@ -191,14 +279,16 @@ impl DemoStore {
             }
             "order" => {
                 let id = text_arg("order_id")?;
-                self.order_mut(platform, &id)
-                    .map(|order| order.clone())
+                self.order_index(platform, &id)
+                    .and_then(|index| self.order(platform, index))
+                    .cloned()
                     .ok_or_else(|| format!("{platform}: order {id} not found (HTTP 404)"))
             }
             "cancel" => {
                 let id = text_arg("order_id")?;
-                let order = self
-                    .order_mut(platform, &id)
+                let (index, order) = self
+                    .order_index(platform, &id)
+                    .and_then(|index| Some((index, self.order(platform, index)?)))
                     .ok_or_else(|| format!("{platform}: order {id} not found (HTTP 404)"))?;
                 let status = order.field("status").and_then(Value::as_text).unwrap_or("");
                 if !matches!(status, "pending" | "pending_payment" | "processing") {
@@ -206,8 +296,8 @@ impl DemoStore {
                         "{platform}: an order in status `{status}` cannot be canceled (HTTP 400)"
                     ));
                 }
-                *order = with_field(order, "status", Value::text("canceled"));
-                Ok(order.clone())
+                let changed = with_field(order, "status", Value::text("canceled"));
+                Ok(self.update(platform, index, changed))
             }
             "discount" => {
                 let id = text_arg("order_id")?;
@@ -217,8 +307,9 @@ impl DemoStore {
                         "{platform}: a discount of {percent}% is not allowed (HTTP 400)"
                     ));
                 }
-                let order = self
-                    .order_mut(platform, &id)
+                let (index, order) = self
+                    .order_index(platform, &id)
+                    .and_then(|index| Some((index, self.order(platform, index)?)))
                     .ok_or_else(|| format!("{platform}: order {id} not found (HTTP 404)"))?;
                 let discounted =
                     ["grand_total", "total"]
@@ -234,22 +325,26 @@ impl DemoStore {
                             )),
                             _ => None,
                         });
-                if let Some((field, money)) = discounted {
-                    *order = with_field(order, field, Value::Money(money));
+                match discounted {
+                    Some((field, money)) => {
+                        let changed = with_field(order, field, Value::Money(money));
+                        Ok(self.update(platform, index, changed))
+                    }
+                    None => Ok(order.clone()),
                 }
-                Ok(order.clone())
             }
             "shipping_upgrade" => {
                 let id = text_arg("order_id")?;
-                let order = self
-                    .order_mut(platform, &id)
+                let (index, order) = self
+                    .order_index(platform, &id)
+                    .and_then(|index| Some((index, self.order(platform, index)?)))
                     .ok_or_else(|| format!("{platform}: order {id} not found (HTTP 404)"))?;
-                *order = with_field(
+                let changed = with_field(
                     order,
                     "shipping_method",
                     Value::text("Expedited (free upgrade)"),
                 );
-                Ok(order.clone())
+                Ok(self.update(platform, index, changed))
             }
             "coupon" => {
                 let email = text_arg("email")?;

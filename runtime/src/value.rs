@@ -61,7 +61,7 @@ impl Value {
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
             Value::Record(fields) => fields
-                .binary_search_by(|(key, _)| key.as_ref().cmp(name))
+                .binary_search_by(|(key, _)| compare_bytes(key.as_bytes(), name.as_bytes()))
                 .ok()
                 .map(|index| &fields[index].1),
             _ => None,
@@ -157,6 +157,18 @@ impl Value {
             other => other.to_json().to_string(),
         }
     }
+}
+
+/// `a.cmp(b)` for short byte strings (field names), without a call to
+/// `memcmp`: names usually differ within their first bytes.
+#[inline]
+fn compare_bytes(left: &[u8], right: &[u8]) -> std::cmp::Ordering {
+    for (a, b) in left.iter().zip(right) {
+        if a != b {
+            return a.cmp(b);
+        }
+    }
+    left.len().cmp(&right.len())
 }
 
 fn number_json(number: f64) -> serde_json::Value {
@@ -301,6 +313,25 @@ pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// Appends a decimal number without going through `fmt`.
 pub(crate) fn push_number(out: &mut String, mut number: u64) {
+    let digit = |value: u64| char::from(b'0' + (value % 10) as u8);
+    if number < 10 {
+        out.push(digit(number));
+        return;
+    }
+    if number < 100 {
+        out.push(digit(number / 10));
+        out.push(digit(number));
+        return;
+    }
+    if number < 10_000 {
+        if number >= 1000 {
+            out.push(digit(number / 1000));
+        }
+        out.push(digit(number / 100));
+        out.push(digit(number / 10));
+        out.push(digit(number));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut index = digits.len();
     loop {
@@ -311,8 +342,8 @@ pub(crate) fn push_number(out: &mut String, mut number: u64) {
             break;
         }
     }
-    for &digit in &digits[index..] {
-        out.push(char::from(digit));
+    for &byte in &digits[index..] {
+        out.push(char::from(byte));
     }
 }
 
@@ -347,18 +378,23 @@ impl Money {
     /// `129.00`.
     pub fn amount(&self) -> String {
         let mut out = String::new();
+        self.write_amount(&mut out);
+        out
+    }
+
+    /// `129.00`, written into `out`.
+    fn write_amount(&self, out: &mut String) {
         if self.minor < 0 {
             out.push('-');
         }
         let absolute = self.minor.unsigned_abs();
-        push_number(&mut out, absolute / 100);
+        push_number(out, absolute / 100);
         out.push('.');
         let cents = absolute % 100;
         if cents < 10 {
             out.push('0');
         }
-        push_number(&mut out, cents);
-        out
+        push_number(out, cents);
     }
 
     /// "$129.00", "€45.50", "£12.00", or "129.00 CAD".
@@ -378,9 +414,9 @@ impl Money {
                 minor: self.minor.abs(),
                 code: self.code,
             };
-            out.push_str(&absolute.amount());
+            absolute.write_amount(out);
         } else {
-            out.push_str(&self.amount());
+            self.write_amount(out);
             out.push(' ');
             out.push_str(self.currency());
         }
