@@ -128,6 +128,10 @@ impl Args {
 
     /// Sets an argument (replacing one of the same name).
     pub fn insert(&mut self, name: Arc<str>, value: Value) {
+        if let ArgsRepr::None = self.0 {
+            self.0 = ArgsRepr::One((name, value));
+            return;
+        }
         let position = self
             .as_slice()
             .binary_search_by(|(key, _)| key.as_ref().cmp(name.as_ref()));

@@ -34,7 +34,8 @@ impl<'m> Conversation<'m> {
         Conversation {
             machine,
             session: Session::new(machine, today),
-            entries: Vec::with_capacity(16),
+            // A short conversation's entries, within the allocator's small sizes.
+            entries: Vec::with_capacity(8),
         }
     }
 

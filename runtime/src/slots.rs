@@ -249,8 +249,21 @@ impl<'a> Words<'a> {
             .map(|&(start, end)| &self.text[start..end])
     }
 
+    /// The word's bytes (no char-boundary checks: spans are boundaries).
+    fn bytes_at(&self, index: usize) -> &[u8] {
+        self.words
+            .as_slice()
+            .get(index)
+            .and_then(|&(start, end)| self.text.as_bytes().get(start..end))
+            .unwrap_or_default()
+    }
+
     fn has(&self, word: &str) -> bool {
-        self.iter().any(|candidate| same(candidate, word))
+        let text = self.text.as_bytes();
+        self.words
+            .as_slice()
+            .iter()
+            .any(|&(start, end)| text.get(start..end) == Some(word.as_bytes()))
     }
 
     /// Finds a phrase of whole words; returns the index of its first word.
@@ -260,7 +273,7 @@ impl<'a> Words<'a> {
             None => (phrase, ""),
         };
         (0..self.len()).find(|&start| {
-            same(self.get(start), first)
+            self.bytes_at(start) == first.as_bytes()
                 && (phrase.len() == first.len()
                     || rest
                         .split(' ')
@@ -448,6 +461,7 @@ fn month_of(word: &str) -> Option<u32> {
         .iter()
         .position(|month| {
             word.len() <= month.len()
+                && month.as_bytes()[0].eq_ignore_ascii_case(&word.as_bytes()[0])
                 && month.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         })
         .map(|index| index as u32 + 1)

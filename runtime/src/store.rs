@@ -381,11 +381,10 @@ impl DemoStore {
 
 /// `(platform, operation)` from the adapter, or guessed from the tool name.
 fn route(call: &ToolCall) -> (&str, &str) {
-    if let Some((platform, operation)) = call
-        .adapter
-        .as_deref()
-        .and_then(|adapter| adapter.split_once('.'))
-    {
+    if let Some((platform, operation)) = call.adapter.as_deref().and_then(|adapter| {
+        let dot = adapter.bytes().position(|byte| byte == b'.')?;
+        Some((&adapter[..dot], &adapter[dot + 1..]))
+    }) {
         return (platform, operation);
     }
     let name = call.tool.as_ref();
