@@ -1,0 +1,31 @@
+//! CI subset: the first tasks of each split, in structured and natural
+//! mode, through the compiled example policy; the template tasks must pass
+//! every seed. Skipped (with a note) when the shared data is absent.
+
+use keel_taubench::bench::{Bench, Mode, Options};
+
+#[test]
+fn a_subset_passes_in_both_modes() {
+    let dir = match keel_taubench::data_dir() {
+        Ok(dir) => dir,
+        Err(error) => {
+            eprintln!("skipped: {error}");
+            return;
+        }
+    };
+    let bench = Bench::load(&dir).expect("the bench loads");
+    for (mode, seeds) in [(Mode::Structured, 1), (Mode::Natural, 3)] {
+        let report = bench.run(&Options {
+            mode,
+            seeds,
+            splits: vec!["train".to_string()],
+            limit: Some(6),
+        });
+        assert_eq!(report.tasks.len(), 6);
+        assert!(
+            report.failures().is_empty(),
+            "{}",
+            report.to_text(&format!("{mode:?}"))
+        );
+    }
+}
