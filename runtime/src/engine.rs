@@ -10,7 +10,7 @@ use crate::event::{
     Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
 };
 use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Shape, SlotKind, StateId, VarId};
-use crate::render::{lookup, render};
+use crate::render::{capacity, lookup, render};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, understand};
 use crate::value::Value;
@@ -214,7 +214,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                         return fault(machine, session, "there is nothing to choose from", output);
                     }
                 } else {
-                    let mut text = String::with_capacity(256);
+                    let mut text = String::with_capacity(capacity(session, &ask.prompt, 256));
                     render(machine, session, &ask.prompt, &mut text);
                     output.effects.push(Effect::Send(text));
                     session.phase = Phase::WaitingForUser;

@@ -24,6 +24,15 @@ pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out
     }
 }
 
+/// Room for a template's text: `base`, and a line for each item of its
+/// lists, so a list of orders is written without growing the string.
+pub(crate) fn capacity(session: &Session, pieces: &[Piece], base: usize) -> usize {
+    pieces.iter().fold(base, |room, piece| match piece {
+        Piece::List(path) => room + 96 * lookup(session, path).as_list().map_or(0, <[Value]>::len),
+        _ => room,
+    })
+}
+
 /// The value at a path (`Null` when any part is missing).
 pub(crate) fn lookup<'a>(session: &'a Session, path: &Path) -> &'a Value {
     let mut value = session

@@ -144,6 +144,50 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
 struct Words<'a> {
     text: Cow<'a, str>,
     words: Spans,
+    /// A one-pass prefilter: a bit for each word's first two bytes (see
+    /// [`key`]); a phrase or word whose bit is clear is not in the reply.
+    keys: u64,
+}
+
+/// The prefilter bit of a word or phrase: its first two bytes (a space
+/// standing in for the second when the first word has one byte).
+#[inline]
+const fn key(bytes: &[u8]) -> u64 {
+    let (first, second) = match bytes {
+        [] => (0, b' '),
+        [only] => (*only, b' '),
+        [first, second, ..] => (*first, *second),
+    };
+    1 << (((first as u32).wrapping_mul(31) ^ (second as u32).wrapping_mul(7)) % 64)
+}
+
+/// The [`key`] of each phrase of a list (of at most 64), at compile time.
+const fn phrase_keys(phrases: &[&str]) -> [u64; 64] {
+    assert!(
+        phrases.len() <= 64,
+        "a phrase list has more than 64 phrases"
+    );
+    let mut keys = [0u64; 64];
+    let mut index = 0;
+    while index < phrases.len() {
+        keys[index] = key(phrases[index].as_bytes());
+        index += 1;
+    }
+    keys
+}
+
+/// The first phrase of the list in the reply; `keys` are the list's
+/// [`phrase_keys`], so most phrases are turned away by one test.
+fn first_phrase(
+    words: &Words,
+    phrases: &'static [&'static str],
+    keys: &[u64; 64],
+) -> Option<&'static str> {
+    phrases
+        .iter()
+        .zip(keys)
+        .find(|&(phrase, &key)| words.keys & key != 0 && words.phrase(phrase).is_some())
+        .map(|(phrase, _)| *phrase)
 }
 
 /// Word boundaries: up to 16 inline, more in a vector.
@@ -185,28 +229,82 @@ impl Spans {
 
 impl<'a> Words<'a> {
     fn new(reply: &'a str) -> Words<'a> {
-        let text = if reply
-            .bytes()
-            .all(|byte| byte.is_ascii() && byte != b'`' && !byte.is_ascii_uppercase())
-        {
-            Cow::Borrowed(reply)
-        } else if reply.is_ascii() && !reply.contains('`') {
-            Cow::Owned(reply.to_ascii_lowercase())
-        } else {
-            let mut text = String::with_capacity(reply.len());
-            for character in reply.chars() {
-                match character {
-                    '’' | '‘' | '`' => text.push('\''),
-                    '“' | '”' => text.push('"'),
-                    other => text.extend(other.to_lowercase()),
-                }
-            }
-            Cow::Owned(text)
-        };
         let mut words = Spans::new();
+        let text = match Words::split_ascii(reply, &mut words) {
+            Some(text) => text,
+            None => {
+                words = Spans::new();
+                Words::split_unicode(reply, &mut words)
+            }
+        };
+        let bytes = text.as_bytes();
+        let mut keys = 0;
+        for &(start, end) in words.as_slice() {
+            keys |= key(bytes.get(start..end).unwrap_or_default());
+        }
+        Words { text, words, keys }
+    }
+
+    /// Plain ASCII replies, byte by byte, in one pass: the words are where
+    /// they would be after lower-casing (which keeps letters letters) and
+    /// turning backquotes into quotes. `None` for any other reply.
+    fn split_ascii(reply: &'a str, words: &mut Spans) -> Option<Cow<'a, str>> {
+        let bytes = reply.as_bytes();
+        let mut start = None;
+        let mut change = false;
+        // Quotes around a word are not part of it ("'yes'"), inside they are ("didn't").
+        let mut push = |mut begin: usize, mut end: usize| {
+            while begin < end && matches!(bytes[begin], b'\'' | b'`') {
+                begin += 1;
+            }
+            while end > begin && matches!(bytes[end - 1], b'\'' | b'`') {
+                end -= 1;
+            }
+            if begin < end {
+                words.push((begin, end));
+            }
+        };
+        for (index, &byte) in bytes.iter().enumerate() {
+            if !byte.is_ascii() {
+                return None;
+            }
+            change |= byte.is_ascii_uppercase() || byte == b'`';
+            let part_of_word = byte.is_ascii_alphanumeric() || matches!(byte, b'\'' | b'`' | b'#');
+            match (part_of_word, start) {
+                (true, None) => start = Some(index),
+                (false, Some(begin)) => {
+                    push(begin, index);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(begin) = start {
+            push(begin, bytes.len());
+        }
+        if !change {
+            return Some(Cow::Borrowed(reply));
+        }
+        let mut text = reply.to_ascii_lowercase();
+        if text.contains('`') {
+            text = text.replace('`', "'");
+        }
+        Some(Cow::Owned(text))
+    }
+
+    /// Any other reply: lower-cased character by character, typographic
+    /// quotes made plain.
+    fn split_unicode(reply: &str, words: &mut Spans) -> Cow<'a, str> {
+        let mut text = String::with_capacity(reply.len());
+        for character in reply.chars() {
+            match character {
+                '’' | '‘' | '`' => text.push('\''),
+                '“' | '”' => text.push('"'),
+                other => text.extend(other.to_lowercase()),
+            }
+        }
         let mut start = None;
         let mut push = |begin: usize, end: usize, text: &str| {
-            // Quotes around a word are not part of it ("'yes'"), inside they are ("didn't").
             let word = &text[begin..end];
             let trimmed = word.trim_matches('\'');
             if !trimmed.is_empty() {
@@ -228,7 +326,7 @@ impl<'a> Words<'a> {
         if let Some(begin) = start {
             push(begin, text.len(), &text);
         }
-        Words { text, words }
+        Cow::Owned(text)
     }
 
     fn len(&self) -> usize {
@@ -259,6 +357,9 @@ impl<'a> Words<'a> {
     }
 
     fn has(&self, word: &str) -> bool {
+        if self.keys & key(word.as_bytes()) == 0 {
+            return false;
+        }
         let text = self.text.as_bytes();
         self.words
             .as_slice()
@@ -268,6 +369,9 @@ impl<'a> Words<'a> {
 
     /// Finds a phrase of whole words; returns the index of its first word.
     fn phrase(&self, phrase: &str) -> Option<usize> {
+        if self.keys & key(phrase.as_bytes()) == 0 {
+            return None;
+        }
         let (first, rest) = match phrase.bytes().position(|byte| byte == b' ') {
             Some(space) => (&phrase[..space], &phrase[space + 1..]),
             None => (phrase, ""),
@@ -300,39 +404,150 @@ fn one_of(list: &[&str], word: &str) -> bool {
     list.iter().any(|entry| same(entry, word))
 }
 
+/// A word's bit in a word list's filter ([`lexicon_bits`]): its length and
+/// first and last bytes.
+const fn lexicon_bit(bytes: &[u8]) -> usize {
+    let (first, last) = match bytes {
+        [] => (0, 0),
+        [first, .., last] => (*first as usize, *last as usize),
+        [only] => (*only as usize, *only as usize),
+    };
+    (first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ bytes.len().wrapping_mul(131)) % 256
+}
+
+/// The filter bits of `words`, computed at compile time.
+const fn lexicon_bits(words: &[&str]) -> [u64; 4] {
+    let mut bits = [0u64; 4];
+    let mut index = 0;
+    while index < words.len() {
+        let bit = lexicon_bit(words[index].as_bytes());
+        bits[bit / 64] |= 1 << (bit % 64);
+        index += 1;
+    }
+    bits
+}
+
+/// Whether `word` may be one of the words whose bits these are (when
+/// not, it surely is not: most words of a reply are turned away here
+/// rather than compared with every entry).
+#[inline]
+fn may_be(bits: &[u64; 4], word: &str) -> bool {
+    let bit = lexicon_bit(word.as_bytes());
+    bits.get(bit / 64)
+        .is_some_and(|set| set >> (bit % 64) & 1 == 1)
+}
+
 /// The first email address in the reply, as written.
 fn find_email(reply: &str) -> Option<&str> {
-    for token in reply.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'' | ':')
-    }) {
-        if !token.as_bytes().contains(&b'@') {
-            continue;
+    // Straight to each `@`: its token is the run of bytes around it up to
+    // the separators below; a token with other than ASCII in it is left
+    // to the general splitter (Unicode spaces separate too).
+    let bytes = reply.as_bytes();
+    let separator = |byte: u8| {
+        matches!(
+            byte,
+            b'\t'..=b'\r' | b' ' | b',' | b';' | b'<' | b'>' | b'(' | b')' | b'"' | b'\'' | b':'
+        )
+    };
+    let mut from = 0;
+    while let Some(at) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&byte| byte == b'@'))
+    {
+        let at = from + at;
+        let mut start = at;
+        while start > 0 && !separator(bytes[start - 1]) {
+            start -= 1;
         }
-        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
-        let Some((local, domain)) = token.split_once('@') else {
-            continue;
-        };
-        let local_ok = !local.is_empty()
-            && local
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'));
-        let mut labels = 0;
-        let mut labels_ok = true;
-        let mut tld = "";
-        for label in domain.split('.') {
-            labels += 1;
-            labels_ok = labels_ok
-                && !label.is_empty()
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-');
-            tld = label;
+        let mut end = at + 1;
+        while end < bytes.len() && !separator(bytes[end]) {
+            end += 1;
         }
-        let domain_ok =
-            labels >= 2 && labels_ok && tld.len() >= 2 && tld.chars().all(char::is_alphabetic);
-        if local_ok && domain_ok {
-            return Some(token);
+        let token = bytes.get(start..end).unwrap_or_default();
+        if !token.is_ascii() {
+            return find_email_unicode(reply);
         }
+        if let Some((start, end)) = email_in_ascii_token(bytes, start, end) {
+            return reply.get(start..end);
+        }
+        from = end;
     }
     None
+}
+
+/// [`find_email`] for any reply, token by token.
+fn find_email_unicode(reply: &str) -> Option<&str> {
+    reply
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'' | ':')
+        })
+        .filter(|token| token.as_bytes().contains(&b'@'))
+        .find_map(email_in_token)
+}
+
+/// [`email_in_token`] for the plain-ASCII token `bytes[start..end]`,
+/// byte by byte; the address's bounds.
+fn email_in_ascii_token(bytes: &[u8], mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    while start < end && !bytes[start].is_ascii_alphanumeric() {
+        start += 1;
+    }
+    while end > start && !bytes[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    let token = bytes.get(start..end)?;
+    let at = token.iter().position(|&byte| byte == b'@')?;
+    let (local, domain) = (token.get(..at)?, token.get(at + 1..)?);
+    let local_ok = !local.is_empty()
+        && local.iter().all(|&byte| {
+            byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-')
+        });
+    if !local_ok {
+        return None;
+    }
+    // Labels between dots: each non-empty, of letters, digits and hyphens;
+    // at least two; the last of two or more letters.
+    let mut labels = 1;
+    let mut label_length = 0;
+    let mut label_alphabetic = true;
+    for &byte in domain {
+        if byte == b'.' {
+            if label_length == 0 {
+                return None;
+            }
+            labels += 1;
+            label_length = 0;
+            label_alphabetic = true;
+        } else if byte.is_ascii_alphanumeric() || byte == b'-' {
+            label_length += 1;
+            label_alphabetic &= byte.is_ascii_alphabetic();
+        } else {
+            return None;
+        }
+    }
+    (labels >= 2 && label_length >= 2 && label_alphabetic).then_some((start, end))
+}
+
+/// The token, less what surrounds it, if it is an email address.
+fn email_in_token(token: &str) -> Option<&str> {
+    let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+    let (local, domain) = token.split_once('@')?;
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'));
+    let mut labels = 0;
+    let mut labels_ok = true;
+    let mut tld = "";
+    for label in domain.split('.') {
+        labels += 1;
+        labels_ok = labels_ok
+            && !label.is_empty()
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        tld = label;
+    }
+    let domain_ok =
+        labels >= 2 && labels_ok && tld.len() >= 2 && tld.chars().all(char::is_alphabetic);
+    (local_ok && domain_ok).then_some(token)
 }
 
 /// "maya at example dot com".
@@ -367,6 +582,9 @@ const HUMAN_WORDS: &[&str] = &[
     "supervisor",
     "manager",
 ];
+
+/// [`HUMAN_PHRASES`]' keys.
+const HUMAN_PHRASE_KEYS: [u64; 64] = phrase_keys(HUMAN_PHRASES);
 
 const HUMAN_PHRASES: &[&str] = &[
     "real person",
@@ -407,10 +625,18 @@ fn asks_for_human(words: &Words) -> Option<&'static str> {
     if let Some(word) = word_hit {
         return Some(word);
     }
-    HUMAN_PHRASES
-        .iter()
-        .find(|phrase| words.phrase(phrase).is_some())
-        .copied()
+    first_phrase(words, HUMAN_PHRASES, &HUMAN_PHRASE_KEYS)
+}
+
+/// [`NUMBER_WORDS`]' filter.
+const NUMBER_BITS: [u64; 4] = lexicon_bits(NUMBER_WORDS);
+
+/// The number a number word names.
+fn number_word(word: &str) -> Option<usize> {
+    if !may_be(&NUMBER_BITS, word) {
+        return None;
+    }
+    NUMBER_WORDS.iter().position(|name| same(name, word))
 }
 
 const NUMBER_WORDS: &[&str] = &[
@@ -445,7 +671,7 @@ fn find_number<'a>(words: &'a Words<'_>) -> Option<(f64, &'a str)> {
                 return Some((number, word));
             }
         }
-        if let Some(position) = NUMBER_WORDS.iter().position(|name| same(name, word)) {
+        if let Some(position) = number_word(word) {
             return Some((position as f64, word));
         }
     }
@@ -454,17 +680,26 @@ fn find_number<'a>(words: &'a Words<'_>) -> Option<(f64, &'a str)> {
 }
 
 fn month_of(word: &str) -> Option<u32> {
-    if word.len() < 3 || !word.as_bytes()[0].is_ascii_alphabetic() {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|month| {
-            word.len() <= month.len()
-                && month.as_bytes()[0].eq_ignore_ascii_case(&word.as_bytes()[0])
-                && month.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+    // The months a first letter may begin, in the calendar's order.
+    let candidates: &[u32] = match word.as_bytes().first().map(u8::to_ascii_lowercase) {
+        _ if word.len() < 3 => &[],
+        Some(b'j') => &[1, 6, 7],
+        Some(b'f') => &[2],
+        Some(b'm') => &[3, 5],
+        Some(b'a') => &[4, 8],
+        Some(b's') => &[9],
+        Some(b'o') => &[10],
+        Some(b'n') => &[11],
+        Some(b'd') => &[12],
+        _ => &[],
+    };
+    candidates.iter().copied().find(|&month| {
+        MONTHS.get(month as usize - 1).is_some_and(|name| {
+            name.as_bytes()
+                .get(..word.len())
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word.as_bytes()))
         })
-        .map(|index| index as u32 + 1)
+    })
 }
 
 fn day_number(word: &str) -> Option<u32> {
@@ -501,10 +736,10 @@ fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
     // ISO dates and slashes survive tokenisation only in the raw text
     // (and need digits).
     let digits = words.text.bytes().any(|byte| byte.is_ascii_digit());
-    for token in words
-        .text
+    let tokens = if digits { words.text.as_ref() } else { "" };
+    for token in tokens
         .split(|c: char| c.is_whitespace() || c == ',')
-        .take_while(|_| digits)
+        .filter(|token| !token.is_empty())
     {
         let token = token.trim_matches(|c: char| !c.is_ascii_digit());
         if let Some(date) = Date::parse_iso(token) {
@@ -553,8 +788,12 @@ fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
             }
         }
     }
-    for index in 0..words.len() {
-        if let Some(month) = month_of(words.get(index)) {
+    for (index, word) in words.iter().enumerate() {
+        // Month names and weekdays have three letters or more.
+        if word.len() < 3 {
+            continue;
+        }
+        if let Some(month) = month_of(word) {
             // "3 March 2026", "March 3rd, 2026", "the 3rd of March".
             let before = if index >= 2 && words.get(index - 1) == "of" {
                 index - 2
@@ -571,9 +810,9 @@ fn find_date(words: &Words, today: Date) -> Option<(Date, &'static str)> {
                 }
             }
         }
-        if let Some(weekday) = WEEKDAYS
-            .iter()
-            .position(|name| same(name, words.get(index)))
+        if let Some(weekday) = Some(word)
+            .filter(|word| word.ends_with("day"))
+            .and_then(|word| WEEKDAYS.iter().position(|name| same(name, word)))
         {
             // The most recent such day ("last Monday", "on Friday").
             let mut back = (today.weekday() as i32 - weekday as i32).rem_euclid(7);
@@ -620,6 +859,9 @@ const NO_WORDS: &[&str] = &[
     "nothing", "no", "nope", "nah", "n", "nay", "negative", "never", "not", "false", "nooo", "noo",
 ];
 
+/// [`UNSURE_PHRASES`]' keys.
+const UNSURE_PHRASE_KEYS: [u64; 64] = phrase_keys(UNSURE_PHRASES);
+
 const UNSURE_PHRASES: &[&str] = &[
     "not sure",
     "don't know",
@@ -633,6 +875,9 @@ const UNSURE_PHRASES: &[&str] = &[
     "can't remember",
     "no clue",
 ];
+
+/// [`YES_PHRASES`]' keys.
+const YES_PHRASE_KEYS: [u64; 64] = phrase_keys(YES_PHRASES);
 
 const YES_PHRASES: &[&str] = &[
     "of course",
@@ -651,6 +896,9 @@ const YES_PHRASES: &[&str] = &[
     "received it",
     "i have",
 ];
+
+/// [`NO_PHRASES`]' keys.
+const NO_PHRASE_KEYS: [u64; 64] = phrase_keys(NO_PHRASES);
 
 const NO_PHRASES: &[&str] = &[
     "not really",
@@ -688,21 +936,14 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
     if words.len() == 0 {
         return unclear();
     }
-    if let Some(phrase) = UNSURE_PHRASES
-        .iter()
-        .find(|phrase| words.phrase(phrase).is_some())
-    {
+    if let Some(phrase) = first_phrase(words, UNSURE_PHRASES, &UNSURE_PHRASE_KEYS) {
         return understood(Answer::Unclear, "unsure", phrase);
     }
     let first = words.get(0);
     let first_yes = one_of(YES_WORDS, first);
     let first_no = one_of(NO_WORDS, first);
-    let no_phrase = NO_PHRASES
-        .iter()
-        .find(|phrase| words.phrase(phrase).is_some());
-    let yes_phrase = YES_PHRASES
-        .iter()
-        .find(|phrase| words.phrase(phrase).is_some());
+    let no_phrase = first_phrase(words, NO_PHRASES, &NO_PHRASE_KEYS);
+    let yes_phrase = first_phrase(words, YES_PHRASES, &YES_PHRASE_KEYS);
     let any_no_word = words
         .iter()
         .find(|word| one_of(NO_WORDS, word) || word.ends_with("n't"));
@@ -754,6 +995,14 @@ fn stem(word: &str) -> &str {
     word
 }
 
+/// [`STOP_WORDS`]' filter.
+const STOP_BITS: [u64; 4] = lexicon_bits(STOP_WORDS);
+
+/// `one_of(STOP_WORDS, word)`, filtered first.
+fn stop_word(word: &str) -> bool {
+    may_be(&STOP_BITS, word) && one_of(STOP_WORDS, word)
+}
+
 const STOP_WORDS: &[&str] = &[
     "the", "a", "an", "one", "ones", "order", "orders", "my", "i", "me", "want", "would", "like",
     "to", "about", "that", "this", "it", "is", "was", "please", "thanks", "thank", "you", "for",
@@ -763,6 +1012,18 @@ const STOP_WORDS: &[&str] = &[
     "let's", "go", "take", "pick", "choose", "get", "have", "has", "number", "status", "check",
     "there", "what", "where",
 ];
+
+/// [`ORDINALS`]' filter.
+const ORDINAL_BITS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut index = 0;
+    while index < ORDINALS.len() {
+        let bit = lexicon_bit(ORDINALS[index].0.as_bytes());
+        bits[bit / 64] |= 1 << (bit % 64);
+        index += 1;
+    }
+    bits
+};
 
 const ORDINALS: &[(&str, usize)] = &[
     ("first", 1),
@@ -793,7 +1054,10 @@ fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> 
         return Some((0, "most recent"));
     }
     for (index, word) in words.iter().enumerate() {
-        if let Some(&(_, position)) = ORDINALS.iter().find(|(name, _)| same(name, word)) {
+        if let Some(&(_, position)) = Some(word)
+            .filter(|word| may_be(&ORDINAL_BITS, word))
+            .and_then(|word| ORDINALS.iter().find(|(name, _)| same(name, word)))
+        {
             if position <= count {
                 return Some((position - 1, word));
             }
@@ -814,12 +1078,9 @@ fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> 
             // "two", "number two", "option 3": a bare number word, not the
             // "one" of "the blue one".
             let previous = if index == 0 { "" } else { words.get(index - 1) };
-            NUMBER_WORDS
-                .iter()
-                .position(|name| same(name, word))
-                .filter(|_| {
-                    words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
-                })
+            number_word(word).filter(|_| {
+                words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
+            })
         };
         if let Some(number) = number {
             if (1..=count).contains(&number) {
@@ -829,6 +1090,9 @@ fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> 
     }
     None
 }
+
+/// [`DECLINE_PHRASES`]' keys.
+const DECLINE_PHRASE_KEYS: [u64; 64] = phrase_keys(DECLINE_PHRASES);
 
 const DECLINE_PHRASES: &[&str] = &[
     "no thanks",
@@ -879,7 +1143,7 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
     let mut chosen: Option<(usize, &str)> = None;
     let mut conflict = false;
     for word in words.iter() {
-        if one_of(STOP_WORDS, word) || word.len() < 3 {
+        if stop_word(word) || word.len() < 3 {
             continue;
         }
         let holders: Vec<usize> = (0..labels.len())
@@ -915,10 +1179,7 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
     if let (Some((index, word)), false) = (&chosen, conflict) {
         return understood(Answer::Option(*index), "option-word", word);
     }
-    if let Some(phrase) = DECLINE_PHRASES
-        .iter()
-        .find(|phrase| words.phrase(phrase).is_some())
-    {
+    if let Some(phrase) = first_phrase(words, DECLINE_PHRASES, &DECLINE_PHRASE_KEYS) {
         return understood(Answer::Decline, "decline", phrase);
     }
     if options.len() == 1 && words.iter().any(|word| one_of(YES_WORDS, word)) {
@@ -940,6 +1201,9 @@ const NONE_KEYS: &[&str] = &[
     "other",
     "missing",
 ];
+
+/// [`NONE_PHRASES`]' keys.
+const NONE_PHRASE_KEYS: [u64; 64] = phrase_keys(NONE_PHRASES);
 
 const NONE_PHRASES: &[&str] = &[
     "none of them",
@@ -976,23 +1240,14 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
             continue;
         }
         let exact = items.iter().position(|item| {
-            ID_FIELDS.iter().any(|field| {
-                item.field(field)
-                    .and_then(id_text)
-                    .is_some_and(|id| id.trim_start_matches('#').eq_ignore_ascii_case(digits))
-            })
+            ids(item).any(|id| id.trim_start_matches('#').eq_ignore_ascii_case(digits))
         });
         if let Some(index) = exact {
             return understood(Answer::Item(index), "item-id", word);
         }
         let suffix: Vec<usize> = (0..items.len())
             .filter(|&index| {
-                ID_FIELDS.iter().any(|field| {
-                    items[index]
-                        .field(field)
-                        .and_then(id_text)
-                        .is_some_and(|id| id.len() > digits.len() && id.ends_with(digits))
-                })
+                ids(&items[index]).any(|id| id.len() > digits.len() && id.ends_with(digits))
             })
             .collect();
         if let [only] = suffix.as_slice() {
@@ -1006,10 +1261,9 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     let may_decline = words
         .iter()
         .any(|word| one_of(NONE_KEYS, word) || word.ends_with("n't"));
-    if let Some(phrase) = NONE_PHRASES
-        .iter()
-        .filter(|_| may_decline)
-        .find(|phrase| words.phrase(phrase).is_some())
+    if let Some(phrase) = may_decline
+        .then(|| first_phrase(words, NONE_PHRASES, &NONE_PHRASE_KEYS))
+        .flatten()
     {
         return understood(Answer::NoneOfThem, "item-none", phrase);
     }
@@ -1047,7 +1301,7 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     let mut chosen: Option<(usize, &str)> = None;
     let mut conflict = false;
     for word in words.iter() {
-        if word.len() < 3 || one_of(STOP_WORDS, word) {
+        if word.len() < 3 || stop_word(word) {
             continue;
         }
         let wanted = stem(word);
@@ -1080,7 +1334,7 @@ fn holders_by_word(words: &Words, items: &[Value]) -> Option<[u64; 16]> {
     let mut wanted = [""; 16];
     let mut any = false;
     for (slot, word) in wanted.iter_mut().zip(words.iter()) {
-        if word.len() >= 3 && !one_of(STOP_WORDS, word) {
+        if word.len() >= 3 && !stop_word(word) {
             *slot = stem(word);
             any = true;
         }
@@ -1154,6 +1408,19 @@ fn item_text(item: &Value) -> String {
     }
     text.make_ascii_lowercase();
     text
+}
+
+/// The text of an item's id fields ([`ID_FIELDS`]), in one pass over its
+/// fields (a record holds each name once).
+fn ids(item: &Value) -> impl Iterator<Item = &str> + '_ {
+    let fields = match item {
+        Value::Record(fields) => fields.as_ref(),
+        _ => &[],
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| one_of(ID_FIELDS, name))
+        .filter_map(|(_, value)| id_text(value))
 }
 
 fn id_text(value: &Value) -> Option<&str> {

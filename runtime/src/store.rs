@@ -28,8 +28,8 @@ pub struct DemoStore {
     /// `customers`).
     emails: Vec<Option<Arc<str>>>,
     failing: Vec<String>,
-    /// Orders by platform, each list newest first.
-    orders: BTreeMap<String, Platform>,
+    /// Orders by platform (sorted by name, a handful), each list newest first.
+    orders: Vec<(String, Platform)>,
 }
 
 /// One platform's orders, with what the lookups need already extracted.
@@ -99,7 +99,7 @@ impl DemoStore {
             customers: Vec::new(),
             emails: Vec::new(),
             failing: Vec::new(),
-            orders: BTreeMap::new(),
+            orders: Vec::new(),
         })
     }
 
@@ -170,13 +170,21 @@ impl DemoStore {
             customers,
             emails,
             failing,
-            orders,
+            orders: orders.into_iter().collect(),
         })
     }
 
     /// The store's clock.
     pub fn today(&self) -> Date {
         self.today
+    }
+
+    /// A platform's orders.
+    fn platform(&self, name: &str) -> Option<&Platform> {
+        self.orders
+            .iter()
+            .find(|(platform, _)| platform == name)
+            .map(|(_, platform)| platform)
     }
 
     fn customer(&self, email: &str) -> Value {
@@ -194,8 +202,7 @@ impl DemoStore {
 
     fn orders_of(&self, platform: &str, email: &str) -> Value {
         // Owners are lower case, so at most one matches.
-        self.orders
-            .get(platform)
+        self.platform(platform)
             .and_then(|platform| {
                 platform
                     .by_owner
@@ -207,8 +214,7 @@ impl DemoStore {
 
     fn order_index(&self, platform: &str, id: &str) -> Option<usize> {
         let id = id.trim().trim_start_matches('#');
-        self.orders
-            .get(platform)?
+        self.platform(platform)?
             .orders
             .iter()
             .position(|stored| stored.ids.iter().any(|known| known.as_deref() == Some(id)))
@@ -216,7 +222,7 @@ impl DemoStore {
 
     /// Replaces an order's record (its ids stay) and refreshes the lists.
     fn update(&mut self, platform: &str, index: usize, order: Value) -> Value {
-        if let Some(platform) = self.orders.get_mut(platform) {
+        if let Some((_, platform)) = self.orders.iter_mut().find(|(name, _)| name == platform) {
             if let Some(stored) = platform.orders.get_mut(index) {
                 stored.order = order.clone();
                 platform.index();
@@ -226,8 +232,7 @@ impl DemoStore {
     }
 
     fn order(&self, platform: &str, index: usize) -> Option<&Value> {
-        self.orders
-            .get(platform)?
+        self.platform(platform)?
             .orders
             .get(index)
             .map(|stored| &stored.order)

@@ -214,6 +214,22 @@ pub(crate) const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// [`MONTHS`] with the spaces around them in a long date.
+const SPACED_MONTHS: [&str; 12] = [
+    " January ",
+    " February ",
+    " March ",
+    " April ",
+    " May ",
+    " June ",
+    " July ",
+    " August ",
+    " September ",
+    " October ",
+    " November ",
+    " December ",
+];
+
 impl Date {
     /// The date of a year, month (1–12) and day (1–31); `None` if invalid.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -233,6 +249,9 @@ impl Date {
 
     /// Year, month (1–12) and day.
     pub fn ymd(self) -> (i32, u32, u32) {
+        if (-12_000_000..=1_000_000_000).contains(&self.0) {
+            return self.ymd_near();
+        }
         let days = self.0 + 719_468;
         let era = if days >= 0 { days } else { days - 146_096 } / 146_097;
         let day_of_era = days - era * 146_097;
@@ -247,6 +266,35 @@ impl Date {
             month_index - 9
         } as u32;
         let year = year_of_era + era * 400 + i32::from(month <= 2);
+        (year, month, day)
+    }
+
+    /// [`Date::ymd`] by Neri and Schneider's Euclidean affine functions
+    /// (multiplications and shifts rather than divisions), for days from
+    /// -12,000,000 to 1,000,000,000, where it agrees with the general
+    /// algorithm on every day (checked exhaustively).
+    fn ymd_near(self) -> (i32, u32, u32) {
+        const SHIFT: u32 = 82;
+        const DAYS: u32 = 719_468 + 146_097 * SHIFT;
+        const YEARS: i32 = 400 * SHIFT as i32;
+        let n0 = (self.0 as u32).wrapping_add(DAYS);
+        let n1 = 4 * n0 + 3;
+        let century = n1 / 146_097;
+        let day_of_century = n1 % 146_097 / 4;
+        let p2 = 2_939_745u64 * u64::from(4 * day_of_century + 3);
+        let year_of_century = (p2 >> 32) as u32;
+        let day_of_year = (p2 as u32) / 2_939_745 / 4;
+        let january_or_february = day_of_year >= 306;
+        let n4 = 2_141 * day_of_year + 197_913;
+        let month = n4 >> 16;
+        let day = (n4 & 0xFFFF) / 2_141 + 1;
+        let year =
+            (100 * century + year_of_century) as i32 - YEARS + i32::from(january_or_february);
+        let month = if january_or_february {
+            month - 12
+        } else {
+            month
+        };
         (year, month, day)
     }
 
@@ -279,9 +327,13 @@ impl Date {
     pub fn write_long(self, out: &mut String) {
         let (year, month, day) = self.ymd();
         push_number(out, u64::from(day));
-        out.push(' ');
-        out.push_str(MONTHS[(month - 1) as usize]);
-        out.push(' ');
+        // `ymd` gives a month in 1..=12.
+        out.push_str(
+            SPACED_MONTHS
+                .get((month as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or(" "),
+        );
         if year >= 0 {
             push_number(out, year as u64);
         } else {
@@ -311,6 +363,17 @@ pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// "00" to "99", for writing two digits at once.
+const DIGIT_PAIRS: &str = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Appends `number % 100` as two digits.
+#[inline]
+fn push_pair(out: &mut String, number: u64) {
+    let at = (number % 100) as usize * 2;
+    out.push_str(DIGIT_PAIRS.get(at..at + 2).unwrap_or("00"));
+}
+
 /// Appends a decimal number without going through `fmt`.
 pub(crate) fn push_number(out: &mut String, mut number: u64) {
     let digit = |value: u64| char::from(b'0' + (value % 10) as u8);
@@ -319,17 +382,16 @@ pub(crate) fn push_number(out: &mut String, mut number: u64) {
         return;
     }
     if number < 100 {
-        out.push(digit(number / 10));
-        out.push(digit(number));
+        push_pair(out, number);
         return;
     }
     if number < 10_000 {
-        if number >= 1000 {
-            out.push(digit(number / 1000));
+        if number < 1000 {
+            out.push(digit(number / 100));
+        } else {
+            push_pair(out, number / 100);
         }
-        out.push(digit(number / 100));
-        out.push(digit(number / 10));
-        out.push(digit(number));
+        push_pair(out, number);
         return;
     }
     let mut digits = [0u8; 20];
@@ -390,11 +452,7 @@ impl Money {
         let absolute = self.minor.unsigned_abs();
         push_number(out, absolute / 100);
         out.push('.');
-        let cents = absolute % 100;
-        if cents < 10 {
-            out.push('0');
-        }
-        push_number(out, cents);
+        push_pair(out, absolute % 100);
     }
 
     /// "$129.00", "€45.50", "£12.00", or "129.00 CAD".
