@@ -646,17 +646,12 @@ impl GraphBuilder<'_> {
                                 diagnostics,
                             ),
                             None => {
-                                let fallback = self.implicit_handoff(
+                                self.hand_off_on(
+                                    node,
+                                    Label::NotFound,
                                     lowering,
                                     "nothing_to_choose",
                                     "there was nothing for the customer to choose from",
-                                );
-                                self.graph.add_edge(
-                                    node,
-                                    fallback,
-                                    Transition {
-                                        label: Label::NotFound,
-                                    },
                                 );
                             }
                         }
@@ -704,17 +699,12 @@ impl GraphBuilder<'_> {
                             lowering.calls.pop();
                         }
                         None => {
-                            let fallback = self.implicit_handoff(
+                            self.hand_off_on(
+                                node,
+                                Label::NotFound,
                                 lowering,
                                 "lookup_found_nothing",
                                 "a lookup found nothing and the policy says nothing more",
-                            );
-                            self.graph.add_edge(
-                                node,
-                                fallback,
-                                Transition {
-                                    label: Label::NotFound,
-                                },
                             );
                         }
                     }
@@ -730,17 +720,12 @@ impl GraphBuilder<'_> {
                         diagnostics,
                     ),
                     None => {
-                        let fallback = self.implicit_handoff(
+                        self.hand_off_on(
+                            node,
+                            Label::Error,
                             lowering,
                             "tool_error",
                             "a system keel relies on failed",
-                        );
-                        self.graph.add_edge(
-                            node,
-                            fallback,
-                            Transition {
-                                label: Label::Error,
-                            },
                         );
                     }
                 }
@@ -803,17 +788,12 @@ impl GraphBuilder<'_> {
                         diagnostics,
                     ),
                     None => {
-                        let fallback = self.implicit_handoff(
+                        self.hand_off_on(
+                            node,
+                            Label::RetryExhausted,
                             lowering,
                             "still_not_found",
                             "still not found after asking again",
-                        );
-                        self.graph.add_edge(
-                            node,
-                            fallback,
-                            Transition {
-                                label: Label::RetryExhausted,
-                            },
                         );
                     }
                 }
@@ -862,15 +842,13 @@ impl GraphBuilder<'_> {
                     // Values the policy does not mention go to a person, the
                     // safe default; the verifier lists them (K0304) so the
                     // author handles them or writes `Otherwise, continue`.
-                    (None, Some(_)) if uncovered => {
-                        let fallback = self.implicit_handoff(
-                            lowering,
-                            "unhandled_value",
-                            "the policy has no rule for this value",
-                        );
-                        self.graph
-                            .add_edge(node, fallback, Transition { label: Label::Else });
-                    }
+                    (None, Some(_)) if uncovered => self.hand_off_on(
+                        node,
+                        Label::Else,
+                        lowering,
+                        "unhandled_value",
+                        "the policy has no rule for this value",
+                    ),
                     (None, Some(_)) => {}
                     (None, None) => exits.push((node, Label::Else)),
                 }
@@ -1003,6 +981,19 @@ impl GraphBuilder<'_> {
             kind,
             origin,
         })
+    }
+
+    /// Sends `label` out of `from` to the implicit hand-off `name`.
+    fn hand_off_on(
+        &mut self,
+        from: NodeIndex,
+        label: Label,
+        lowering: &mut PolicyLowering<'_>,
+        name: &'static str,
+        reason: &str,
+    ) {
+        let fallback = self.implicit_handoff(lowering, name, reason);
+        self.graph.add_edge(from, fallback, Transition { label });
     }
 
     /// A hand-off keel adds for an outcome the policy leaves unsaid, one per
