@@ -940,29 +940,19 @@ impl GraphBuilder<'_> {
     /// Every ask gets the two global edges: a human on request, and a
     /// hand-off when answers stay unclear.
     fn ask_defaults(&mut self, node: NodeIndex, lowering: &mut PolicyLowering<'_>) {
-        let human = self.implicit_handoff(
+        self.hand_off_on(
+            node,
+            Label::HumanRequested,
             lowering,
             "human_requested",
             "the customer asked for a human",
         );
-        self.graph.add_edge(
+        self.hand_off_on(
             node,
-            human,
-            Transition {
-                label: Label::HumanRequested,
-            },
-        );
-        let unclear = self.implicit_handoff(
+            Label::RetryExhausted,
             lowering,
             "unclear_answers",
             "the customer's answers stayed unclear",
-        );
-        self.graph.add_edge(
-            node,
-            unclear,
-            Transition {
-                label: Label::RetryExhausted,
-            },
         );
     }
 
