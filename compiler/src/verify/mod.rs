@@ -141,36 +141,8 @@ pub(crate) mod tests {
             .collect()
     }
 
-    const CATALOG: &str = r#"
-[tools.find_customer]
-args = { email = "email" }
-returns = "Customer?"
-verifies_identity = true
-
-[tools.get_orders]
-args = { email = "email" }
-returns = "[Order]"
-customer_data = true
-
-[tools.order_details]
-args = { order_id = "string" }
-returns = "Order"
-customer_data = true
-
-[tools.cancel_order]
-args = { order_id = "string" }
-returns = "Order"
-effect = "destructive"
-customer_data = true
-
-[types.Customer]
-id = "string"
-
-[types.Order]
-id = "string"
-status = { enum = ["open", "shipped", "closed"] }
-tracking_number = "string?"
-"#;
+    // The same catalog the data-driven verifier tests use.
+    const CATALOG: &str = include_str!("../../tests/data/verify/catalog.toml");
 
     #[test]
     fn codes_are_unique_and_in_the_verifier_range() {

@@ -33,37 +33,8 @@ use keel_compiler::verify::{self, Verification};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const CATALOG: &str = r#"
-[tools.find_customer]
-args = { email = "email" }
-returns = "Customer?"
-verifies_identity = true
-
-[tools.get_orders]
-args = { email = "email" }
-returns = "[Order]"
-customer_data = true
-
-[tools.order_details]
-args = { order_id = "string" }
-returns = "Order"
-customer_data = true
-
-[tools.cancel_order]
-args = { order_id = "string" }
-returns = "Order"
-effect = "destructive"
-customer_data = true
-
-[types.Customer]
-id = "string"
-
-[types.Order]
-id = "string"
-number = "string"
-status = { enum = ["open", "shipped", "closed"] }
-tracking_number = "string?"
-"#;
+// The same catalog the data-driven verifier tests use.
+const CATALOG: &str = include_str!("../data/verify/catalog.toml");
 
 const STATUSES: [&str; 3] = ["open", "shipped", "closed"];
 
