@@ -31,21 +31,38 @@ pub fn step(machine: &Machine, mut session: Session, event: &Event) -> (Session,
 pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: &mut Output) {
     match (session.phase, event) {
         (Phase::New, Event::Start) => run(machine, session, machine.start, output),
-        (Phase::WaitingForUser, Event::User(text)) => answer(machine, session, Some(text), output),
-        (Phase::WaitingForUser, Event::Timer) => answer(machine, session, None, output),
+        (Phase::WaitingForUser, Event::User(text)) => {
+            answer(machine, session, Some(text), None, output);
+        }
+        (Phase::WaitingForUser, Event::Interpreted(interpretation)) => answer(
+            machine,
+            session,
+            Some(&interpretation.question.reply),
+            Some(&interpretation.chosen),
+            output,
+        ),
+        (Phase::WaitingForUser, Event::Timer) => answer(machine, session, None, None, output),
         (Phase::WaitingForTool, Event::ToolResult(result)) if result.call == session.pending => {
             tool_result(machine, session, &result.outcome, output);
         }
         (Phase::HandedOff, Event::HandoffAcknowledged) => session.phase = Phase::Closed,
         (_, Event::ToolResult(_)) => output.ignored = Some("no tool call with that id is pending"),
-        (_, Event::User(_)) => output.ignored = Some("no question is open"),
+        (_, Event::User(_) | Event::Interpreted(_)) => {
+            output.ignored = Some("no question is open");
+        }
         (_, Event::Start) => output.ignored = Some("the session has already started"),
         (_, Event::Timer) => output.ignored = Some("nobody is being waited for"),
         (_, Event::HandoffAcknowledged) => output.ignored = Some("nothing was handed off"),
     }
 }
 
-fn answer(machine: &Machine, session: &mut Session, reply: Option<&String>, output: &mut Output) {
+fn answer(
+    machine: &Machine,
+    session: &mut Session,
+    reply: Option<&String>,
+    interpreted: Option<&String>,
+    output: &mut Output,
+) {
     let state = session.state;
     let Some(Kind::Ask(ask)) = machine
         .states
@@ -80,7 +97,7 @@ fn answer(machine: &Machine, session: &mut Session, reply: Option<&String>, outp
         }
         SlotKind::Item => Question::Item(list_items(session, ask)),
     };
-    let understood = match reply {
+    let mut understood = match reply {
         Some(reply) => understand(question, reply, session.today),
         None => crate::slots::Understood {
             answer: Answer::Unclear,
@@ -88,6 +105,20 @@ fn answer(machine: &Machine, session: &mut Session, reply: Option<&String>, outp
             matched: Snippet::default(),
         },
     };
+    // The rules decide first; an interpreter's value counts only where
+    // they found the reply unclear, only at an ask that may use one, and
+    // only if it names one of the ask's own edges.
+    if let (Answer::Unclear, Some(chosen)) = (&understood.answer, interpreted) {
+        if let Some(closed) = closed_set(machine, ask) {
+            if let Some(answer) = closed_answer(ask, &closed, chosen) {
+                understood = crate::slots::Understood {
+                    answer,
+                    rule: "llm",
+                    matched: Snippet::from(chosen.as_str()),
+                };
+            }
+        }
+    }
     let evidence = Evidence::Slot {
         rule: understood.rule,
         matched: understood.matched,
@@ -570,4 +601,126 @@ fn fault(machine: &Machine, session: &mut Session, why: &str, output: &mut Outpu
     session.phase = Phase::HandedOff;
     session.outcome = Some(Arc::from("fault"));
     output.rest = Some(session.state);
+}
+
+/// The closed set an interpreter may choose from at `ask`: `yes`/`no` or
+/// the option labels. `None` where no interpreter may be used: other slot
+/// types, and a yes/no whose `yes` can reach a destructive call before the
+/// next question (a confirmation stays with the deterministic rules).
+pub(crate) fn closed_set(machine: &Machine, ask: &Ask) -> Option<Vec<String>> {
+    match ask.slot {
+        SlotKind::YesNo => {
+            let yes = ask.yes?;
+            let target = machine.edges.get(yes.0 as usize)?.to;
+            if reaches_destructive_call(machine, target) {
+                return None;
+            }
+            Some(vec!["yes".to_string(), "no".to_string()])
+        }
+        SlotKind::Options if !ask.options.is_empty() => Some(
+            ask.options
+                .iter()
+                .map(|(label, _)| label.to_string())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a destructive call is reachable from `start` without passing
+/// through another question.
+fn reaches_destructive_call(machine: &Machine, start: StateId) -> bool {
+    let mut seen = vec![false; machine.states.len()];
+    let mut stack = vec![start];
+    while let Some(state) = stack.pop() {
+        let Some(visited) = seen.get_mut(state.0 as usize) else {
+            continue;
+        };
+        if std::mem::replace(visited, true) {
+            continue;
+        }
+        match machine
+            .states
+            .get(state.0 as usize)
+            .map(|state| &state.kind)
+        {
+            Some(Kind::Ask(_)) if state != start => continue,
+            Some(Kind::Call { tool, .. })
+                if machine
+                    .tools
+                    .get(usize::from(*tool))
+                    .is_some_and(|tool| tool.destructive) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        stack.extend(
+            machine
+                .edges
+                .iter()
+                .filter(|edge| edge.from == state)
+                .map(|edge| edge.to),
+        );
+    }
+    false
+}
+
+/// The answer an interpreter's `chosen` value means at `ask`, if it is one
+/// of the closed set (exactly, as sent); anything else is unclear.
+fn closed_answer(ask: &Ask, closed: &[String], chosen: &str) -> Option<Answer> {
+    if !closed.iter().any(|value| value == chosen) {
+        return None;
+    }
+    match ask.slot {
+        SlotKind::YesNo => match chosen {
+            "yes" => Some(Answer::Yes),
+            "no" => Some(Answer::No),
+            _ => None,
+        },
+        SlotKind::Options => ask
+            .options
+            .iter()
+            .position(|(label, _)| label.as_ref() == chosen)
+            .map(Answer::Option),
+        _ => None,
+    }
+}
+
+/// The question an interpreter may be asked about `reply`: `Some` when the
+/// session waits at an ask with a closed set (see [`closed_set`]) and the
+/// rules find the reply unclear (a reply they read, or a request for a
+/// person, never reaches an LLM).
+pub fn intent_question(
+    machine: &Machine,
+    session: &Session,
+    reply: &str,
+) -> Option<crate::interpret::IntentQuestion> {
+    if session.phase != Phase::WaitingForUser {
+        return None;
+    }
+    let Some(Kind::Ask(ask)) = machine
+        .states
+        .get(session.state.0 as usize)
+        .map(|state| &state.kind)
+    else {
+        return None;
+    };
+    let options = closed_set(machine, ask)?;
+    let mut prompt = String::new();
+    render(machine, session, &ask.prompt, &mut prompt);
+    let labels: Vec<&str> = options.iter().map(String::as_str).collect();
+    let question = match ask.slot {
+        SlotKind::YesNo => Question::YesNo { prompt: &prompt },
+        _ => Question::Options(&labels),
+    };
+    if understand(question, reply, session.today).answer != Answer::Unclear {
+        return None;
+    }
+    Some(crate::interpret::IntentQuestion {
+        state: machine.state_name(session.state).to_string(),
+        prompt,
+        reply: reply.to_string(),
+        options,
+    })
 }

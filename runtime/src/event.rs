@@ -1,6 +1,7 @@
 //! The closed sets of what goes into [`crate::step`] ([`Event`]) and what
 //! comes out ([`Effect`]), plus the trail of transitions a step took.
 
+use crate::interpret::Interpretation;
 use crate::machine::{EdgeId, StateId};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,9 @@ pub enum Event {
     Start,
     /// The customer wrote something.
     User(String),
+    /// The customer wrote something the rules could not read, and an
+    /// interpreter was asked once (input, raw output, value chosen).
+    Interpreted(Box<Interpretation>),
     /// A tool call finished.
     ToolResult(ToolResult),
     /// The customer stayed silent past the channel's timeout.

@@ -10,6 +10,11 @@
 //!   no randomness, a fuel bound per step;
 //! * [`slots::understand`]: a customer's reply → a slot value, a choice, or
 //!   "unclear", by rules, with the evidence;
+//! * [`intent_question`] → [`Interpreter`] → [`Event::Interpreted`]: where the
+//!   rules find a reply to a yes/no or options question unclear, at most one
+//!   LLM call per turn maps it onto the ask's closed set (the engine accepts
+//!   only a value naming one of the ask's own edges); the call is an event,
+//!   so replay needs no LLM;
 //! * [`Conversation`]: the shell — applies events, performs tool calls through
 //!   a [`ToolExecutor`] (tokio) or [`BlockingTools`] (in-process), and keeps
 //!   the event log;
@@ -35,6 +40,7 @@
 mod engine;
 mod error;
 mod event;
+mod interpret;
 pub mod log;
 mod machine;
 mod render;
@@ -46,12 +52,13 @@ mod store;
 mod tools;
 mod value;
 
-pub use engine::{FUEL, advance, step};
+pub use engine::{FUEL, advance, intent_question, step};
 pub use error::{Error, ErrorKind};
 pub use event::{
     Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
     ToolResult,
 };
+pub use interpret::{IntentQuestion, Interpretation, Interpreter, UNCLEAR};
 pub use machine::{EdgeId, Machine, StateId};
 pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};

@@ -192,6 +192,21 @@ pub fn explain(conversation: &Conversation<'_>) -> String {
             Event::User(text) => {
                 let _ = writeln!(out, "\ncustomer: {text}");
             }
+            Event::Interpreted(interpretation) => {
+                let _ = writeln!(out, "\ncustomer: {}", interpretation.question.reply);
+                let _ = writeln!(
+                    out,
+                    "  (the rules found it unclear; {} chose “{}” from {}{})",
+                    interpretation.model,
+                    interpretation.chosen,
+                    interpretation.question.options.join(" / "),
+                    interpretation
+                        .error
+                        .as_ref()
+                        .map(|error| format!(" after an error: {error}"))
+                        .unwrap_or_default()
+                );
+            }
             Event::ToolResult(result) => {
                 let what = match &result.outcome {
                     crate::event::ToolOutcome::Ok(value) => {

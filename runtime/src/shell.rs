@@ -5,6 +5,7 @@
 
 use crate::engine::advance;
 use crate::event::{Effect, Event, Output, ToolCall, ToolOutcome, ToolResult};
+use crate::interpret::Interpreter;
 use crate::machine::Machine;
 use crate::session::{Phase, Session};
 use crate::tools::{BlockingTools, ToolExecutor};
@@ -139,6 +140,30 @@ impl<'m> Conversation<'m> {
             })
     }
 
+    /// The event for the customer's `reply`: [`Event::User`], or, when the
+    /// rules find it unclear at a yes/no or options question (see
+    /// [`crate::intent_question`]), one `interpreter` call logged as
+    /// [`Event::Interpreted`]. At most one call per reply.
+    pub async fn read_reply(&self, reply: &str, interpreter: &mut impl Interpreter) -> Event {
+        match crate::engine::intent_question(self.machine, &self.session, reply) {
+            Some(question) => Event::Interpreted(Box::new(interpreter.interpret(&question).await)),
+            None => Event::User(reply.to_string()),
+        }
+    }
+
+    /// [`Conversation::read_reply`], then [`Conversation::turn_blocking`];
+    /// for in-process callers that are not async themselves.
+    pub fn reply_interpreting_blocking(
+        &mut self,
+        reply: &str,
+        tools: &mut impl BlockingTools,
+        interpreter: &mut impl Interpreter,
+    ) -> usize {
+        let event = block_on(self.read_reply(reply, interpreter))
+            .unwrap_or_else(|_| Event::User(reply.to_string()));
+        self.turn_blocking(event, tools)
+    }
+
     /// Whether the conversation waits for the customer.
     pub fn waits_for_user(&self) -> bool {
         self.session.phase() == Phase::WaitingForUser
@@ -146,10 +171,11 @@ impl<'m> Conversation<'m> {
 }
 
 /// Runs a future to completion on a current-thread tokio runtime (for
-/// callers, such as the CLI, that are not async themselves).
+/// callers, such as the CLI, that are not async themselves). Timers and,
+/// where tokio's `net` is built in (an LLM client), IO are enabled.
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, std::io::Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()?;
     Ok(runtime.block_on(future))
 }

@@ -1,0 +1,67 @@
+//! The run-time LLM seam for intent slots, as data: when the rules cannot
+//! read a reply to a yes/no or options question, the shell may ask an
+//! [`Interpreter`] once for that turn, and logs the question, the raw
+//! answer and the value chosen as one [`Event::Interpreted`](crate::Event).
+//!
+//! The engine never trusts the interpreter: it re-reads the reply with the
+//! rules first, and takes the chosen value only if it names one of the
+//! ask's own edges; anything else is unclear. Replaying a log re-applies
+//! the recorded answer, so replay needs no LLM.
+
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// The answer that means "none of these".
+pub const UNCLEAR: &str = "unclear";
+
+/// What the interpreter is asked: the question as sent, the customer's
+/// reply, and the closed set of values (the node's options, without
+/// [`UNCLEAR`], which is always allowed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntentQuestion {
+    /// The state asking.
+    pub state: String,
+    /// The question as the customer saw it.
+    pub prompt: String,
+    /// The customer's reply.
+    pub reply: String,
+    /// The values the answer may take (`yes`/`no`, or the option labels).
+    pub options: Vec<String>,
+}
+
+/// One understanding call, as logged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interpretation {
+    /// The call's input.
+    pub question: IntentQuestion,
+    /// The model asked.
+    pub model: String,
+    /// The answer's content as received, if there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Why there is no usable answer (down, slow, garbage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The value the interpreter chose: one of the options or [`UNCLEAR`].
+    pub chosen: String,
+}
+
+impl Interpretation {
+    /// A call that gave no usable answer: the value is unclear.
+    pub fn failed(question: IntentQuestion, model: &str, error: String) -> Interpretation {
+        Interpretation {
+            question,
+            model: model.to_string(),
+            output: None,
+            error: Some(error),
+            chosen: UNCLEAR.to_string(),
+        }
+    }
+}
+
+/// Maps a reply onto a closed set (an LLM in `keel-llm`; stubs in tests).
+pub trait Interpreter {
+    /// One understanding call. Failures are interpretations with an
+    /// `error` and `chosen == "unclear"`, never panics.
+    fn interpret(&mut self, question: &IntentQuestion) -> impl Future<Output = Interpretation>;
+}
