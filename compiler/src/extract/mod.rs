@@ -142,6 +142,7 @@ enum Building {
         var: String,
         slot: Slot,
         prompt: Message,
+        limit: u32,
         exhausted: Option<BlockId>,
     },
     Simple(StmtKind),
@@ -1338,6 +1339,10 @@ impl<'a> Builder<'a> {
             (Slot::Text, "order_id".to_string())
         } else if has("date") || has("when") {
             (Slot::Date, self.var_name(noun, "date"))
+        } else if has("zip") || has("postcode") || (has("postal") && has("code")) {
+            (Slot::PostalCode, self.var_name(noun, "postal_code"))
+        } else if has("name") && !has("product") && !has("item") && !has("company") {
+            (Slot::Name, self.var_name(noun, "name"))
         } else if has("amount")
             || has("quantity")
             || has("many")
@@ -1412,17 +1417,34 @@ impl<'a> Builder<'a> {
     }
 
     fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
-        // The value to ask again is the asked-for variable the call used.
-        let used = match &self.stmts[call].kind {
-            Building::Call { args, .. } => args.iter().find_map(|(_, expr)| match expr {
-                Expr::Path(path) => self
-                    .asked
-                    .get(path.root())
-                    .map(|slot| (path.root().to_string(), slot.clone())),
-                _ => None,
-            }),
-            _ => None,
+        // The value to ask again is the asked-for variable the call used:
+        // the one the wording names ("ask for the zip code again"), else
+        // the first.
+        let said: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let used: Vec<(String, Slot, bool)> = match &self.stmts[call].kind {
+            Building::Call { args, .. } => args
+                .iter()
+                .filter_map(|(name, expr)| match expr {
+                    Expr::Path(path) => self.asked.get(path.root()).map(|slot| {
+                        let root = path.root().to_string();
+                        let named = root.split('_').chain(name.split('_')).any(|part| {
+                            !matches!(part, "id" | "name")
+                                && said
+                                    .iter()
+                                    .any(|word| scope::singular(word) == scope::singular(part))
+                        });
+                        (root, slot.clone(), named)
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         };
+        let used = used
+            .iter()
+            .find(|(_, _, named)| *named)
+            .or(used.first())
+            .map(|(var, slot, _)| (var.clone(), slot.clone()));
         let Some((var, slot)) = used else {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -1440,8 +1462,25 @@ impl<'a> Builder<'a> {
             .filter(|word| {
                 !matches!(
                     *word,
-                    "valid" | "again" | "another" | "correct" | "different"
-                )
+                    "valid"
+                        | "again"
+                        | "another"
+                        | "correct"
+                        | "different"
+                        | "times"
+                        | "time"
+                        | "more"
+                        | "most"
+                        | "up"
+                        | "once"
+                        | "twice"
+                        | "thrice"
+                        | "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                ) && !word.bytes().all(|byte| byte.is_ascii_digit())
             })
             .collect::<Vec<_>>()
             .join(" ");
@@ -1451,12 +1490,22 @@ impl<'a> Builder<'a> {
             what
         };
         let prompt = message::retry_prompt(&format!("that {what}"));
+        let counted: Vec<&str> = noun
+            .iter()
+            .filter_map(|token| match &token.kind {
+                Tok::Word { lower, .. } => Some(lower.as_str()),
+                Tok::Number(number) => Some(number.as_str()),
+                _ => None,
+            })
+            .collect();
+        let limit = retry_limit(&counted);
         self.push(
             block,
             Building::Retry {
                 var,
                 slot,
                 prompt,
+                limit,
                 exhausted: None,
             },
             here,
@@ -1618,7 +1667,12 @@ impl<'a> Builder<'a> {
                 && matches!(
                     &self.stmts[id].kind,
                     Building::Ask {
-                        slot: Slot::Text | Slot::Number | Slot::Date | Slot::Email,
+                        slot: Slot::Text
+                            | Slot::Name
+                            | Slot::PostalCode
+                            | Slot::Number
+                            | Slot::Date
+                            | Slot::Email,
                         ..
                     }
                 )
@@ -1917,18 +1971,46 @@ impl<'a> Builder<'a> {
                 var,
                 slot,
                 prompt,
+                limit,
                 exhausted,
             } => StmtKind::Retry(Retry {
                 var,
                 slot,
                 prompt,
-                limit: 1,
+                limit,
                 exhausted: self.finish_optional(exhausted),
             }),
             Building::Simple(kind) => kind,
         };
         Stmt { kind, origin }
     }
+}
+
+/// How many more attempts a retry's wording allows: "up to 3 times",
+/// "at most twice", "3 more times"; once when it says no number.
+fn retry_limit(words: &[&str]) -> u32 {
+    let number = |word: &str| match word.to_ascii_lowercase().as_str() {
+        "once" | "one" => Some(1),
+        "twice" | "two" => Some(2),
+        "three" | "thrice" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        digits => digits.parse::<u32>().ok().filter(|n| (1..=9).contains(n)),
+    };
+    for (index, word) in words.iter().enumerate() {
+        let next = words.get(index + 1).copied().unwrap_or_default();
+        let times = next.eq_ignore_ascii_case("times") || next.eq_ignore_ascii_case("more");
+        match number(word) {
+            Some(n)
+                if word.eq_ignore_ascii_case("twice") || word.eq_ignore_ascii_case("thrice") =>
+            {
+                return n;
+            }
+            Some(n) if times => return n,
+            _ => {}
+        }
+    }
+    1
 }
 
 #[derive(Clone, Copy)]
