@@ -368,10 +368,10 @@ impl World<'_> {
                 .turns
                 .push(Turn::Text("I want to talk to a human".to_string())),
             Label::RetryExhausted => {
-                let gibberish = if matches!(slot, Slot::Text) {
-                    ""
-                } else {
-                    "asdf qwerty"
+                let gibberish = match slot {
+                    Slot::Text => "",
+                    Slot::Name => "I'd rather not say",
+                    _ => "asdf qwerty",
                 };
                 for _ in 0..max_attempts.max(1) {
                     self.turns.push(Turn::Text(gibberish.to_string()));
@@ -424,7 +424,12 @@ impl World<'_> {
                     };
                     self.bindings.insert(var.to_string(), binding);
                 }
-                Slot::Email | Slot::Text | Slot::Number | Slot::Date => {
+                Slot::Email
+                | Slot::Text
+                | Slot::Name
+                | Slot::PostalCode
+                | Slot::Number
+                | Slot::Date => {
                     let (value, ty) = match slot {
                         Slot::Email => {
                             self.emails += 1;
@@ -439,6 +444,8 @@ impl World<'_> {
                             Json::String("I have a question about it".to_string()),
                             Type::String,
                         ),
+                        Slot::Name => (Json::String("Maya".to_string()), Type::String),
+                        Slot::PostalCode => (Json::String("80218".to_string()), Type::String),
                         Slot::Number => (json!(2), Type::Number),
                         _ => (Json::String(self.today.plus_days(-3).iso()), Type::Date),
                     };

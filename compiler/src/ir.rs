@@ -206,6 +206,10 @@ pub enum Slot {
     Email,
     /// Free text.
     Text,
+    /// A person's name, as said ("my last name is Ito" → `Ito`).
+    Name,
+    /// A zip or postal code ("I live in 80218" → `80218`).
+    PostalCode,
     /// A number.
     Number,
     /// A date.
@@ -224,6 +228,8 @@ impl Slot {
         match self {
             Slot::Email => "email".into(),
             Slot::Text => "text".into(),
+            Slot::Name => "name".into(),
+            Slot::PostalCode => "postal code".into(),
             Slot::Number => "number".into(),
             Slot::Date => "date".into(),
             Slot::YesNo => "yes/no".into(),

@@ -81,6 +81,8 @@ fn answer(
     let question = match ask.slot {
         SlotKind::Email => Question::Email,
         SlotKind::Text => Question::Text,
+        SlotKind::Name => Question::Name,
+        SlotKind::PostalCode => Question::PostalCode,
         SlotKind::Number => Question::Number,
         SlotKind::Date => Question::Date,
         SlotKind::YesNo => {
@@ -181,6 +183,8 @@ fn unclear(
         SlotKind::Number => "Sorry, I need a number. ",
         SlotKind::Date => "Sorry, I couldn't read a date in that (for example 3 March 2026). ",
         SlotKind::Text => "Sorry, I didn't catch that. ",
+        SlotKind::Name => "Sorry, I didn't catch the name. ",
+        SlotKind::PostalCode => "Sorry, I couldn't find a zip or postal code in that. ",
     });
     render(machine, session, &ask.prompt, &mut text);
     output.effects.push(Effect::Send(text));

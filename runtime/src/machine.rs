@@ -102,6 +102,8 @@ pub(crate) enum Piece {
 pub(crate) enum SlotKind {
     Email,
     Text,
+    Name,
+    PostalCode,
     Number,
     Date,
     YesNo,
@@ -343,6 +345,8 @@ impl Indexer {
                     let slot = match slot.as_str() {
                         "email" => SlotKind::Email,
                         "text" => SlotKind::Text,
+                        "name" => SlotKind::Name,
+                        "postal_code" => SlotKind::PostalCode,
                         "number" => SlotKind::Number,
                         "date" => SlotKind::Date,
                         "yes_no" => SlotKind::YesNo,
@@ -397,6 +401,8 @@ impl Indexer {
                         }
                         SlotKind::Email
                         | SlotKind::Text
+                        | SlotKind::Name
+                        | SlotKind::PostalCode
                         | SlotKind::Number
                         | SlotKind::Date
                         | SlotKind::Item

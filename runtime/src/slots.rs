@@ -6,6 +6,8 @@
 //! deliberately conservative: a reply that could mean two things is
 //! unclear, and the customer is asked again.
 
+mod person;
+
 use crate::event::Snippet;
 use crate::value::{Date, MONTHS, Value};
 use std::borrow::Cow;
@@ -18,6 +20,10 @@ pub enum Question<'a> {
     Email,
     /// Free text.
     Text,
+    /// A person's name.
+    Name,
+    /// A zip or postal code.
+    PostalCode,
     /// A number.
     Number,
     /// A date (relative words resolve against `today`).
@@ -124,6 +130,14 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
                 understood(Answer::Value(Value::text(text)), "text", text)
             }
         }
+        Question::Name => match person::find_name(reply) {
+            Some(name) => understood(Answer::Value(Value::text(name)), "name", name),
+            None => unclear(),
+        },
+        Question::PostalCode => match person::find_postal_code(reply) {
+            Some(code) => understood(Answer::Value(Value::text(code)), "postal-code", code),
+            None => unclear(),
+        },
         Question::Number => match find_number(&words) {
             Some((number, matched)) => {
                 understood(Answer::Value(Value::Number(number)), "number", matched)

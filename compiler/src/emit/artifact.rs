@@ -531,6 +531,8 @@ fn body(kind: &StateKind) -> StateBody {
             let (slot_name, options, list) = match slot {
                 Slot::Email => ("email", Vec::new(), None),
                 Slot::Text => ("text", Vec::new(), None),
+                Slot::Name => ("name", Vec::new(), None),
+                Slot::PostalCode => ("postal_code", Vec::new(), None),
                 Slot::Number => ("number", Vec::new(), None),
                 Slot::Date => ("date", Vec::new(), None),
                 Slot::YesNo => ("yes_no", Vec::new(), None),

@@ -104,6 +104,8 @@ fn sentence(kind: &StateKind) -> String {
             let what = match slot {
                 Slot::Email => "an email address".to_string(),
                 Slot::Text => "an answer in words".to_string(),
+                Slot::Name => "a name".to_string(),
+                Slot::PostalCode => "a zip or postal code".to_string(),
                 Slot::Number => "a number".to_string(),
                 Slot::Date => "a date".to_string(),
                 Slot::YesNo => "yes or no".to_string(),

@@ -181,7 +181,7 @@ impl<'a> Context<'a> {
         let single = |ty: Type| BTreeSet::from([ty]);
         match slot {
             Slot::Email => single(Type::Email),
-            Slot::Text => single(Type::String),
+            Slot::Text | Slot::Name | Slot::PostalCode => single(Type::String),
             Slot::Number => single(Type::Number),
             Slot::Date => single(Type::Date),
             Slot::YesNo => single(Type::Bool),
