@@ -200,17 +200,28 @@ impl Backend {
                 vec![(Arc::from("user_id"), Value::text(&output))],
             )),
             "get_user_details" => {
+                // Showing the orders takes each one's details, as a τ-bench
+                // agent reads them: read-only `get_order_details` calls.
                 let user: Json = serde_json::from_str(&output).unwrap_or(Json::Null);
-                let orders = user["orders"]
+                let ids: Vec<String> = user["orders"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect();
+                let orders = ids
+                    .iter()
                     .map(|id| {
-                        Value::record(vec![
-                            (Arc::from("id"), Value::text(id)),
-                            (Arc::from("order_id"), Value::text(id)),
-                        ])
+                        let args: Map<String, Json> =
+                            [("order_id".to_string(), Json::from(id.as_str()))]
+                                .into_iter()
+                                .collect();
+                        let details = self.db.invoke("get_order_details", &args);
+                        self.calls
+                            .push(("get_order_details".to_string(), args, details.clone()));
+                        let order: Json = serde_json::from_str(&details).unwrap_or(Json::Null);
+                        order_summary(id, &order)
                     })
                     .collect::<Vec<_>>();
                 ToolOutcome::Ok(Value::List(orders.into()))
@@ -221,6 +232,55 @@ impl Backend {
             }
             _ => ToolOutcome::Ok(Value::text(&output)),
         }
+    }
+}
+
+/// One line of the user's order list: the id, the status, each item with
+/// its options and price, and the total.
+pub fn order_summary(id: &str, order: &Json) -> Value {
+    let mut items = String::new();
+    for item in order["items"].as_array().into_iter().flatten() {
+        if !items.is_empty() {
+            items.push_str("; ");
+        }
+        items.push_str(item["name"].as_str().unwrap_or("an item"));
+        let options: Vec<String> = item["options"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, value)| format!("{name} {}", value.as_str().unwrap_or_default()))
+            .collect();
+        if !options.is_empty() {
+            items.push_str(&format!(" ({})", options.join(", ")));
+        }
+        let mut price = String::new();
+        dollars(item["price"].as_f64().unwrap_or(0.0)).write_display(&mut price);
+        items.push(' ');
+        items.push_str(&price);
+    }
+    let total = order["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| item["price"].as_f64().unwrap_or(0.0))
+        .sum::<f64>();
+    Value::record(vec![
+        (Arc::from("id"), Value::text(id)),
+        (Arc::from("order_id"), Value::text(id)),
+        (
+            Arc::from("status"),
+            Value::text(order["status"].as_str().unwrap_or("unknown")),
+        ),
+        (Arc::from("items"), Value::text(&items)),
+        (Arc::from("total"), Value::Money(dollars(total))),
+    ])
+}
+
+/// Dollars as keel money, to the cent.
+fn dollars(amount: f64) -> Money {
+    Money {
+        minor: (amount * 100.0).round() as i64,
+        code: *b"USD",
     }
 }
 
@@ -239,10 +299,14 @@ pub fn order_view(order: &Json) -> Value {
     let method = order["payment_history"][0]["payment_method_id"]
         .as_str()
         .unwrap_or_default();
-    let refund_to = ["gift_card", "credit_card", "paypal"]
-        .into_iter()
-        .find(|kind| method.starts_with(kind))
-        .unwrap_or("other");
+    let refund_to = [
+        ("gift_card", "gift card"),
+        ("credit_card", "credit card"),
+        ("paypal", "paypal"),
+    ]
+    .into_iter()
+    .find(|(kind, _)| method.starts_with(kind))
+    .map_or("other", |(_, words)| words);
     let mut fields: Vec<(Arc<str>, Value)> = Vec::new();
     for name in ["order_id", "user_id", "status", "cancel_reason"] {
         if let Some(text) = order[name].as_str() {

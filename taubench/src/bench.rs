@@ -3,7 +3,7 @@
 //! bot's messages, and aggregate pass^k per split.
 
 use crate::backend::{Backend, Db};
-use crate::user::{Facts, Rng, User};
+use crate::user::{Annotation, Facts, Rng, User};
 use keel_runtime::{Conversation, Date, Machine};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -56,6 +56,7 @@ pub struct Bench {
     machine: Machine,
     fresh: Db,
     tasks: Vec<Json>,
+    annotations: BTreeMap<String, Annotation>,
 }
 
 impl Bench {
@@ -118,10 +119,16 @@ impl Bench {
                 object.insert("instruction".to_string(), instruction);
             }
         }
+        let facts_path = crate::facts_path();
+        let annotations = crate::user::annotations(
+            &std::fs::read_to_string(&facts_path)
+                .map_err(|error| format!("cannot read {}: {error}", facts_path.display()))?,
+        )?;
         Ok(Bench {
             machine,
             fresh,
             tasks,
+            annotations,
         })
     }
 
@@ -146,7 +153,7 @@ impl Bench {
                         Mode::Structured => None,
                         Mode::Natural => Some(Rng::new(seed * 1_000_003 + index)),
                     };
-                    self.run_task(task, rng).err()
+                    self.run_task(task, rng, false).err()
                 })
                 .collect();
             report.tasks.push(TaskResult {
@@ -159,11 +166,24 @@ impl Bench {
         report
     }
 
-    /// One conversation of one task; `Err` says why it failed.
-    pub fn run_task(&self, task: &Json, rng: Option<Rng>) -> Result<(), String> {
+    /// The task `split/index`, if it is one of the candidates.
+    pub fn task(&self, name: &str) -> Option<&Json> {
+        self.tasks.iter().find(|task| {
+            format!(
+                "{}/{}",
+                task["split"].as_str().unwrap_or("?"),
+                task["index"].as_u64().unwrap_or(u64::MAX)
+            ) == name
+        })
+    }
+
+    /// One conversation of one task; `Err` says why it failed. With
+    /// `trace`, the failure carries the whole conversation.
+    pub fn run_task(&self, task: &Json, rng: Option<Rng>, trace: bool) -> Result<(), String> {
         let today = Date::from_ymd(2024, 5, 15).ok_or("a date")?;
         let mut backend = Backend::new(self.fresh.clone());
-        let mut user = User::new(Facts::of(task), rng);
+        let mut user = User::new(Facts::of(task, &self.annotations)?, rng);
+        let mut transcript = String::new();
         let mut conversation = Conversation::new(&self.machine, today);
         let mut first = conversation.start_blocking(&mut backend);
         let mut said: Vec<String> = Vec::new();
@@ -180,7 +200,16 @@ impl Bench {
             let Some(reply) = user.reply(&last) else {
                 break;
             };
+            if trace {
+                transcript.push_str(&format!("bot: {last}\nuser: {reply}\n"));
+            }
             first = conversation.reply_blocking(&reply, &mut backend);
+        }
+        if trace {
+            transcript.insert(0, '\n');
+            if let Some(last) = said.last() {
+                transcript.push_str(&format!("bot: {last}\n"));
+            }
         }
         let outcome = conversation
             .session()
@@ -192,7 +221,7 @@ impl Bench {
         if let Some(difference) = first_difference(&expected, &backend.db) {
             let last = said.last().map_or("", String::as_str);
             return Err(format!(
-                "outcome `{outcome}`; DB differs: {difference}; last bot message {last:?}"
+                "outcome `{outcome}`; DB differs: {difference}; last bot message {last:?}{transcript}"
             ));
         }
         let text = said.join("\n").to_lowercase().replace(',', "");
@@ -200,7 +229,7 @@ impl Bench {
             let output = output.as_str().unwrap_or_default().to_lowercase();
             if !text.contains(&output) {
                 return Err(format!(
-                    "outcome `{outcome}`; required output \"{output}\" never said"
+                    "outcome `{outcome}`; required output \"{output}\" never said{transcript}"
                 ));
             }
         }

@@ -40,3 +40,8 @@ fn check_dir(dir: PathBuf) -> Result<PathBuf, String> {
 pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/taubench_retail_cancel")
 }
+
+/// The customer facts read from the free-form tasks' instructions.
+pub fn facts_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/instruction_facts.toml")
+}

@@ -4,6 +4,7 @@
 
 use clap::Parser;
 use keel_taubench::bench::{Bench, Mode, Options};
+use keel_taubench::user::Rng;
 use std::process::ExitCode;
 
 /// Run τ-bench retail cancellations through keel.
@@ -21,6 +22,10 @@ struct Args {
     /// At most this many tasks per split.
     #[arg(long)]
     limit: Option<usize>,
+    /// Print one task's conversation (`split/index`, e.g. `dev/6`) for
+    /// each mode and seed, instead of the report.
+    #[arg(long)]
+    trace: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(name) = &args.trace {
+        let Some(task) = bench.task(name) else {
+            eprintln!("no candidate task `{name}`");
+            return ExitCode::from(2);
+        };
+        for mode in modes {
+            for seed in 0..args.seeds.max(1) {
+                let rng = (mode == Mode::Natural).then(|| Rng::new(seed * 1_000_003 + index(task)));
+                let verdict = match bench.run_task(task, rng, true) {
+                    Ok(()) => "pass".to_string(),
+                    Err(reason) => format!("FAIL: {reason}"),
+                };
+                println!("== {name} {mode:?} seed {seed}: {verdict}");
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
     for mode in modes {
         let report = bench.run(&Options {
             mode,
@@ -54,4 +76,8 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn index(task: &serde_json::Value) -> u64 {
+    task["index"].as_u64().unwrap_or(0)
 }

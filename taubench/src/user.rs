@@ -1,74 +1,176 @@
 //! The simulated customer. It knows only the facts of the task's
-//! instruction (how to authenticate, which orders to cancel and why) and
-//! answers the bot's questions from them; it never reads the gold actions.
-//! In natural mode a seeded generator varies the phrasing.
+//! instruction — parsed mechanically for the template tasks, read from
+//! `data/instruction_facts.toml` for the free-form ones — and answers the
+//! bot's questions from them and from what the bot shows (the order list);
+//! it never reads the gold actions. In natural mode a seeded generator
+//! varies the phrasing.
 
+use serde::Deserialize;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+/// Which orders the customer asks to cancel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Want {
+    /// An order by id (`#W…`), with the reason the instruction gives for it.
+    Order {
+        /// The id, with its `#`.
+        id: String,
+        /// Its own reason, when the instruction gives one per order.
+        reason: Option<String>,
+    },
+    /// The order whose id ends so ("the order number ends in 66").
+    Ending(String),
+    /// Orders holding an item of this name ("the tea kettle").
+    Item(String),
+    /// Every order the bot's list shows as pending.
+    AllPending,
+}
+
+/// What the customer says at the read-back.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Confirm {
+    /// Yes.
+    #[default]
+    Yes,
+    /// No, they keep the order.
+    No,
+    /// Yes only when the refund goes there ("gift card").
+    RefundTo(String),
+}
 
 /// What the customer knows, from the instruction.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts {
-    /// Their email, when the instruction gives one.
-    pub email: Option<String>,
-    /// First name, last name and zip, when the instruction gives them.
-    pub name_zip: Option<(String, String, String)>,
-    /// The orders to cancel, each with its reason when the instruction says.
-    pub cancellations: Vec<(String, Option<String>)>,
+    /// Email addresses, tried in order.
+    pub emails: Vec<String>,
+    /// First and last name.
+    pub name: Option<(String, String)>,
+    /// Zip codes, tried in order.
+    pub zips: Vec<String>,
+    /// The orders to cancel, in order.
+    pub wants: Vec<Want>,
+    /// The reason for an order without its own.
+    pub reason: Option<String>,
+    /// The answer at the read-back.
+    pub confirm: Confirm,
 }
 
-impl Facts {
-    /// Reads the facts: for a template task from the instruction's text;
-    /// otherwise the parsed `auth` block (a fact of the instruction) and the
-    /// order ids and reasons the instruction itself names.
-    pub fn of(task: &Json) -> Facts {
-        let instruction = task["instruction"].as_str().unwrap_or_default();
-        let mut facts = Facts::default();
-        let auth = &task["auth"];
-        match auth["method"].as_str() {
-            Some("email") => facts.email = auth["email"].as_str().map(str::to_string),
-            Some("name_zip") => {
-                let part = |name: &str| auth[name].as_str().unwrap_or_default().to_string();
-                facts.name_zip = Some((part("first_name"), part("last_name"), part("zip")));
-            }
-            _ => {}
-        }
-        if let Some(email) = after(instruction, "your email is ") {
-            facts.email = Some(email.trim_end_matches('.').to_string());
-        }
-        // "Cancel order #W… because <reason>." sentences (the template).
-        for sentence in instruction.split(". ") {
-            if let Some(rest) = sentence.trim().strip_prefix("Cancel order ") {
-                if let Some((id, reason)) = rest.split_once(" because ") {
-                    facts.cancellations.push((
-                        id.trim().to_string(),
-                        Some(reason.trim().trim_end_matches('.').to_string()),
-                    ));
+/// One entry of `instruction_facts.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotation {
+    /// The instruction's words the facts come from.
+    pub read: String,
+    #[serde(default)]
+    emails: Vec<String>,
+    name: Option<(String, String)>,
+    #[serde(default)]
+    zips: Vec<String>,
+    #[serde(default)]
+    want: Vec<String>,
+    reason: Option<String>,
+    confirm: Option<String>,
+}
+
+/// The facts of the free-form tasks, by `split/index`.
+pub fn annotations(text: &str) -> Result<BTreeMap<String, Annotation>, String> {
+    toml::from_str(text).map_err(|error| format!("instruction_facts.toml: {error}"))
+}
+
+impl Annotation {
+    fn facts(&self, key: &str) -> Result<Facts, String> {
+        let wants = self
+            .want
+            .iter()
+            .map(|want| {
+                if let Some(ending) = want.strip_prefix("ends:") {
+                    Ok(Want::Ending(ending.to_string()))
+                } else if let Some(item) = want.strip_prefix("item:") {
+                    Ok(Want::Item(item.to_lowercase()))
+                } else if want == "all-pending" {
+                    Ok(Want::AllPending)
+                } else if want.starts_with("#W") {
+                    Ok(Want::Order {
+                        id: want.clone(),
+                        reason: None,
+                    })
+                } else {
+                    Err(format!("{key}: unknown want `{want}`"))
                 }
-            }
-        }
-        if facts.cancellations.is_empty() {
-            let reason = ["no longer needed", "ordered by mistake"]
-                .into_iter()
-                .find(|reason| instruction.contains(reason))
-                .map(str::to_string);
-            for word in instruction.split(|c: char| !(c.is_ascii_alphanumeric() || c == '#')) {
-                let id = word.trim_start_matches('#');
-                if id.len() == 8
-                    && id.starts_with('W')
-                    && id[1..].bytes().all(|b| b.is_ascii_digit())
-                {
-                    let id = format!("#{id}");
-                    if !facts.cancellations.iter().any(|(known, _)| *known == id) {
-                        facts.cancellations.push((id, reason.clone()));
-                    }
-                }
-            }
-        }
-        facts
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let confirm = match self.confirm.as_deref() {
+            None | Some("yes") => Confirm::Yes,
+            Some("no") => Confirm::No,
+            Some(other) => match other.strip_prefix("refund:") {
+                Some(destination) => Confirm::RefundTo(destination.to_string()),
+                None => return Err(format!("{key}: unknown confirm `{other}`")),
+            },
+        };
+        Ok(Facts {
+            emails: self.emails.clone(),
+            name: self.name.clone(),
+            zips: self.zips.clone(),
+            wants,
+            reason: self.reason.clone(),
+            confirm,
+        })
     }
 }
 
-fn after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+impl Facts {
+    /// The facts of a task: a template task's from its instruction text; a
+    /// free-form task's from its annotation (an error when it has none).
+    pub fn of(task: &Json, annotations: &BTreeMap<String, Annotation>) -> Result<Facts, String> {
+        let key = format!(
+            "{}/{}",
+            task["split"].as_str().unwrap_or("?"),
+            task["index"].as_u64().unwrap_or(u64::MAX)
+        );
+        if task["tier"].as_str() != Some("1-template") {
+            return annotations
+                .get(&key)
+                .ok_or_else(|| format!("{key}: no entry in instruction_facts.toml"))?
+                .facts(&key);
+        }
+        let instruction = task["instruction"].as_str().unwrap_or_default();
+        let mut facts = Facts::default();
+        // "Your name is Juan Rossi and your zip code is 77209." /
+        // "... and your email is juan@example.com."
+        if let Some(name) = between(instruction, "Your name is ", " and ") {
+            if let Some((first, last)) = name.split_once(' ') {
+                facts.name = Some((first.to_string(), last.to_string()));
+            }
+        }
+        if let Some(email) = word_after(instruction, "your email is ") {
+            facts.emails.push(email.trim_end_matches('.').to_string());
+        }
+        if let Some(zip) = word_after(instruction, "your zip code is ") {
+            facts.zips.push(zip.trim_end_matches('.').to_string());
+        }
+        // "Cancel order #W… because <reason>." sentences.
+        for sentence in instruction.split(". ") {
+            if let Some(rest) = sentence.trim().strip_prefix("Cancel order ") {
+                if let Some((id, reason)) = rest.split_once(" because ") {
+                    facts.wants.push(Want::Order {
+                        id: id.trim().to_string(),
+                        reason: Some(reason.trim().trim_end_matches('.').to_string()),
+                    });
+                }
+            }
+        }
+        Ok(facts)
+    }
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let length = text[from..].find(end)?;
+    Some(&text[from..from + length])
+}
+
+fn word_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let start = text.find(marker)? + marker.len();
     text[start..].split_whitespace().next()
 }
@@ -95,13 +197,27 @@ impl Rng {
     }
 }
 
+/// An order as the bot's list shows it.
+#[derive(Clone, Debug, PartialEq)]
+struct Listed {
+    id: String,
+    /// The line, lower case (items, options, prices, status).
+    line: String,
+    pending: bool,
+}
+
 /// The simulated customer in one conversation.
 #[derive(Clone, Debug)]
 pub struct User {
     facts: Facts,
     rng: Option<Rng>,
-    /// Index of the order being cancelled.
-    current: usize,
+    emails_tried: usize,
+    zips_tried: usize,
+    /// The orders the bot listed last.
+    listed: Vec<Listed>,
+    /// The orders already asked about, and the reason for the current one.
+    picked: Vec<String>,
+    reason: Option<String>,
 }
 
 impl User {
@@ -110,7 +226,11 @@ impl User {
         User {
             facts,
             rng,
-            current: 0,
+            emails_tried: 0,
+            zips_tried: 0,
+            listed: Vec::new(),
+            picked: Vec::new(),
+            reason: None,
         }
     }
 
@@ -122,22 +242,77 @@ impl User {
         template.replace("{}", value)
     }
 
+    fn case(&mut self, name: &str) -> String {
+        match &mut self.rng {
+            Some(rng) => match rng.pick(&["same", "lower", "upper"]) {
+                "lower" => name.to_lowercase(),
+                "upper" => name.to_uppercase(),
+                _ => name.to_string(),
+            },
+            None => name.to_string(),
+        }
+    }
+
+    /// The next order to ask about among those listed, with its reason.
+    fn next_order(&self) -> Option<(usize, Option<String>)> {
+        let open = |index: &usize| !self.picked.contains(&self.listed[*index].id);
+        for want in &self.facts.wants {
+            let found = match want {
+                Want::Order { id, reason } => (0..self.listed.len())
+                    .filter(open)
+                    .find(|&index| self.listed[index].id == *id)
+                    .map(|index| (index, reason.clone())),
+                Want::Ending(ending) => (0..self.listed.len())
+                    .filter(open)
+                    .find(|&index| self.listed[index].id.ends_with(ending.as_str()))
+                    .map(|index| (index, None)),
+                Want::Item(item) => (0..self.listed.len())
+                    .filter(open)
+                    .find(|&index| self.listed[index].line.contains(item.as_str()))
+                    .map(|index| (index, None)),
+                Want::AllPending => (0..self.listed.len())
+                    .filter(open)
+                    .find(|&index| self.listed[index].pending)
+                    .map(|index| (index, None)),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
     /// The reply to the bot's last message, or `None` when the customer has
-    /// nothing to say to it.
+    /// nothing to say to it (they leave).
     pub fn reply(&mut self, bot: &str) -> Option<String> {
+        self.read_list(bot);
         let lower = bot.to_lowercase();
-        if lower.contains("how do you want to be identified") {
-            return Some(if self.facts.email.is_some() {
-                self.say(&["email", "By email.", "my email please"], "")
-            } else {
+        // The question is the last line that asks something.
+        let question = lower
+            .lines()
+            .rev()
+            .find(|line| line.trim_end().ends_with('?'))
+            .unwrap_or(&lower)
+            .to_string();
+        let again = question.contains("couldn't find");
+        if question.contains("how do you want to be identified") {
+            return Some(if self.facts.emails.is_empty() {
                 self.say(
                     &["name and zip code", "Name and zip code, please.", "2"],
                     "",
                 )
+            } else {
+                self.say(&["email", "By email.", "my email please"], "")
             });
         }
-        if lower.contains("email") {
-            let email = self.facts.email.clone()?;
+        if question.contains("email") {
+            if again {
+                self.emails_tried += 1;
+            }
+            let index = self
+                .emails_tried
+                .min(self.facts.emails.len().checked_sub(1)?);
+            let email = self.facts.emails.get(index)?.clone();
             return Some(self.say(
                 &[
                     "{}",
@@ -148,45 +323,63 @@ impl User {
                 &email,
             ));
         }
-        if let Some((first, last, zip)) = self.facts.name_zip.clone() {
-            // No name or zip slot in keel: the whole reply is the value, so
-            // natural mode varies only the letter case of the names.
-            let case = |rng: &mut Option<Rng>, name: &str| match rng {
-                Some(rng) => match rng.pick(&["same", "lower", "upper"]) {
-                    "lower" => name.to_lowercase(),
-                    "upper" => name.to_uppercase(),
-                    _ => name.to_string(),
-                },
-                None => name.to_string(),
+        if question.contains("first name") || question.contains("last name") {
+            let (first, last) = self.facts.name.clone()?;
+            let name = if question.contains("first name") {
+                first
+            } else {
+                last
             };
-            if lower.contains("first name") {
-                return Some(case(&mut self.rng, &first));
-            }
-            if lower.contains("last name") {
-                return Some(case(&mut self.rng, &last));
-            }
-            if lower.contains("zip") {
-                return Some(zip);
-            }
-        }
-        if lower.contains("which order") {
-            let (id, _) = self.facts.cancellations.get(self.current)?.clone();
-            let bare = id.trim_start_matches('#').to_string();
+            let name = self.case(&name);
+            let which = if question.contains("first name") {
+                "first"
+            } else {
+                "last"
+            };
             let templates = [
-                "{}",
-                "order {}",
-                "the one with id {}",
-                "I'd like to cancel {}",
+                "{}".to_string(),
+                format!("my {which} name is {{}}"),
+                "It's {}.".to_string(),
+                "Sure, it's {}".to_string(),
             ];
-            let mut reply = self.say(&templates, &id);
-            if self.rng.is_some() && reply.contains(&id) && self.say(&["#", "bare"], "") == "bare" {
-                reply = reply.replace(&id, &bare);
-            }
-            return Some(reply);
+            let templates: Vec<&str> = templates.iter().map(String::as_str).collect();
+            return Some(self.say(&templates, &name));
         }
-        if lower.contains("why do you want to cancel") {
-            let (_, reason) = self.facts.cancellations.get(self.current)?.clone();
-            let reason = reason?;
+        if question.contains("zip") {
+            if again {
+                self.zips_tried += 1;
+            }
+            let index = self.zips_tried.min(self.facts.zips.len().checked_sub(1)?);
+            let zip = self.facts.zips.get(index)?.clone();
+            return Some(self.say(
+                &["{}", "my zip code is {}", "I live in {}.", "It's {}"],
+                &zip,
+            ));
+        }
+        if question.contains("which order") {
+            let (index, reason) = self.next_order()?;
+            let id = self.listed[index].id.clone();
+            self.picked.push(id.clone());
+            self.reason = reason.or_else(|| self.facts.reason.clone());
+            let bare = id.trim_start_matches('#').to_string();
+            let position = ["first", "second", "third", "fourth", "fifth", "sixth"]
+                .get(index)
+                .map(|ordinal| format!("the {ordinal} one"));
+            return Some(
+                match self
+                    .say(&["id", "order", "bare", "sentence", "position"], "")
+                    .as_str()
+                {
+                    "order" => format!("order {id}"),
+                    "bare" => format!("the one with id {bare}"),
+                    "sentence" => format!("I'd like to cancel {id}"),
+                    "position" => position.unwrap_or(id),
+                    _ => id,
+                },
+            );
+        }
+        if question.contains("why do you want to cancel") {
+            let reason = self.reason.clone()?;
             let templates: &[&str] = if reason == "no longer needed" {
                 &[
                     "no longer needed",
@@ -204,23 +397,52 @@ impl User {
             };
             return Some(self.say(templates, ""));
         }
-        if lower.contains("do you want to cancel order") {
-            let (id, _) = self.facts.cancellations.get(self.current)?.clone();
-            if !bot.contains(&id) {
-                return Some("no".to_string());
-            }
-            return Some(self.say(
-                &["yes", "Yes, please.", "yes, go ahead", "Yes, cancel it."],
-                "",
-            ));
+        if question.contains("do you want to cancel order") {
+            let current = self.picked.last()?;
+            let yes = bot.contains(current.as_str())
+                && match &self.facts.confirm {
+                    Confirm::Yes => true,
+                    Confirm::No => false,
+                    Confirm::RefundTo(destination) => {
+                        lower.contains(&format!("refunded to the {destination}"))
+                    }
+                };
+            return Some(if yes {
+                self.say(
+                    &["yes", "Yes, please.", "yes, go ahead", "Yes, cancel it."],
+                    "",
+                )
+            } else {
+                self.say(&["no", "No, I'll keep it.", "no thanks"], "")
+            });
         }
-        if lower.contains("another order") {
-            self.current += 1;
-            if self.current < self.facts.cancellations.len() {
+        if question.contains("another order") {
+            if self.next_order().is_some() {
                 return Some(self.say(&["yes", "Yes, one more.", "yes please"], ""));
             }
             return Some(self.say(&["no", "No, that's all.", "no thanks"], ""));
         }
         None
+    }
+
+    /// Remembers the orders of a list message ("1. Order #W…: … (Pending)").
+    fn read_list(&mut self, bot: &str) {
+        let listed: Vec<Listed> = bot
+            .lines()
+            .filter_map(|line| {
+                let (number, rest) = line.split_once(". Order ")?;
+                number.trim().parse::<usize>().ok()?;
+                let id = rest.split(|c: char| c == ':' || c.is_whitespace()).next()?;
+                let line = line.to_lowercase();
+                Some(Listed {
+                    id: id.to_string(),
+                    pending: line.trim_end().ends_with("(pending)"),
+                    line,
+                })
+            })
+            .collect();
+        if !listed.is_empty() {
+            self.listed = listed;
+        }
     }
 }
