@@ -1,8 +1,8 @@
 //! The compiler's commands: `check`, `compile`, `graph`, `listing`.
 
-use crate::{load, render};
+use crate::render;
 use clap::{Subcommand, ValueEnum};
-use keel_compiler::{Compilation, compile, emit};
+use keel_compiler::{Compilation, emit};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,6 +28,11 @@ pub(crate) enum CompilerCommand {
         /// Where to write the JSON (standard output if absent).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Ask the configured LLM (`KEEL_LLM_BASE_URL`, `KEEL_LLM_MODEL`)
+        /// about the sentences the rules do not understand, and freeze the
+        /// checked answers in the lock file beside the policy.
+        #[arg(long)]
+        llm: bool,
     },
     /// Draw the compiled machine.
     Graph {
@@ -105,8 +110,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
         } => {
             let mut compilations = Vec::new();
             for policy in &policies {
-                let inputs = load::inputs(std::slice::from_ref(policy))?;
-                compilations.push(compile(&inputs.policies, &inputs.catalogs));
+                compilations.push(crate::llm::compile_paths(std::slice::from_ref(policy))?);
             }
             let deny_warnings = matches!(deny, Some(DenyLevel::Warnings));
             let failed = compilations
@@ -131,7 +135,14 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        CompilerCommand::Compile { policies, output } => {
+        CompilerCommand::Compile {
+            policies,
+            output,
+            llm,
+        } => {
+            if llm {
+                crate::llm::freeze(&policies)?;
+            }
             let compilation = compile_files(&policies)?;
             let json = emit::artifact::to_json(&compilation.artifact());
             write_output(output.as_ref(), &json)?;
@@ -210,8 +221,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
 
 /// Compiles, printing diagnostics to standard error.
 fn compile_files(policies: &[PathBuf]) -> Result<Compilation, String> {
-    let inputs = load::inputs(policies)?;
-    let compilation = compile(&inputs.policies, &inputs.catalogs);
+    let compilation = crate::llm::compile_paths(policies)?;
     render::human(&compilation);
     Ok(compilation)
 }

@@ -7,6 +7,7 @@
 
 mod compiler_commands;
 mod coverage;
+mod llm;
 mod load;
 mod paths;
 mod render;

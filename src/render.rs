@@ -72,7 +72,7 @@ pub(crate) fn summary(compilation: &Compilation) -> String {
         .count();
     let warnings = compilation.diagnostics.len() - errors;
     let bound = |value: Option<u64>| value.map_or("unbounded".to_string(), |n| n.to_string());
-    format!(
+    let mut line = format!(
         "{}: {errors} error(s), {warnings} warning(s); {} states, {} transitions; \
          turn bound {}, bot-action bound {}",
         compilation.machine.name(),
@@ -80,7 +80,16 @@ pub(crate) fn summary(compilation: &Compilation) -> String {
         compilation.machine.transition_count(),
         bound(compilation.bounds.user_turns),
         bound(compilation.bounds.bot_actions),
-    )
+    );
+    let by_llm = compilation.machine.states_extracted_by_llm();
+    if !by_llm.is_empty() {
+        line.push_str(&format!(
+            "; {} state(s) extracted by an LLM, to review: {}",
+            by_llm.len(),
+            by_llm.join(", ")
+        ));
+    }
+    line
 }
 
 fn place(

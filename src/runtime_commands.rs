@@ -3,7 +3,7 @@
 //! the `keel-runtime` library (and `paths` to [`crate::paths`]); this module
 //! only parses arguments, reads and writes files, and prints.
 
-use crate::{coverage, load, paths};
+use crate::{coverage, paths};
 use clap::Subcommand;
 use keel_compiler::Compilation;
 use keel_runtime::script::{Coverage, Script};
@@ -38,6 +38,11 @@ pub(crate) enum RuntimeCommand {
         /// Write the session's event log here (JSON lines).
         #[arg(long)]
         log: Option<PathBuf>,
+        /// When the rules cannot read a reply to a yes/no or options
+        /// question, ask the configured LLM (`KEEL_LLM_BASE_URL`,
+        /// `KEEL_LLM_MODEL`) once to map it onto the question's choices.
+        #[arg(long)]
+        llm: bool,
     },
     /// Run a scripted conversation and print its transcript as JSON.
     Run {
@@ -124,7 +129,21 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
             trace,
             today,
             log,
-        } => chat(&policies, trace, &parse_date(&today)?, log.as_deref()),
+            llm,
+        } => {
+            let interpreter = if llm {
+                Some(crate::llm::interpreter()?)
+            } else {
+                None
+            };
+            chat(
+                &policies,
+                trace,
+                &parse_date(&today)?,
+                log.as_deref(),
+                interpreter,
+            )
+        }
         RuntimeCommand::Run {
             policies,
             script,
@@ -184,8 +203,7 @@ pub(crate) fn machine(policies: &[PathBuf]) -> Result<Machine, String> {
 /// Compiles the policies and indexes the machine for the runtime; errors
 /// stop here with the diagnostics.
 fn compiled(policies: &[PathBuf]) -> Result<(Compilation, Machine), String> {
-    let inputs = load::inputs(policies)?;
-    let compilation = keel_compiler::compile(&inputs.policies, &inputs.catalogs);
+    let compilation = crate::llm::compile_paths(policies)?;
     if compilation.has_errors() {
         crate::render::short(&compilation);
         return Err(format!(
@@ -224,6 +242,7 @@ fn chat(
     trace: bool,
     today: &Date,
     log_path: Option<&Path>,
+    mut interpreter: Option<keel_llm::intent::LlmInterpreter>,
 ) -> Result<ExitCode, String> {
     let machine = machine(policies)?;
     let title = machine
@@ -258,7 +277,13 @@ fn chat(
                     // Piped input: show what was read, as a person would see it.
                     println!("{line}");
                 }
-                event = Event::User(line);
+                event = match interpreter.as_mut() {
+                    Some(interpreter) => {
+                        keel_runtime::block_on(conversation.read_reply(&line, interpreter))
+                            .map_err(|error| format!("cannot start the async runtime: {error}"))?
+                    }
+                    None => Event::User(line),
+                };
             }
             _ => {
                 println!();

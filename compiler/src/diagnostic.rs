@@ -125,6 +125,17 @@ pub mod codes {
         id: "K0114",
         name: "empty-policy",
     };
+    /// An LLM's answer (in the lock file) that does not fit the statement
+    /// shape or the catalog: an unknown tool, a literal outside its domain.
+    pub const INVALID_LLM_STATEMENT: Code = Code {
+        id: "K0115",
+        name: "invalid-llm-statement",
+    };
+    /// A lock-file entry no sentence uses any more (edited or removed).
+    pub const STALE_LOCK_ENTRY: Code = Code {
+        id: "K0116",
+        name: "stale-lock-entry",
+    };
 }
 
 /// One problem, with the place it came from and what to do about it.

@@ -14,7 +14,9 @@
 //!   semantic checks' diagnostics and the static bounds);
 //! * [`emit`]: `Machine` → JSON artifact, DOT, Mermaid.
 //!
-//! [`compile`] runs them in order and gathers every diagnostic:
+//! [`compile`] runs them in order and gathers every diagnostic;
+//! [`compile_locked`] also reads a [`lock::Lock`] (frozen LLM answers for the
+//! sentences the rules do not understand — the compiler never asks an LLM):
 //!
 //! ```
 //! use keel_compiler::{compile, Source};
@@ -33,6 +35,7 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod ir;
+pub mod lock;
 pub mod machine;
 pub mod source;
 mod spelling;
@@ -62,6 +65,9 @@ pub struct Compilation {
     pub bounds: verify::Bounds,
     /// For each hand-off, the variables bound on every path to it.
     pub handoff_context: std::collections::BTreeMap<machine::StateId, Vec<String>>,
+    /// Sentences neither the rules nor the lock file understood (only
+    /// gathered when a lock is given): what `keel compile --llm` asks about.
+    pub unread: Vec<lock::Unread>,
 }
 
 impl Compilation {
@@ -85,6 +91,21 @@ impl Compilation {
 /// others may be referenced with `#Name`. Never fails: problems are
 /// diagnostics, and a machine is built from whatever could be read.
 pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
+    compile_locked(policies, catalogs, None)
+}
+
+/// [`compile`] with a lock file: sentences the rules do not understand are
+/// read from its frozen LLM answers (checked again against the catalog and
+/// marked as extracted by an LLM); entries no sentence uses are reported
+/// as stale, sentences it lacks stay errors and are listed in
+/// [`Compilation::unread`]. Still no IO: the caller reads the file.
+pub fn compile_locked(
+    policies: &[Source],
+    catalogs: &[Source],
+    lock: Option<&lock::Lock>,
+) -> Compilation {
+    let mut used = std::collections::BTreeSet::new();
+    let mut unread = Vec::new();
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     let mut catalog = Catalog::default();
@@ -98,12 +119,15 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         let id = sources.add(source.clone());
         let (document, mut found) = syntax::parse(id, &source.text);
         diagnostics.append(&mut found);
-        let policy = extract::extract(
+        let (policy, lock_use) = extract::extract_locked(
             &document,
             &default_name(&source.name),
             &catalog,
+            lock,
             &mut diagnostics,
         );
+        used.extend(lock_use.used);
+        unread.extend(lock_use.unread);
         if let Some(previous) = extracted.iter().find(|known: &&ir::Policy| {
             machine::normalise_name(&known.name) == machine::normalise_name(&policy.name)
         }) {
@@ -119,6 +143,22 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         }
         extracted.push(policy);
     }
+    if let Some(lock) = lock {
+        for (key, entry) in &lock.entries {
+            if !used.contains(key) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        diagnostic::codes::STALE_LOCK_ENTRY,
+                        format!(
+                            "the lock file's answer for \"{}\" matches no sentence the rules leave unread",
+                            entry.sentence
+                        ),
+                    )
+                    .hint("the sentence was edited, removed or is now read by the rules: `keel compile --llm` rewrites the lock"),
+                );
+            }
+        }
+    }
     let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
     let verification = verify::verify(&machine, &catalog);
     diagnostics.extend(verification.diagnostics);
@@ -131,6 +171,7 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
         diagnostics,
         bounds: verification.bounds,
         handoff_context: verification.handoffs.into_iter().collect(),
+        unread,
     }
 }
 

@@ -21,6 +21,7 @@
 mod client;
 mod config;
 mod error;
+pub mod extraction;
 pub mod intent;
 pub mod schema;
 

@@ -27,6 +27,7 @@ use crate::ir::{
     self, Ask, Block, Call, Check, Escalate, Expr, ExtractedBy, Match, MatchCase, Message, Origin,
     Path, PolicyRef, Retry, Slot, Stmt, StmtKind,
 };
+use crate::lock::{self, LlmStatement, Lock, Unread};
 use crate::source::Span;
 use crate::syntax::{ArgValue, Document, Item, MarkerKind, ToolArg};
 use action::Action;
@@ -42,6 +43,29 @@ pub fn extract(
     catalog: &Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ir::Policy {
+    extract_locked(document, default_name, catalog, None, diagnostics).0
+}
+
+/// What extraction did with the lock file: the keys of the entries it
+/// used, and the sentences neither the rules nor the lock understood.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LockUse {
+    /// Keys of the lock entries used.
+    pub used: std::collections::BTreeSet<String>,
+    /// Sentences to ask an LLM about.
+    pub unread: Vec<Unread>,
+}
+
+/// [`extract`], reading the sentences the rules do not understand from
+/// `lock` when it has them (the statements are marked as extracted by an
+/// LLM); the others stay `unrecognised-sentence` errors and are returned.
+pub fn extract_locked(
+    document: &Document,
+    default_name: &str,
+    catalog: &Catalog,
+    lock: Option<&Lock>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (ir::Policy, LockUse) {
     let value = |key: &str| document.front_matter_value(key).map(|entry| entry.scalar());
     let mut builder = Builder {
         catalog,
@@ -56,6 +80,8 @@ pub fn extract(
         asked: BTreeMap::new(),
         choices: std::collections::BTreeSet::new(),
         notes: Vec::new(),
+        lock,
+        lock_use: LockUse::default(),
         diagnostics,
     };
     for item in &document.items {
@@ -77,14 +103,15 @@ pub fn extract(
         );
     }
     let body = builder.finish_block(ROOT);
-    ir::Policy {
+    let policy = ir::Policy {
         name: value("policy").unwrap_or_else(|| default_name.to_string()),
         title: value("title").unwrap_or_default(),
         when: value("when").unwrap_or_default(),
         body,
         notes: builder.notes,
         span: whole,
-    }
+    };
+    (policy, builder.lock_use)
 }
 
 /// How deep conditions may nest: bounded so no input can overflow the
@@ -166,6 +193,9 @@ struct Builder<'a> {
     /// alternatives instead of offering them).
     choices: std::collections::BTreeSet<StmtId>,
     notes: Vec<(Origin, String)>,
+    /// Frozen LLM answers for sentences the rules do not understand.
+    lock: Option<&'a Lock>,
+    lock_use: LockUse,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -175,6 +205,8 @@ struct ItemContext {
     step: String,
     /// The condition words in force, for hand-off reasons.
     condition_words: String,
+    /// Who read the sentence (an LLM for lock-file answers).
+    extracted_by: ExtractedBy,
 }
 
 impl<'a> Builder<'a> {
@@ -185,6 +217,7 @@ impl<'a> Builder<'a> {
         let context = ItemContext {
             step: item.label.clone(),
             condition_words: String::new(),
+            extracted_by: ExtractedBy::Rules,
         };
         // `Note: …` keeps the whole item as a remark, semicolons and all.
         if tokens.first().is_some_and(|token| token.is("note"))
@@ -244,7 +277,7 @@ impl<'a> Builder<'a> {
                         }
                         Err(phrase) => {
                             let span = words::span_of(&phrase).unwrap_or(clause_span);
-                            self.unrecognised(span, &words::written(&phrase));
+                            self.unread(span, &words::written(&phrase), local, &context);
                         }
                     }
                 }
@@ -307,6 +340,48 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A phrase no rule reads: the lock file's frozen answer if it has one
+    /// (checked against the catalog again), else an `unrecognised-sentence`.
+    fn unread(&mut self, span: Span, text: &str, block: BlockId, context: &ItemContext) {
+        let Some(lock) = self.lock else {
+            return self.unrecognised(span, text);
+        };
+        let Some((key, entry)) = lock.get(text) else {
+            self.lock_use.unread.push(Unread {
+                sentence: text.to_string(),
+                span,
+            });
+            self.unrecognised(span, text);
+            if let Some(last) = self.diagnostics.last_mut() {
+                last.notes.push((
+                    None,
+                    "the lock file has no answer for it: `keel compile --llm` asks the configured LLM"
+                        .to_string(),
+                ));
+            }
+            return;
+        };
+        self.lock_use.used.insert(key);
+        match lock::read_statement(&entry.statement, self.catalog) {
+            Ok(statement) => {
+                let action = llm_action(statement, span, self.catalog);
+                let llm_context = ItemContext {
+                    extracted_by: ExtractedBy::Llm,
+                    ..context.clone()
+                };
+                self.action(action, block, span, &llm_context);
+            }
+            Err(why) => self.diagnostics.push(
+                Diagnostic::error(
+                    codes::INVALID_LLM_STATEMENT,
+                    format!("the LLM's answer for \"{text}\" is rejected: {why}"),
+                )
+                .at(span)
+                .hint("correct or delete its entry in the lock file, or reword the sentence"),
+            ),
+        }
+    }
+
     fn unrecognised(&mut self, span: Span, text: &str) {
         self.diagnostics.push(
             Diagnostic::error(codes::UNRECOGNISED_SENTENCE, format!("no rule understands \"{text}\""))
@@ -337,6 +412,7 @@ impl<'a> Builder<'a> {
             let child_context = ItemContext {
                 step: child.label.clone(),
                 condition_words: context.condition_words.clone(),
+                extracted_by: ExtractedBy::Rules,
             };
             for sentence in words::sentences(rest) {
                 for result in action::actions(&sentence) {
@@ -347,7 +423,7 @@ impl<'a> Builder<'a> {
                         }
                         Err(phrase) => {
                             let span = words::span_of(&phrase).unwrap_or(child.span);
-                            self.unrecognised(span, &words::written(&phrase));
+                            self.unread(span, &words::written(&phrase), block, &child_context);
                         }
                     }
                 }
@@ -2040,7 +2116,75 @@ fn origin(context: &ItemContext, span: Span) -> Origin {
     Origin {
         span,
         step: context.step.clone(),
-        extracted_by: ExtractedBy::Rules,
+        extracted_by: context.extracted_by,
+    }
+}
+
+/// The action a frozen LLM statement stands for. Its words are read by
+/// the same rules as written text; every token points at the sentence.
+fn llm_action(statement: LlmStatement, span: Span, catalog: &Catalog) -> Action {
+    let tokens = |text: &str| -> Vec<Token> {
+        // The rules add the final full stop themselves.
+        let text = text.trim().trim_end_matches(['.', '!']);
+        let (document, _) = crate::syntax::parse(span.source, text);
+        document
+            .items
+            .iter()
+            .flat_map(|item| words::tokens(&item.text))
+            .map(|mut token| {
+                token.span = span;
+                token
+            })
+            .collect()
+    };
+    match statement {
+        LlmStatement::Ask(what) => Action::AskValue {
+            noun: tokens(&what),
+            retry: false,
+        },
+        LlmStatement::AskYesNo(question) => Action::AskYesNo {
+            question: tokens(&question),
+        },
+        LlmStatement::Say(text) => Action::Say {
+            words: tokens(&text),
+            opening: action::Opening::Plain,
+        },
+        LlmStatement::Call { tool, args } => Action::Call {
+            args: args
+                .into_iter()
+                .map(|(name, literal)| {
+                    // Numbers are literals of numeric arguments only.
+                    let numeric = catalog
+                        .tools
+                        .get(&tool)
+                        .and_then(|declared| declared.args.get(&name))
+                        .is_some_and(|declared| {
+                            matches!(declared.required(), Type::Int | Type::Number | Type::Money)
+                        });
+                    ToolArg {
+                        name,
+                        value: if numeric {
+                            ArgValue::Number(literal)
+                        } else {
+                            ArgValue::Literal(literal)
+                        },
+                        span,
+                    }
+                })
+                .collect(),
+            tool,
+            span,
+            bind: None,
+            check: None,
+            message: None,
+        },
+        LlmStatement::Escalate(reason) => Action::Escalate {
+            reason: Some(reason),
+            queue: None,
+            ticket: false,
+        },
+        LlmStatement::End(outcome) => Action::End { outcome },
+        LlmStatement::Note(text) => Action::Note { text },
     }
 }
 

@@ -15,8 +15,11 @@ impl Machine {
             let step = state
                 .origin
                 .as_ref()
-                .map_or("implicit".to_string(), |origin| {
-                    format!("step {}", origin.step)
+                .map_or("implicit".to_string(), |origin| match origin.extracted_by {
+                    crate::ir::ExtractedBy::Llm => {
+                        format!("step {}, extracted by an LLM: review", origin.step)
+                    }
+                    crate::ir::ExtractedBy::Rules => format!("step {}", origin.step),
                 });
             out.push_str(&format!("{} ({step})\n", state.id));
             out.push_str(&format!("  {}\n", describe(&state.kind)));

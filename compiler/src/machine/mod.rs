@@ -284,6 +284,20 @@ impl Machine {
         self.graph.node_count()
     }
 
+    /// The ids of the states an LLM extracted (from the lock file), which
+    /// need review, in state order.
+    pub fn states_extracted_by_llm(&self) -> Vec<&str> {
+        self.states()
+            .filter(|(_, state)| {
+                state
+                    .origin
+                    .as_ref()
+                    .is_some_and(|origin| origin.extracted_by == ExtractedBy::Llm)
+            })
+            .map(|(_, state)| state.id.as_str())
+            .collect()
+    }
+
     /// The number of transitions.
     pub fn transition_count(&self) -> usize {
         self.graph.edge_count()

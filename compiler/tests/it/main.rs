@@ -1,6 +1,7 @@
 //! The compiler's one integration-test binary.
 
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
+mod lock; // Frozen LLM answers: checked, marked for review, byte-identical.
 mod paraphrase; // The same intent, written many ways, extracts the same.
 mod properties; // Compiling arbitrary text never panics and is deterministic.
 mod review; // The HTML review page, plain language and the semantic diff.

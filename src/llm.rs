@@ -1,0 +1,130 @@
+//! The LLM boundary on the command line: the lock file beside the entry
+//! policy (`policy.md` → `policy.lock`), `keel compile --llm` (asks the
+//! configured LLM about the sentences the rules do not understand and
+//! freezes the checked answers), and the interpreter `keel chat --llm` uses.
+//! Without `--llm` nothing here touches the network.
+
+use crate::load;
+use keel_compiler::lock::Lock;
+use keel_compiler::{Compilation, compile_locked};
+use keel_llm::intent::LlmInterpreter;
+use keel_llm::{Client, Config};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The lock file of an entry policy.
+pub(crate) fn lock_path(entry: &Path) -> PathBuf {
+    entry.with_extension("lock")
+}
+
+/// The lock beside the entry policy, if there is one.
+fn read_lock(paths: &[PathBuf]) -> Result<Option<Lock>, String> {
+    let Some(entry) = paths.first() else {
+        return Ok(None);
+    };
+    let path = lock_path(entry);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    Lock::parse(&text)
+        .map(Some)
+        .map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// Loads and compiles, with the lock file when there is one. Offline.
+pub(crate) fn compile_paths(paths: &[PathBuf]) -> Result<Compilation, String> {
+    let inputs = load::inputs(paths)?;
+    let lock = read_lock(paths)?;
+    Ok(compile_locked(
+        &inputs.policies,
+        &inputs.catalogs,
+        lock.as_ref(),
+    ))
+}
+
+fn config() -> Result<Config, String> {
+    Config::from_env(|name| std::env::var(name).ok())
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "--llm needs an LLM: set {} (such as http://127.0.0.1:8089/v1) and {}",
+                keel_llm::ENV_BASE_URL,
+                keel_llm::ENV_MODEL
+            )
+        })
+}
+
+/// `keel compile --llm`: rewrites the lock file so that it holds an answer
+/// for every sentence the rules do not understand — kept from the old lock
+/// when the sentence and model are unchanged, else asked now and frozen
+/// only if the compiler accepts it — and nothing else.
+pub(crate) fn freeze(paths: &[PathBuf]) -> Result<(), String> {
+    let config = config()?;
+    let inputs = load::inputs(paths)?;
+    let old = read_lock(paths)?.filter(|lock| lock.model == config.model);
+    let mut lock = Lock::new(&config.model);
+    // An empty lock lists every sentence the rules leave unread.
+    let unread = compile_locked(&inputs.policies, &inputs.catalogs, Some(&lock));
+    let client = Client::new(config.clone()).map_err(|error| error.to_string())?;
+    let mut seen = BTreeSet::new();
+    let (mut kept, mut asked, mut rejected) = (0, 0, 0);
+    for sentence in &unread.unread {
+        if !seen.insert(sentence.sentence.clone()) {
+            continue;
+        }
+        if let Some((_, entry)) = old.as_ref().and_then(|old| old.get(&sentence.sentence)) {
+            lock.insert(&sentence.sentence, entry.statement.clone());
+            kept += 1;
+            continue;
+        }
+        asked += 1;
+        let answer = keel_runtime::block_on(keel_llm::extraction::extract(
+            &client,
+            &sentence.sentence,
+            &unread.catalog,
+        ))
+        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        match answer {
+            Ok(extracted) => match extracted.checked {
+                Ok(_) => lock.insert(&sentence.sentence, extracted.statement),
+                Err(why) => {
+                    rejected += 1;
+                    eprintln!(
+                        "keel: the LLM's answer for “{}” is rejected, not frozen: {why}\n      answer: {}",
+                        sentence.sentence, extracted.statement
+                    );
+                }
+            },
+            Err(error) => {
+                rejected += 1;
+                eprintln!(
+                    "keel: no answer for “{}” from {}: {error}",
+                    sentence.sentence, config.model
+                );
+            }
+        }
+    }
+    let path = lock_path(&paths[0]);
+    let dropped = old.as_ref().map_or(0, |old| old.entries.len()) - kept;
+    if lock.entries.is_empty() && old.is_none() {
+        eprintln!("keel: the rules understand every sentence; no lock file written");
+        return Ok(());
+    }
+    std::fs::write(&path, lock.to_text())
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    eprintln!(
+        "keel: {}: {} answer(s) frozen ({kept} kept, {} new), {rejected} rejected, {dropped} stale dropped; review the states marked [LLM: review]",
+        path.display(),
+        lock.entries.len(),
+        asked - rejected,
+    );
+    Ok(())
+}
+
+/// The interpreter for `keel chat --llm`.
+pub(crate) fn interpreter() -> Result<LlmInterpreter, String> {
+    let client = Client::new(config()?).map_err(|error| error.to_string())?;
+    Ok(LlmInterpreter::new(client))
+}

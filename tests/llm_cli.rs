@@ -1,0 +1,201 @@
+//! The LLM boundary through the `keel` binary: `compile --llm` against a
+//! loopback chat-completions server freezes checked answers in the lock
+//! file beside the policy; with the lock present, compiling needs no
+//! network and gives the same bytes every time; `check` lists the states
+//! an LLM extracted.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn keel(args: &[&str], base_url: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(args)
+        .env("KEEL_LLM_BASE_URL", base_url)
+        .env("KEEL_LLM_MODEL", "stub-model")
+        .env("KEEL_LLM_TIMEOUT_SECS", "10")
+        .output()
+        .expect("keel runs")
+}
+
+/// A copy of `compiler/tests/data/lock/{policy.md,catalog.toml}`.
+fn workspace(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let directory =
+        std::env::temp_dir().join(format!("keel-llm-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).expect("temp dir");
+    for file in ["policy.md", "catalog.toml"] {
+        std::fs::copy(
+            root.join("compiler/tests/data/lock").join(file),
+            directory.join(file),
+        )
+        .expect("copy");
+    }
+    directory
+}
+
+/// The statement the stub answers for a sentence.
+fn answer(sentence: &str) -> Value {
+    if sentence.contains("heard") {
+        json!({"kind": "say", "text": "We hear you, and we are here to help.", "tool": ""})
+    } else if sentence.contains("survey") {
+        // Schema-valid, but a literal outside the argument's domain: the
+        // compiler rejects it and it is not frozen.
+        json!({"kind": "call", "text": "survey", "tool": "send_survey", "args": {"score": "ten"}})
+    } else {
+        json!({"kind": "end", "text": "resolved", "tool": ""})
+    }
+}
+
+/// Serves `count` chat completions on loopback, one connection each.
+fn stub(count: usize) -> (String, std::thread::JoinHandle<Vec<Value>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let base_url = format!(
+        "http://127.0.0.1:{}/v1",
+        listener.local_addr().expect("address").port()
+    );
+    let handle = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for _ in 0..count {
+            let Ok((stream, _)) = listener.accept() else {
+                break;
+            };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let sentence = request["messages"][1]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            requests.push(request);
+            let completion = json!({
+                "object": "chat.completion",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": answer(&sentence).to_string()}}]
+            })
+            .to_string();
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{completion}",
+                completion.len()
+            );
+        }
+        requests
+    });
+    (base_url, handle)
+}
+
+/// A loopback URL nobody listens on.
+fn nowhere() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port");
+    format!("http://127.0.0.1:{port}/v1")
+}
+
+#[test]
+fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte() {
+    let directory = workspace("freeze");
+    let policy = directory.join("policy.md");
+    let policy = policy.to_str().expect("utf-8 path");
+    let (base_url, server) = stub(3);
+    let frozen = keel(&["compile", "--llm", policy], &base_url);
+    let stderr = String::from_utf8_lossy(&frozen.stderr);
+    let requests = server.join().expect("the stub ends");
+    assert_eq!(requests.len(), 3, "one request per unread sentence");
+    for request in &requests {
+        assert_eq!(request["response_format"]["type"], "json_schema");
+        let tools =
+            &request["response_format"]["json_schema"]["schema"]["properties"]["tool"]["enum"];
+        assert_eq!(tools, &json!(["", "get_order", "send_survey"]));
+        let sent = request["messages"][1]["content"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(sent.starts_with("Sentence: "), "{sent}");
+    }
+    assert!(
+        stderr.contains("is rejected, not frozen: \"ten\" is outside the domain of `score`"),
+        "{stderr}"
+    );
+    let lock_path = directory.join("policy.lock");
+    let lock = std::fs::read_to_string(&lock_path).expect("the lock file is written");
+    assert_eq!(lock.matches("\"sentence\"").count(), 2, "{lock}");
+    // The rejected sentence is still an error, so this compile fails.
+    assert_eq!(frozen.status.code(), Some(1), "{stderr}");
+
+    // With the lock present, no network: the LLM's URL leads nowhere.
+    let offline = nowhere();
+    let first = keel(&["compile", policy], &offline);
+    let second = keel(&["compile", policy], &offline);
+    assert_eq!(first.stdout, second.stdout, "byte-identical");
+    let json = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(
+        json.matches("\"extracted_by\": \"llm\"").count(),
+        2,
+        "{json}"
+    );
+    let check = keel(&["check", policy], &offline);
+    let summary = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        summary.contains(
+            "2 state(s) extracted by an LLM, to review: lock_demo:2.say, lock_demo:4.end"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("K0101"),
+        "the rejected sentence stays an error: {summary}"
+    );
+
+    // An edited sentence makes its entry stale and its new wording missing.
+    let text = std::fs::read_to_string(directory.join("policy.md")).expect("policy");
+    std::fs::write(
+        directory.join("policy.md"),
+        text.replace("on a friendly note", "on a warm note"),
+    )
+    .expect("edit");
+    let edited = keel(&["check", policy], &offline);
+    let report = String::from_utf8_lossy(&edited.stderr);
+    assert!(report.contains("K0116"), "stale: {report}");
+    assert!(
+        report.contains("the lock file has no answer for it"),
+        "missing: {report}"
+    );
+    let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[test]
+fn compile_llm_without_an_llm_says_what_to_set() {
+    let directory = workspace("unset");
+    let policy = directory.join("policy.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(["compile", "--llm", policy.to_str().expect("utf-8 path")])
+        .env_remove("KEEL_LLM_BASE_URL")
+        .output()
+        .expect("keel runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("--llm needs an LLM: set KEEL_LLM_BASE_URL"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&directory);
+}
