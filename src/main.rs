@@ -12,6 +12,7 @@ mod load;
 mod paths;
 mod render;
 mod runtime_commands;
+mod serve_command;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     Compiler(compiler_commands::CompilerCommand),
     #[command(flatten)]
     Runtime(runtime_commands::RuntimeCommand),
+    /// Serve policies over HTTP, every session stored durably.
+    Serve(serve_command::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compiler(command) => compiler_commands::run(command),
         Command::Runtime(command) => runtime_commands::run(command),
+        Command::Serve(args) => serve_command::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,545 @@
+//! The HTTP API (axum): routes, request and response bodies, and the
+//! checks every request passes (token, size, shape) before it reaches a
+//! session. Every refusal is an [`ApiError`]: a 4xx JSON body for a bad
+//! request, never a 5xx.
+
+use crate::auth::{Caller, may_use, random_token};
+use crate::clock::date_of;
+use crate::error::ApiError;
+use crate::sessions::{self, Live, Reply, header};
+use crate::store::SessionRow;
+use crate::{App, Config};
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header as http_header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use keel_compiler::Source;
+use keel_runtime::{Event, Phase, Session};
+use serde::Deserialize;
+use serde_json::{Value as Json_, json};
+use std::sync::Arc;
+
+type Shared = State<Arc<App>>;
+type Body<T> = Result<Json<T>, JsonRejection>;
+type Id = Result<Path<String>, PathRejection>;
+
+/// The routes over `app`.
+pub fn router(app: Arc<App>) -> Router {
+    let Config {
+        max_body_bytes,
+        max_policy_bytes,
+        ..
+    } = app.config;
+    Router::new()
+        .route("/v1/sessions", post(start))
+        .route("/v1/sessions/{id}", get(read))
+        .route("/v1/sessions/{id}/messages", post(message))
+        .route("/v1/sessions/{id}/events", get(events))
+        .route("/v1/sessions/{id}/log", get(log_lines))
+        .route("/v1/events", post(external))
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(health))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .route(
+            "/v1/policies",
+            post(deploy)
+                .get(list)
+                .layer(DefaultBodyLimit::max(max_policy_bytes)),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(app)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route; see the API table in keel-serve's docs")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}
+
+async fn health() -> Json<Json_> {
+    Json(json!({ "ok": true }))
+}
+
+/// The body, or the 4xx that says what is wrong with it.
+fn body<T>(body: Body<T>) -> Result<T, ApiError> {
+    body.map(|Json(value)| value).map_err(|rejection| {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "expected_json",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+            _ => "bad_json",
+        };
+        // Only 4xx: a rejection is always the request's fault.
+        let status = if status.is_client_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        ApiError::new(status, code, rejection.body_text())
+    })
+}
+
+/// A session id from the path: `s_` and hex, as the server makes them.
+fn session_id(id: Id) -> Result<String, ApiError> {
+    let Path(id) =
+        id.map_err(|rejection| ApiError::bad_request("bad_path", rejection.body_text()))?;
+    let well_formed = (3..=64).contains(&id.len())
+        && id.starts_with("s_")
+        && id.bytes().skip(2).all(|byte| byte.is_ascii_hexdigit());
+    if well_formed {
+        Ok(id)
+    } else {
+        Err(ApiError::not_found("no such session"))
+    }
+}
+
+/// A short, printable field.
+fn field<'a>(name: &str, value: &'a str, max: usize) -> Result<&'a str, ApiError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("`{name}` must be 1 to {max} printable characters"),
+        ));
+    }
+    Ok(value)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceBody {
+    name: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployBody {
+    policies: Vec<SourceBody>,
+    #[serde(default)]
+    catalogs: Vec<SourceBody>,
+}
+
+async fn deploy(
+    State(app): Shared,
+    headers: HeaderMap,
+    payload: Body<DeployBody>,
+) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let payload = body(payload)?;
+    let sources = |list: Vec<SourceBody>| -> Result<Vec<Source>, ApiError> {
+        list.into_iter()
+            .map(|source| {
+                field("name", &source.name, 200)?;
+                Ok(Source::new(source.name, source.text))
+            })
+            .collect()
+    };
+    let policies = sources(payload.policies)?;
+    let catalogs = sources(payload.catalogs)?;
+    let version = app
+        .machines
+        .deploy(
+            app.store.as_ref(),
+            &policies,
+            &catalogs,
+            app.clock.now_micros(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "policy": version.name,
+            "version": version.version,
+            "hash": version.hash,
+            "deployed_at": version.deployed_at,
+        })),
+    )
+        .into_response())
+}
+
+async fn list(State(app): Shared, headers: HeaderMap) -> Result<Json<Json_>, ApiError> {
+    app.operators.operator(&headers)?;
+    let versions = app.store.policies().await?;
+    let mut policies: Vec<Json_> = Vec::new();
+    for version in versions {
+        let entry = json!({
+            "version": version.version,
+            "hash": version.hash,
+            "deployed_at": version.deployed_at,
+        });
+        match policies.last_mut() {
+            Some(last) if last["policy"] == version.name.as_str() => {
+                if let Some(list) = last["versions"].as_array_mut() {
+                    list.push(entry);
+                }
+                last["latest"] = json!(version.version);
+            }
+            _ => policies.push(json!({
+                "policy": version.name,
+                "latest": version.version,
+                "versions": [entry],
+            })),
+        }
+    }
+    Ok(Json(json!({ "policies": policies })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartBody {
+    policy: String,
+    channel: String,
+    customer: String,
+}
+
+/// Starts a session of the latest version of `policy`.
+async fn begin(
+    app: &App,
+    policy: &str,
+    channel: &str,
+    customer: &str,
+    origin: Option<String>,
+) -> Result<Response, ApiError> {
+    let policy = field("policy", policy, 200)?;
+    let channel = field("channel", channel, 50)?;
+    let customer = field("customer", customer, 200)?;
+    let version = app
+        .store
+        .latest(policy)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no policy `{policy}` is deployed")))?;
+    let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
+    let id = random_token("s_", 16)?;
+    let token = random_token("st_", 24)?;
+    let now = app.clock.now_micros();
+    let today = date_of(now);
+    let row = SessionRow {
+        id: id.clone(),
+        policy: version.name.clone(),
+        version: version.version,
+        hash: version.hash.clone(),
+        channel: channel.to_string(),
+        customer: customer.to_string(),
+        token_hash: crate::auth::digest(&token),
+        today: today.iso(),
+        created_at: now,
+        updated_at: now,
+        seq: 0,
+        phase: "new".to_string(),
+        node: machine.state_name(machine.start()).to_string(),
+        outcome: None,
+        origin,
+    };
+    let mut guard = app.sessions.try_lock(&id)?;
+    let mut live = Live::new(row, Arc::clone(&machine), Session::new(&machine, today));
+    let reply = sessions::run(app, &mut live, Some(Event::Start), true).await;
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err(error) => {
+            drop(guard);
+            app.sessions.forget(&id);
+            return Err(error);
+        }
+    };
+    app.metrics.started(&version.name);
+    let finished = live.session().is_finished();
+    *guard = Some(live);
+    drop(guard);
+    if finished {
+        app.sessions.forget(&id);
+    }
+    let mut answer = reply_json(&reply);
+    answer["session_token"] = json!(token);
+    answer["policy"] = json!(version.name);
+    answer["version"] = json!(version.version);
+    answer["hash"] = json!(version.hash);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+fn reply_json(reply: &Reply) -> Json_ {
+    serde_json::to_value(reply).unwrap_or_else(|_| json!({}))
+}
+
+async fn start(
+    State(app): Shared,
+    headers: HeaderMap,
+    payload: Body<StartBody>,
+) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let payload = body(payload)?;
+    begin(
+        &app,
+        &payload.policy,
+        &payload.channel,
+        &payload.customer,
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExternalBody {
+    /// What happened (`carrier_scan_gap`, …).
+    kind: String,
+    /// The proactive policy to start.
+    policy: String,
+    /// Whom it concerns.
+    customer: String,
+    #[serde(default = "default_channel")]
+    channel: String,
+    /// The event's own data, kept with the session.
+    #[serde(default)]
+    data: Json_,
+}
+
+fn default_channel() -> String {
+    "email".to_string()
+}
+
+async fn external(
+    State(app): Shared,
+    headers: HeaderMap,
+    payload: Body<ExternalBody>,
+) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let payload = body(payload)?;
+    let kind = field("kind", &payload.kind, 100)?;
+    let origin = json!({ "kind": kind, "data": payload.data }).to_string();
+    if origin.len() > app.config.max_body_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the event's data is too large",
+        ));
+    }
+    begin(
+        &app,
+        &payload.policy,
+        &payload.channel,
+        &payload.customer,
+        Some(origin),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageBody {
+    text: String,
+}
+
+async fn message(
+    State(app): Shared,
+    headers: HeaderMap,
+    id: Id,
+    payload: Body<MessageBody>,
+) -> Result<Json<Json_>, ApiError> {
+    let caller = app.operators.caller(&headers)?;
+    let id = session_id(id)?;
+    let text = body(payload)?.text;
+    if text.chars().count() > app.config.max_message_chars {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "message_too_long",
+            format!(
+                "a message may have at most {} characters",
+                app.config.max_message_chars
+            ),
+        ));
+    }
+    let mut guard = app.sessions.try_lock(&id)?;
+    for attempt in 0..2 {
+        if guard.is_none() || attempt > 0 {
+            *guard = Live::load(&app, &id).await?;
+        }
+        let Some(live) = guard.as_mut() else {
+            return Err(ApiError::not_found("no such session"));
+        };
+        may_use(&caller, &live.row.token_hash)?;
+        match live.session().phase() {
+            Phase::HandedOff | Phase::Ended | Phase::Closed => {
+                return Err(ApiError::conflict(
+                    "session_finished",
+                    "this session has finished",
+                ));
+            }
+            Phase::WaitingForTool => {
+                let idle = app.clock.now_micros() - live.row.updated_at;
+                let horizon =
+                    i64::try_from(app.config.resume_after.as_micros()).unwrap_or(i64::MAX);
+                if idle < horizon {
+                    return Err(ApiError::conflict(
+                        "session_busy",
+                        "this session is waiting for a tool; retry when it answers",
+                    ));
+                }
+                // Left by a crash: finish the call (same idempotency key) first.
+                match sessions::run(&app, live, None, false).await {
+                    Err(error) if error.code == "stale" && attempt == 0 => continue,
+                    Err(error) => return Err(error),
+                    Ok(_) => {}
+                }
+                if live.session().is_finished() {
+                    return Err(ApiError::conflict(
+                        "session_finished",
+                        "this session has finished",
+                    ));
+                }
+            }
+            Phase::New | Phase::WaitingForUser => {}
+        }
+        match sessions::run(&app, live, Some(Event::User(text.clone())), false).await {
+            Err(error) if error.code == "stale" && attempt == 0 => continue,
+            Err(error) => return Err(error),
+            Ok(reply) => {
+                if live.session().is_finished() {
+                    drop(guard);
+                    app.sessions.forget(&id);
+                }
+                return Ok(Json(reply_json(&reply)));
+            }
+        }
+    }
+    Err(ApiError::conflict(
+        "session_busy",
+        "this session keeps changing under this request; retry",
+    ))
+}
+
+/// The stored row and log lines of a session the caller may see.
+async fn stored(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+) -> Result<(SessionRow, Vec<crate::store::EventRow>), ApiError> {
+    let row = app
+        .store
+        .session(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such session"))?;
+    may_use(caller, &row.token_hash)?;
+    let events = app.store.events(id).await?;
+    Ok((row, events))
+}
+
+async fn read(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Json<Json_>, ApiError> {
+    let caller = app.operators.caller(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &caller, &id).await?;
+    let mut transcript = Vec::new();
+    let mut path: Vec<Json_> = Vec::new();
+    for event in &events {
+        let line: Json_ = serde_json::from_str(&event.line).unwrap_or(Json_::Null);
+        match &line["event"] {
+            Json_::Object(object) => {
+                if let Some(text) = object.get("user") {
+                    transcript.push(json!({ "from": "customer", "text": text }));
+                }
+                if let Some(result) = object.get("tool_result") {
+                    transcript.push(json!({ "tool_result": result }));
+                }
+            }
+            Json_::String(name) => transcript.push(json!({ "event": name })),
+            _ => {}
+        }
+        for effect in line["effects"].as_array().into_iter().flatten() {
+            if let Some(text) = effect.get("send") {
+                transcript.push(json!({ "from": "bot", "text": text }));
+            } else {
+                transcript.push(effect.clone());
+            }
+        }
+        for hop in line["path"].as_array().into_iter().flatten() {
+            if path.is_empty() {
+                path.push(hop["from"].clone());
+            }
+            path.push(hop["to"].clone());
+        }
+    }
+    let origin: Json_ = row
+        .origin
+        .as_deref()
+        .and_then(|origin| serde_json::from_str(origin).ok())
+        .unwrap_or(Json_::Null);
+    Ok(Json(json!({
+        "session_id": row.id,
+        "policy": row.policy,
+        "version": row.version,
+        "hash": row.hash,
+        "channel": row.channel,
+        "customer": row.customer,
+        "today": row.today,
+        "phase": row.phase,
+        "node": row.node,
+        "outcome": row.outcome,
+        "seq": row.seq,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "origin": origin,
+        "path": path,
+        "transcript": transcript,
+    })))
+}
+
+async fn events(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Json<Json_>, ApiError> {
+    app.operators.operator(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
+    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
+    let lines: Vec<Json_> = events
+        .iter()
+        .map(|event| {
+            json!({
+                "seq": event.seq,
+                "at": event.at,
+                "entry": serde_json::from_str::<Json_>(&event.line).unwrap_or(Json_::Null),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "header": header(&row, &machine),
+        "events": lines,
+    })))
+}
+
+async fn log_lines(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
+    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
+    let mut text = serde_json::to_string(&header(&row, &machine))
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    text.push('\n');
+    for event in &events {
+        text.push_str(&event.line);
+        text.push('\n');
+    }
+    Ok(([(http_header::CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+async fn metrics(State(app): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let mut text = app.metrics.render();
+    text.push_str(&format!(
+        "# HELP keel_sessions_in_memory Sessions this process holds in memory.\n# TYPE keel_sessions_in_memory gauge\nkeel_sessions_in_memory {}\n",
+        app.sessions.held()
+    ));
+    Ok((
+        [(http_header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response())
+}

@@ -1,0 +1,162 @@
+//! keel's durable HTTP runtime: policies (sources) and JSON requests in;
+//! compiled, versioned machines, sessions whose every event is committed
+//! to a database before the answer goes out, tool calls with idempotency
+//! keys, and Prometheus metrics out.
+//!
+//! # Steps
+//!
+//! * [`policies::Machines::deploy`]: policy and catalog sources → a
+//!   compiled machine, recorded as the policy's next version;
+//! * [`store`]: one [`Store`] trait over [`SqliteStore`] (a file, the
+//!   default) and [`PostgresStore`] (by URL, shared by several processes);
+//! * [`sessions::run`]: a locked session + an event → the pure engine
+//!   stepped, tool calls performed through [`Tools`], the events committed
+//!   → a [`sessions::Reply`];
+//! * [`api::router`]: the HTTP API over an [`App`] (axum);
+//! * [`serve`]: binds, resumes the sessions a crash left waiting for a
+//!   tool, and serves until shut down.
+//!
+//! The API (JSON; `Authorization: Bearer <token>` on every route but
+//! `/healthz`):
+//!
+//! | route | who | what |
+//! |---|---|---|
+//! | `POST /v1/policies` | operator | deploy `{policies: [{name, text}], catalogs: [...]}` |
+//! | `GET /v1/policies` | operator | deployed policies and versions |
+//! | `POST /v1/sessions` | operator | start `{policy, channel, customer}` → id, token, first messages |
+//! | `POST /v1/sessions/{id}/messages` | operator or the session's token | `{text}` → the bot's reply |
+//! | `GET /v1/sessions/{id}` | operator or the session's token | transcript, state, node path, machine hash |
+//! | `GET /v1/sessions/{id}/events` | operator | the event log as JSON |
+//! | `GET /v1/sessions/{id}/log` | operator | the event log as JSON lines (`keel replay` reads it) |
+//! | `POST /v1/events` | operator | an external event starting a proactive policy for a customer |
+//! | `GET /metrics` | operator | Prometheus text |
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod launch;
+pub mod metrics;
+pub mod policies;
+pub mod sessions;
+pub mod store;
+pub mod tools;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+pub use store::{PostgresStore, SqliteStore, Store, StoreError};
+pub use tools::Tools;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Limits and timings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The largest request body, in bytes (policy deployments may be larger:
+    /// [`Config::max_policy_bytes`]).
+    pub max_body_bytes: usize,
+    /// The largest deployment body, in bytes.
+    pub max_policy_bytes: usize,
+    /// The longest customer message, in characters.
+    pub max_message_chars: usize,
+    /// How long a tool call may take.
+    pub tool_timeout: Duration,
+    /// A session left waiting for a tool this long is taken over (resumed)
+    /// by whichever process sees it: at start-up, or on its next message.
+    pub resume_after: Duration,
+}
+
+impl Config {
+    /// The defaults of `keel serve`.
+    pub fn standard() -> Config {
+        Config {
+            max_body_bytes: 16 * 1024,
+            max_policy_bytes: 1024 * 1024,
+            max_message_chars: 2000,
+            tool_timeout: Duration::from_secs(10),
+            resume_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a request needs.
+#[derive(Debug)]
+pub struct App {
+    /// Where sessions live.
+    pub store: Arc<dyn Store>,
+    /// Machines by hash.
+    pub machines: policies::Machines,
+    /// Where tool calls go.
+    pub tools: Tools,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// The KPIs.
+    pub metrics: metrics::Metrics,
+    /// Sessions in memory.
+    pub sessions: sessions::Sessions,
+    /// Operator tokens.
+    pub operators: auth::Operators,
+    /// Limits.
+    pub config: Config,
+}
+
+impl App {
+    /// An app over a store.
+    pub fn new(
+        store: Arc<dyn Store>,
+        tools: Tools,
+        clock: Arc<dyn Clock>,
+        operator_tokens: &[String],
+        config: Config,
+    ) -> Arc<App> {
+        Arc::new(App {
+            store,
+            machines: policies::Machines::default(),
+            tools,
+            clock,
+            metrics: metrics::Metrics::default(),
+            sessions: sessions::Sessions::default(),
+            operators: auth::Operators::new(operator_tokens),
+            config,
+        })
+    }
+
+    /// Resumes every session left waiting for a tool for longer than
+    /// [`Config::resume_after`] (after a crash); returns how many resumed.
+    pub async fn resume_abandoned(&self) -> Result<usize, ApiError> {
+        let horizon = i64::try_from(self.config.resume_after.as_micros()).unwrap_or(i64::MAX);
+        let before = self.clock.now_micros().saturating_sub(horizon);
+        let mut resumed = 0;
+        for id in self.store.waiting_for_tools(before).await? {
+            let Ok(mut guard) = self.sessions.try_lock(&id) else {
+                continue;
+            };
+            if guard.is_none() {
+                *guard = sessions::Live::load(self, &id).await?;
+            }
+            if let Some(live) = guard.as_mut() {
+                sessions::run(self, live, None, false).await?;
+                resumed += 1;
+            }
+        }
+        Ok(resumed)
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, after resuming
+/// the sessions a previous process left waiting for a tool.
+pub async fn serve(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), std::io::Error> {
+    let resumer = Arc::clone(&app);
+    tokio::spawn(async move {
+        // A failure here leaves the sessions for the next message or start.
+        let _ = resumer.resume_abandoned().await;
+    });
+    axum::serve(listener, api::router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

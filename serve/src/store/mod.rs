@@ -1,0 +1,191 @@
+//! Where deployed policies, sessions and their event logs live: one
+//! [`Store`] trait, two backends — [`SqliteStore`] (a file, the embedded
+//! default) and [`PostgresStore`] (by URL, for several processes).
+//!
+//! The event log is append-only: a [`Commit`] appends events after the
+//! sequence number the writer last saw and moves the session row forward in
+//! the same transaction, or fails with [`StoreError::Conflict`] when
+//! someone else appended first. The tables refuse updates and deletes of
+//! events (a trigger in each backend).
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, so that the store can be chosen at run time.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// What can go wrong in a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// Another writer moved the session (or took the id) first.
+    Conflict,
+    /// The database failed; the message says where.
+    Database(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict => formatter.write_str("the session changed concurrently"),
+            StoreError::Database(message) => write!(formatter, "database: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A deployed policy version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersion {
+    /// The policy's name (the entry policy's name).
+    pub name: String,
+    /// 1, 2, … per name, in deployment order.
+    pub version: i64,
+    /// The machine's content hash.
+    pub hash: String,
+    /// When it was deployed (µs since the epoch).
+    pub deployed_at: i64,
+}
+
+/// A session's row: what it runs and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    /// Its id.
+    pub id: String,
+    /// The policy's name.
+    pub policy: String,
+    /// The version it is pinned to.
+    pub version: i64,
+    /// The pinned machine's hash.
+    pub hash: String,
+    /// The channel (`chat`, `email`, …).
+    pub channel: String,
+    /// The customer it belongs to.
+    pub customer: String,
+    /// SHA-256 of the session token, hex.
+    pub token_hash: String,
+    /// The session's date (ISO), fixed at its start.
+    pub today: String,
+    /// Created (µs).
+    pub created_at: i64,
+    /// Last written (µs).
+    pub updated_at: i64,
+    /// Number of events logged.
+    pub seq: i64,
+    /// What it waits for (`waiting_for_user`, `waiting_for_tool`, `ended`, …).
+    pub phase: String,
+    /// The state it rests in.
+    pub node: String,
+    /// The outcome once finished.
+    pub outcome: Option<String>,
+    /// The external event that started it, as JSON, for proactive sessions.
+    pub origin: Option<String>,
+}
+
+/// One logged event: a line of the keel session log format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    /// 0, 1, … within the session.
+    pub seq: i64,
+    /// When it was logged (µs).
+    pub at: i64,
+    /// The log line (JSON).
+    pub line: String,
+}
+
+/// One atomic write: the session row as it is after the events, and the
+/// events to append.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    /// The row after this commit (its `seq` counts the new events).
+    pub session: SessionRow,
+    /// `None` creates the session; `Some(n)` requires the stored row to be
+    /// at `seq == n`.
+    pub expected_seq: Option<i64>,
+    /// Events numbered from the expected sequence on.
+    pub events: Vec<EventRow>,
+}
+
+/// A new policy version to record.
+#[derive(Clone, Debug)]
+pub struct NewPolicy {
+    /// Its name.
+    pub name: String,
+    /// The machine's hash.
+    pub hash: String,
+    /// The compiled artifact (JSON).
+    pub artifact: String,
+    /// Now (µs).
+    pub deployed_at: i64,
+}
+
+/// The storage behind `keel serve`.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Records a policy version, numbered after the latest of its name;
+    /// deploying the latest version's hash again returns that version.
+    fn deploy(&self, policy: NewPolicy) -> StoreFuture<'_, PolicyVersion>;
+
+    /// Every deployed version, by name then version.
+    fn policies(&self) -> StoreFuture<'_, Vec<PolicyVersion>>;
+
+    /// The latest version of a policy.
+    fn latest(&self, name: &str) -> StoreFuture<'_, Option<PolicyVersion>>;
+
+    /// A machine's artifact by hash.
+    fn artifact(&self, hash: &str) -> StoreFuture<'_, Option<String>>;
+
+    /// Appends events and moves the session row, atomically.
+    fn commit(&self, commit: Commit) -> StoreFuture<'_, ()>;
+
+    /// A session's row.
+    fn session(&self, id: &str) -> StoreFuture<'_, Option<SessionRow>>;
+
+    /// A session's events, in order.
+    fn events(&self, id: &str) -> StoreFuture<'_, Vec<EventRow>>;
+
+    /// Sessions waiting for a tool result, last written before `before` (µs).
+    fn waiting_for_tools(&self, before: i64) -> StoreFuture<'_, Vec<String>>;
+}
+
+/// The schema, shared by both backends (types both understand).
+pub(crate) const TABLES: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS policies (
+        name TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        artifact TEXT NOT NULL,
+        deployed_at BIGINT NOT NULL,
+        PRIMARY KEY (name, version))",
+    "CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        policy TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        today TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        phase TEXT NOT NULL,
+        node TEXT NOT NULL,
+        outcome TEXT,
+        origin TEXT)",
+    "CREATE INDEX IF NOT EXISTS sessions_by_phase ON sessions (phase, updated_at)",
+    "CREATE TABLE IF NOT EXISTS events (
+        session_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        line TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq))",
+];
+
+/// The columns of `sessions`, in the order the backends bind them.
+pub(crate) const SESSION_COLUMNS: &str = "id, policy, version, hash, channel, customer, token_hash, today, created_at, updated_at, seq, phase, node, outcome, origin";

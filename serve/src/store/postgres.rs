@@ -1,0 +1,339 @@
+//! The shared store: PostgreSQL by URL, for several `keel serve` processes
+//! on one database.
+//!
+//! Each commit is one transaction on a pooled connection. The session row
+//! moves only from the sequence number the writer saw (`UPDATE … WHERE
+//! seq = $expected`), so of two processes appending to one session the
+//! second finds nothing to update and gets [`StoreError::Conflict`]; PostgreSQL's
+//! row lock makes it wait for the first to commit before it looks.
+
+use super::{
+    Commit, EventRow, NewPolicy, PolicyVersion, SESSION_COLUMNS, SessionRow, Store, StoreError,
+    StoreFuture, TABLES,
+};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+/// Connections in the pool.
+const POOL_SIZE: usize = 16;
+
+/// Makes the event log append-only, at the database.
+const TRIGGERS: &[&str] = &[
+    "CREATE OR REPLACE FUNCTION keel_events_append_only() RETURNS trigger AS $$
+     BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS events_append_only ON events",
+    "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+     FOR EACH ROW EXECUTE FUNCTION keel_events_append_only()",
+];
+
+/// An arbitrary constant: the advisory lock that serialises schema setup
+/// between processes starting together.
+const SCHEMA_LOCK: i64 = 0x6b65_656c;
+
+/// PostgreSQL behind the [`Store`] trait.
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("PostgresStore")
+    }
+}
+
+fn database(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(format!("postgres: {error}"))
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`)
+    /// and creates the tables if needed.
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| StoreError::Database(format!("bad PostgreSQL URL: {error}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(database)?;
+        let store = PostgresStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(database)?;
+        let transaction = client.transaction().await.map_err(database)?;
+        transaction
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+            .await
+            .map_err(database)?;
+        for statement in TABLES.iter().chain(TRIGGERS) {
+            transaction
+                .batch_execute(statement)
+                .await
+                .map_err(database)?;
+        }
+        transaction.commit().await.map_err(database)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(database)
+    }
+}
+
+fn policy_version(row: &tokio_postgres::Row) -> PolicyVersion {
+    PolicyVersion {
+        name: row.get(0),
+        version: row.get(1),
+        hash: row.get(2),
+        deployed_at: row.get(3),
+    }
+}
+
+fn session_row(row: &tokio_postgres::Row) -> SessionRow {
+    SessionRow {
+        id: row.get(0),
+        policy: row.get(1),
+        version: row.get(2),
+        hash: row.get(3),
+        channel: row.get(4),
+        customer: row.get(5),
+        token_hash: row.get(6),
+        today: row.get(7),
+        created_at: row.get(8),
+        updated_at: row.get(9),
+        seq: row.get(10),
+        phase: row.get(11),
+        node: row.get(12),
+        outcome: row.get(13),
+        origin: row.get(14),
+    }
+}
+
+const LATEST: &str = "SELECT name, version, hash, deployed_at FROM policies WHERE name = $1 ORDER BY version DESC LIMIT 1";
+
+impl Store for PostgresStore {
+    fn deploy(&self, policy: NewPolicy) -> StoreFuture<'_, PolicyVersion> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let transaction = client.transaction().await.map_err(database)?;
+            // One deployer per name at a time, across processes.
+            transaction
+                .execute(
+                    "SELECT pg_advisory_xact_lock(hashtext($1))",
+                    &[&policy.name],
+                )
+                .await
+                .map_err(database)?;
+            let current = transaction
+                .query_opt(LATEST, &[&policy.name])
+                .await
+                .map_err(database)?
+                .map(|row| policy_version(&row));
+            if let Some(current) = &current {
+                if current.hash == policy.hash {
+                    return Ok(current.clone());
+                }
+            }
+            let version = current.map_or(1, |current| current.version + 1);
+            transaction
+                .execute(
+                    "INSERT INTO policies (name, version, hash, artifact, deployed_at) VALUES ($1, $2, $3, $4, $5)",
+                    &[&policy.name, &version, &policy.hash, &policy.artifact, &policy.deployed_at],
+                )
+                .await
+                .map_err(database)?;
+            transaction.commit().await.map_err(database)?;
+            Ok(PolicyVersion {
+                name: policy.name,
+                version,
+                hash: policy.hash,
+                deployed_at: policy.deployed_at,
+            })
+        })
+    }
+
+    fn policies(&self) -> StoreFuture<'_, Vec<PolicyVersion>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT name, version, hash, deployed_at FROM policies ORDER BY name, version",
+                    &[],
+                )
+                .await
+                .map_err(database)?;
+            Ok(rows.iter().map(policy_version).collect())
+        })
+    }
+
+    fn latest(&self, name: &str) -> StoreFuture<'_, Option<PolicyVersion>> {
+        let name = name.to_string();
+        Box::pin(async move {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(LATEST).await.map_err(database)?;
+            let row = client
+                .query_opt(&statement, &[&name])
+                .await
+                .map_err(database)?;
+            Ok(row.map(|row| policy_version(&row)))
+        })
+    }
+
+    fn artifact(&self, hash: &str) -> StoreFuture<'_, Option<String>> {
+        let hash = hash.to_string();
+        Box::pin(async move {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT artifact FROM policies WHERE hash = $1 LIMIT 1",
+                    &[&hash],
+                )
+                .await
+                .map_err(database)?;
+            Ok(row.map(|row| row.get(0)))
+        })
+    }
+
+    fn commit(&self, commit: Commit) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let transaction = client.transaction().await.map_err(database)?;
+            let row = &commit.session;
+            let changed = match commit.expected_seq {
+                None => {
+                    let statement = transaction
+                        .prepare_cached(&format!(
+                            "INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING"
+                        ))
+                        .await
+                        .map_err(database)?;
+                    transaction
+                        .execute(
+                            &statement,
+                            &[
+                                &row.id,
+                                &row.policy,
+                                &row.version,
+                                &row.hash,
+                                &row.channel,
+                                &row.customer,
+                                &row.token_hash,
+                                &row.today,
+                                &row.created_at,
+                                &row.updated_at,
+                                &row.seq,
+                                &row.phase,
+                                &row.node,
+                                &row.outcome,
+                                &row.origin,
+                            ],
+                        )
+                        .await
+                        .map_err(database)?
+                }
+                Some(expected) => {
+                    let statement = transaction
+                        .prepare_cached(
+                            "UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6 WHERE id = $1 AND seq = $7",
+                        )
+                        .await
+                        .map_err(database)?;
+                    transaction
+                        .execute(
+                            &statement,
+                            &[
+                                &row.id,
+                                &row.updated_at,
+                                &row.seq,
+                                &row.phase,
+                                &row.node,
+                                &row.outcome,
+                                &expected,
+                            ],
+                        )
+                        .await
+                        .map_err(database)?
+                }
+            };
+            if changed != 1 {
+                return Err(StoreError::Conflict);
+            }
+            let insert = transaction
+                .prepare_cached(
+                    "INSERT INTO events (session_id, seq, at, line) VALUES ($1, $2, $3, $4)",
+                )
+                .await
+                .map_err(database)?;
+            for event in &commit.events {
+                transaction
+                    .execute(&insert, &[&row.id, &event.seq, &event.at, &event.line])
+                    .await
+                    .map_err(database)?;
+            }
+            transaction.commit().await.map_err(database)
+        })
+    }
+
+    fn session(&self, id: &str) -> StoreFuture<'_, Option<SessionRow>> {
+        let id = id.to_string();
+        Box::pin(async move {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(&format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"
+                ))
+                .await
+                .map_err(database)?;
+            let row = client
+                .query_opt(&statement, &[&id])
+                .await
+                .map_err(database)?;
+            Ok(row.map(|row| session_row(&row)))
+        })
+    }
+
+    fn events(&self, id: &str) -> StoreFuture<'_, Vec<EventRow>> {
+        let id = id.to_string();
+        Box::pin(async move {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT seq, at, line FROM events WHERE session_id = $1 ORDER BY seq",
+                )
+                .await
+                .map_err(database)?;
+            let rows = client.query(&statement, &[&id]).await.map_err(database)?;
+            Ok(rows
+                .iter()
+                .map(|row| EventRow {
+                    seq: row.get(0),
+                    at: row.get(1),
+                    line: row.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn waiting_for_tools(&self, before: i64) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT id FROM sessions WHERE phase = 'waiting_for_tool' AND updated_at < $1 ORDER BY id",
+                    &[&before],
+                )
+                .await
+                .map_err(database)?;
+            Ok(rows.iter().map(|row| row.get(0)).collect())
+        })
+    }
+}

@@ -1,0 +1,107 @@
+//! `keel serve`: the durable HTTP runtime. This module parses the options,
+//! reads the policy files and prints; `keel-serve` does the rest.
+
+use crate::load;
+use clap::Args;
+use keel_serve::Config;
+use keel_serve::launch::{Options, StoreChoice};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Options of `keel serve`.
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// Deploy this policy at start-up (then any it references); repeat for several.
+    #[arg(long = "policy", value_name = "POLICY")]
+    policies: Vec<PathBuf>,
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// SQLite database file (the default store).
+    #[arg(long, default_value = "keel.db", conflicts_with = "postgres")]
+    db: PathBuf,
+    /// PostgreSQL URL instead of SQLite (or set KEEL_POSTGRES_URL).
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Call tools over HTTP at this base URL instead of the embedded demo store.
+    #[arg(long, value_name = "URL")]
+    tools: Option<String>,
+    /// An operator API token (or set KEEL_OPERATOR_TOKEN); without one, a
+    /// token is made up and printed.
+    #[arg(long = "operator-token", value_name = "TOKEN")]
+    operator_tokens: Vec<String>,
+    /// Take over a session left waiting for a tool this long (ms).
+    #[arg(long, default_value_t = 30_000)]
+    resume_after_ms: u64,
+    /// How long a tool call may take (ms).
+    #[arg(long, default_value_t = 10_000)]
+    tool_timeout_ms: u64,
+    /// The largest request body (bytes).
+    #[arg(long, default_value_t = 16 * 1024)]
+    max_body_bytes: usize,
+    /// The longest customer message (characters).
+    #[arg(long, default_value_t = 2000)]
+    max_message_chars: usize,
+}
+
+/// Runs `keel serve`.
+pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
+    let mut policies = Vec::new();
+    for path in &args.policies {
+        let inputs = load::inputs(std::slice::from_ref(path))?;
+        policies.push((inputs.policies, inputs.catalogs));
+    }
+    let postgres = args
+        .postgres
+        .or_else(|| std::env::var("KEEL_POSTGRES_URL").ok());
+    let store = match postgres {
+        Some(url) => StoreChoice::Postgres(url),
+        None => StoreChoice::Sqlite(args.db),
+    };
+    let mut operator_tokens = args.operator_tokens;
+    if let Ok(token) = std::env::var("KEEL_OPERATOR_TOKEN") {
+        operator_tokens.push(token);
+    }
+    let made_up = if operator_tokens.is_empty() {
+        let token = keel_serve::auth::random_token("op_", 24).map_err(|error| error.message)?;
+        operator_tokens.push(token.clone());
+        Some(token)
+    } else {
+        None
+    };
+    let described = match &store {
+        StoreChoice::Sqlite(path) => format!("SQLite {}", path.display()),
+        StoreChoice::Postgres(_) => "PostgreSQL".to_string(),
+    };
+    let options = Options {
+        listen: args.listen,
+        store,
+        tools: args.tools,
+        operator_tokens,
+        policies,
+        config: Config {
+            max_body_bytes: args.max_body_bytes,
+            max_message_chars: args.max_message_chars,
+            tool_timeout: Duration::from_millis(args.tool_timeout_ms),
+            resume_after: Duration::from_millis(args.resume_after_ms),
+            ..Config::standard()
+        },
+    };
+    keel_serve::launch::launch(options, |ready| {
+        for version in &ready.deployed {
+            println!(
+                "deployed {} version {} ({})",
+                version.name, version.version, version.hash
+            );
+        }
+        if let Some(token) = &made_up {
+            println!("operator token: {token}");
+        }
+        println!(
+            "keel serve: listening on http://{} ({described})",
+            ready.address
+        );
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
