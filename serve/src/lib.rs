@@ -40,6 +40,7 @@ pub mod metrics;
 pub mod policies;
 pub mod sessions;
 pub mod store;
+pub mod tool_server;
 pub mod tools;
 
 pub use clock::{Clock, ManualClock, SystemClock};

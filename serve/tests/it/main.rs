@@ -1,1 +1,10 @@
-//! placeholder
+//! keel-serve's integration tests: one binary.
+
+// The harness: servers over each store, a client.
+mod common;
+// The API against SQLite and PostgreSQL: sessions, pinning, security, concurrency, metrics.
+mod api;
+// Tools over HTTP: idempotency keys, a call resumed after a crash.
+mod tools;
+// The live API fuzzed with malformed and oversized requests.
+mod fuzz;
