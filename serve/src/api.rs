@@ -50,7 +50,42 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            read_whole_body,
+        ))
         .with_state(app)
+}
+
+/// Reads every request body (up to the route's limit) before routing, so
+/// that whatever the answer, the client is never cut off mid-body; a body
+/// over the limit is refused with 413 before anything else looks at it.
+async fn read_whole_body(
+    State(app): Shared,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limit = if request.uri().path() == "/v1/policies" {
+        app.config.max_policy_bytes
+    } else {
+        app.config.max_body_bytes
+    };
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(_) => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("a request body may have at most {limit} bytes"),
+        )
+        .into_response(),
+    }
 }
 
 async fn not_found() -> ApiError {
