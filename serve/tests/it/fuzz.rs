@@ -193,20 +193,23 @@ proptest! {
     }
 }
 
+/// Method, path, token, content type, body; the status and code expected.
+type Case<'a> = (
+    Method,
+    String,
+    Option<&'a str>,
+    Option<&'a str>,
+    Vec<u8>,
+    u16,
+    &'a str,
+);
+
 #[test]
 fn bad_requests_get_clear_errors() {
     let fixture = fixture();
     let messages = format!("/v1/sessions/{}/messages", fixture.session);
     let json_type = Some("application/json");
-    let cases: Vec<(
-        Method,
-        String,
-        Option<&str>,
-        Option<&str>,
-        Vec<u8>,
-        u16,
-        &str,
-    )> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             Method::POST,
             messages.clone(),
