@@ -155,7 +155,13 @@ fn main() {
         let tools = Tools::demo(DemoStore::embedded(keel_serve::clock::date_of(
             clock.now_micros(),
         )));
-        let app = App::new(store, tools, clock, &[OPERATOR.to_string()], Config::standard());
+        let app = App::new(
+            store,
+            tools,
+            clock,
+            &[OPERATOR.to_string()],
+            Config::standard(),
+        );
         app.machines
             .deploy(
                 app.store.as_ref(),
