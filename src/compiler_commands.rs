@@ -126,6 +126,9 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                             render::short(compilation);
                         }
                         eprintln!("{}", render::summary(compilation));
+                        for guarantee in &compilation.guarantees {
+                            eprintln!("  {}", guarantee.describe());
+                        }
                     }
                 }
             }

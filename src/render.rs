@@ -145,6 +145,13 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
                     "user_turns": compilation.bounds.user_turns,
                     "bot_actions": compilation.bounds.bot_actions,
                 },
+                "guarantees": compilation.guarantees.iter().map(|guarantee| serde_json::json!({
+                    "tool": guarantee.tool,
+                    "calls": guarantee.calls,
+                    "identity_first": guarantee.identity_first,
+                    "own_records": guarantee.own_records,
+                    "explicit_yes": guarantee.explicit_yes,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

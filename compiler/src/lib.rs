@@ -68,6 +68,8 @@ pub struct Compilation {
     /// Sentences neither the rules nor the lock file understood (only
     /// gathered when a lock is given): what `keel compile --llm` asks about.
     pub unread: Vec<lock::Unread>,
+    /// What the verifier proved about each destructive tool.
+    pub guarantees: Vec<verify::Guarantee>,
 }
 
 impl Compilation {
@@ -172,6 +174,7 @@ pub fn compile_locked(
         bounds: verification.bounds,
         handoff_context: verification.handoffs.into_iter().collect(),
         unread,
+        guarantees: verification.guarantees,
     }
 }
 

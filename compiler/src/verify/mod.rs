@@ -15,6 +15,7 @@
 mod bounds;
 mod context;
 mod dominance;
+mod guarantees;
 
 mod customer_data_before_identity;
 mod dead_end_state;
@@ -29,9 +30,11 @@ mod unbounded_loop;
 mod unchecked_optional;
 mod unconfirmed_destructive_call;
 mod unhandled_tool_error;
+mod unowned_record;
 mod unreachable_state;
 
 pub use bounds::Bounds;
+pub use guarantees::Guarantee;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
@@ -48,6 +51,8 @@ pub struct Verification {
     /// Each reachable hand-off with the context it carries: the variables
     /// bound on every path to it, for the agent's summary.
     pub handoffs: Vec<(StateId, Vec<String>)>,
+    /// What was proved about each destructive tool's calls.
+    pub guarantees: Vec<Guarantee>,
 }
 
 /// One check: its code and the function that runs it.
@@ -74,6 +79,7 @@ pub(crate) const CHECKS: &[Check] = &[
     unconfirmed_destructive_call::CHECK,
     customer_data_before_identity::CHECK,
     handoff_without_reason::CHECK,
+    unowned_record::CHECK,
 ];
 
 /// The codes of every check, in order (for documentation and tests).
@@ -89,6 +95,7 @@ pub fn verify(machine: &Machine, catalog: &Catalog) -> Verification {
         (check.run)(&context, &mut diagnostics);
     }
     Verification {
+        guarantees: guarantees::guarantees(&context, &diagnostics),
         diagnostics,
         bounds: bounds::bounds(&context),
         handoffs: handoff_without_reason::handoffs(&context),

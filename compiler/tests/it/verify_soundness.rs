@@ -14,6 +14,11 @@
 //! * every variable read is bound;
 //! * every destructive call follows a `yes` to a question that showed its
 //!   arguments, with no rebinding of them since;
+//! * every destructive call acts on values of the verified customer or the
+//!   policy's own choices — none that trace back only to what the customer
+//!   typed (values are tagged as they flow: an answer is typed until an
+//!   identity check finds the customer with it, a lookup's result is
+//!   verified when one of its arguments is);
 //! * the run ends (no state without a way on), within the reported bound on
 //!   user turns, with no more bot actions between two inputs than reported;
 //! * if the verifier gave no `unchecked-optional` warning, no message shows
@@ -189,6 +194,40 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
             }),
             step,
         ),
+        4 if rng.chance(30) => {
+            // The order by a number the customer types: not theirs by
+            // construction (K0315 must reject cancelling it).
+            let ask = stmt(
+                StmtKind::Ask(ir::Ask {
+                    slot: Slot::Text,
+                    var: "order_number".into(),
+                    prompt: Message::text("Which order number?"),
+                    yes: None,
+                    no: None,
+                    options: Vec::new(),
+                    accepted: None,
+                    not_found: None,
+                }),
+                step,
+            );
+            let lookup = call(
+                "order_details",
+                ("order_id", "order_number"),
+                Some(("order", order)),
+                rng,
+                step,
+                depth,
+            );
+            stmt(
+                StmtKind::Check(Check {
+                    condition: Expr::IsSet(path("email")),
+                    wording: "the email is known".into(),
+                    yes: Some(Block(vec![ask, lookup])),
+                    no: None,
+                }),
+                step,
+            )
+        }
         4 => call(
             "order_details",
             ("order_id", "order.id"),
@@ -423,7 +462,21 @@ struct Run {
 }
 
 /// One random execution; `Err` says which claim it broke.
-fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Result<Run, String> {
+/// Where a value came from, at run time (best first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tag {
+    Chosen,
+    Verified,
+    Typed,
+}
+
+fn execute(
+    machine: &Machine,
+    catalog: &Catalog,
+    verification: &Verification,
+    rng: &mut Rng,
+) -> Result<Run, String> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     let optional_unchecked = verification
         .diagnostics
         .iter()
@@ -514,6 +567,12 @@ fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Res
                 let answered = !left_unanswered;
                 if answered {
                     bind(var, &mut version, &mut absent, rng);
+                    let tag = match slot {
+                        Slot::YesNo | Slot::Options(_) => Tag::Chosen,
+                        Slot::Item(list) => tags.get(list.root()).copied().unwrap_or(Tag::Typed),
+                        _ => Tag::Typed,
+                    };
+                    tags.insert(var.clone(), tag);
                 }
                 if label == Label::Yes && *slot == Slot::YesNo {
                     confirmations.push(
@@ -528,11 +587,26 @@ fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Res
                 to
             }
             StateKind::Call {
+                tool,
                 args,
                 bind: result,
                 effect,
-                ..
             } => {
+                let roots: Vec<&str> = args
+                    .iter()
+                    .filter_map(|(_, expr)| match expr {
+                        Expr::Path(path) => Some(path.root()),
+                        _ => None,
+                    })
+                    .collect();
+                if *effect == Effect::Destructive {
+                    if let Some(typed) = roots
+                        .iter()
+                        .find(|root| tags.get(**root).is_none_or(|tag| *tag == Tag::Typed))
+                    {
+                        return Err(format!("{} acts on typed ${typed}", state.id));
+                    }
+                }
                 if *effect == Effect::Destructive {
                     let roots: BTreeSet<&str> = args
                         .iter()
@@ -552,8 +626,31 @@ fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Res
                 }
                 let (_, transition, to) = edges[rng.below(edges.len())];
                 if transition.label == Label::Ok {
+                    let verifies = catalog
+                        .tools
+                        .get(tool)
+                        .is_some_and(|tool| tool.verifies_identity);
+                    let tag = if verifies {
+                        // The identity check found the customer with these.
+                        for root in &roots {
+                            tags.insert(root.to_string(), Tag::Verified);
+                        }
+                        Tag::Verified
+                    } else if roots
+                        .iter()
+                        .any(|root| tags.get(*root) == Some(&Tag::Verified))
+                    {
+                        Tag::Verified
+                    } else {
+                        roots
+                            .iter()
+                            .map(|root| tags.get(*root).copied().unwrap_or(Tag::Typed))
+                            .max()
+                            .unwrap_or(Tag::Chosen)
+                    };
                     if let Some((name, _)) = result {
                         bind(name, &mut version, &mut absent, rng);
+                        tags.insert(name.clone(), tag);
                     }
                 }
                 Some(to)
@@ -593,7 +690,7 @@ fn execute(machine: &Machine, verification: &Verification, rng: &mut Rng) -> Res
 }
 
 fn check_seed(seed: u64, runs: usize) -> Result<bool, String> {
-    let (machine, _catalog, verification) = build(seed);
+    let (machine, catalog, verification) = build(seed);
     if !accepted(&verification) {
         return Ok(false);
     }
@@ -607,7 +704,7 @@ fn check_seed(seed: u64, runs: usize) -> Result<bool, String> {
         .ok_or("accepted but unbounded")?;
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     for _ in 0..runs {
-        let run = execute(&machine, &verification, &mut rng)
+        let run = execute(&machine, &catalog, &verification, &mut rng)
             .map_err(|why| format!("{why}\n{}", machine.dump()))?;
         if run.turns > turn_bound {
             return Err(format!(
@@ -670,7 +767,7 @@ fn the_generator_produces_both_accepted_and_rejected_machines() {
         "only {accepted_count} of 400 accepted"
     );
     assert!(accepted_count <= 360, "{accepted_count} of 400 accepted");
-    for code in ["K0306", "K0312", "K0313", "K0304"] {
+    for code in ["K0306", "K0312", "K0313", "K0304", "K0315"] {
         assert!(codes.contains(code), "{code} never found: {codes:?}");
     }
 }

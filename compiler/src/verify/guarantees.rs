@@ -1,0 +1,111 @@
+//! What the verifier proved about each destructive tool, for reviewers:
+//! `keel check` prints it under the summary. A property is claimed for a
+//! tool only when its check ran on every reachable call of the tool and
+//! reported none of them:
+//!
+//! * identity first — `K0313` (the tool is marked `customer_data`);
+//! * the verified customer's own records — `K0315`;
+//! * an explicit yes to a read-back right before — `K0312`.
+
+use super::context::Context;
+use super::{customer_data_before_identity, unconfirmed_destructive_call, unowned_record};
+use crate::catalog::Effect;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::machine::StateKind;
+use std::collections::BTreeMap;
+
+/// The proved properties of one destructive tool's calls.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guarantee {
+    /// The tool.
+    pub tool: String,
+    /// How many reachable states call it.
+    pub calls: usize,
+    /// Every call runs after the customer's identity was verified.
+    pub identity_first: bool,
+    /// Every call acts only on the verified customer's records.
+    pub own_records: bool,
+    /// Every call runs right after the customer's yes to a read-back of
+    /// its arguments.
+    pub explicit_yes: bool,
+}
+
+impl Guarantee {
+    /// One line: `@cancel_order (2 calls): identity verified first, …`.
+    pub fn describe(&self) -> String {
+        let mut proved = Vec::new();
+        let mut not = Vec::new();
+        for (holds, text) in [
+            (
+                self.identity_first,
+                "only after the customer's identity is verified (K0313)",
+            ),
+            (
+                self.own_records,
+                "only on the verified customer's own records (K0315)",
+            ),
+            (
+                self.explicit_yes,
+                "only right after their explicit yes to a read-back (K0312)",
+            ),
+        ] {
+            if holds {
+                proved.push(text)
+            } else {
+                not.push(text)
+            }
+        }
+        let calls = if self.calls == 1 {
+            "1 call".to_string()
+        } else {
+            format!("{} calls", self.calls)
+        };
+        let mut line = format!("@{} ({calls})", self.tool);
+        if !proved.is_empty() {
+            line.push_str(&format!(": proved to run {}", proved.join(", ")));
+        }
+        if !not.is_empty() {
+            line.push_str(&format!("; not proved: {}", not.join(", ")));
+        }
+        line
+    }
+}
+
+/// The guarantees of every destructive tool the machine calls, by name.
+pub(crate) fn guarantees(context: &Context<'_>, diagnostics: &[Diagnostic]) -> Vec<Guarantee> {
+    let reported = |code: Code, span| {
+        diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.code == code && diagnostic.span == span)
+    };
+    let mut by_tool: BTreeMap<String, Guarantee> = BTreeMap::new();
+    for (id, state) in context.reachable_states() {
+        let StateKind::Call {
+            tool,
+            effect: Effect::Destructive,
+            ..
+        } = &state.kind
+        else {
+            continue;
+        };
+        let span = context.span_of(id);
+        let customer_data = context
+            .catalog
+            .tools
+            .get(tool)
+            .is_some_and(|tool| tool.customer_data);
+        let entry = by_tool.entry(tool.clone()).or_insert_with(|| Guarantee {
+            tool: tool.clone(),
+            calls: 0,
+            identity_first: true,
+            own_records: true,
+            explicit_yes: true,
+        });
+        entry.calls += 1;
+        entry.identity_first &=
+            customer_data && !reported(customer_data_before_identity::CODE, span);
+        entry.own_records &= !reported(unowned_record::CODE, span);
+        entry.explicit_yes &= !reported(unconfirmed_destructive_call::CODE, span);
+    }
+    by_tool.into_values().collect()
+}
