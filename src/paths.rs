@@ -5,7 +5,11 @@
 //! `again` edge is taken while its counter is below the limit and its
 //! `retry exhausted` edge only once the limit is reached, so retry loops are
 //! unrolled to their bound; an ask's `retry exhausted` edge costs
-//! `max_attempts` unclear answers. Each path is then made concrete: user
+//! `max_attempts` unclear answers. The covering set takes, for each
+//! transition not yet taken, the shortest enumerated path through it; when
+//! the enumeration stopped at `--limit` before reaching one, a breadth-first
+//! search over (state, counters) finds the shortest path through it
+//! directly, so loops with large bounds are still covered. Each path is then made concrete: user
 //! turns are synthesised from the slot types, and every tool call is stubbed
 //! (`call = n`) with a value that drives the branches further along the path
 //! (an order whose `status` is the case a later match takes, a date in the
@@ -145,7 +149,19 @@ pub(crate) fn generate(
                 }
             }
             let Some((index, _, _)) = best else {
-                hopeless.insert(target);
+                // None of the enumerated paths takes it (the enumeration
+                // stopped at its limit first): search for one directly.
+                let found =
+                    through(machine, target).and_then(|path| concrete(&path, &mut generated));
+                match found {
+                    Some(conversation) => {
+                        generated.covered.extend(conversation.edges.iter().copied());
+                        chosen.push(conversation);
+                    }
+                    None => {
+                        hopeless.insert(target);
+                    }
+                }
                 continue;
             };
             alive[index] = false;
@@ -248,6 +264,86 @@ impl Walk<'_> {
             *visits -= 1;
         }
     }
+}
+
+/// Where a walk is: a state and the counts of the retry counters passed.
+type Spot = (StateId, BTreeMap<StateId, u32>);
+
+/// The next spot along a transition, if a walk may take it there: a
+/// `retry` state's `again` edge while its counter is below the limit, its
+/// `retry exhausted` edge once it is reached.
+fn step_to(
+    machine: &Machine,
+    (state, counters): &Spot,
+    label: &Label,
+    to: StateId,
+) -> Option<Spot> {
+    let mut counters = counters.clone();
+    if let StateKind::Retry { limit, .. } = machine.state(*state).kind {
+        let count = counters.get(state).copied().unwrap_or(0);
+        match label {
+            Label::Again if count < limit => {
+                counters.insert(*state, count + 1);
+            }
+            Label::Again => return None,
+            Label::RetryExhausted if count < limit => return None,
+            _ => {}
+        }
+    }
+    Some((to, counters))
+}
+
+/// The shortest walk (breadth first, transitions in creation order) from
+/// `from` to a spot `goal` accepts, as transition indices.
+fn shortest(
+    machine: &Machine,
+    from: Spot,
+    goal: impl Fn(&Spot) -> bool,
+) -> Option<(Vec<usize>, Spot)> {
+    let mut parents: BTreeMap<Spot, Option<(Spot, usize)>> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from.clone()]);
+    parents.insert(from, None);
+    while let Some(spot) = queue.pop_front() {
+        if goal(&spot) {
+            let mut path = Vec::new();
+            let mut at = spot.clone();
+            while let Some(Some((parent, transition))) = parents.get(&at) {
+                path.push(*transition);
+                at = parent.clone();
+            }
+            path.reverse();
+            return Some((path, spot));
+        }
+        if machine.state(spot.0).kind.is_terminal() || parents.len() > 200_000 {
+            continue;
+        }
+        for (transition, edge, to) in machine.transitions_from(spot.0) {
+            if let Some(next) = step_to(machine, &spot, &edge.label, to) {
+                if !parents.contains_key(&next) {
+                    parents.insert(next.clone(), Some((spot.clone(), transition.index())));
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A shortest path from the start to an end that takes transition
+/// `target`.
+fn through(machine: &Machine, target: usize) -> Option<Vec<usize>> {
+    let (_, from, transition, to) = machine.transitions().into_iter().nth(target)?;
+    let label = transition.label.clone();
+    let (mut path, spot) = shortest(machine, (machine.start, BTreeMap::new()), |spot| {
+        spot.0 == from && step_to(machine, spot, &label, to).is_some()
+    })?;
+    let after = step_to(machine, &spot, &label, to)?;
+    path.push(target);
+    let (rest, _) = shortest(machine, after, |spot| {
+        machine.state(spot.0).kind.is_terminal()
+    })?;
+    path.extend(rest);
+    (path.len() <= MAX_PATH_LENGTH).then_some(path)
 }
 
 /// A step inside a value: a record field or a list position.

@@ -269,6 +269,14 @@ pub enum StmtKind {
     /// Go on after the condition this block belongs to (`continue with the
     /// next step`), or jump to a numbered step (`go to step 9`).
     Continue(Option<String>),
+    /// Go back to a numbered step at most `limit` times (`go back to step
+    /// 4, at most 3 times`); then go on with what follows.
+    Repeat {
+        /// The step to go back to.
+        step: String,
+        /// How many times.
+        limit: u32,
+    },
 }
 
 /// A reference to another policy.

@@ -177,6 +177,8 @@ pub(crate) enum Action {
     End { outcome: String },
     /// `continue with the next step`, or `go to step 9`.
     Continue { step: Option<String> },
+    /// `go back to step 4, at most 3 times`.
+    Repeat { step: String, limit: u32 },
     /// Offer several options (defined by the item's sub-items).
     OfferOptions,
     /// Offer one thing: a yes/no question.
@@ -398,7 +400,18 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
                     Tok::Word { lower, .. } if lower.len() <= 4 => Some(lower.clone()),
                     _ => None,
                 });
-            Some(Action::Continue { step })
+            let counted: Vec<&str> = rest
+                .iter()
+                .filter_map(|token| match &token.kind {
+                    Tok::Word { lower, .. } => Some(lower.as_str()),
+                    Tok::Number(number) => Some(number.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match (step, times_limit(&counted)) {
+                (Some(step), Some(limit)) => Some(Action::Repeat { step, limit }),
+                (step, _) => Some(Action::Continue { step }),
+            }
         }
         "offer" => {
             let words: Vec<&str> = rest.iter().filter_map(Token::word).collect();
@@ -416,6 +429,32 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
         "ensure" | "make" => ensure(rest),
         _ => None,
     }
+}
+
+/// A bound written as a number of times: "up to 3 times", "at most
+/// twice", "3 more times", "once more"; `None` when none is written.
+pub(crate) fn times_limit(words: &[&str]) -> Option<u32> {
+    let number = |word: &str| match word {
+        "once" | "one" => Some(1),
+        "twice" | "two" => Some(2),
+        "three" | "thrice" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        digits => digits.parse::<u32>().ok().filter(|n| (1..=9).contains(n)),
+    };
+    for (index, word) in words.iter().enumerate() {
+        let word = word.to_ascii_lowercase();
+        let next = words
+            .get(index + 1)
+            .map(|next| next.to_ascii_lowercase())
+            .unwrap_or_default();
+        match number(&word) {
+            Some(n) if matches!(word.as_str(), "twice" | "thrice") => return Some(n),
+            Some(n) if matches!(next.as_str(), "times" | "time" | "more") => return Some(n),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn skip_words<'a>(tokens: &'a [Token], words: &[&str]) -> &'a [Token] {

@@ -1221,6 +1221,13 @@ impl<'a> Builder<'a> {
             Action::Continue { step } => {
                 self.push(block, Building::Simple(StmtKind::Continue(step)), here);
             }
+            Action::Repeat { step, limit } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Repeat { step, limit }),
+                    here,
+                );
+            }
             Action::AskQuoted { question } => {
                 let first = question
                     .split_whitespace()
@@ -1574,7 +1581,8 @@ impl<'a> Builder<'a> {
                 _ => None,
             })
             .collect();
-        let limit = retry_limit(&counted);
+        // "ask again up to 3 times"; once when no number is written.
+        let limit = action::times_limit(&counted).unwrap_or(1);
         self.push(
             block,
             Building::Retry {
@@ -2060,33 +2068,6 @@ impl<'a> Builder<'a> {
         };
         Stmt { kind, origin }
     }
-}
-
-/// How many more attempts a retry's wording allows: "up to 3 times",
-/// "at most twice", "3 more times"; once when it says no number.
-fn retry_limit(words: &[&str]) -> u32 {
-    let number = |word: &str| match word.to_ascii_lowercase().as_str() {
-        "once" | "one" => Some(1),
-        "twice" | "two" => Some(2),
-        "three" | "thrice" => Some(3),
-        "four" => Some(4),
-        "five" => Some(5),
-        digits => digits.parse::<u32>().ok().filter(|n| (1..=9).contains(n)),
-    };
-    for (index, word) in words.iter().enumerate() {
-        let next = words.get(index + 1).copied().unwrap_or_default();
-        let times = next.eq_ignore_ascii_case("times") || next.eq_ignore_ascii_case("more");
-        match number(word) {
-            Some(n)
-                if word.eq_ignore_ascii_case("twice") || word.eq_ignore_ascii_case("thrice") =>
-            {
-                return n;
-            }
-            Some(n) if times => return n,
-            _ => {}
-        }
-    }
-    1
 }
 
 #[derive(Clone, Copy)]

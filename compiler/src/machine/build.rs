@@ -550,6 +550,46 @@ impl GraphBuilder<'_> {
                     .push((node, target.clone(), stmt.origin.span));
                 node
             }
+            StmtKind::Repeat {
+                step: target,
+                limit,
+            } => {
+                // A counter: `again` jumps back, `retry exhausted` goes on.
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Retry {
+                        counter: String::new(),
+                        limit: *limit,
+                    },
+                    origin.clone(),
+                );
+                let counter = self.graph[node].id.clone();
+                if let StateKind::Retry { counter: name, .. } = &mut self.graph[node].kind {
+                    *name = counter;
+                }
+                let jump = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Goto {
+                        policy: lowering.policy.name.clone(),
+                        section: Some(format!("step {target}")),
+                    },
+                    origin,
+                );
+                self.graph.add_edge(
+                    node,
+                    jump,
+                    Transition {
+                        label: Label::Again,
+                    },
+                );
+                lowering
+                    .step_jumps
+                    .push((jump, target.clone(), stmt.origin.span));
+                exits.push((node, Label::RetryExhausted));
+                node
+            }
             StmtKind::Say(message) => {
                 let node = self.add(
                     lowering,

@@ -66,7 +66,7 @@ fn signature(machine: &Machine) -> String {
                 if *ticket { "ticket" } else { "escalate" }.to_string()
             }
             StateKind::End { outcome } => format!("end {outcome}"),
-            StateKind::Retry { .. } => "retry".to_string(),
+            StateKind::Retry { limit, .. } => format!("retry {limit}"),
             StateKind::Goto { policy, .. } => format!("goto {policy}"),
         })
         .collect();
