@@ -36,6 +36,32 @@ fn check_passes_on_every_example() {
 }
 
 #[test]
+fn check_states_what_it_proved_about_destructive_calls() {
+    let output = keel(&["check", "examples/taubench_retail_cancel/policy.md"]);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "@cancel_pending_order (1 call): proved to run only after the customer's identity is verified (K0313), only on the verified customer's own records (K0315), only right after their explicit yes to a read-back (K0312)"
+        ),
+        "{stderr}"
+    );
+    // A record looked up by a number the customer typed is not proved theirs.
+    let output = keel(&[
+        "check",
+        "--format",
+        "json",
+        "compiler/tests/data/verify/err_unowned_record.policy.md",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let guarantee = &json["summary"][0]["guarantees"][0];
+    assert_eq!(guarantee["tool"], "cancel_order");
+    assert_eq!(guarantee["explicit_yes"], true);
+    assert_eq!(guarantee["own_records"], false);
+}
+
+#[test]
 fn check_reports_every_problem_with_source_line_and_hint() {
     let output = keel(&["check", "tests/data/cli/typo.policy.md"]);
     assert_eq!(output.status.code(), Some(1));
