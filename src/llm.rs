@@ -1,7 +1,8 @@
 //! The LLM boundary on the command line: the lock file beside the entry
 //! policy (`policy.md` → `policy.lock`), `keel compile --llm` (asks the
 //! configured LLM about the sentences the rules do not understand and
-//! freezes the checked answers), and the interpreter `keel chat --llm` uses.
+//! freezes the checked answers), and the interpreter and phraser that
+//! `keel chat --llm` and `keel chat --phrase` use.
 //! Without `--llm` nothing here touches the network.
 
 use crate::load;
@@ -121,6 +122,12 @@ pub(crate) fn freeze(paths: &[PathBuf]) -> Result<(), String> {
         asked - rejected,
     );
     Ok(())
+}
+
+/// The phraser for `keel chat --phrase`.
+pub(crate) fn phraser() -> Result<keel_llm::phrasing::LlmPhraser, String> {
+    let client = Client::new(config()?).map_err(|error| error.to_string())?;
+    Ok(keel_llm::phrasing::LlmPhraser::new(client))
 }
 
 /// The interpreter for `keel chat --llm`.

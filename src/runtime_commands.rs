@@ -43,6 +43,10 @@ pub(crate) enum RuntimeCommand {
         /// `KEEL_LLM_MODEL`) once to map it onto the question's choices.
         #[arg(long)]
         llm: bool,
+        /// Let the configured LLM reword each message; a fact guard sends
+        /// the template instead when a fact is lost or added (off by default).
+        #[arg(long)]
+        phrase: bool,
     },
     /// Run a scripted conversation and print its transcript as JSON.
     Run {
@@ -130,9 +134,15 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
             today,
             log,
             llm,
+            phrase,
         } => {
             let interpreter = if llm {
                 Some(crate::llm::interpreter()?)
+            } else {
+                None
+            };
+            let phraser = if phrase {
+                Some(crate::llm::phraser()?)
             } else {
                 None
             };
@@ -141,7 +151,7 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
                 trace,
                 &parse_date(&today)?,
                 log.as_deref(),
-                interpreter,
+                (interpreter, phraser),
             )
         }
         RuntimeCommand::Run {
@@ -242,7 +252,10 @@ fn chat(
     trace: bool,
     today: &Date,
     log_path: Option<&Path>,
-    mut interpreter: Option<keel_llm::intent::LlmInterpreter>,
+    (mut interpreter, mut phraser): (
+        Option<keel_llm::intent::LlmInterpreter>,
+        Option<keel_llm::phrasing::LlmPhraser>,
+    ),
 ) -> Result<ExitCode, String> {
     let machine = machine(policies)?;
     let title = machine
@@ -263,8 +276,14 @@ fn chat(
     let mut lines = stdin.lock().lines();
     let mut event = Event::Start;
     loop {
-        let first = keel_runtime::block_on(conversation.turn(event, &mut store, TOOL_TIMEOUT))
-            .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        let first = keel_runtime::block_on(async {
+            let first = conversation.turn(event, &mut store, TOOL_TIMEOUT).await;
+            if let Some(phraser) = phraser.as_mut() {
+                conversation.phrase_since(first, phraser).await;
+            }
+            first
+        })
+        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
         show_turn(&conversation, first, trace);
         if !conversation.waits_for_user() {
             break;
@@ -297,6 +316,8 @@ fn chat(
 
 fn show_turn(conversation: &Conversation<'_>, first: usize, trace: bool) {
     let machine = conversation.machine();
+    // As sent: a message reworded by `--phrase` replaces its template.
+    let mut sent = conversation.messages_since(first);
     for entry in &conversation.entries()[first..] {
         if trace {
             for taken in &entry.output.taken {
@@ -332,7 +353,10 @@ fn show_turn(conversation: &Conversation<'_>, first: usize, trace: bool) {
         }
         for effect in &entry.output.effects {
             match effect {
-                Effect::Send(text) => println!("keel> {}\n", text.replace('\n', "\n      ")),
+                Effect::Send(text) => {
+                    let text = sent.next().unwrap_or(text);
+                    println!("keel> {}\n", text.replace('\n', "\n      "));
+                }
                 Effect::CallTool(call) if trace => println!("  → {}", log::call_summary(call)),
                 Effect::HandOff(handoff) => println!(
                     "[handed off to the {} queue{}: {}]",

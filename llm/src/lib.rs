@@ -23,6 +23,7 @@ mod config;
 mod error;
 pub mod extraction;
 pub mod intent;
+pub mod phrasing;
 pub mod schema;
 
 pub use client::{ChatRequest, Client, Completion, Message, body, retry_wait};

@@ -46,6 +46,8 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
             tool_result(machine, session, &result.outcome, output);
         }
         (Phase::HandedOff, Event::HandoffAcknowledged) => session.phase = Phase::Closed,
+        // A record of what was sent; the machine does not move.
+        (_, Event::Phrased(_)) => {}
         (_, Event::ToolResult(_)) => output.ignored = Some("no tool call with that id is pending"),
         (_, Event::User(_) | Event::Interpreted(_)) => {
             output.ignored = Some("no question is open");

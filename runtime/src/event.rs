@@ -1,7 +1,7 @@
 //! The closed sets of what goes into [`crate::step`] ([`Event`]) and what
 //! comes out ([`Effect`]), plus the trail of transitions a step took.
 
-use crate::interpret::Interpretation;
+use crate::interpret::{Interpretation, Phrasing};
 use crate::machine::{EdgeId, StateId};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,9 @@ pub enum Event {
     /// The customer wrote something the rules could not read, and an
     /// interpreter was asked once (input, raw output, value chosen).
     Interpreted(Box<Interpretation>),
+    /// A message was reworded by an LLM (or kept, if the fact guard refused
+    /// the rewording): a record of what the customer saw; it changes nothing.
+    Phrased(Box<Phrasing>),
     /// A tool call finished.
     ToolResult(ToolResult),
     /// The customer stayed silent past the channel's timeout.

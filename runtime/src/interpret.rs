@@ -65,3 +65,28 @@ pub trait Interpreter {
     /// `error` and `chosen == "unclear"`, never panics.
     fn interpret(&mut self, question: &IntentQuestion) -> impl Future<Output = Interpretation>;
 }
+
+/// One phrasing decision, as logged: the template, the LLM's rewording
+/// (if any), the guard's verdict, and the text actually sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phrasing {
+    /// The message as the policy's template rendered it.
+    pub template: String,
+    /// The model asked.
+    pub model: String,
+    /// The rewording received, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrased: Option<String>,
+    /// Whether the guard let the rewording through.
+    pub accepted: bool,
+    /// The guard's reason.
+    pub verdict: String,
+    /// What the customer saw: the rewording if accepted, else the template.
+    pub sent: String,
+}
+
+/// Rewords messages (an LLM with a fact guard in `keel-llm`).
+pub trait Phraser {
+    /// One rewording. Failures send the template, never panic.
+    fn phrase(&mut self, template: &str) -> impl Future<Output = Phrasing>;
+}

@@ -58,7 +58,7 @@ pub use event::{
     Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
     ToolResult,
 };
-pub use interpret::{IntentQuestion, Interpretation, Interpreter, UNCLEAR};
+pub use interpret::{IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR};
 pub use machine::{EdgeId, Machine, StateId};
 pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};

@@ -217,6 +217,19 @@ pub fn explain(conversation: &Conversation<'_>) -> String {
                 };
                 let _ = writeln!(out, "  ← tool call {} answered: {what}", result.call);
             }
+            Event::Phrased(phrasing) => {
+                let _ = writeln!(
+                    out,
+                    "  ({} rewording {}: {})",
+                    phrasing.model,
+                    if phrasing.accepted {
+                        "sent"
+                    } else {
+                        "refused, template sent"
+                    },
+                    phrasing.verdict
+                );
+            }
             Event::Timer => out.push_str("\n(the customer stayed silent)\n"),
             Event::HandoffAcknowledged => out.push_str("\n(the human team took over)\n"),
         }

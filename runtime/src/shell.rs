@@ -5,7 +5,7 @@
 
 use crate::engine::advance;
 use crate::event::{Effect, Event, Output, ToolCall, ToolOutcome, ToolResult};
-use crate::interpret::Interpreter;
+use crate::interpret::{Interpreter, Phraser};
 use crate::machine::Machine;
 use crate::session::{Phase, Session};
 use crate::tools::{BlockingTools, ToolExecutor};
@@ -127,17 +127,58 @@ impl<'m> Conversation<'m> {
         first
     }
 
-    /// The messages sent to the customer from log entry `first` on.
+    /// The messages sent to the customer from log entry `first` on (a
+    /// message reworded by [`Conversation::phrase_since`] as it was sent).
     pub fn messages_since(&self, first: usize) -> impl Iterator<Item = &str> + '_ {
-        self.entries
+        let entries = self.entries.get(first..).unwrap_or(&[]);
+        let mut messages: Vec<&str> = Vec::new();
+        // Phrasings follow the messages they reword, in order.
+        let mut cursor = 0;
+        for entry in entries {
+            if let Event::Phrased(phrasing) = &entry.event {
+                let found = messages
+                    .iter()
+                    .skip(cursor)
+                    .position(|message| *message == phrasing.template);
+                if let Some(offset) = found {
+                    messages[cursor + offset] = phrasing.sent.as_str();
+                    cursor += offset + 1;
+                }
+                continue;
+            }
+            messages.extend(
+                entry
+                    .output
+                    .effects
+                    .iter()
+                    .filter_map(|effect| match effect {
+                        Effect::Send(text) => Some(text.as_str()),
+                        _ => None,
+                    }),
+            );
+        }
+        messages.into_iter()
+    }
+
+    /// Offers each message sent from log entry `first` on to `phraser`,
+    /// and logs each decision as an [`Event::Phrased`] (the machine does not
+    /// move; replay re-applies the record, with no LLM).
+    pub async fn phrase_since(&mut self, first: usize, phraser: &mut impl Phraser) {
+        let templates: Vec<String> = self
+            .entries
             .get(first..)
             .unwrap_or(&[])
             .iter()
             .flat_map(|entry| entry.output.effects.iter())
             .filter_map(|effect| match effect {
-                Effect::Send(text) => Some(text.as_str()),
+                Effect::Send(text) => Some(text.clone()),
                 _ => None,
             })
+            .collect();
+        for template in templates {
+            let phrasing = phraser.phrase(&template).await;
+            self.apply(Event::Phrased(Box::new(phrasing)));
+        }
     }
 
     /// The event for the customer's `reply`: [`Event::User`], or, when the

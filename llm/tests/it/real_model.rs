@@ -1,0 +1,156 @@
+//! End to end against a real small model served on loopback by llama.cpp's
+//! OpenAI-compatible server (`scripts/local-llm/start.sh` installs it,
+//! hash-pinned, and prints the settings). Without `KEEL_LLM_BASE_URL` these
+//! tests say so and pass, unless `KEEL_LLM_REQUIRED=1` (as `.ci/run` sets
+//! when the model is up), which makes a missing model a failure.
+//!
+//! They assert what must hold whatever the model says — answers
+//! schema-valid and inside the closed set, failures falling back to the
+//! rules, no move outside the question's own edges for any reply of the
+//! injection corpus — and exact labels only for clear-cut replies.
+
+use crate::common::{QUESTIONS, check_turn, injections, machine, run_to_ask};
+use keel_compiler::lock::KINDS;
+use keel_llm::intent::LlmInterpreter;
+use keel_llm::{Client, Config};
+use keel_runtime::{Event, IntentQuestion};
+use std::time::Duration;
+
+/// The configured real model, or `None` (said loudly) when there is none.
+fn real_config() -> Option<Config> {
+    let config = Config::from_env(|name| std::env::var(name).ok()).expect("valid LLM settings");
+    if config.is_none() {
+        let required = std::env::var("KEEL_LLM_REQUIRED").is_ok_and(|value| value == "1");
+        assert!(
+            !required,
+            "KEEL_LLM_REQUIRED=1 but KEEL_LLM_BASE_URL is not set: the real-model test cannot run"
+        );
+        eprintln!(
+            "REAL-MODEL TEST NOT RUN: set KEEL_LLM_BASE_URL and KEEL_LLM_MODEL (scripts/local-llm/start.sh)"
+        );
+    }
+    config.map(|mut config| {
+        // Small models on shared 2-core machines are slow under load.
+        config.timeout = Duration::from_secs(60);
+        config
+    })
+}
+
+fn interpreter(config: &Config) -> LlmInterpreter {
+    LlmInterpreter::new(Client::new(config.clone()).expect("a client"))
+}
+
+#[test]
+fn real_model_injection_corpus_moves_only_along_the_questions_own_edges() {
+    let Some(config) = real_config() else {
+        return;
+    };
+    let mut llm = interpreter(&config);
+    let mut failures = Vec::new();
+    let mut chosen = Vec::new();
+    for (name, prefix) in QUESTIONS {
+        let machine = machine(name);
+        for injection in injections() {
+            match check_turn(&machine, prefix, &injection, &mut llm) {
+                Ok(value) => chosen.push(format!("{name}: {injection:?} → {value}")),
+                Err(why) => failures.push(format!("{name}: {injection:?}: {why}")),
+            }
+        }
+    }
+    eprintln!("{}", chosen.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        llm.requests <= 2 * injections().len() as u32,
+        "one call per reply at most"
+    );
+}
+
+#[test]
+fn real_model_answers_clear_cut_replies() {
+    let Some(config) = real_config() else {
+        return;
+    };
+    let mut llm = interpreter(&config);
+    let yes_no = |reply: &str| IntentQuestion {
+        state: "test".to_string(),
+        prompt: "Can you confirm that your order #1031 was delivered?".to_string(),
+        reply: reply.to_string(),
+        options: vec!["yes".to_string(), "no".to_string()],
+    };
+    let offers = |reply: &str| IntentQuestion {
+        state: "test".to_string(),
+        prompt: "Which would you like: Discount Offer, Shipping Upgrade or Future Discount?"
+            .to_string(),
+        reply: reply.to_string(),
+        options: vec![
+            "Discount Offer".to_string(),
+            "Shipping Upgrade".to_string(),
+            "Future Discount".to_string(),
+        ],
+    };
+    let cases = [
+        (yes_no("Yes, it was delivered."), "yes"),
+        (yes_no("No, it was not delivered."), "no"),
+        (offers("Shipping Upgrade"), "Shipping Upgrade"),
+        (offers("Future Discount"), "Future Discount"),
+    ];
+    for (question, expected) in cases {
+        let interpretation = keel_runtime::block_on(llm.ask(&question)).expect("a runtime");
+        assert_eq!(interpretation.error, None, "{question:?}");
+        let output = interpretation.output.clone().unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_str(&output).expect("schema-valid JSON");
+        assert_eq!(value["choice"], interpretation.chosen, "{output}");
+        assert_eq!(interpretation.chosen, expected, "{question:?}");
+    }
+}
+
+#[test]
+fn real_model_too_slow_falls_back_to_the_rules() {
+    let Some(mut config) = real_config() else {
+        return;
+    };
+    config.timeout = Duration::from_millis(1);
+    config.retries = 0;
+    let mut llm = interpreter(&config);
+    let machine = machine("magento_cancel_retention");
+    let (mut conversation, mut store, ask) = run_to_ask(&machine, QUESTIONS[0].1);
+    let first = conversation.reply_interpreting_blocking("hmm", &mut store, &mut llm);
+    let entry = &conversation.entries()[first];
+    let Event::Interpreted(interpretation) = &entry.event else {
+        panic!("the call is logged");
+    };
+    assert_eq!(interpretation.chosen, "unclear");
+    assert!(interpretation.error.is_some());
+    assert_eq!(entry.output.reasked, Some(1));
+    assert_eq!(conversation.session().state(), ask);
+}
+
+#[test]
+fn real_model_extraction_answers_are_schema_valid_statements() {
+    let Some(config) = real_config() else {
+        return;
+    };
+    let client = Client::new(config).expect("a client");
+    let catalog_text = std::fs::read_to_string(
+        crate::common::root().join("examples/single_order_cancellation/catalog.toml"),
+    )
+    .expect("a catalog");
+    let compilation = keel_compiler::compile(
+        &[keel_compiler::Source::new(
+            "p.md",
+            "1. End the conversation.\n",
+        )],
+        &[keel_compiler::Source::new("catalog.toml", catalog_text)],
+    );
+    for sentence in ["Greet the customer warmly", "Loop in a human agent"] {
+        let extracted = keel_runtime::block_on(keel_llm::extraction::extract(
+            &client,
+            sentence,
+            &compilation.catalog,
+        ))
+        .expect("a runtime")
+        .expect("a schema-valid answer");
+        let kind = extracted.statement["kind"].as_str().unwrap_or_default();
+        assert!(KINDS.contains(&kind), "{}", extracted.statement);
+    }
+}
