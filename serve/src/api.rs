@@ -250,15 +250,15 @@ async fn begin(
     let policy = field("policy", policy, 200)?;
     let channel = field("channel", channel, 50)?;
     let customer = field("customer", customer, 200)?;
+    let now = app.clock.now_micros();
     let version = app
-        .store
-        .latest(policy)
+        .machines
+        .latest(app.store.as_ref(), policy, now)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no policy `{policy}` is deployed")))?;
     let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
     let id = random_token("s_", 16)?;
     let token = random_token("st_", 24)?;
-    let now = app.clock.now_micros();
     let today = date_of(now);
     let row = SessionRow {
         id: id.clone(),

@@ -10,13 +10,44 @@ use keel_runtime::Machine;
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-/// Machines by hash, loaded from the store on first use.
+/// How long a process trusts its copy of a policy's latest version (µs):
+/// a deployment through another process reaches new sessions here within
+/// this time; one through this process, at once.
+const LATEST_FOR: i64 = 1_000_000;
+
+/// Machines by hash, loaded from the store on first use, and each policy's
+/// latest version.
 #[derive(Debug, Default)]
 pub struct Machines {
     by_hash: RwLock<BTreeMap<String, Arc<Machine>>>,
+    latest: RwLock<BTreeMap<String, (PolicyVersion, i64)>>,
 }
 
 impl Machines {
+    /// The latest version of `name` as of `now` (µs).
+    pub async fn latest(
+        &self,
+        store: &dyn Store,
+        name: &str,
+        now: i64,
+    ) -> Result<Option<PolicyVersion>, ApiError> {
+        let known = self
+            .latest
+            .read()
+            .ok()
+            .and_then(|latest| latest.get(name).cloned());
+        if let Some((version, fetched)) = known {
+            if now.saturating_sub(fetched) < LATEST_FOR {
+                return Ok(Some(version));
+            }
+        }
+        let version = store.latest(name).await?;
+        if let (Some(version), Ok(mut latest)) = (&version, self.latest.write()) {
+            latest.insert(name.to_string(), (version.clone(), now));
+        }
+        Ok(version)
+    }
+
     /// The machine with `hash`.
     pub async fn get(&self, store: &dyn Store, hash: &str) -> Result<Arc<Machine>, ApiError> {
         if let Some(machine) = self
@@ -95,6 +126,9 @@ impl Machines {
             })
             .await?;
         self.insert(machine);
+        if let Ok(mut latest) = self.latest.write() {
+            latest.insert(version.name.clone(), (version.clone(), now));
+        }
         Ok(version)
     }
 }

@@ -1,11 +1,13 @@
 //! The shared store: PostgreSQL by URL, for several `keel serve` processes
 //! on one database.
 //!
-//! Each commit is one transaction on a pooled connection. The session row
-//! moves only from the sequence number the writer saw (`UPDATE … WHERE
-//! seq = $expected`), so of two processes appending to one session the
-//! second finds nothing to update and gets [`StoreError::Conflict`]; PostgreSQL's
-//! row lock makes it wait for the first to commit before it looks.
+//! Each commit is one statement (one round trip, its own transaction) on a
+//! pooled connection: the session row moves only from the sequence number
+//! the writer saw (`UPDATE … WHERE seq = $expected`) and the events are
+//! appended only if it moved, so of two processes appending to one session
+//! the second finds nothing to update and gets [`StoreError::Conflict`];
+//! PostgreSQL's row lock makes it wait for the first to commit before it
+//! looks. A commit never carries an empty list of events.
 
 use super::{
     Commit, EventRow, NewPolicy, PolicyVersion, SESSION_COLUMNS, SessionRow, Store, StoreError,
@@ -205,18 +207,32 @@ impl Store for PostgresStore {
 
     fn commit(&self, commit: Commit) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let mut client = self.client().await?;
-            let transaction = client.transaction().await.map_err(database)?;
+            let client = self.client().await?;
             let row = &commit.session;
-            let changed = match commit.expected_seq {
+            let seqs: Vec<i64> = commit.events.iter().map(|event| event.seq).collect();
+            let ats: Vec<i64> = commit.events.iter().map(|event| event.at).collect();
+            let lines: Vec<&str> = commit
+                .events
+                .iter()
+                .map(|event| event.line.as_str())
+                .collect();
+            // One statement, one round trip: the row moves (or is created)
+            // and the events are appended only if it did.
+            let inserted = match commit.expected_seq {
                 None => {
-                    let statement = transaction
+                    let statement = client
                         .prepare_cached(&format!(
-                            "INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING"
+                            "WITH moved AS (
+                                INSERT INTO sessions ({SESSION_COLUMNS})
+                                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                ON CONFLICT (id) DO NOTHING RETURNING id)
+                             INSERT INTO events (session_id, seq, at, line)
+                             SELECT moved.id, e.seq, e.at, e.line
+                             FROM moved, unnest($16::BIGINT[], $17::BIGINT[], $18::TEXT[]) AS e(seq, at, line)"
                         ))
                         .await
                         .map_err(database)?;
-                    transaction
+                    client
                         .execute(
                             &statement,
                             &[
@@ -235,19 +251,27 @@ impl Store for PostgresStore {
                                 &row.node,
                                 &row.outcome,
                                 &row.origin,
+                                &seqs,
+                                &ats,
+                                &lines,
                             ],
                         )
                         .await
                         .map_err(database)?
                 }
                 Some(expected) => {
-                    let statement = transaction
+                    let statement = client
                         .prepare_cached(
-                            "UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6 WHERE id = $1 AND seq = $7",
+                            "WITH moved AS (
+                                UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6
+                                WHERE id = $1 AND seq = $7 RETURNING id)
+                             INSERT INTO events (session_id, seq, at, line)
+                             SELECT moved.id, e.seq, e.at, e.line
+                             FROM moved, unnest($8::BIGINT[], $9::BIGINT[], $10::TEXT[]) AS e(seq, at, line)",
                         )
                         .await
                         .map_err(database)?;
-                    transaction
+                    client
                         .execute(
                             &statement,
                             &[
@@ -258,28 +282,19 @@ impl Store for PostgresStore {
                                 &row.node,
                                 &row.outcome,
                                 &expected,
+                                &seqs,
+                                &ats,
+                                &lines,
                             ],
                         )
                         .await
                         .map_err(database)?
                 }
             };
-            if changed != 1 {
+            if inserted == 0 {
                 return Err(StoreError::Conflict);
             }
-            let insert = transaction
-                .prepare_cached(
-                    "INSERT INTO events (session_id, seq, at, line) VALUES ($1, $2, $3, $4)",
-                )
-                .await
-                .map_err(database)?;
-            for event in &commit.events {
-                transaction
-                    .execute(&insert, &[&row.id, &event.seq, &event.at, &event.line])
-                    .await
-                    .map_err(database)?;
-            }
-            transaction.commit().await.map_err(database)
+            Ok(())
         })
     }
 

@@ -5,6 +5,8 @@
 //! commit, so a burst of turns costs one `fsync` (`synchronous = FULL`:
 //! a commit is on disk before its caller hears back). Reads use a small
 //! pool of their own connections, which WAL lets run beside the writer.
+//! Checkpoints (copying the WAL back into the database file) run on a
+//! thread of their own, so a commit never waits for one.
 
 use super::{
     Commit, EventRow, NewPolicy, PolicyVersion, SESSION_COLUMNS, SessionRow, Store, StoreError,
@@ -17,6 +19,9 @@ use tokio::sync::oneshot;
 
 /// The most commits written in one transaction.
 const MAX_BATCH: usize = 512;
+
+/// How often the checkpointer copies the WAL into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Read connections kept open.
 const READERS: usize = 4;
@@ -70,11 +75,25 @@ impl SqliteStore {
         for statement in TABLES.iter().chain(TRIGGERS) {
             connection.execute(statement, []).map_err(database)?;
         }
+        connection
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(database)?;
+        let checkpoints = open(path)?;
         let (sender, receiver) = mpsc::channel();
+        let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("keel-sqlite-writer".to_string())
-            .spawn(move || writer(connection, receiver))
+            .spawn(move || {
+                writer(connection, receiver);
+                drop(stop);
+            })
             .map_err(|error| StoreError::Database(format!("cannot start the writer: {error}")))?;
+        std::thread::Builder::new()
+            .name("keel-sqlite-checkpoints".to_string())
+            .spawn(move || checkpointer(&checkpoints, &stopped))
+            .map_err(|error| {
+                StoreError::Database(format!("cannot start the checkpointer: {error}"))
+            })?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
             writer: Mutex::new(sender),
@@ -244,6 +263,15 @@ fn session_row(row: &rusqlite::Row<'_>) -> Result<SessionRow, rusqlite::Error> {
         outcome: row.get(13)?,
         origin: row.get(14)?,
     })
+}
+
+/// Copies committed WAL frames into the database file until the writer
+/// stops; a busy or failed checkpoint is simply tried again later.
+fn checkpointer(connection: &Connection, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        let _ = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+    let _ = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
 }
 
 /// The writer thread: group commit until every sender is gone.
