@@ -160,7 +160,8 @@ fn postgres_database(name: &str) -> Option<String> {
         eprintln!("skipped: KEEL_TEST_POSTGRES_URL is not set");
         return None;
     };
-    let database = format!("keel_{name}_{}", std::process::id());
+    // Reused (dropped and made again) by every run.
+    let database = format!("keel_cli_{name}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -185,7 +186,7 @@ fn postgres_database(name: &str) -> Option<String> {
 }
 
 fn stores(name: &str) -> Vec<Vec<String>> {
-    let directory = std::env::temp_dir().join(format!("keel-serve-{name}-{}", std::process::id()));
+    let directory = std::env::temp_dir().join(format!("keel-serve-cli-{name}"));
     let _ = std::fs::remove_dir_all(&directory);
     std::fs::create_dir_all(&directory).expect("a temporary directory");
     let file = directory.join("keel.db").display().to_string();

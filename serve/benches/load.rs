@@ -138,7 +138,7 @@ fn main() {
     let store = match &options.postgres {
         Some(url) => StoreChoice::Postgres(url.clone()),
         None => {
-            let directory = std::env::temp_dir().join(format!("keel-bench-{}", std::process::id()));
+            let directory = std::env::temp_dir().join("keel-serve-bench");
             let _ = std::fs::remove_dir_all(&directory);
             std::fs::create_dir_all(&directory).expect("a directory");
             StoreChoice::Sqlite(directory.join("keel.db"))
@@ -275,4 +275,7 @@ fn main() {
         parked.len(),
         grown as f64 / parked.len().max(1) as f64
     );
+    if options.postgres.is_none() {
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join("keel-serve-bench"));
+    }
 }

@@ -9,7 +9,6 @@ use keel_serve::launch::{StoreChoice, open};
 use keel_serve::{App, Config, ManualClock, Tools};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 pub(crate) const OPERATOR: &str = "op-test-token";
 pub(crate) const POLICY: &str =
@@ -23,17 +22,6 @@ pub(crate) const CANCELLATION: &str = "Single_order_cancellation_policy";
 /// 2026-03-10 00:00 UTC, the demo date.
 pub(crate) const DEMO_NOW: i64 = 1_773_100_800_000_000;
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A unique name for this test run.
-pub(crate) fn unique(name: &str) -> String {
-    format!(
-        "{name}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
 /// A fresh PostgreSQL database's URL, or `None` (skipped) outside CI.
 pub(crate) async fn postgres_database(name: &str) -> Option<String> {
     let Ok(admin) = std::env::var("KEEL_TEST_POSTGRES_URL") else {
@@ -44,7 +32,8 @@ pub(crate) async fn postgres_database(name: &str) -> Option<String> {
         eprintln!("skipped the PostgreSQL half: KEEL_TEST_POSTGRES_URL is not set");
         return None;
     };
-    let database = unique(name).to_lowercase();
+    // One database per test, reused (dropped and made again) by every run.
+    let database = format!("keel_test_{name}");
     let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
         .await
         .expect("PostgreSQL at KEEL_TEST_POSTGRES_URL answers");
@@ -64,7 +53,8 @@ pub(crate) async fn postgres_database(name: &str) -> Option<String> {
 
 /// The stores to run a test against: SQLite always, PostgreSQL when present.
 pub(crate) async fn stores(name: &str) -> Vec<StoreChoice> {
-    let directory = std::env::temp_dir().join(unique(&format!("keel-serve-{name}")));
+    // One folder per test, emptied by every run.
+    let directory = std::env::temp_dir().join(format!("keel-serve-test-{name}"));
     let _ = std::fs::remove_dir_all(&directory);
     std::fs::create_dir_all(&directory).expect("a temporary directory");
     let mut stores = vec![StoreChoice::Sqlite(directory.join("keel.db"))];
