@@ -69,8 +69,29 @@ pub struct Completion {
     pub attempts: u32,
 }
 
-/// The request body, exactly as sent (for logs and tests).
+/// The request body, exactly as sent (for logs and tests). Without
+/// [`Config::json_schema`], the schema goes into the system message.
 pub fn body(config: &Config, request: &ChatRequest) -> Value {
+    if !config.json_schema {
+        let mut messages = request.messages.clone();
+        let instruction = format!(
+            "Your answer must be one JSON value matching this JSON schema: {}",
+            request.schema
+        );
+        match messages.first_mut() {
+            Some(first) if first.role == "system" => {
+                first.content = format!("{}\n{instruction}", first.content);
+            }
+            _ => messages.insert(0, Message::system(instruction)),
+        }
+        return json!({
+            "model": config.model,
+            "messages": messages,
+            "temperature": 0,
+            "seed": 0,
+            "max_tokens": request.max_tokens,
+        });
+    }
     json!({
         "model": config.model,
         "messages": request.messages,

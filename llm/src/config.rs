@@ -24,6 +24,10 @@ pub struct Config {
     pub backoff: Duration,
     /// The longest wait between attempts.
     pub max_backoff: Duration,
+    /// Send the schema as `response_format` (structured output). Servers
+    /// without it get the schema in the system message instead; the
+    /// answer is validated against it either way.
+    pub json_schema: bool,
 }
 
 /// The environment variables [`Config::from_env`] reads.
@@ -34,6 +38,8 @@ pub const ENV_MODEL: &str = "KEEL_LLM_MODEL";
 pub const ENV_API_KEY: &str = "KEEL_LLM_API_KEY";
 /// The per-request timeout in seconds.
 pub const ENV_TIMEOUT: &str = "KEEL_LLM_TIMEOUT_SECS";
+/// `0` for servers without `response_format` JSON schemas.
+pub const ENV_JSON_SCHEMA: &str = "KEEL_LLM_JSON_SCHEMA";
 
 impl Config {
     /// A configuration with the default timeout (60 s, what a small model
@@ -47,6 +53,7 @@ impl Config {
             retries: 2,
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
+            json_schema: true,
         }
     }
 
@@ -82,6 +89,18 @@ impl Config {
                 ));
             }
             config.timeout = Duration::from_secs_f64(seconds);
+        }
+        if let Some(flag) = var(ENV_JSON_SCHEMA) {
+            config.json_schema = match flag.trim() {
+                "1" | "true" | "on" => true,
+                "0" | "false" | "off" => false,
+                other => {
+                    return Err(Error::new(
+                        ErrorKind::Config,
+                        format!("{ENV_JSON_SCHEMA} must be 0 or 1, not `{other}`"),
+                    ));
+                }
+            };
         }
         Ok(Some(config))
     }

@@ -73,10 +73,20 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Whether `phrased` may be sent instead of `template`: `Ok` with what was
-/// checked, or `Err` with the first fact lost or added.
+/// checked, or `Err` with the first fact lost or added (or a question
+/// turned into a statement, or the reverse).
 pub fn guard(template: &str, phrased: &str) -> Result<String, String> {
     if phrased.trim().is_empty() {
         return Err("the rewording is empty".to_string());
+    }
+    // A question must stay a question (the customer's answer is read
+    // against it), and a statement must not start asking.
+    if template.contains('?') != phrased.contains('?') {
+        return Err(if template.contains('?') {
+            "the question is no longer a question".to_string()
+        } else {
+            "the statement became a question".to_string()
+        });
     }
     let kept = facts(template);
     let tokens: Vec<String> = phrased

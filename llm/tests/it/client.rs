@@ -68,6 +68,32 @@ fn the_request_is_an_openai_chat_completion_with_a_json_schema() {
 }
 
 #[test]
+fn without_structured_output_the_schema_goes_into_the_prompt_and_is_still_checked() {
+    let stub = Stub::start(
+        vec![Reply::Content(r#"{"choice": "maybe"}"#.to_string())],
+        Some(Reply::Content(r#"{"choice": "no"}"#.to_string())),
+    );
+    let mut config = config(&stub);
+    config.json_schema = false;
+    let error = complete(config.clone()).expect_err("outside the enum");
+    assert_eq!(error.kind(), ErrorKind::Invalid);
+    let completion = complete(config).expect("a valid answer");
+    assert_eq!(completion.value, json!({"choice": "no"}));
+    let sent = &stub.requests()[0];
+    assert!(sent.get("response_format").is_none());
+    let system = sent["messages"][0]["content"].as_str().unwrap_or_default();
+    assert!(
+        system.starts_with(
+            "Pick one.\nYour answer must be one JSON value matching this JSON schema: {"
+        )
+    );
+    assert!(
+        system.contains(r#""enum":["yes","no","unclear"]"#),
+        "{system}"
+    );
+}
+
+#[test]
 fn invalid_answers_are_errors_and_are_not_retried() {
     let cases = [
         ("not JSON", Reply::Content("yes".to_string())),
