@@ -145,19 +145,29 @@ impl App {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, after resuming
-/// the sessions a previous process left waiting for a tool.
+/// Serves `app` on `listener` until `shutdown` resolves. Sessions left
+/// waiting for a tool (by a crash, here or in another process) are resumed
+/// at start and by a sweep every half [`Config::resume_after`].
 pub async fn serve(
     app: Arc<App>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), std::io::Error> {
     let resumer = Arc::clone(&app);
-    tokio::spawn(async move {
-        // A failure here leaves the sessions for the next message or start.
-        let _ = resumer.resume_abandoned().await;
+    let period = (app.config.resume_after / 2).clamp(
+        Duration::from_millis(100),
+        Duration::from_secs(30),
+    );
+    let sweeper = tokio::spawn(async move {
+        loop {
+            // A failure here leaves the sessions for the next sweep or message.
+            let _ = resumer.resume_abandoned().await;
+            tokio::time::sleep(period).await;
+        }
     });
-    axum::serve(listener, api::router(app))
+    let served = axum::serve(listener, api::router(app))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    sweeper.abort();
+    served
 }
