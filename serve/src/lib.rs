@@ -66,6 +66,9 @@ pub struct Config {
     /// A session left waiting for a tool this long is taken over (resumed)
     /// by whichever process sees it: at start-up, or on its next message.
     pub resume_after: Duration,
+    /// Sessions kept in memory; beyond this, idle ones are dropped and
+    /// rebuilt from their log when next used.
+    pub max_sessions_in_memory: usize,
 }
 
 impl Config {
@@ -77,6 +80,7 @@ impl Config {
             max_message_chars: 2000,
             tool_timeout: Duration::from_secs(10),
             resume_after: Duration::from_secs(30),
+            max_sessions_in_memory: 100_000,
         }
     }
 }
@@ -117,7 +121,7 @@ impl App {
             tools,
             clock,
             metrics: metrics::Metrics::default(),
-            sessions: sessions::Sessions::default(),
+            sessions: sessions::Sessions::new(config.max_sessions_in_memory),
             operators: auth::Operators::new(operator_tokens),
             config,
         })
@@ -154,10 +158,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), std::io::Error> {
     let resumer = Arc::clone(&app);
-    let period = (app.config.resume_after / 2).clamp(
-        Duration::from_millis(100),
-        Duration::from_secs(30),
-    );
+    let period =
+        (app.config.resume_after / 2).clamp(Duration::from_millis(100), Duration::from_secs(30));
     let sweeper = tokio::spawn(async move {
         loop {
             // A failure here leaves the sessions for the next sweep or message.

@@ -51,16 +51,27 @@ struct Pending {
 
 type Slot = Arc<tokio::sync::Mutex<Option<Live>>>;
 
-/// The sessions this process holds, each behind its own lock.
-#[derive(Debug, Default)]
+/// The sessions this process holds, each behind its own lock; beyond a
+/// capacity, sessions nobody is using are dropped from memory (their log
+/// is in the store, and replaying it brings them back).
+#[derive(Debug)]
 pub struct Sessions {
     slots: Mutex<BTreeMap<String, Slot>>,
+    capacity: usize,
 }
 
 /// A locked session slot.
 pub type Guard = tokio::sync::OwnedMutexGuard<Option<Live>>;
 
 impl Sessions {
+    /// Room for `capacity` sessions in memory.
+    pub fn new(capacity: usize) -> Sessions {
+        Sessions {
+            slots: Mutex::new(BTreeMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// Locks a session's slot, or says it is busy.
     pub fn try_lock(&self, id: &str) -> Result<Guard, ApiError> {
         let slot = {
@@ -68,6 +79,19 @@ impl Sessions {
                 .slots
                 .lock()
                 .map_err(|_| ApiError::internal("the session table lock is poisoned"))?;
+            if slots.len() >= self.capacity && !slots.contains_key(id) {
+                // Ids are random, so the first unused tenth is a random tenth.
+                // A slot only the table holds is unlocked and unborrowed.
+                let unused: Vec<String> = slots
+                    .iter()
+                    .filter(|(_, slot)| Arc::strong_count(slot) == 1)
+                    .take(self.capacity / 10 + 1)
+                    .map(|(key, _)| key.clone())
+                    .collect();
+                for key in unused {
+                    slots.remove(&key);
+                }
+            }
             Arc::clone(slots.entry(id.to_string()).or_default())
         };
         slot.try_lock_owned().map_err(|_| {

@@ -403,3 +403,44 @@ async fn the_event_log_refuses_updates_and_deletes() {
         assert_eq!(read.body["events"].as_array().map(Vec::len), Some(4));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_beyond_the_memory_bound_come_back_from_their_log() {
+    for store in stores("memory_bound").await {
+        let config = keel_serve::Config {
+            max_sessions_in_memory: 3,
+            ..keel_serve::Config::standard()
+        };
+        let tools = keel_serve::Tools::demo(keel_runtime::DemoStore::embedded(
+            keel_serve::clock::date_of(DEMO_NOW),
+        ));
+        let server = Server::with(
+            &store,
+            tools,
+            keel_serve::ManualClock::new(DEMO_NOW),
+            config,
+        )
+        .await;
+        server.deploy(POLICY).await;
+        let mut sessions = Vec::new();
+        for customer in 0..12 {
+            let (id, token, _) = server
+                .start_session(CANCELLATION, &format!("c{customer}"))
+                .await;
+            sessions.push((id, token));
+        }
+        for (id, token) in &sessions {
+            let answer = server.say(id, token, CANCEL[0]).await;
+            assert_eq!(answer.status, 200, "{}: {:?}", server.label, answer.body);
+            assert_eq!(
+                answer.body["node"],
+                "Single_order_cancellation_policy:2.c.ask"
+            );
+        }
+        assert!(
+            server.app.sessions.held() <= 3,
+            "{}",
+            server.app.sessions.held()
+        );
+    }
+}

@@ -67,7 +67,6 @@ pub(crate) async fn stores(name: &str) -> Vec<StoreChoice> {
 /// A server on a loopback port.
 pub(crate) struct Server {
     pub(crate) base: String,
-    #[allow(dead_code, reason = "kept for tests that reach into the app")]
     pub(crate) app: Arc<App>,
     pub(crate) clock: Arc<ManualClock>,
     pub(crate) client: reqwest::Client,
