@@ -89,6 +89,10 @@ impl Db {
                 Some(order) => order.to_string(),
                 None => "Error: order not found".to_string(),
             },
+            "get_product_details" => match self.products.get(text("product_id")) {
+                Some(product) => product.to_string(),
+                None => "Error: product not found".to_string(),
+            },
             "cancel_pending_order" => self.cancel_pending_order(text("order_id"), text("reason")),
             "transfer_to_human_agents" => "Transfer successful".to_string(),
             other => format!("Unknown action {other}"),
@@ -183,6 +187,12 @@ impl Backend {
                 (name.to_string(), json)
             })
             .collect();
+        if tool == "find_item_option" {
+            return self.find_item_option(&args);
+        }
+        if tool == "total_paid_for_item" {
+            return self.total_paid_for_item(&args);
+        }
         let output = self.db.invoke(&tool, &args);
         self.calls.push((tool.clone(), args, output.clone()));
         if let Some(error) = output.strip_prefix("Error: ") {
@@ -231,6 +241,79 @@ impl Backend {
                 ToolOutcome::Ok(order_view(&order))
             }
             _ => ToolOutcome::Ok(Value::text(&output)),
+        }
+    }
+}
+
+impl Backend {
+    /// A τ-bench call, logged like the others.
+    fn read(&mut self, tool: &str, name: &str, value: &str) -> String {
+        let args: Map<String, Json> = [(name.to_string(), Json::from(value))]
+            .into_iter()
+            .collect();
+        let output = self.db.invoke(tool, &args);
+        self.calls.push((tool.to_string(), args, output.clone()));
+        output
+    }
+
+    /// The user's orders, read with `get_user_details` and
+    /// `get_order_details`.
+    fn orders_of(&mut self, user_id: &str) -> Result<Vec<Json>, String> {
+        let user = self.read("get_user_details", "user_id", user_id);
+        let Ok(user) = serde_json::from_str::<Json>(&user) else {
+            return Err(user);
+        };
+        let ids: Vec<String> = user["orders"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|id| id.as_str().map(str::to_string))
+            .collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                serde_json::from_str(&self.read("get_order_details", "order_id", id)).ok()
+            })
+            .collect())
+    }
+
+    /// keel's `total_paid_for_item` ([`crate::item_option::paid_for`]).
+    fn total_paid_for_item(&mut self, args: &Map<String, Json>) -> ToolOutcome {
+        let text = |name: &str| args.get(name).and_then(Json::as_str).unwrap_or_default();
+        let (user_id, item) = (text("user_id").to_string(), text("item").to_string());
+        let orders = match self.orders_of(&user_id) {
+            Ok(orders) => orders,
+            Err(error) => return ToolOutcome::Error(error),
+        };
+        match crate::item_option::paid_for(&item, &orders) {
+            None => ToolOutcome::Ok(Value::Null),
+            Some((name, count, total)) => ToolOutcome::Ok(Value::record(vec![
+                (Arc::from("item"), Value::text(&name)),
+                (Arc::from("count"), Value::Number(f64::from(count))),
+                (Arc::from("total"), Value::Money(dollars(total))),
+            ])),
+        }
+    }
+
+    /// keel's `find_item_option` ([`crate::item_option`]): the user's
+    /// orders and the item's product, read with τ-bench's own tools.
+    fn find_item_option(&mut self, args: &Map<String, Json>) -> ToolOutcome {
+        let text = |name: &str| args.get(name).and_then(Json::as_str).unwrap_or_default();
+        let (user_id, request) = (text("user_id").to_string(), text("request").to_string());
+        let orders = match self.orders_of(&user_id) {
+            Ok(orders) => orders,
+            Err(error) => return ToolOutcome::Error(error),
+        };
+        let mut product = |id: &str| {
+            serde_json::from_str::<Json>(&self.read("get_product_details", "product_id", id)).ok()
+        };
+        match crate::item_option::find(&request, &orders, &mut product) {
+            None => ToolOutcome::Ok(Value::Null),
+            Some(found) => ToolOutcome::Ok(Value::record(vec![
+                (Arc::from("item"), Value::text(&found.item)),
+                (Arc::from("options"), Value::text(&found.options)),
+                (Arc::from("price"), Value::Money(dollars(found.price))),
+            ])),
         }
     }
 }

@@ -153,7 +153,7 @@ impl Bench {
                         Mode::Structured => None,
                         Mode::Natural => Some(Rng::new(seed * 1_000_003 + index)),
                     };
-                    self.run_task(task, rng, false).err()
+                    self.run_task(task, rng, None).err()
                 })
                 .collect();
             report.tasks.push(TaskResult {
@@ -178,12 +178,18 @@ impl Bench {
     }
 
     /// One conversation of one task; `Err` says why it failed. With
-    /// `trace`, the failure carries the whole conversation.
-    pub fn run_task(&self, task: &Json, rng: Option<Rng>, trace: bool) -> Result<(), String> {
+    /// `trace`, the whole conversation is written there.
+    pub fn run_task(
+        &self,
+        task: &Json,
+        rng: Option<Rng>,
+        trace: Option<&mut String>,
+    ) -> Result<(), String> {
         let today = Date::from_ymd(2024, 5, 15).ok_or("a date")?;
         let mut backend = Backend::new(self.fresh.clone());
         let mut user = User::new(Facts::of(task, &self.annotations)?, rng);
         let mut transcript = String::new();
+        let tracing = trace.is_some();
         let mut conversation = Conversation::new(&self.machine, today);
         let mut first = conversation.start_blocking(&mut backend);
         let mut said: Vec<String> = Vec::new();
@@ -196,20 +202,21 @@ impl Bench {
             if !conversation.waits_for_user() {
                 break;
             }
-            let last = messages.last().cloned().unwrap_or_default();
+            // The customer reads everything the bot said this turn.
+            let last = messages.join("\n");
             let Some(reply) = user.reply(&last) else {
                 break;
             };
-            if trace {
+            if tracing {
                 transcript.push_str(&format!("bot: {last}\nuser: {reply}\n"));
             }
             first = conversation.reply_blocking(&reply, &mut backend);
         }
-        if trace {
-            transcript.insert(0, '\n');
+        if let Some(trace) = trace {
             if let Some(last) = said.last() {
                 transcript.push_str(&format!("bot: {last}\n"));
             }
+            trace.push_str(&transcript);
         }
         let outcome = conversation
             .session()
@@ -221,7 +228,7 @@ impl Bench {
         if let Some(difference) = first_difference(&expected, &backend.db) {
             let last = said.last().map_or("", String::as_str);
             return Err(format!(
-                "outcome `{outcome}`; DB differs: {difference}; last bot message {last:?}{transcript}"
+                "outcome `{outcome}`; DB differs: {difference}; last bot message {last:?}"
             ));
         }
         let text = said.join("\n").to_lowercase().replace(',', "");
@@ -229,7 +236,7 @@ impl Bench {
             let output = output.as_str().unwrap_or_default().to_lowercase();
             if !text.contains(&output) {
                 return Err(format!(
-                    "outcome `{outcome}`; required output \"{output}\" never said{transcript}"
+                    "outcome `{outcome}`; required output \"{output}\" never said"
                 ));
             }
         }

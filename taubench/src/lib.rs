@@ -7,6 +7,7 @@
 
 pub mod backend;
 pub mod bench;
+pub mod item_option;
 pub mod user;
 
 use std::path::{Path, PathBuf};

@@ -54,11 +54,12 @@ fn main() -> ExitCode {
         for mode in modes {
             for seed in 0..args.seeds.max(1) {
                 let rng = (mode == Mode::Natural).then(|| Rng::new(seed * 1_000_003 + index(task)));
-                let verdict = match bench.run_task(task, rng, true) {
+                let mut transcript = String::new();
+                let verdict = match bench.run_task(task, rng, Some(&mut transcript)) {
                     Ok(()) => "pass".to_string(),
                     Err(reason) => format!("FAIL: {reason}"),
                 };
-                println!("== {name} {mode:?} seed {seed}: {verdict}");
+                println!("== {name} {mode:?} seed {seed}: {verdict}\n{transcript}");
             }
         }
         return ExitCode::SUCCESS;

@@ -22,7 +22,12 @@ pub enum Want {
     /// The order whose id ends so ("the order number ends in 66").
     Ending(String),
     /// Orders holding an item of this name ("the tea kettle").
-    Item(String),
+    Item {
+        /// The item's name, lower case.
+        name: String,
+        /// The reason for this one, when it differs from the others'.
+        reason: Option<String>,
+    },
     /// Every order the bot's list shows as pending.
     AllPending,
 }
@@ -37,6 +42,30 @@ pub enum Confirm {
     No,
     /// Yes only when the refund goes there ("gift card").
     RefundTo(String),
+}
+
+/// What the customer does once they know whether another option of an
+/// item exists ("if it is not available, cancel the whole order").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Then {
+    /// More orders to cancel, with the reason for them.
+    pub wants: Vec<Want>,
+    /// Their reason.
+    pub reason: Option<String>,
+    /// Only when the option costs more than this (`available` only).
+    pub above: Option<f64>,
+}
+
+/// The other option of an item the customer asks about first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Check {
+    /// Their words ("the bookshelf in 4 foot").
+    pub request: String,
+    /// What they do when it is not available.
+    pub unavailable: Then,
+    /// What they do when it is (without `above`, or under it: they take
+    /// the change).
+    pub available: Then,
 }
 
 /// What the customer knows, from the instruction.
@@ -54,6 +83,10 @@ pub struct Facts {
     pub reason: Option<String>,
     /// The answer at the read-back.
     pub confirm: Confirm,
+    /// Another option of an item to ask about first.
+    pub check: Option<Check>,
+    /// An item whose total price they ask for first ("the grills").
+    pub paid_for: Option<String>,
 }
 
 /// One entry of `instruction_facts.toml`.
@@ -71,6 +104,53 @@ pub struct Annotation {
     want: Vec<String>,
     reason: Option<String>,
     confirm: Option<String>,
+    check: Option<CheckEntry>,
+    paid_for: Option<String>,
+}
+
+/// `check` in `instruction_facts.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckEntry {
+    request: String,
+    #[serde(default)]
+    unavailable: ThenEntry,
+    #[serde(default)]
+    available: ThenEntry,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThenEntry {
+    #[serde(default)]
+    want: Vec<String>,
+    reason: Option<String>,
+    above: Option<f64>,
+}
+
+fn parse_wants(key: &str, wants: &[String], reason: Option<&String>) -> Result<Vec<Want>, String> {
+    wants
+        .iter()
+        .map(|want| {
+            if let Some(ending) = want.strip_prefix("ends:") {
+                Ok(Want::Ending(ending.to_string()))
+            } else if let Some(item) = want.strip_prefix("item:") {
+                Ok(Want::Item {
+                    name: item.to_lowercase(),
+                    reason: reason.cloned(),
+                })
+            } else if want == "all-pending" {
+                Ok(Want::AllPending)
+            } else if want.starts_with("#W") {
+                Ok(Want::Order {
+                    id: want.clone(),
+                    reason: None,
+                })
+            } else {
+                Err(format!("{key}: unknown want `{want}`"))
+            }
+        })
+        .collect()
 }
 
 /// The facts of the free-form tasks, by `split/index`.
@@ -80,26 +160,7 @@ pub fn annotations(text: &str) -> Result<BTreeMap<String, Annotation>, String> {
 
 impl Annotation {
     fn facts(&self, key: &str) -> Result<Facts, String> {
-        let wants = self
-            .want
-            .iter()
-            .map(|want| {
-                if let Some(ending) = want.strip_prefix("ends:") {
-                    Ok(Want::Ending(ending.to_string()))
-                } else if let Some(item) = want.strip_prefix("item:") {
-                    Ok(Want::Item(item.to_lowercase()))
-                } else if want == "all-pending" {
-                    Ok(Want::AllPending)
-                } else if want.starts_with("#W") {
-                    Ok(Want::Order {
-                        id: want.clone(),
-                        reason: None,
-                    })
-                } else {
-                    Err(format!("{key}: unknown want `{want}`"))
-                }
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+        let wants = parse_wants(key, &self.want, None)?;
         let confirm = match self.confirm.as_deref() {
             None | Some("yes") => Confirm::Yes,
             Some("no") => Confirm::No,
@@ -108,6 +169,21 @@ impl Annotation {
                 None => return Err(format!("{key}: unknown confirm `{other}`")),
             },
         };
+        let then = |entry: &ThenEntry| -> Result<Then, String> {
+            Ok(Then {
+                wants: parse_wants(key, &entry.want, entry.reason.as_ref())?,
+                reason: entry.reason.clone(),
+                above: entry.above,
+            })
+        };
+        let check = match &self.check {
+            Some(check) => Some(Check {
+                request: check.request.clone(),
+                unavailable: then(&check.unavailable)?,
+                available: then(&check.available)?,
+            }),
+            None => None,
+        };
         Ok(Facts {
             emails: self.emails.clone(),
             name: self.name.clone(),
@@ -115,6 +191,8 @@ impl Annotation {
             wants,
             reason: self.reason.clone(),
             confirm,
+            check,
+            paid_for: self.paid_for.clone(),
         })
     }
 }
@@ -218,6 +296,10 @@ pub struct User {
     /// The orders already asked about, and the reason for the current one.
     picked: Vec<String>,
     reason: Option<String>,
+    /// Whether the item check was asked, and whether they take the change.
+    checked: bool,
+    take_change: bool,
+    asked_total: bool,
 }
 
 impl User {
@@ -231,6 +313,9 @@ impl User {
             listed: Vec::new(),
             picked: Vec::new(),
             reason: None,
+            checked: false,
+            take_change: false,
+            asked_total: false,
         }
     }
 
@@ -266,10 +351,10 @@ impl User {
                     .filter(open)
                     .find(|&index| self.listed[index].id.ends_with(ending.as_str()))
                     .map(|index| (index, None)),
-                Want::Item(item) => (0..self.listed.len())
+                Want::Item { name, reason } => (0..self.listed.len())
                     .filter(open)
-                    .find(|&index| self.listed[index].line.contains(item.as_str()))
-                    .map(|index| (index, None)),
+                    .find(|&index| self.listed[index].line.contains(name.as_str()))
+                    .map(|index| (index, reason.clone())),
                 Want::AllPending => (0..self.listed.len())
                     .filter(open)
                     .find(|&index| self.listed[index].pending)
@@ -295,6 +380,56 @@ impl User {
             .unwrap_or(&lower)
             .to_string();
         let again = question.contains("couldn't find");
+        if question.contains("what would you like to do") {
+            let check = self.facts.check.is_some() && !self.checked;
+            if self.facts.paid_for.is_some() && !self.asked_total {
+                return Some(self.say(
+                    &[
+                        "see what you paid for an item",
+                        "3",
+                        "I'd like to see what I paid for an item.",
+                    ],
+                    "",
+                ));
+            }
+            return Some(if check {
+                self.say(
+                    &[
+                        "check another option of an item",
+                        "2",
+                        "I'd like to check another option of an item.",
+                    ],
+                    "",
+                )
+            } else {
+                self.say(&["cancel an order", "1", "I want to cancel an order."], "")
+            });
+        }
+        if question.contains("item name you want the total for") {
+            self.asked_total = true;
+            let item = self.facts.paid_for.clone()?;
+            return Some(self.say(&["{}", "the {}", "What did I pay for the {}?"], &item));
+        }
+        if question.contains("requested change to your item") {
+            self.checked = true;
+            let request = self.facts.check.as_ref()?.request.clone();
+            return Some(self.say(&["{}", "I'd like {}", "Is there {}?"], &request));
+        }
+        self.learn_availability(&lower);
+        if question.contains("an agent to change your item") {
+            return Some(if self.take_change {
+                self.say(&["yes", "Yes, please."], "")
+            } else {
+                self.say(&["no", "No, thanks."], "")
+            });
+        }
+        if question.contains("cancel an order instead") {
+            return Some(if self.facts.wants.is_empty() {
+                self.say(&["no", "No, thanks."], "")
+            } else {
+                self.say(&["yes", "Yes, please."], "")
+            });
+        }
         if question.contains("how do you want to be identified") {
             return Some(if self.facts.emails.is_empty() {
                 self.say(
@@ -423,6 +558,46 @@ impl User {
             return Some(self.say(&["no", "No, that's all.", "no thanks"], ""));
         }
         None
+    }
+
+    /// Acts on what the bot said about the other option: not available, or
+    /// available for a price.
+    fn learn_availability(&mut self, lower: &str) {
+        let Some(check) = self.facts.check.clone() else {
+            return;
+        };
+        let then = if lower.contains("is not available") {
+            Some(check.unavailable)
+        } else if let Some((_, after)) = lower.split_once("is available for $") {
+            let price: f64 = after
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+                .filter(|c| *c != ',')
+                .collect::<String>()
+                .trim_end_matches('.')
+                .parse()
+                .unwrap_or(0.0);
+            match check.available.above {
+                Some(above) if price > above => Some(check.available),
+                _ => {
+                    self.take_change = true;
+                    None
+                }
+            }
+        } else {
+            return;
+        };
+        if let Some(then) = then {
+            self.facts.wants.extend(then.wants);
+            if self.facts.reason.is_none() {
+                self.facts.reason = then.reason;
+            }
+        }
+        // Learned once.
+        if let Some(check) = &mut self.facts.check {
+            check.unavailable = Then::default();
+            check.available = Then::default();
+        }
     }
 
     /// Remembers the orders of a list message ("1. Order #W…: … (Pending)").

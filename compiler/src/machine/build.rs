@@ -488,21 +488,32 @@ impl GraphBuilder<'_> {
     }
 
     /// Links each `go to step N` state to the first state of step N (or of
-    /// its first sub-step).
+    /// its first sub-step), by position in the text.
     fn link_step_jumps(
         &mut self,
         lowering: &mut PolicyLowering<'_>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         for (node, label, span) in std::mem::take(&mut lowering.step_jumps) {
-            let target = self.graph.node_indices().find(|&candidate| {
-                let state = &self.graph[candidate];
-                candidate != node
-                    && state.policy == lowering.policy.name
-                    && state.origin.as_ref().is_some_and(|origin| {
-                        origin.step == label || origin.step.starts_with(&format!("{label}."))
-                    })
-            });
+            // The step's entry is its earliest text, whatever order its
+            // states were made in (a not-found block may be lowered first).
+            let target = self
+                .graph
+                .node_indices()
+                .filter(|&candidate| {
+                    let state = &self.graph[candidate];
+                    candidate != node
+                        && state.policy == lowering.policy.name
+                        && state.origin.as_ref().is_some_and(|origin| {
+                            origin.step == label || origin.step.starts_with(&format!("{label}."))
+                        })
+                })
+                .min_by_key(|&candidate| {
+                    self.graph[candidate]
+                        .origin
+                        .as_ref()
+                        .map_or(usize::MAX, |origin| origin.span.range().start)
+                });
             match target {
                 Some(target) => {
                     self.graph
