@@ -12,7 +12,7 @@
 //!     cargo bench -p keel-serve --bench load                   # SQLite
 //!     KEEL_BENCH_POSTGRES_URL=postgres://… cargo bench -p keel-serve --bench load -- --postgres
 //!
-//! Options: `--clients N` (64), `--seconds S` (10), `--parked M` (10000).
+//! Options: `--clients N` (32), `--seconds S` (10), `--parked M` (10000).
 //! The clients share the process (and the 2 cores) with the server.
 
 use keel_runtime::DemoStore;
@@ -38,7 +38,7 @@ struct Options {
 fn options() -> Options {
     let mut options = Options {
         postgres: None,
-        clients: 64,
+        clients: 32,
         seconds: 10,
         parked: 10_000,
     };
@@ -59,7 +59,7 @@ fn options() -> Options {
                         }),
                 );
             }
-            "--clients" => options.clients = number(64),
+            "--clients" => options.clients = number(32),
             "--seconds" => options.seconds = number(10) as u64,
             "--parked" => options.parked = number(10_000),
             _ => {}
