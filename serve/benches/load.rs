@@ -276,6 +276,15 @@ fn main() {
         grown as f64 / parked.len().max(1) as f64
     );
     if options.postgres.is_none() {
-        let _ = std::fs::remove_dir_all(std::env::temp_dir().join("keel-serve-bench"));
+        let directory = std::env::temp_dir().join("keel-serve-bench");
+        let size = |name: &str| {
+            std::fs::metadata(directory.join(name)).map_or(0, |metadata| metadata.len())
+        };
+        println!(
+            "{label}: database file {:.1} MB, WAL {:.1} MB at the end",
+            size("keel.db") as f64 / 1e6,
+            size("keel.db-wal") as f64 / 1e6
+        );
+        let _ = std::fs::remove_dir_all(&directory);
     }
 }

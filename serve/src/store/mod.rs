@@ -178,7 +178,9 @@ pub(crate) const TABLES: &[&str] = &[
         node TEXT NOT NULL,
         outcome TEXT,
         origin TEXT)",
-    "CREATE INDEX IF NOT EXISTS sessions_by_phase ON sessions (phase, updated_at)",
+    // Partial: a turn that does not enter or leave a tool wait leaves it alone.
+    "CREATE INDEX IF NOT EXISTS sessions_waiting_for_tools ON sessions (updated_at)
+        WHERE phase = 'waiting_for_tool'",
     "CREATE TABLE IF NOT EXISTS events (
         session_id TEXT NOT NULL,
         seq BIGINT NOT NULL,

@@ -6,7 +6,9 @@
 //! a commit is on disk before its caller hears back). Reads use a small
 //! pool of their own connections, which WAL lets run beside the writer.
 //! Checkpoints (copying the WAL back into the database file) run on a
-//! thread of their own, so a commit never waits for one.
+//! thread of their own, so a commit rarely waits for one; once a second the
+//! writer finishes the last few frames itself, which lets SQLite start the
+//! WAL file over and keeps it small.
 
 use super::{
     Commit, EventRow, NewPolicy, PolicyVersion, SESSION_COLUMNS, SessionRow, Store, StoreError,
@@ -22,6 +24,9 @@ const MAX_BATCH: usize = 512;
 
 /// How often the checkpointer copies the WAL into the database.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How often the writer finishes a checkpoint itself (see [`writer`]).
+const WRITER_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Read connections kept open.
 const READERS: usize = 4;
@@ -77,6 +82,10 @@ impl SqliteStore {
         }
         connection
             .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(database)?;
+        // When the WAL starts over, cut the file back to this size.
+        connection
+            .pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
             .map_err(database)?;
         let checkpoints = open(path)?;
         let (sender, receiver) = mpsc::channel();
@@ -277,6 +286,7 @@ fn checkpointer(connection: &Connection, stopped: &mpsc::Receiver<()>) {
 /// The writer thread: group commit until every sender is gone.
 fn writer(mut connection: Connection, receiver: mpsc::Receiver<Write>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut last_checkpoint = std::time::Instant::now();
     while let Ok(first) = receiver.recv() {
         batch.push(first);
         while batch.len() < MAX_BATCH {
@@ -286,6 +296,14 @@ fn writer(mut connection: Connection, receiver: mpsc::Receiver<Write>) {
             }
         }
         write_batch(&mut connection, &mut batch);
+        if last_checkpoint.elapsed() >= WRITER_CHECKPOINT_EVERY {
+            // The checkpointer has copied all but the last moments; finishing
+            // here, between batches (waiting for it and for readers if need
+            // be), makes the next batch start the WAL over, so the file stays
+            // small under constant load.
+            let _ = connection.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+            last_checkpoint = std::time::Instant::now();
+        }
     }
 }
 
