@@ -1,17 +1,17 @@
-//! The HTTP API (axum): routes, request and response bodies, and the
-//! checks every request passes (token, size, shape) before it reaches a
-//! session. Every refusal is an [`ApiError`]: a 4xx JSON body for a bad
+//! The HTTP API (axum): routes, request bodies, and the checks every
+//! request passes (token, size, shape) before it reaches a session; the
+//! read-only views are in [`crate::views`]. Every refusal is an [`ApiError`]: a 4xx JSON body for a bad
 //! request, never a 5xx.
 
-use crate::auth::{Caller, may_use, random_token};
+use crate::auth::{may_use, random_token};
 use crate::clock::date_of;
 use crate::error::ApiError;
-use crate::sessions::{self, Live, Reply, header};
+use crate::sessions::{self, Live, Reply};
 use crate::store::SessionRow;
-use crate::{App, Config};
+use crate::{App, Config, views};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode, header as http_header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,9 +21,9 @@ use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
 
-type Shared = State<Arc<App>>;
+pub(crate) type Shared = State<Arc<App>>;
 type Body<T> = Result<Json<T>, JsonRejection>;
-type Id = Result<Path<String>, PathRejection>;
+pub(crate) type Id = Result<Path<String>, PathRejection>;
 
 /// The routes over `app`.
 pub fn router(app: Arc<App>) -> Router {
@@ -34,12 +34,12 @@ pub fn router(app: Arc<App>) -> Router {
     } = app.config;
     Router::new()
         .route("/v1/sessions", post(start))
-        .route("/v1/sessions/{id}", get(read))
+        .route("/v1/sessions/{id}", get(views::read))
         .route("/v1/sessions/{id}/messages", post(message))
-        .route("/v1/sessions/{id}/events", get(events))
-        .route("/v1/sessions/{id}/log", get(log_lines))
+        .route("/v1/sessions/{id}/events", get(views::events))
+        .route("/v1/sessions/{id}/log", get(views::log_lines))
         .route("/v1/events", post(external))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(views::metrics))
         .route("/healthz", get(health))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .route(
@@ -125,7 +125,7 @@ fn body<T>(body: Body<T>) -> Result<T, ApiError> {
 }
 
 /// A session id from the path: `s_` and hex, as the server makes them.
-fn session_id(id: Id) -> Result<String, ApiError> {
+pub(crate) fn session_id(id: Id) -> Result<String, ApiError> {
     let Path(id) =
         id.map_err(|rejection| ApiError::bad_request("bad_path", rejection.body_text()))?;
     let well_formed = (3..=64).contains(&id.len())
@@ -452,129 +452,4 @@ async fn message(
         "session_busy",
         "this session keeps changing under this request; retry",
     ))
-}
-
-/// The stored row and log lines of a session the caller may see.
-async fn stored(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-) -> Result<(SessionRow, Vec<crate::store::EventRow>), ApiError> {
-    let row = app
-        .store
-        .session(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such session"))?;
-    may_use(caller, &row.token_hash)?;
-    let events = app.store.events(id).await?;
-    Ok((row, events))
-}
-
-async fn read(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Json<Json_>, ApiError> {
-    let caller = app.operators.caller(&headers)?;
-    let id = session_id(id)?;
-    let (row, events) = stored(&app, &caller, &id).await?;
-    let mut transcript = Vec::new();
-    let mut path: Vec<Json_> = Vec::new();
-    for event in &events {
-        let line: Json_ = serde_json::from_str(&event.line).unwrap_or(Json_::Null);
-        match &line["event"] {
-            Json_::Object(object) => {
-                if let Some(text) = object.get("user") {
-                    transcript.push(json!({ "from": "customer", "text": text }));
-                }
-                if let Some(result) = object.get("tool_result") {
-                    transcript.push(json!({ "tool_result": result }));
-                }
-            }
-            Json_::String(name) => transcript.push(json!({ "event": name })),
-            _ => {}
-        }
-        for effect in line["effects"].as_array().into_iter().flatten() {
-            if let Some(text) = effect.get("send") {
-                transcript.push(json!({ "from": "bot", "text": text }));
-            } else {
-                transcript.push(effect.clone());
-            }
-        }
-        for hop in line["path"].as_array().into_iter().flatten() {
-            if path.is_empty() {
-                path.push(hop["from"].clone());
-            }
-            path.push(hop["to"].clone());
-        }
-    }
-    let origin: Json_ = row
-        .origin
-        .as_deref()
-        .and_then(|origin| serde_json::from_str(origin).ok())
-        .unwrap_or(Json_::Null);
-    Ok(Json(json!({
-        "session_id": row.id,
-        "policy": row.policy,
-        "version": row.version,
-        "hash": row.hash,
-        "channel": row.channel,
-        "customer": row.customer,
-        "today": row.today,
-        "phase": row.phase,
-        "node": row.node,
-        "outcome": row.outcome,
-        "seq": row.seq,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "origin": origin,
-        "path": path,
-        "transcript": transcript,
-    })))
-}
-
-async fn events(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Json<Json_>, ApiError> {
-    app.operators.operator(&headers)?;
-    let id = session_id(id)?;
-    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
-    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
-    let lines: Vec<Json_> = events
-        .iter()
-        .map(|event| {
-            json!({
-                "seq": event.seq,
-                "at": event.at,
-                "entry": serde_json::from_str::<Json_>(&event.line).unwrap_or(Json_::Null),
-            })
-        })
-        .collect();
-    Ok(Json(json!({
-        "header": header(&row, &machine),
-        "events": lines,
-    })))
-}
-
-async fn log_lines(State(app): Shared, headers: HeaderMap, id: Id) -> Result<Response, ApiError> {
-    app.operators.operator(&headers)?;
-    let id = session_id(id)?;
-    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
-    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
-    let mut text = serde_json::to_string(&header(&row, &machine))
-        .map_err(|error| ApiError::internal(error.to_string()))?;
-    text.push('\n');
-    for event in &events {
-        text.push_str(&event.line);
-        text.push('\n');
-    }
-    Ok(([(http_header::CONTENT_TYPE, "application/x-ndjson")], text).into_response())
-}
-
-async fn metrics(State(app): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
-    app.operators.operator(&headers)?;
-    let mut text = app.metrics.render();
-    text.push_str(&format!(
-        "# HELP keel_sessions_in_memory Sessions this process holds in memory.\n# TYPE keel_sessions_in_memory gauge\nkeel_sessions_in_memory {}\n",
-        app.sessions.held()
-    ));
-    Ok((
-        [(http_header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        text,
-    )
-        .into_response())
 }

@@ -12,7 +12,8 @@
 //! * [`sessions::run`]: a locked session + an event → the pure engine
 //!   stepped, tool calls performed through [`Tools`], the events committed
 //!   → a [`sessions::Reply`];
-//! * [`api::router`]: the HTTP API over an [`App`] (axum);
+//! * [`api::router`]: the HTTP API over an [`App`] (axum; the read-only
+//!   routes in [`views`]);
 //! * [`serve`]: binds, resumes the sessions a crash left waiting for a
 //!   tool, and serves until shut down.
 //!
@@ -42,6 +43,7 @@ pub mod sessions;
 pub mod store;
 pub mod tool_server;
 pub mod tools;
+pub mod views;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;

@@ -1,0 +1,152 @@
+//! The read-only routes: a session as its owner sees it (transcript,
+//! state, node path, machine hash), its event log for operators (JSON, or
+//! the JSON lines `keel replay` reads), and `/metrics`.
+
+use crate::App;
+use crate::api::{Id, Shared, session_id};
+use crate::auth::{Caller, may_use};
+use crate::error::ApiError;
+use crate::sessions::header;
+use crate::store::{EventRow, SessionRow};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header as http_header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value as Json_, json};
+
+/// The stored row and log lines of a session the caller may see.
+async fn stored(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+) -> Result<(SessionRow, Vec<EventRow>), ApiError> {
+    let row = app
+        .store
+        .session(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such session"))?;
+    may_use(caller, &row.token_hash)?;
+    let events = app.store.events(id).await?;
+    Ok((row, events))
+}
+
+pub(crate) async fn read(
+    State(app): Shared,
+    headers: HeaderMap,
+    id: Id,
+) -> Result<Json<Json_>, ApiError> {
+    let caller = app.operators.caller(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &caller, &id).await?;
+    let mut transcript = Vec::new();
+    let mut path: Vec<Json_> = Vec::new();
+    for event in &events {
+        let line: Json_ = serde_json::from_str(&event.line).unwrap_or(Json_::Null);
+        match &line["event"] {
+            Json_::Object(object) => {
+                if let Some(text) = object.get("user") {
+                    transcript.push(json!({ "from": "customer", "text": text }));
+                }
+                if let Some(result) = object.get("tool_result") {
+                    transcript.push(json!({ "tool_result": result }));
+                }
+            }
+            Json_::String(name) => transcript.push(json!({ "event": name })),
+            _ => {}
+        }
+        for effect in line["effects"].as_array().into_iter().flatten() {
+            if let Some(text) = effect.get("send") {
+                transcript.push(json!({ "from": "bot", "text": text }));
+            } else {
+                transcript.push(effect.clone());
+            }
+        }
+        for hop in line["path"].as_array().into_iter().flatten() {
+            if path.is_empty() {
+                path.push(hop["from"].clone());
+            }
+            path.push(hop["to"].clone());
+        }
+    }
+    let origin: Json_ = row
+        .origin
+        .as_deref()
+        .and_then(|origin| serde_json::from_str(origin).ok())
+        .unwrap_or(Json_::Null);
+    Ok(Json(json!({
+        "session_id": row.id,
+        "policy": row.policy,
+        "version": row.version,
+        "hash": row.hash,
+        "channel": row.channel,
+        "customer": row.customer,
+        "today": row.today,
+        "phase": row.phase,
+        "node": row.node,
+        "outcome": row.outcome,
+        "seq": row.seq,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "origin": origin,
+        "path": path,
+        "transcript": transcript,
+    })))
+}
+
+pub(crate) async fn events(
+    State(app): Shared,
+    headers: HeaderMap,
+    id: Id,
+) -> Result<Json<Json_>, ApiError> {
+    app.operators.operator(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
+    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
+    let lines: Vec<Json_> = events
+        .iter()
+        .map(|event| {
+            json!({
+                "seq": event.seq,
+                "at": event.at,
+                "entry": serde_json::from_str::<Json_>(&event.line).unwrap_or(Json_::Null),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "header": header(&row, &machine),
+        "events": lines,
+    })))
+}
+
+pub(crate) async fn log_lines(
+    State(app): Shared,
+    headers: HeaderMap,
+    id: Id,
+) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let id = session_id(id)?;
+    let (row, events) = stored(&app, &Caller::Operator, &id).await?;
+    let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
+    let mut text = serde_json::to_string(&header(&row, &machine))
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    text.push('\n');
+    for event in &events {
+        text.push_str(&event.line);
+        text.push('\n');
+    }
+    Ok(([(http_header::CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+pub(crate) async fn metrics(State(app): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
+    app.operators.operator(&headers)?;
+    let mut text = app.metrics.render();
+    text.push_str(&format!(
+        "# HELP keel_sessions_in_memory Sessions this process holds in memory.\n# TYPE keel_sessions_in_memory gauge\nkeel_sessions_in_memory {}\n",
+        app.sessions.held()
+    ));
+    Ok((
+        [(http_header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response())
+}
