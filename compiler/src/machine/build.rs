@@ -25,6 +25,14 @@ pub fn build(
     catalog: &Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Machine {
+    if entry >= policies.len() {
+        // Nothing to lower: a machine that ends at once, and the reason.
+        diagnostics.push(
+            Diagnostic::error(codes::EMPTY_POLICY, "there is no policy to compile")
+                .hint("give at least one policy file"),
+        );
+        return build(&[empty_policy()], 0, catalog, &mut Vec::new());
+    }
     let by_name: BTreeMap<String, usize> = policies
         .iter()
         .enumerate()
@@ -133,6 +141,18 @@ pub fn build(
         graph: builder.graph,
         start,
         policies: infos,
+    }
+}
+
+/// A policy with no steps, standing in when none was given.
+fn empty_policy() -> ir::Policy {
+    ir::Policy {
+        name: "policy".to_string(),
+        title: String::new(),
+        when: String::new(),
+        body: ir::Block(Vec::new()),
+        notes: Vec::new(),
+        span: crate::source::Span::new(crate::source::SourceId::default(), 0, 0),
     }
 }
 

@@ -184,3 +184,21 @@ fn deep_nesting_is_bounded() {
         assert!(compilation.has_errors());
     }
 }
+
+#[test]
+fn no_policy_at_all_is_an_error_not_a_panic() {
+    let catalog = Source::new("c.toml", "[types.Order]\nid = \"string\"\n");
+    for catalogs in [Vec::new(), vec![catalog]] {
+        let compilation = compile(&[], &catalogs);
+        assert!(
+            compilation
+                .diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.code.id == "K0114"),
+            "{:?}",
+            compilation.diagnostics
+        );
+        // The artifact is still a machine that ends at once.
+        let _ = compilation.artifact();
+    }
+}
