@@ -1,5 +1,7 @@
-//! CI subset: the first tasks of each split, in structured and natural
-//! mode, through the compiled example policy; the template tasks must pass
+//! CI subset: the first template tasks of the train split and every
+//! free-form task (dev and test: authentication retries, orders picked by
+//! description, read-only questions first, no-write tasks), in structured
+//! and natural mode, through the compiled example policy; all must pass
 //! every seed. Without the shared data it fails under CI (`CI` set), where
 //! the data is always beside the clone, and is skipped with a note elsewhere.
 
@@ -27,6 +29,18 @@ fn a_subset_passes_in_both_modes() {
             limit: Some(6),
         });
         assert_eq!(report.tasks.len(), 6);
+        assert!(
+            report.failures().is_empty(),
+            "{}",
+            report.to_text(&format!("{mode:?}"))
+        );
+        let report = bench.run(&Options {
+            mode,
+            seeds,
+            splits: vec!["dev".to_string(), "test".to_string()],
+            limit: None,
+        });
+        assert_eq!(report.tasks.len(), 23);
         assert!(
             report.failures().is_empty(),
             "{}",
