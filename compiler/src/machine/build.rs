@@ -586,19 +586,7 @@ impl GraphBuilder<'_> {
                 limit,
             } => {
                 // A counter: `again` jumps back, `retry exhausted` goes on.
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Retry {
-                        counter: String::new(),
-                        limit: *limit,
-                    },
-                    origin.clone(),
-                );
-                let counter = self.graph[node].id.clone();
-                if let StateKind::Retry { counter: name, .. } = &mut self.graph[node].kind {
-                    *name = counter;
-                }
+                let node = self.counter(lowering, &step, *limit, origin.clone());
                 let jump = self.add(
                     lowering,
                     &step,
@@ -803,19 +791,7 @@ impl GraphBuilder<'_> {
                 node
             }
             StmtKind::Retry(retry) => {
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Retry {
-                        counter: String::new(),
-                        limit: retry.limit,
-                    },
-                    origin.clone(),
-                );
-                let counter = self.graph[node].id.clone();
-                if let StateKind::Retry { counter: name, .. } = &mut self.graph[node].kind {
-                    *name = counter;
-                }
+                let node = self.counter(lowering, &step, retry.limit, origin.clone());
                 let again = self.add(
                     lowering,
                     &step,
@@ -1025,6 +1001,30 @@ impl GraphBuilder<'_> {
             "unclear_answers",
             "the customer's answers stayed unclear",
         );
+    }
+
+    /// A counter state (`retry`), named after its own id.
+    fn counter(
+        &mut self,
+        lowering: &PolicyLowering<'_>,
+        step: &str,
+        limit: u32,
+        origin: Option<StateOrigin>,
+    ) -> NodeIndex {
+        let node = self.add(
+            lowering,
+            step,
+            StateKind::Retry {
+                counter: String::new(),
+                limit,
+            },
+            origin,
+        );
+        let counter = self.graph[node].id.clone();
+        if let StateKind::Retry { counter: name, .. } = &mut self.graph[node].kind {
+            *name = counter;
+        }
+        node
     }
 
     fn add(
