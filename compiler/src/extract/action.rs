@@ -400,15 +400,7 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
                     Tok::Word { lower, .. } if lower.len() <= 4 => Some(lower.clone()),
                     _ => None,
                 });
-            let counted: Vec<&str> = rest
-                .iter()
-                .filter_map(|token| match &token.kind {
-                    Tok::Word { lower, .. } => Some(lower.as_str()),
-                    Tok::Number(number) => Some(number.as_str()),
-                    _ => None,
-                })
-                .collect();
-            match (step, times_limit(&counted)) {
+            match (step, times_limit(rest)) {
                 (Some(step), Some(limit)) => Some(Action::Repeat { step, limit }),
                 (step, _) => Some(Action::Continue { step }),
             }
@@ -433,7 +425,15 @@ fn read_phrase(phrase: &[Token]) -> Option<Action> {
 
 /// A bound written as a number of times: "up to 3 times", "at most
 /// twice", "3 more times", "once more"; `None` when none is written.
-pub(crate) fn times_limit(words: &[&str]) -> Option<u32> {
+pub(crate) fn times_limit(tokens: &[Token]) -> Option<u32> {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter_map(|token| match &token.kind {
+            Tok::Word { lower, .. } => Some(lower.as_str()),
+            Tok::Number(number) => Some(number.as_str()),
+            _ => None,
+        })
+        .collect();
     let number = |word: &str| match word {
         "once" | "one" => Some(1),
         "twice" | "two" => Some(2),

@@ -1573,16 +1573,8 @@ impl<'a> Builder<'a> {
             what
         };
         let prompt = message::retry_prompt(&format!("that {what}"));
-        let counted: Vec<&str> = noun
-            .iter()
-            .filter_map(|token| match &token.kind {
-                Tok::Word { lower, .. } => Some(lower.as_str()),
-                Tok::Number(number) => Some(number.as_str()),
-                _ => None,
-            })
-            .collect();
         // "ask again up to 3 times"; once when no number is written.
-        let limit = action::times_limit(&counted).unwrap_or(1);
+        let limit = action::times_limit(noun).unwrap_or(1);
         self.push(
             block,
             Building::Retry {

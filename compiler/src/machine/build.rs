@@ -567,19 +567,7 @@ impl GraphBuilder<'_> {
         let node = match &stmt.kind {
             StmtKind::Section(_) | StmtKind::Continue(None) => return Fragment::default(),
             StmtKind::Continue(Some(target)) => {
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Goto {
-                        policy: lowering.policy.name.clone(),
-                        section: Some(format!("step {target}")),
-                    },
-                    origin,
-                );
-                lowering
-                    .step_jumps
-                    .push((node, target.clone(), stmt.origin.span));
-                node
+                self.jump(lowering, &step, target, origin, stmt.origin.span)
             }
             StmtKind::Repeat {
                 step: target,
@@ -587,15 +575,7 @@ impl GraphBuilder<'_> {
             } => {
                 // A counter: `again` jumps back, `retry exhausted` goes on.
                 let node = self.counter(lowering, &step, *limit, origin.clone());
-                let jump = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Goto {
-                        policy: lowering.policy.name.clone(),
-                        section: Some(format!("step {target}")),
-                    },
-                    origin,
-                );
+                let jump = self.jump(lowering, &step, target, origin, stmt.origin.span);
                 self.graph.add_edge(
                     node,
                     jump,
@@ -603,9 +583,6 @@ impl GraphBuilder<'_> {
                         label: Label::Again,
                     },
                 );
-                lowering
-                    .step_jumps
-                    .push((jump, target.clone(), stmt.origin.span));
                 exits.push((node, Label::RetryExhausted));
                 node
             }
@@ -1001,6 +978,29 @@ impl GraphBuilder<'_> {
             "unclear_answers",
             "the customer's answers stayed unclear",
         );
+    }
+
+    /// A `go to step N` state; linked to the step once every step is
+    /// lowered.
+    fn jump(
+        &mut self,
+        lowering: &mut PolicyLowering<'_>,
+        step: &str,
+        target: &str,
+        origin: Option<StateOrigin>,
+        span: crate::source::Span,
+    ) -> NodeIndex {
+        let node = self.add(
+            lowering,
+            step,
+            StateKind::Goto {
+                policy: lowering.policy.name.clone(),
+                section: Some(format!("step {target}")),
+            },
+            origin,
+        );
+        lowering.step_jumps.push((node, target.to_string(), span));
+        node
     }
 
     /// A counter state (`retry`), named after its own id.

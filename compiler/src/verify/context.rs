@@ -165,6 +165,19 @@ impl<'a> Context<'a> {
     }
 
     /// Reachable states in creation (reading) order.
+    /// The reachable calls of tools whose effect is `destructive`.
+    pub(crate) fn destructive_calls(&self) -> impl Iterator<Item = (StateId, &'a State)> + '_ {
+        self.reachable_states().filter(|(_, state)| {
+            matches!(
+                state.kind,
+                StateKind::Call {
+                    effect: crate::catalog::Effect::Destructive,
+                    ..
+                }
+            )
+        })
+    }
+
     pub(crate) fn reachable_states(&self) -> impl Iterator<Item = (StateId, &'a State)> + '_ {
         self.reachable
             .iter()

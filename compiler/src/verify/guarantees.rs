@@ -9,7 +9,6 @@
 
 use super::context::Context;
 use super::{customer_data_before_identity, unconfirmed_destructive_call, unowned_record};
-use crate::catalog::Effect;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::machine::StateKind;
 use std::collections::BTreeMap;
@@ -79,13 +78,8 @@ pub(crate) fn guarantees(context: &Context<'_>, diagnostics: &[Diagnostic]) -> V
             .any(|diagnostic| diagnostic.code == code && diagnostic.span == span)
     };
     let mut by_tool: BTreeMap<String, Guarantee> = BTreeMap::new();
-    for (id, state) in context.reachable_states() {
-        let StateKind::Call {
-            tool,
-            effect: Effect::Destructive,
-            ..
-        } = &state.kind
-        else {
+    for (id, state) in context.destructive_calls() {
+        let StateKind::Call { tool, .. } = &state.kind else {
             continue;
         };
         let span = context.span_of(id);

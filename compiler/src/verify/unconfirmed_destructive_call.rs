@@ -34,7 +34,6 @@
 use super::Check;
 use super::context::{Context, binds, expr_paths};
 use super::dominance::SplitGraph;
-use crate::catalog::Effect;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::Slot;
 use crate::machine::{Label, StateId, StateKind};
@@ -50,19 +49,7 @@ pub(crate) const CODE: Code = Code {
 pub(crate) const CHECK: Check = Check { code: CODE, run };
 
 fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let destructive: Vec<StateId> = context
-        .reachable_states()
-        .filter(|(_, state)| {
-            matches!(
-                state.kind,
-                StateKind::Call {
-                    effect: Effect::Destructive,
-                    ..
-                }
-            )
-        })
-        .map(|(id, _)| id)
-        .collect();
+    let destructive: Vec<StateId> = context.destructive_calls().map(|(id, _)| id).collect();
     if destructive.is_empty() {
         return;
     }

@@ -35,7 +35,6 @@
 
 use super::Check;
 use super::context::{Context, expr_paths};
-use crate::catalog::Effect;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{Expr, Slot};
 use crate::machine::{Label, StateId, StateKind};
@@ -158,18 +157,7 @@ fn lookup_result(args: &[u8]) -> u8 {
 }
 
 fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let destructive: Vec<_> = context
-        .reachable_states()
-        .filter(|(_, state)| {
-            matches!(
-                state.kind,
-                StateKind::Call {
-                    effect: Effect::Destructive,
-                    ..
-                }
-            )
-        })
-        .collect();
+    let destructive: Vec<_> = context.destructive_calls().collect();
     if destructive.is_empty() {
         return;
     }
