@@ -87,10 +87,9 @@ fn answer(
         SlotKind::PostalCode => Question::PostalCode,
         SlotKind::Number => Question::Number,
         SlotKind::Date => Question::Date,
-        SlotKind::YesNo => {
-            render(machine, session, &ask.prompt, &mut prompt);
-            Question::YesNo { prompt: &prompt }
-        }
+        // Only the last rule for a yes/no (the reply echoing the question's
+        // verb) reads the question: it is rendered below, when needed.
+        SlotKind::YesNo => Question::YesNo { prompt: "" },
         SlotKind::Options => {
             options = ask
                 .options
@@ -102,7 +101,15 @@ fn answer(
         SlotKind::Item => Question::Item(list_items(session, ask)),
     };
     let mut understood = match reply {
-        Some(reply) => understand(question, reply, session.today),
+        Some(reply) => {
+            let first = understand(question, reply, session.today);
+            if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
+                render(machine, session, &ask.prompt, &mut prompt);
+                understand(Question::YesNo { prompt: &prompt }, reply, session.today)
+            } else {
+                first
+            }
+        }
         None => crate::slots::Understood {
             answer: Answer::Unclear,
             rule: "silence",
