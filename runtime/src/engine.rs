@@ -80,6 +80,8 @@ fn answer(
     };
     let mut prompt = String::new();
     let options: Vec<&str>;
+    // The list an item is picked from, looked up once.
+    let items = list_items(session, ask);
     let question = match ask.slot {
         SlotKind::Email => Question::Email,
         SlotKind::Text => Question::Text,
@@ -98,7 +100,7 @@ fn answer(
                 .collect();
             Question::Options(&options)
         }
-        SlotKind::Item => Question::Item(list_items(session, ask)),
+        SlotKind::Item => Question::Item(items),
     };
     let mut understood = match reply {
         Some(reply) => {
@@ -144,7 +146,7 @@ fn answer(
             None => (None, None),
         },
         Answer::Decline => (ask.no, None),
-        Answer::Item(index) => (ask.next, list_items(session, ask).get(index).cloned()),
+        Answer::Item(index) => (ask.next, items.get(index).cloned()),
         Answer::NoneOfThem => (ask.not_found, None),
         Answer::Unclear => (None, None),
     };
