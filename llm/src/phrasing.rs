@@ -7,7 +7,7 @@
 //! "we received a refund"), which is why phrasing stays off by default.
 
 use crate::client::{ChatRequest, Client, Message};
-use keel_runtime::{Phraser, Phrasing};
+use keel_runtime::{MONTHS, Phraser, Phrasing};
 use serde_json::json;
 
 /// The instructions for a rewording.
@@ -55,21 +55,6 @@ const DAYS: [&str; 7] = [
     "Friday",
     "Saturday",
     "Sunday",
-];
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// Whether `phrased` may be sent instead of `template`: `Ok` with what was

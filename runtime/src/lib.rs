@@ -64,4 +64,4 @@ pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};
 pub use store::{DEMO_STORE_JSON, DemoStore};
 pub use tools::{BlockingTools, Stubbed, ToolExecutor};
-pub use value::{Date, Money, Value};
+pub use value::{Date, MONTHS, Money, Value};

@@ -198,8 +198,8 @@ impl<'de> Deserialize<'de> for Value {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub i32);
 
-/// English month names, January first.
-pub(crate) const MONTHS: [&str; 12] = [
+/// English month names, January first (as messages write them).
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
