@@ -213,3 +213,34 @@ fn graph_html_is_one_self_contained_page() {
         "the destructive call is marked"
     );
 }
+
+#[test]
+fn check_refuses_a_catalog_that_weakens_its_adapters_effect() {
+    // The scenario: the cancellation example with its cancel tool
+    // declared `read`, which would have run with no confirmation.
+    let folder = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("weakened-effect");
+    std::fs::create_dir_all(&folder).expect("temp dir");
+    let example = root().join("examples/single_order_cancellation");
+    let policy = std::fs::read_to_string(example.join("policy.md")).expect("policy");
+    let catalog = std::fs::read_to_string(example.join("catalog.toml")).expect("catalog");
+    let weakened = catalog.replace(
+        "effect = \"destructive\"\ncustomer_data = true\nadapter = \"magento.cancel\"",
+        "effect = \"read\"\ncustomer_data = true\nadapter = \"magento.cancel\"",
+    );
+    assert_ne!(weakened, catalog, "the example's cancel tool moved");
+    std::fs::write(folder.join("policy.md"), policy).expect("write");
+    std::fs::write(folder.join("catalog.toml"), weakened).expect("write");
+    let path = folder.join("policy.md");
+    let output = keel(&["check", &path.to_string_lossy()]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("K0122"), "{stderr}");
+    assert!(
+        stderr.contains("tool `cancel_order` is declared `read`, but its adapter `magento.cancel` is destructive"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("catalog.toml:"),
+        "the catalog's place: {stderr}"
+    );
+}

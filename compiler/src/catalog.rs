@@ -1,6 +1,7 @@
 //! The tool catalog: tools with their argument and result types, record
 //! types with enum domains, and effects. Read from TOML (DESIGN §3).
 
+use crate::adapters;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::{SourceId, Span};
 use serde::Deserialize;
@@ -235,6 +236,10 @@ impl Catalog {
                 }),
                 None => Type::Bool,
             };
+            let effect_span = raw_tool
+                .effect
+                .as_ref()
+                .map(|effect| span_at(effect.span()));
             let effect = match raw_tool
                 .effect
                 .as_ref()
@@ -255,20 +260,25 @@ impl Catalog {
                     Effect::Destructive
                 }
             };
-            declared.tools.insert(
-                name.clone(),
-                Tool {
-                    name,
-                    description: raw_tool.description.unwrap_or_default(),
-                    args,
-                    returns,
-                    effect,
-                    verifies_identity: raw_tool.verifies_identity,
-                    customer_data: raw_tool.customer_data,
-                    adapter: raw_tool.adapter,
-                    span,
-                },
-            );
+            let adapter_span = raw_tool
+                .adapter
+                .as_ref()
+                .map(|adapter| span_at(adapter.span()));
+            let tool = Tool {
+                name,
+                description: raw_tool.description.unwrap_or_default(),
+                args,
+                returns,
+                effect,
+                verifies_identity: raw_tool.verifies_identity,
+                customer_data: raw_tool.customer_data,
+                adapter: raw_tool.adapter.map(toml::Spanned::into_inner),
+                span,
+            };
+            if let Some(adapter_span) = adapter_span {
+                check_adapter(&tool, adapter_span, effect_span, diagnostics);
+            }
+            declared.tools.insert(tool.name.clone(), tool);
         }
         self.merge(declared, diagnostics);
     }
@@ -311,6 +321,94 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The catalog cannot weaken an effect: a tool's `adapter` must be an
+/// operation keel knows ([`crate::adapters::OPERATIONS`]), and its declared
+/// effect at least the operation's own.
+fn check_adapter(
+    tool: &Tool,
+    adapter_span: Span,
+    effect_span: Option<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(adapter) = tool.adapter.as_deref() else {
+        return;
+    };
+    let Some(operation) = adapters::lookup(adapter) else {
+        let platform = adapter
+            .split_once('.')
+            .map_or(adapter, |(platform, _)| platform);
+        let known: Vec<&str> = adapters::on_platform(platform)
+            .map(|operation| operation.name)
+            .collect();
+        let names: Vec<String> = known.iter().map(|name| name.to_string()).collect();
+        let hint = if let Some(close) = crate::spelling::closest(adapter, &names) {
+            format!("did you mean `{close}`?")
+        } else if known.is_empty() {
+            let mut platforms: Vec<&str> = adapters::OPERATIONS
+                .iter()
+                .filter_map(|operation| {
+                    operation.name.split_once('.').map(|(platform, _)| platform)
+                })
+                .collect();
+            platforms.dedup();
+            format!(
+                "keel has no operations on `{platform}` (it has {}): add rows to compiler/src/adapters.rs with an adapter that implements them, or remove `adapter` to serve the tool over the generic HTTP tool server with its declared effect",
+                platforms.join(", ")
+            )
+        } else {
+            format!(
+                "keel's operations on `{platform}` are {}; or remove `adapter` to serve the tool over the generic HTTP tool server",
+                known.join(", ")
+            )
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                adapters::UNKNOWN_ADAPTER,
+                format!(
+                    "tool `{}` names the adapter `{adapter}`, which keel does not know",
+                    tool.name
+                ),
+            )
+            .at(adapter_span)
+            .hint(hint),
+        );
+        return;
+    };
+    if tool.effect >= operation.effect {
+        return;
+    }
+    let declared = match effect_span {
+        Some(_) => format!("declared `{}`", tool.effect.as_str()),
+        None => "declared `read` (no `effect` is read)".to_string(),
+    };
+    let code = if tool.effect == Effect::Read {
+        adapters::READ_TOOL_WRITING_ADAPTER
+    } else {
+        adapters::WEAKENED_EFFECT
+    };
+    diagnostics.push(
+        Diagnostic::error(
+            code,
+            format!(
+                "tool `{}` is {declared}, but its adapter `{adapter}` is {} ({})",
+                tool.name,
+                operation.effect.as_str(),
+                operation.what
+            ),
+        )
+        .at(effect_span.unwrap_or(tool.span))
+        .note(Some(adapter_span), "the adapter")
+        .hint(format!(
+            "write effect = \"{}\": {}",
+            operation.effect.as_str(),
+            match operation.effect {
+                Effect::Destructive => "the verifier then requires the customer's explicit yes to a read-back before every call, and each call carries an idempotency key",
+                _ => "each call then carries an idempotency key, so a retried call runs once",
+            }
+        )),
+    );
 }
 
 fn same_tool(left: &Tool, right: &Tool) -> bool {
@@ -412,7 +510,7 @@ struct RawTool {
     #[serde(default)]
     customer_data: bool,
     #[serde(default)]
-    adapter: Option<String>,
+    adapter: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]

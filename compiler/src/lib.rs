@@ -29,6 +29,7 @@
 //!
 //! The compiler does no IO: callers pass [`Source`]s and print diagnostics.
 
+pub mod adapters;
 pub mod catalog;
 pub mod diagnostic;
 pub mod diff;

@@ -1,5 +1,6 @@
 //! The compiler's one integration-test binary.
 
+mod catalogs; // A catalog cannot declare a weaker effect than its adapter's.
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
 mod lock; // Frozen LLM answers: checked, marked for review, byte-identical.
 mod paraphrase; // The same intent, written many ways, extracts the same.

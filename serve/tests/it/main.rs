@@ -8,3 +8,5 @@ mod api;
 mod tools;
 // The live API fuzzed with malformed and oversized requests.
 mod fuzz;
+// Hardening: effects a catalog may not weaken, input sizes, identity, timeouts.
+mod hardening;
