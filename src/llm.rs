@@ -5,7 +5,6 @@
 //! `keel chat --llm` and `keel chat --phrase` use.
 //! Without `--llm` nothing here touches the network.
 
-use crate::load;
 use keel_compiler::lock::Lock;
 use keel_compiler::{Compilation, compile_locked};
 use keel_llm::intent::LlmInterpreter;
@@ -36,7 +35,7 @@ fn read_lock(paths: &[PathBuf]) -> Result<Option<Lock>, String> {
 
 /// Loads and compiles, with the lock file when there is one. Offline.
 pub(crate) fn compile_paths(paths: &[PathBuf]) -> Result<Compilation, String> {
-    let inputs = load::inputs(paths)?;
+    let inputs = crate::load(paths)?;
     let lock = read_lock(paths)?;
     Ok(compile_locked(
         &inputs.policies,
@@ -63,7 +62,7 @@ fn config() -> Result<Config, String> {
 /// only if the compiler accepts it — and nothing else.
 pub(crate) fn freeze(paths: &[PathBuf]) -> Result<(), String> {
     let config = config()?;
-    let inputs = load::inputs(paths)?;
+    let inputs = crate::load(paths)?;
     let old = read_lock(paths)?.filter(|lock| lock.model == config.model);
     let mut lock = Lock::new(&config.model);
     // An empty lock lists every sentence the rules leave unread.

@@ -1,6 +1,6 @@
 //! `keel`: the command-line program.
 //!
-//! Argument parsing, file loading and printing live here; everything else is
+//! Argument parsing, file reading and printing live here; everything else is
 //! in the `keel-compiler` and `keel-runtime` libraries. Each group of
 //! commands has its own module: [`compiler_commands`] (check, compile,
 //! graph, listing) and [`runtime_commands`] (running conversations).
@@ -8,7 +8,6 @@
 mod compiler_commands;
 mod coverage;
 mod llm;
-mod load;
 mod paths;
 mod render;
 mod runtime_commands;
@@ -49,4 +48,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Loads policies and what their front matter names from the filesystem,
+/// with the compiler's one loader.
+fn load(paths: &[std::path::PathBuf]) -> Result<keel_compiler::Inputs, String> {
+    keel_compiler::load(paths, |path| std::fs::read_to_string(path))
+        .map_err(|error| error.to_string())
 }

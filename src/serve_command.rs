@@ -1,7 +1,6 @@
 //! `keel serve`: the durable HTTP runtime. This module parses the options,
 //! reads the policy files and prints; `keel-serve` does the rest.
 
-use crate::load;
 use clap::Args;
 use keel_serve::Config;
 use keel_serve::launch::{Options, StoreChoice};
@@ -49,7 +48,7 @@ pub(crate) struct ServeArgs {
 pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
     let mut policies = Vec::new();
     for path in &args.policies {
-        let inputs = load::inputs(std::slice::from_ref(path))?;
+        let inputs = crate::load(std::slice::from_ref(path))?;
         policies.push((inputs.policies, inputs.catalogs));
     }
     let postgres = args

@@ -9,32 +9,14 @@ use keel_compiler::{Source, compile};
 use std::hint::black_box;
 use std::path::Path;
 
-/// Loads an example the way the CLI does (catalogs and imports from front matter).
+/// Loads an example with the CLI's loader (catalogs and imports from front matter).
 fn example(name: &str) -> (Vec<Source>, Vec<Source>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut policies = Vec::new();
-    let mut catalogs = Vec::new();
-    let mut queue = vec![root.join("examples").join(name).join("policy.md")];
-    while let Some(path) = queue.pop() {
-        let text = std::fs::read_to_string(&path).expect("policy");
-        let folder = path.parent().expect("folder").to_path_buf();
-        let (document, _) = keel_compiler::syntax::parse(Default::default(), &text);
-        let listed = document
-            .front_matter_value("catalog")
-            .map(|entry| entry.values())
-            .unwrap_or_else(|| vec!["catalog.toml".into()]);
-        for catalog in listed {
-            catalogs.push(Source::new(
-                catalog.clone(),
-                std::fs::read_to_string(folder.join(&catalog)).expect("catalog"),
-            ));
-        }
-        if let Some(entry) = document.front_matter_value("imports") {
-            queue.extend(entry.values().iter().map(|import| folder.join(import)));
-        }
-        policies.push(Source::new(path.display().to_string(), text));
-    }
-    (policies, catalogs)
+    let inputs = keel_compiler::load(&[format!("examples/{name}/policy.md")], |path| {
+        std::fs::read_to_string(root.join(path))
+    })
+    .expect("the example loads");
+    (inputs.policies, inputs.catalogs)
 }
 
 const CATALOG: &str = r#"

@@ -2,6 +2,8 @@
 //!
 //! # Steps
 //!
+//! * [`load`]: entry policy paths → [`Inputs`] (the policies and catalogs
+//!   their front matter names; the caller's `read` function does the IO);
 //! * [`syntax::parse`]: policy text → [`syntax::Document`] (an outline of
 //!   items with spans; the pest grammar lives in `grammar/policy.pest`);
 //! * [`catalog::Catalog::load`]: TOML → tools, types, enum domains, effects;
@@ -36,6 +38,7 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod ir;
+mod load;
 pub mod lock;
 pub mod machine;
 pub mod source;
@@ -44,6 +47,7 @@ pub mod syntax;
 pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use load::{Inputs, LoadError, load};
 pub use source::{Source, SourceMap};
 
 use catalog::Catalog;

@@ -8,7 +8,7 @@
 //! keel's ratio to the floor for each. Run with
 //! `cargo bench -p keel-runtime --bench turns`.
 
-use keel_compiler::{Source, compile};
+use keel_compiler::compile;
 use keel_runtime::{
     BlockingTools, Conversation, Date, DemoStore, Event, Machine, Output, Session, ToolOutcome,
     Value, advance,
@@ -34,13 +34,12 @@ fn today() -> Date {
 }
 
 fn machine() -> Machine {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/shopify_wismo/");
-    let read = |name: &str| {
-        let path = format!("{root}{name}");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-        Source::new(format!("examples/shopify_wismo/{name}"), text)
-    };
-    let compilation = compile(&[read("policy.md")], &[read("catalog.toml")]);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let inputs = keel_compiler::load(&["examples/shopify_wismo/policy.md"], |path| {
+        std::fs::read_to_string(root.join(path))
+    })
+    .unwrap_or_else(|error| panic!("{error}"));
+    let compilation = compile(&inputs.policies, &inputs.catalogs);
     assert!(
         !compilation.has_errors(),
         "the Shopify example does not compile"

@@ -1,8 +1,7 @@
-//! Loading policies the way the CLI does: front matter `catalog:` and
-//! `imports:` relative to the policy file.
+//! Loading policies with the CLI's loader (front matter `catalog:` and
+//! `imports:` relative to the policy file), and the example list.
 
-use keel_compiler::source::SourceId;
-use keel_compiler::{Compilation, Source, compile, syntax};
+use keel_compiler::{Compilation, compile};
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
@@ -10,44 +9,15 @@ pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Compiles a policy file with its catalogs and imports. Source names are
-/// relative to the workspace root so snapshots do not depend on the checkout.
+/// Compiles a policy file with its catalogs and imports, loaded by
+/// [`keel_compiler::load`] as the CLI does. Source names are relative to the
+/// workspace root so snapshots do not depend on the checkout.
 pub(crate) fn compile_file(policy: &Path) -> Compilation {
-    let mut policies = Vec::new();
-    let mut catalogs: Vec<Source> = Vec::new();
-    let mut queue = vec![policy.to_path_buf()];
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some(path) = queue.pop() {
-        // Policies may import each other; each is read once.
-        if !seen.insert(relative(&path)) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).expect("policy is readable");
-        let (document, _) = syntax::parse(SourceId::default(), &text);
-        let directory = path.parent().expect("policy has a folder").to_path_buf();
-        let catalog_paths: Vec<PathBuf> = match document.front_matter_value("catalog") {
-            Some(entry) => entry
-                .values()
-                .iter()
-                .map(|value| directory.join(value))
-                .collect(),
-            None => vec![directory.join("catalog.toml")],
-        };
-        for catalog in catalog_paths {
-            let name = relative(&catalog);
-            if catalogs.iter().all(|known| known.name != name) {
-                catalogs.push(Source::new(
-                    name,
-                    std::fs::read_to_string(&catalog).expect("catalog is readable"),
-                ));
-            }
-        }
-        if let Some(entry) = document.front_matter_value("imports") {
-            queue.extend(entry.values().iter().map(|value| directory.join(value)));
-        }
-        policies.push(Source::new(relative(&path), text));
-    }
-    compile(&policies, &catalogs)
+    let inputs = keel_compiler::load(&[relative(policy)], |path| {
+        std::fs::read_to_string(root().join(path))
+    })
+    .unwrap_or_else(|error| panic!("{error}"));
+    compile(&inputs.policies, &inputs.catalogs)
 }
 
 /// `…/compiler/../examples/x/../y/policy.md` → `examples/y/policy.md`.

@@ -2,7 +2,7 @@
 //! to a question, and the check that a turn moved only along the question's
 //! own edges.
 
-use keel_compiler::{Source, compile};
+use keel_compiler::compile;
 use keel_runtime::{
     Conversation, Date, DemoStore, EdgeId, Effect, Event, Interpreter, Machine, StateId,
 };
@@ -13,27 +13,14 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn read(path: &str) -> Source {
-    let text = std::fs::read_to_string(root().join(path))
-        .unwrap_or_else(|error| panic!("{path}: {error}"));
-    Source::new(path, text)
-}
-
-/// An example's machine by folder name (with the policies it imports).
+/// An example's machine by folder name (with the policies it imports,
+/// loaded by the CLI's loader).
 pub(crate) fn machine(name: &str) -> Machine {
-    let mut names = vec![name];
-    if name == "magento_cancel_retention" {
-        names.push("single_order_cancellation");
-    }
-    let policies: Vec<Source> = names
-        .iter()
-        .map(|name| read(&format!("examples/{name}/policy.md")))
-        .collect();
-    let catalogs: Vec<Source> = names
-        .iter()
-        .map(|name| read(&format!("examples/{name}/catalog.toml")))
-        .collect();
-    let compilation = compile(&policies, &catalogs);
+    let inputs = keel_compiler::load(&[format!("examples/{name}/policy.md")], |path| {
+        std::fs::read_to_string(root().join(path))
+    })
+    .unwrap_or_else(|error| panic!("{name}: {error}"));
+    let compilation = compile(&inputs.policies, &inputs.catalogs);
     assert!(!compilation.has_errors(), "{name} does not compile");
     Machine::new(compilation.artifact()).unwrap_or_else(|error| panic!("{name}: {error}"))
 }

@@ -1,6 +1,6 @@
 //! Helpers: the example machines, compiled in-process.
 
-use keel_compiler::{Source, compile};
+use keel_compiler::compile;
 use keel_runtime::{Date, Machine};
 use std::path::PathBuf;
 
@@ -9,41 +9,14 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn read(path: &str) -> Source {
-    let text = std::fs::read_to_string(root().join(path))
-        .unwrap_or_else(|error| panic!("{path}: {error}"));
-    Source::new(path, text)
-}
-
-/// An example's machine by folder name.
+/// An example's machine by folder name (with the policies it imports,
+/// loaded by the CLI's loader).
 pub(crate) fn example(name: &str) -> Machine {
-    let (policies, catalogs): (Vec<&str>, Vec<&str>) = match name {
-        "magento_cancel_retention" => (
-            vec![
-                "examples/magento_cancel_retention/policy.md",
-                "examples/single_order_cancellation/policy.md",
-            ],
-            vec![
-                "examples/magento_cancel_retention/catalog.toml",
-                "examples/single_order_cancellation/catalog.toml",
-            ],
-        ),
-        _ => (vec![], vec![]),
-    };
-    let (policies, catalogs) = if policies.is_empty() {
-        (
-            vec![format!("examples/{name}/policy.md")],
-            vec![format!("examples/{name}/catalog.toml")],
-        )
-    } else {
-        (
-            policies.into_iter().map(String::from).collect(),
-            catalogs.into_iter().map(String::from).collect(),
-        )
-    };
-    let policies: Vec<Source> = policies.iter().map(|path| read(path)).collect();
-    let catalogs: Vec<Source> = catalogs.iter().map(|path| read(path)).collect();
-    let compilation = compile(&policies, &catalogs);
+    let inputs = keel_compiler::load(&[format!("examples/{name}/policy.md")], |path| {
+        std::fs::read_to_string(root().join(path))
+    })
+    .unwrap_or_else(|error| panic!("{name}: {error}"));
+    let compilation = compile(&inputs.policies, &inputs.catalogs);
     assert!(
         !compilation.has_errors(),
         "{name} does not compile: {:#?}",
