@@ -4,32 +4,28 @@
 //! network and gives the same bytes every time; `check` lists the states
 //! an LLM extracted.
 
+use crate::{Run, keel, root, scratch, text};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn keel(args: &[&str], base_url: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args(args)
+/// `keel` with the LLM configured to answer at `base_url`.
+fn keel_with_llm(args: &[&str], base_url: &str) -> Output {
+    keel(args)
         .env("KEEL_LLM_BASE_URL", base_url)
         .env("KEEL_LLM_MODEL", "stub-model")
         .env("KEEL_LLM_TIMEOUT_SECS", "10")
-        .output()
-        .expect("keel runs")
+        .run()
 }
 
 /// A copy of `compiler/tests/data/lock/{policy.md,catalog.toml}`.
 fn workspace(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let directory =
-        std::env::temp_dir().join(format!("keel-llm-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&directory);
-    std::fs::create_dir_all(&directory).expect("temp dir");
+    let directory = scratch(&format!("llm_cli_{name}"));
     for file in ["policy.md", "catalog.toml"] {
         std::fs::copy(
-            root.join("compiler/tests/data/lock").join(file),
+            root().join("compiler/tests/data/lock").join(file),
             directory.join(file),
         )
         .expect("copy");
@@ -117,8 +113,10 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
     let policy = directory.join("policy.md");
     let policy = policy.to_str().expect("utf-8 path");
     let (base_url, server) = stub(3);
-    let frozen = keel(&["compile", "--llm", policy], &base_url);
-    let stderr = String::from_utf8_lossy(&frozen.stderr);
+    let frozen = keel_with_llm(&["compile", "--llm", policy], &base_url);
+    let stderr = text(&frozen.stderr)
+        .replace(policy, "POLICY")
+        .replace(&directory.join("policy.lock").display().to_string(), "LOCK");
     let requests = server.join().expect("the stub ends");
     assert_eq!(requests.len(), 3, "one request per unread sentence");
     for request in &requests {
@@ -131,71 +129,53 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
             .unwrap_or_default();
         assert!(sent.starts_with("Sentence: "), "{sent}");
     }
-    assert!(
-        stderr.contains("is rejected, not frozen: \"ten\" is outside the domain of `score`"),
-        "{stderr}"
-    );
+    insta::assert_snapshot!("compile_llm_freeze", stderr);
     let lock_path = directory.join("policy.lock");
     let lock = std::fs::read_to_string(&lock_path).expect("the lock file is written");
-    assert_eq!(lock.matches("\"sentence\"").count(), 2, "{lock}");
+    insta::assert_snapshot!("compile_llm_lock", lock);
     // The rejected sentence is still an error, so this compile fails.
     assert_eq!(frozen.status.code(), Some(1), "{stderr}");
 
     // With the lock present, no network: the LLM's URL leads nowhere.
     let offline = nowhere();
-    let first = keel(&["compile", policy], &offline);
-    let second = keel(&["compile", policy], &offline);
+    let first = keel_with_llm(&["compile", policy], &offline);
+    let second = keel_with_llm(&["compile", policy], &offline);
     assert_eq!(first.stdout, second.stdout, "byte-identical");
-    let json = String::from_utf8_lossy(&first.stdout);
+    let json = text(&first.stdout);
     assert_eq!(
         json.matches("\"extracted_by\": \"llm\"").count(),
         2,
         "{json}"
     );
-    let check = keel(&["check", policy], &offline);
-    let summary = String::from_utf8_lossy(&check.stderr);
-    assert!(
-        summary.contains(
-            "2 state(s) extracted by an LLM, to review: lock_demo:2.say, lock_demo:4.end"
-        ),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("K0101"),
-        "the rejected sentence stays an error: {summary}"
+    // The states an LLM extracted are listed; the rejected sentence stays an error.
+    let check = keel_with_llm(&["check", policy], &offline);
+    insta::assert_snapshot!(
+        "check_with_lock",
+        text(&check.stderr).replace(policy, "POLICY")
     );
 
     // An edited sentence makes its entry stale and its new wording missing.
-    let text = std::fs::read_to_string(directory.join("policy.md")).expect("policy");
+    let policy_text = std::fs::read_to_string(directory.join("policy.md")).expect("policy");
     std::fs::write(
         directory.join("policy.md"),
-        text.replace("on a friendly note", "on a warm note"),
+        policy_text.replace("on a friendly note", "on a warm note"),
     )
     .expect("edit");
-    let edited = keel(&["check", policy], &offline);
-    let report = String::from_utf8_lossy(&edited.stderr);
-    assert!(report.contains("K0116"), "stale: {report}");
-    assert!(
-        report.contains("the lock file has no answer for it"),
-        "missing: {report}"
+    let edited = keel_with_llm(&["check", policy], &offline);
+    // The old entry is stale (K0116), the new wording has no answer.
+    insta::assert_snapshot!(
+        "check_with_stale_lock",
+        text(&edited.stderr).replace(policy, "POLICY")
     );
-    let _ = std::fs::remove_dir_all(&directory);
 }
 
 #[test]
 fn compile_llm_without_an_llm_says_what_to_set() {
     let directory = workspace("unset");
     let policy = directory.join("policy.md");
-    let output = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args(["compile", "--llm", policy.to_str().expect("utf-8 path")])
+    let output = keel(&["compile", "--llm", crate::arg(&policy)])
         .env_remove("KEEL_LLM_BASE_URL")
-        .output()
-        .expect("keel runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+        .run();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr.contains("--llm needs an LLM: set KEEL_LLM_BASE_URL"),
-        "{stderr}"
-    );
-    let _ = std::fs::remove_dir_all(&directory);
+    insta::assert_snapshot!(text(&output.stderr));
 }

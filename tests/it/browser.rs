@@ -7,19 +7,16 @@
 //! `target/browser-artifacts/`. `.ci/run` installs `chromium` and
 //! `chromium-driver`; without them this test fails and says so.
 
+use crate::{Run, root};
 use base64::Engine;
 use serde_json::{Value, json};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Kills chromedriver when the test ends, however it ends.
 struct Driver {
@@ -191,12 +188,9 @@ impl Session<'_> {
     }
 }
 
-fn keel(args: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("keel runs");
+/// The standard output of a `keel` run that must succeed.
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    let output = crate::keel(args).run();
     assert!(
         output.status.success(),
         "{}",
@@ -220,9 +214,10 @@ fn review_pages_in_a_real_browser() {
     ] {
         let policy = format!("examples/{example}/policy.md");
         let page = scratch.join(format!("{example}.html"));
-        std::fs::write(&page, keel(&["graph", "--format", "html", &policy])).expect("page written");
+        std::fs::write(&page, stdout_of(&["graph", "--format", "html", &policy]))
+            .expect("page written");
         let machine: Value =
-            serde_json::from_slice(&keel(&["compile", &policy])).expect("machine JSON");
+            serde_json::from_slice(&stdout_of(&["compile", &policy])).expect("machine JSON");
         let state_count = machine["states"].as_array().map_or(0, Vec::len);
 
         let session = Session::new(&driver, &scratch.join(format!("profile-{example}")));

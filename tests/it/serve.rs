@@ -12,12 +12,11 @@ use keel_serve::tool_server::ToolServer;
 use keel_serve::{Clock, SystemClock};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 const OPERATOR: &str = "op-serve-test";
 const POLICY: &str = "examples/single_order_cancellation/policy.md";
-const CATALOG: &str = "examples/single_order_cancellation/catalog.toml";
 const CANCELLATION: &str = "Single_order_cancellation_policy";
 
 /// A `keel serve` process and its address; killed when dropped.
@@ -34,22 +33,20 @@ impl Drop for Process {
 }
 
 fn serve(store: &[String], extra: &[&str]) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--operator-token",
-            OPERATOR,
-            "--policy",
-            POLICY,
-        ])
-        .args(store)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("keel serve starts");
+    let mut child = crate::keel(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--operator-token",
+        OPERATOR,
+        "--policy",
+        POLICY,
+    ])
+    .args(store)
+    .args(extra)
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("keel serve starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let base = loop {
@@ -140,12 +137,11 @@ fn assert_replays(process: &Process, id: &str) {
         .send()
         .and_then(|response| response.text())
         .expect("the log");
-    let root = env!("CARGO_MANIFEST_DIR");
-    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).expect("the example");
-    let compilation = keel_compiler::compile(
-        &[keel_compiler::Source::new(POLICY, read(POLICY))],
-        &[keel_compiler::Source::new(CATALOG, read(CATALOG))],
-    );
+    let inputs = keel_compiler::load(&[POLICY], |path| {
+        std::fs::read_to_string(crate::root().join(path))
+    })
+    .expect("the example");
+    let compilation = keel_compiler::compile(&inputs.policies, &inputs.catalogs);
     let machine = Machine::new(compilation.artifact()).expect("the example runs");
     keel_runtime::log::replay(&machine, &log).expect("the served log replays exactly");
 }

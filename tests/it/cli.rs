@@ -1,0 +1,171 @@
+//! Golden tests of the compiler commands: exit codes, diagnostics formats,
+//! byte-identical outputs.
+
+use crate::{Run, SEED_EXAMPLES, keel, scratch, text};
+
+fn policy(example: &str) -> String {
+    format!("examples/{example}/policy.md")
+}
+
+#[test]
+fn check_passes_on_every_example() {
+    let policies: Vec<String> = SEED_EXAMPLES.iter().map(|name| policy(name)).collect();
+    let output = keel(&["check"]).args(&policies).run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    insta::assert_snapshot!(text(&output.stderr));
+}
+
+#[test]
+fn check_states_what_it_proved_about_destructive_calls() {
+    let output = keel(&["check", "examples/taubench_retail_cancel/policy.md"]).run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    insta::assert_snapshot!("check_taubench", text(&output.stderr));
+    // A record looked up by a number the customer typed is not proved theirs.
+    let output = keel(&[
+        "check",
+        "--format",
+        "json",
+        "compiler/tests/data/verify/err_unowned_record.policy.md",
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    insta::assert_snapshot!(
+        "check_unowned_record_summary",
+        serde_json::to_string_pretty(&json["summary"]).expect("JSON")
+    );
+}
+
+#[test]
+fn check_reports_every_problem_with_source_line_and_hint() {
+    let output = keel(&["check", "tests/data/cli/typo.policy.md"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(text(&output.stderr));
+}
+
+#[test]
+fn check_json_follows_the_documented_shape() {
+    let output = keel(&["check", "--format", "json", "tests/data/cli/typo.policy.md"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    insta::assert_snapshot!(serde_json::to_string_pretty(&json).expect("JSON"));
+}
+
+#[test]
+fn compile_is_byte_identical_across_runs() {
+    let directory = scratch("compile_twice");
+    for example in SEED_EXAMPLES {
+        let mut outputs = Vec::new();
+        for run in 0..2 {
+            let path = directory.join(format!("machine-{run}.json"));
+            let output = keel(&["compile", &policy(example), "-o", crate::arg(&path)]).run();
+            assert!(output.status.success(), "{}", text(&output.stderr));
+            outputs.push(std::fs::read(&path).expect("written"));
+        }
+        assert_eq!(outputs[0], outputs[1], "{example}");
+        let json: serde_json::Value = serde_json::from_slice(&outputs[0]).expect("JSON");
+        let state = &json["states"][0];
+        assert!(state["source"]["step"].is_string(), "{state}");
+        assert!(state["source"]["line"].is_number(), "{state}");
+    }
+}
+
+#[test]
+fn graph_formats() {
+    let mermaid = keel(&["graph", "--format", "mermaid", &policy("shopify_wismo")]).run();
+    assert!(mermaid.status.success());
+    insta::assert_snapshot!("graph_shopify_mermaid", text(&mermaid.stdout));
+    let dot = keel(&[
+        "graph",
+        "--format",
+        "dot",
+        &policy("magento_cancel_retention"),
+    ])
+    .run();
+    assert!(dot.status.success());
+    insta::assert_snapshot!("graph_magento_dot", text(&dot.stdout));
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let output = keel(&["check", "examples/nope/policy.md"]).run();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(text(&output.stderr), @"error: cannot read examples/nope/policy.md: No such file or directory (os error 2)");
+}
+
+#[test]
+fn diff_fails_when_a_confirmation_is_removed() {
+    let base = "compiler/tests/data/diff/base/policy.md";
+    let unsafe_change = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/no_confirmation/policy.md",
+    ])
+    .run();
+    assert_eq!(unsafe_change.status.code(), Some(1));
+    insta::assert_snapshot!("diff_no_confirmation", text(&unsafe_change.stdout));
+    let reworded = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/reworded/policy.md",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(reworded.status.code(), Some(0));
+    insta::assert_snapshot!("diff_reworded_json", text(&reworded.stdout));
+    let page = keel(&[
+        "diff",
+        base,
+        "compiler/tests/data/diff/no_confirmation/policy.md",
+        "--format",
+        "html",
+    ])
+    .run();
+    assert_eq!(page.status.code(), Some(1));
+    insta::assert_snapshot!("diff_no_confirmation_html", text(&page.stdout));
+}
+
+#[test]
+fn graph_html_is_one_self_contained_page() {
+    let output = keel(&[
+        "graph",
+        "--format",
+        "html",
+        &policy("single_order_cancellation"),
+    ])
+    .run();
+    assert!(output.status.success());
+    let page = text(&output.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !page.contains("<script src") && !page.contains("<link "),
+        "no external resources"
+    );
+    assert!(
+        page.contains("class=\"state kind-call destructive\""),
+        "the destructive call is marked"
+    );
+}
+
+#[test]
+fn check_refuses_a_catalog_that_weakens_its_adapters_effect() {
+    // The scenario: the cancellation example with its cancel tool
+    // declared `read`, which would have run with no confirmation.
+    let folder = scratch("weakened-effect");
+    let example = crate::root().join("examples/single_order_cancellation");
+    let policy = std::fs::read_to_string(example.join("policy.md")).expect("policy");
+    let catalog = std::fs::read_to_string(example.join("catalog.toml")).expect("catalog");
+    let weakened = catalog.replace(
+        "effect = \"destructive\"\ncustomer_data = true\nadapter = \"magento.cancel\"",
+        "effect = \"read\"\ncustomer_data = true\nadapter = \"magento.cancel\"",
+    );
+    assert_ne!(weakened, catalog, "the example's cancel tool moved");
+    std::fs::write(folder.join("policy.md"), policy).expect("write");
+    std::fs::write(folder.join("catalog.toml"), weakened).expect("write");
+    let path = folder.join("policy.md");
+    let output = keel(&["check", crate::arg(&path)]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    // K0122, at the catalog's place.
+    insta::assert_snapshot!(text(&output.stderr).replace(crate::arg(&folder), "FOLDER"));
+}

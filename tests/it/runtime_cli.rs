@@ -1,0 +1,62 @@
+//! CLI tests of the runtime commands: `chat`, `run`, `test`, `replay`, `explain`.
+
+use crate::{Run, keel, scratch, text};
+use std::io::Write;
+use std::process::Stdio;
+
+#[test]
+fn chat_completes_a_wismo_conversation() {
+    let mut child = keel(&["chat", "examples/shopify_wismo/policy.md"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("keel runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"hi, it's maya@example.com\nthe shoes\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("keel finishes");
+    assert!(output.status.success(), "{}", text(&output.stdout));
+    insta::assert_snapshot!(text(&output.stdout));
+}
+
+#[test]
+fn golden_conversations_pass_with_full_coverage() {
+    let output = keel(&["test", "examples"]).run();
+    assert!(output.status.success(), "{}", text(&output.stdout));
+    insta::assert_snapshot!(text(&output.stdout));
+}
+
+#[test]
+fn run_prints_a_transcript_and_its_log_replays_and_explains() {
+    let folder = scratch("runtime_cli_run");
+    let log = folder.join("session.jsonl");
+    let output = keel(&[
+        "run",
+        "examples/single_order_cancellation/policy.md",
+        "--script",
+        "examples/single_order_cancellation/conversations/cancel_pending_confirmed.toml",
+        "--log",
+    ])
+    .arg(&log)
+    .run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    insta::assert_snapshot!("run_transcript", text(&output.stdout));
+    let replay = keel(&["replay"]).arg(&log).run();
+    assert!(replay.status.success(), "{}", text(&replay.stderr));
+    let explain = keel(&["explain"]).arg(&log).run();
+    assert!(explain.status.success(), "{}", text(&explain.stderr));
+    insta::assert_snapshot!("run_explained", text(&explain.stdout));
+    let tampered = std::fs::read_to_string(&log)
+        .expect("log")
+        .replace("\"yes please\"", "\"no thanks\"");
+    std::fs::write(&log, tampered).expect("write");
+    let replay = keel(&["replay"]).arg(&log).run();
+    assert!(!replay.status.success());
+    insta::assert_snapshot!(
+        "replay_tampered",
+        text(&replay.stderr).replace(crate::arg(&log), "LOG")
+    );
+}
