@@ -142,16 +142,31 @@ enum Attempt {
 impl Client {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Client, Error> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .build()
-            .map_err(|error| {
+            .connect_timeout(config.timeout);
+        // TLS is rustls with the system's roots, plus a private CA's if named.
+        if let Some(path) = &config.ca_file {
+            let pem = std::fs::read(path).map_err(|error| {
                 Error::new(
                     ErrorKind::Config,
-                    format!("cannot build the HTTP client: {error}"),
+                    format!("cannot read the CA file {}: {error}", path.display()),
                 )
             })?;
+            let roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("{} holds no PEM certificate: {error}", path.display()),
+                )
+            })?;
+            builder = builder.tls_certs_merge(roots);
+        }
+        let http = builder.build().map_err(|error| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot build the HTTP client: {error}"),
+            )
+        })?;
         Ok(Client { config, http })
     }
 

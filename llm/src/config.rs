@@ -28,6 +28,9 @@ pub struct Config {
     /// without it get the schema in the system message instead; the
     /// answer is validated against it either way.
     pub json_schema: bool,
+    /// Extra certificate roots (a PEM file) trusted besides the system's,
+    /// for an `https://` endpoint whose certificate a private CA signed.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// The environment variables [`Config::from_env`] reads.
@@ -40,6 +43,8 @@ pub const ENV_API_KEY: &str = "KEEL_LLM_API_KEY";
 pub const ENV_TIMEOUT: &str = "KEEL_LLM_TIMEOUT_SECS";
 /// `0` for servers without `response_format` JSON schemas.
 pub const ENV_JSON_SCHEMA: &str = "KEEL_LLM_JSON_SCHEMA";
+/// A PEM file of extra certificate roots (a private CA's).
+pub const ENV_CA_FILE: &str = "KEEL_LLM_CA_FILE";
 
 impl Config {
     /// A configuration with the default timeout (60 s, what a small model
@@ -54,6 +59,7 @@ impl Config {
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
             json_schema: true,
+            ca_file: None,
         }
     }
 
@@ -102,6 +108,9 @@ impl Config {
                 }
             };
         }
+        config.ca_file = var(ENV_CA_FILE)
+            .filter(|path| !path.trim().is_empty())
+            .map(std::path::PathBuf::from);
         Ok(Some(config))
     }
 

@@ -209,3 +209,37 @@ fn no_base_url_means_no_llm() {
     assert_eq!(set.timeout, Duration::from_millis(2500));
     assert_eq!(set.api_key.as_deref(), Some("sk"));
 }
+
+#[test]
+fn the_client_reaches_an_https_endpoint_whose_certificate_a_named_authority_signed() {
+    let identity = keel_adapters::tls::Identity::loopback().expect("a test certificate");
+    let stub = Stub::start_tls(Reply::Content(r#"{"choice": "no"}"#.to_string()), &identity);
+    assert!(
+        stub.base_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        stub.base_url
+    );
+    let directory = std::env::temp_dir().join(format!("keel-llm-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("a temporary folder");
+    let ca_file = directory.join("ca.pem");
+    std::fs::write(&ca_file, &identity.ca_pem).expect("the authority's certificate");
+
+    // Trusted through KEEL_LLM_CA_FILE, read as the CLI reads it.
+    let read = |name: &str| match name {
+        "KEEL_LLM_BASE_URL" => Some(stub.base_url.clone()),
+        "KEEL_LLM_MODEL" => Some("stub-model".to_string()),
+        "KEEL_LLM_CA_FILE" => Some(ca_file.display().to_string()),
+        _ => None,
+    };
+    let mut trusted = Config::from_env(read).expect("a config").expect("an LLM");
+    trusted.timeout = Duration::from_secs(5);
+    let completion = complete(trusted).expect("an answer over TLS");
+    assert_eq!(completion.value["choice"], "no");
+    assert_eq!(stub.requests().len(), 1);
+
+    // Without the authority the handshake fails: verification stays on.
+    let untrusted = config(&stub);
+    let error = complete(untrusted).expect_err("an unknown authority is refused");
+    assert_eq!(stub.requests().len(), 1, "{error}");
+    let _ = std::fs::remove_dir_all(&directory);
+}

@@ -54,6 +54,20 @@ pub(crate) struct Stub {
 impl Stub {
     /// Starts a stub with these answers, then `fallback` forever.
     pub(crate) fn start(queue: Vec<Reply>, fallback: Option<Reply>) -> Stub {
+        Stub::start_with(queue, fallback, None)
+    }
+
+    /// Starts a stub answering over TLS with a certificate `identity`'s
+    /// authority signed (`https://127.0.0.1:PORT/v1`).
+    pub(crate) fn start_tls(fallback: Reply, identity: &keel_adapters::tls::Identity) -> Stub {
+        Stub::start_with(Vec::new(), Some(fallback), Some(identity.clone()))
+    }
+
+    fn start_with(
+        queue: Vec<Reply>,
+        fallback: Option<Reply>,
+        identity: Option<keel_adapters::tls::Identity>,
+    ) -> Stub {
         let script = Arc::new(Mutex::new(Script {
             queue: queue.into(),
             fallback,
@@ -71,11 +85,19 @@ impl Stub {
         let app = Router::new()
             .route("/v1/chat/completions", post(answer))
             .with_state(script.clone());
+        let scheme = if identity.is_some() { "https" } else { "http" };
         runtime.spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            match identity {
+                Some(identity) => {
+                    let _ = keel_adapters::tls::serve_tls(listener, app, &identity).await;
+                }
+                None => {
+                    let _ = axum::serve(listener, app).await;
+                }
+            }
         });
         Stub {
-            base_url: format!("http://127.0.0.1:{port}/v1"),
+            base_url: format!("{scheme}://127.0.0.1:{port}/v1"),
             script,
             _runtime: runtime,
         }

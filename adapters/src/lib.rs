@@ -1,0 +1,3 @@
+//! keel's platform adapters and their wire-faithful test doubles.
+
+pub mod tls;

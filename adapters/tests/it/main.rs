@@ -1,0 +1,1 @@
+//! keel-adapters' integration tests.
