@@ -27,7 +27,7 @@ fn rust_files(directory: &Path, found: &mut Vec<PathBuf>) {
 fn workspace_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for folder in [
-        "src", "compiler", "runtime", "serve", "llm", "taubench", "tests",
+        "src", "compiler", "runtime", "serve", "llm", "taubench", "adapters", "tests",
     ] {
         rust_files(&root.join(folder), &mut files);
     }
