@@ -588,18 +588,7 @@ fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
 }
 
 fn context(machine: &Machine, session: &Session) -> BTreeMap<String, Value> {
-    session
-        .vars
-        .iter()
-        .enumerate()
-        .filter(|(_, value)| !value.is_null())
-        .map(|(index, value)| {
-            (
-                machine.var_name(VarId(index as u16)).to_string(),
-                value.clone(),
-            )
-        })
-        .collect()
+    session.context(machine)
 }
 
 /// Stops a machine that cannot go on, handing the conversation to people.

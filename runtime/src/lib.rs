@@ -63,5 +63,5 @@ pub use machine::{EdgeId, Machine, StateId};
 pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};
 pub use store::{DEMO_STORE_JSON, DemoStore};
-pub use tools::{BlockingTools, Stubbed, ToolExecutor};
+pub use tools::{BlockingTools, Caller, Stubbed, ToolExecutor};
 pub use value::{Date, MONTHS, Money, Value};

@@ -10,7 +10,7 @@ use crate::log::{call_summary, describe};
 use crate::machine::{EdgeId, Machine, StateId};
 use crate::shell::Conversation;
 use crate::store::DemoStore;
-use crate::tools::Stubbed;
+use crate::tools::{BlockingTools, Stubbed};
 use crate::value::{Date, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -267,6 +267,17 @@ pub fn run<'m>(
     script: &Script,
     default_today: Date,
 ) -> Result<Run<'m>, Error> {
+    run_with(machine, script, default_today, DemoStore::embedded)
+}
+
+/// Runs a script against `machine` over the tools `backend` makes for the
+/// script's date (with the script's stubs in front of them).
+pub fn run_with<'m, T: BlockingTools>(
+    machine: &'m Machine,
+    script: &Script,
+    default_today: Date,
+    backend: impl FnOnce(Date) -> T,
+) -> Result<Run<'m>, Error> {
     let today = match &script.today {
         Some(text) => Date::parse_iso(text).ok_or_else(|| {
             Error::new(
@@ -276,7 +287,7 @@ pub fn run<'m>(
         })?,
         None => default_today,
     };
-    let mut tools = Stubbed::new(DemoStore::embedded(today));
+    let mut tools = Stubbed::new(backend(today));
     for stub in &script.stubs {
         tools.push(&stub.tool, stub.call, stub.outcome()?);
     }

@@ -92,6 +92,20 @@ impl Session {
             .unwrap_or(&Value::Null)
     }
 
+    /// Every variable the session has bound, by name: what a hand-off
+    /// carries to the agent, and what an executor may read of the session.
+    pub fn context(&self, machine: &Machine) -> std::collections::BTreeMap<String, Value> {
+        self.vars
+            .iter()
+            .enumerate()
+            .filter(|(_, value)| !value.is_null())
+            .filter_map(|(index, value)| {
+                let name = machine.vars.get(index)?;
+                Some((name.to_string(), value.clone()))
+            })
+            .collect()
+    }
+
     /// Bytes this session owns on the heap, beyond its own struct, not
     /// counting values shared with others.
     pub fn heap_bytes(&self) -> usize {

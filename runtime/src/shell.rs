@@ -8,7 +8,7 @@ use crate::event::{Effect, Event, Output, ToolCall, ToolOutcome, ToolResult};
 use crate::interpret::{Interpreter, Phraser};
 use crate::machine::Machine;
 use crate::session::{Phase, Session};
-use crate::tools::{BlockingTools, ToolExecutor};
+use crate::tools::{BlockingTools, Caller, ToolExecutor};
 use crate::value::Date;
 use std::time::Duration;
 
@@ -98,7 +98,11 @@ impl<'m> Conversation<'m> {
         self.apply(event);
         while let Some(call) = self.pending_call() {
             let id = call.id;
-            let outcome = tools.perform(call);
+            let caller = Caller {
+                machine: self.machine,
+                session: &self.session,
+            };
+            let outcome = tools.perform_for(call, caller);
             self.apply(Event::ToolResult(ToolResult { call: id, outcome }));
         }
         first
@@ -115,7 +119,11 @@ impl<'m> Conversation<'m> {
         let first = self.entries.len();
         self.apply(event);
         while let Some(call) = self.pending_call().cloned() {
-            let outcome = match tokio::time::timeout(timeout, tools.call(&call)).await {
+            let caller = Caller {
+                machine: self.machine,
+                session: &self.session,
+            };
+            let outcome = match tokio::time::timeout(timeout, tools.call_for(&call, caller)).await {
                 Ok(outcome) => outcome,
                 Err(_) => ToolOutcome::Timeout,
             };

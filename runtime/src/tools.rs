@@ -3,20 +3,51 @@
 //! back to another executor.
 
 use crate::event::{ToolCall, ToolOutcome};
+use crate::machine::Machine;
+use crate::session::Session;
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
+
+/// The session a call is made for: what an executor that talks to a
+/// platform may need besides the arguments (the customer's verified email
+/// for a message to them, the session's date).
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a> {
+    /// The machine.
+    pub machine: &'a Machine,
+    /// The session, as it is when the call is made.
+    pub session: &'a Session,
+}
 
 /// Performs tool calls for the async shell.
 pub trait ToolExecutor {
     /// Performs one call. Failures are outcomes, not panics; the shell adds
     /// its own timeout around this future.
     fn call(&mut self, call: &ToolCall) -> impl Future<Output = ToolOutcome>;
+
+    /// Performs one call made by `caller`'s session (the shell calls this;
+    /// by default it is [`ToolExecutor::call`]).
+    fn call_for(
+        &mut self,
+        call: &ToolCall,
+        caller: Caller<'_>,
+    ) -> impl Future<Output = ToolOutcome> {
+        let _ = caller;
+        self.call(call)
+    }
 }
 
 /// Performs tool calls synchronously (the demo store, stubs, tests).
 pub trait BlockingTools {
     /// Performs one call.
     fn perform(&mut self, call: &ToolCall) -> ToolOutcome;
+
+    /// Performs one call made by `caller`'s session (the shell calls this;
+    /// by default it is [`BlockingTools::perform`]).
+    fn perform_for(&mut self, call: &ToolCall, caller: Caller<'_>) -> ToolOutcome {
+        let _ = caller;
+        self.perform(call)
+    }
 }
 
 /// Answers from queued stub responses per tool, then from `fallback`.
@@ -55,8 +86,9 @@ impl<T> Stubbed<T> {
     }
 }
 
-impl<T: BlockingTools> BlockingTools for Stubbed<T> {
-    fn perform(&mut self, call: &ToolCall) -> ToolOutcome {
+impl<T: BlockingTools> Stubbed<T> {
+    /// The stub queued for this call, if any (counting the call).
+    fn stubbed(&mut self, call: &ToolCall) -> Option<ToolOutcome> {
         let count = self.calls.entry(call.tool.to_string()).or_default();
         *count += 1;
         let nth = *count;
@@ -67,11 +99,27 @@ impl<T: BlockingTools> BlockingTools for Stubbed<T> {
                 .or_else(|| queue.iter().position(|(wanted, _)| wanted.is_none()));
             if let Some((_, outcome)) = position.and_then(|position| queue.remove(position)) {
                 self.answered_by_stub.push(true);
-                return outcome;
+                return Some(outcome);
             }
         }
         self.answered_by_stub.push(false);
-        self.fallback.perform(call)
+        None
+    }
+}
+
+impl<T: BlockingTools> BlockingTools for Stubbed<T> {
+    fn perform(&mut self, call: &ToolCall) -> ToolOutcome {
+        match self.stubbed(call) {
+            Some(outcome) => outcome,
+            None => self.fallback.perform(call),
+        }
+    }
+
+    fn perform_for(&mut self, call: &ToolCall, caller: Caller<'_>) -> ToolOutcome {
+        match self.stubbed(call) {
+            Some(outcome) => outcome,
+            None => self.fallback.perform_for(call, caller),
+        }
     }
 }
 
