@@ -5,7 +5,7 @@
 //! that recognises it. References decide first (a phrase naming `@tool` is a
 //! call, one naming `#Policy` a policy reference); then the leading verb.
 
-use super::words::{Tok, Token};
+use super::tokens::{Tok, Token};
 use crate::source::Span;
 use crate::syntax::ToolArg;
 
@@ -475,7 +475,7 @@ fn note(body: &[Token]) -> Option<Action> {
             && !body.iter().any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)))
             && !matches!(words.first(), Some(&"we" | &"you" | &"i" | &"they")));
     is_note.then(|| Action::Note {
-        text: super::words::written(body),
+        text: super::tokens::written(body),
     })
 }
 
@@ -687,7 +687,7 @@ fn alternatives(question: &[Token]) -> Option<Vec<String>> {
     for token in tail {
         if token.is("or") || token.is_punct(',') {
             if !current.is_empty() {
-                options.push(super::words::written(&current));
+                options.push(super::tokens::written(&current));
                 current.clear();
             }
             continue;
@@ -698,7 +698,7 @@ fn alternatives(question: &[Token]) -> Option<Vec<String>> {
         current.push(token.clone());
     }
     if !current.is_empty() {
-        options.push(super::words::written(&current));
+        options.push(super::tokens::written(&current));
     }
     (options.len() >= 2
         && options
@@ -835,7 +835,7 @@ fn escalate(body: &[Token]) -> Option<Action> {
 /// `… for further investigation` → `further investigation`.
 fn reason_after_for(tokens: &[Token]) -> Option<String> {
     let position = tokens.iter().rposition(|t| t.is("for"))?;
-    let reason = super::words::written(&tokens[position + 1..]);
+    let reason = super::tokens::written(&tokens[position + 1..]);
     (!reason.is_empty()).then_some(reason)
 }
 

@@ -4,7 +4,7 @@
 //! that found nothing, a failure, the customer's answer, or a testable
 //! statement — and the builder then attaches it to the step it is about.
 
-use super::words::{CONDITION_OPENERS, Tok, Token};
+use super::tokens::{CONDITION_OPENERS, Tok, Token};
 use crate::source::Span;
 
 /// What a condition tests.
@@ -286,7 +286,7 @@ pub(crate) fn classify(condition: &[Token]) -> Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::words::{clauses, sentences, tokens};
+    use crate::extract::tokens::{clauses, sentences, tokens};
     use crate::source::SourceId;
     use crate::syntax::parse;
 

@@ -9,7 +9,7 @@
 
 use super::action::Opening;
 use super::scope::Scope;
-use super::words::{Tok, Token};
+use super::tokens::{Tok, Token};
 use crate::ir::{Message, MessagePart, Path};
 
 /// Rewrites a statement into second person, as a message.

@@ -191,7 +191,7 @@ fn opens_with_condition_only(current: &[Token]) -> bool {
         && current.iter().filter(|t| t.is_punct(',')).count() <= 1
         && !current
             .iter()
-            .any(|t| t.is_any(super::action::ACTION_VERBS))
+            .any(|t| t.is_any(crate::extract::action::ACTION_VERBS))
 }
 
 /// The span covering a run of tokens.

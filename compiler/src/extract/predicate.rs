@@ -1,0 +1,170 @@
+//! The predicate reader: an English statement to test (`the order is within
+//! 30 days of delivery`, `$email matches $order.email`) as an expression —
+//! comparisons of two values, date windows and day counts, set fields,
+//! existence.
+
+use super::scope::Scope;
+use super::tokens::{Tok, Token};
+use crate::catalog::Type;
+use crate::ir::{Expr, Path};
+
+pub(super) enum PredicateRead {
+    Expr(Expr),
+    /// `the user exists`: the lookup's own found / not-found outcome.
+    Existence,
+    Unknown,
+}
+
+/// Reads a testable statement: comparisons of two values, date windows and
+/// day counts, set fields, existence.
+pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateRead {
+    let words: Vec<&str> = words_tokens.iter().filter_map(Token::word).collect();
+    let paths: Vec<Path> = words_tokens
+        .iter()
+        .filter_map(|token| match &token.kind {
+            Tok::Var(path) => Some(Path(path.clone())),
+            _ => None,
+        })
+        .collect();
+    let compares = words
+        .iter()
+        .any(|word| matches!(*word, "match" | "matches" | "equal" | "equals" | "same"));
+    if compares {
+        // `$email does not match $order.email`, or one `$path` and a field named in words.
+        let right = match paths.as_slice() {
+            [_, second, ..] => Some(second.clone()),
+            [only] => {
+                let others: Vec<&str> = words
+                    .iter()
+                    .copied()
+                    .filter(|word| {
+                        !matches!(
+                            *word,
+                            "match" | "matches" | "equal" | "equals" | "same" | "as" | "to"
+                        )
+                    })
+                    .collect();
+                scope
+                    .find_field(&others, &|_| true)
+                    .map(|(path, _)| path)
+                    .filter(|path| path != only)
+            }
+            [] => None,
+        };
+        if let (Some(left), Some(right)) = (paths.first(), right) {
+            return PredicateRead::Expr(Expr::Equals(
+                Box::new(Expr::Path(left.clone())),
+                Box::new(Expr::Path(right)),
+            ));
+        }
+    }
+    if let Some(path) = paths.first() {
+        if words.iter().any(|word| {
+            matches!(
+                *word,
+                "set" | "present" | "available" | "known" | "provided"
+            )
+        }) {
+            return PredicateRead::Expr(Expr::IsSet(path.clone()));
+        }
+    }
+    let is_date = |ty: &Type| matches!(ty.required(), Type::Date);
+    let field_words: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|word| !matches!(*word, "today" | "now" | "days" | "day" | "ago"))
+        .collect();
+    let date_field = paths
+        .iter()
+        .find(|path| scope.path_type(&path.0).is_some_and(|ty| is_date(&ty)))
+        .cloned()
+        .or_else(|| {
+            scope
+                .find_field(&field_words, &is_date)
+                .map(|(path, _)| path)
+        });
+    // Day counts: `more than 30 days ago`, `within the last 30 days`.
+    let days = words_tokens
+        .windows(2)
+        .find_map(|pair| match (&pair[0].kind, pair[1].word()) {
+            (Tok::Number(number), Some("days" | "day")) => Some(number.clone()),
+            _ => None,
+        });
+    if let (Some(days), Some(field)) = (&days, &date_field) {
+        let since = Box::new(Expr::DaysSince(field.clone()));
+        let count = Box::new(Expr::Number(days.clone()));
+        let more = words.iter().any(|word| {
+            matches!(
+                *word,
+                "more" | "over" | "older" | "longer" | "beyond" | "after" | "past"
+            )
+        });
+        let fewer = words.iter().any(|word| {
+            matches!(
+                *word,
+                "within" | "less" | "under" | "fewer" | "last" | "recent"
+            )
+        });
+        if more && !fewer {
+            return PredicateRead::Expr(Expr::After(since, count));
+        }
+        if fewer && !more {
+            return PredicateRead::Expr(Expr::AtMost(since, count));
+        }
+        return PredicateRead::Unknown;
+    }
+    let mentions_today = words.iter().any(|word| matches!(*word, "today" | "now"));
+    if let (true, Some(field)) = (mentions_today, &date_field) {
+        let field = Box::new(Expr::Path(field.clone()));
+        let today = Box::new(Expr::Today);
+        if words
+            .iter()
+            .any(|word| matches!(*word, "before" | "earlier"))
+        {
+            return PredicateRead::Expr(Expr::After(today, field));
+        }
+        if words.iter().any(|word| matches!(*word, "after" | "later")) {
+            return PredicateRead::Expr(Expr::After(field, today));
+        }
+        if words
+            .iter()
+            .any(|word| matches!(*word, "is" | "was" | "on"))
+        {
+            return PredicateRead::Expr(Expr::Equals(field, today));
+        }
+        return PredicateRead::Unknown;
+    }
+    let within = words
+        .iter()
+        .any(|word| matches!(*word, "within" | "before" | "by" | "on"));
+    let late = words.iter().any(|word| {
+        matches!(
+            *word,
+            "past" | "after" | "beyond" | "passed" | "exceeded" | "overdue" | "late" | "later"
+        )
+    });
+    if within || late {
+        if let Some(field) = date_field {
+            let today = Box::new(Expr::Today);
+            let field = Box::new(Expr::Path(field));
+            return PredicateRead::Expr(if late {
+                Expr::After(today, field)
+            } else {
+                Expr::AtMost(today, field)
+            });
+        }
+    }
+    if words
+        .iter()
+        .any(|word| matches!(*word, "exists" | "exist" | "registered" | "valid" | "found"))
+    {
+        return PredicateRead::Existence;
+    }
+    if words.iter().any(|word| matches!(*word, "has" | "have")) {
+        if let Some((path, _)) = scope.find_field(&words, &|ty| ty.is_optional()) {
+            return PredicateRead::Expr(Expr::IsSet(path));
+        }
+    }
+    PredicateRead::Unknown
+}
+

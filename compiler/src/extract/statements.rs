@@ -1,0 +1,934 @@
+//! Statements: each action a rule read becomes statements in the arena,
+//! with names resolved against the catalog and the variables in scope.
+
+use super::action::{self, Action};
+use super::arena::{BlockId, Building, StmtId, ask_building};
+use super::message;
+use super::predicate::{PredicateRead, predicate};
+use super::scope::{self, Scope};
+use super::tokens::{self, Tok, Token};
+use super::{Builder, ItemContext, origin};
+use crate::catalog::{Effect, Type};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir::{self, Escalate, Expr, Message, Origin, Path, PolicyRef, Slot, StmtKind};
+use crate::source::Span;
+use crate::syntax::{ArgValue, ToolArg};
+
+impl Builder<'_> {
+    /// Adds the statements for one action. Returns the id of an offer ask,
+    /// whose options the item's sub-items define.
+    pub(super) fn action(
+        &mut self,
+        action: Action,
+        block: BlockId,
+        span: Span,
+        context: &ItemContext,
+    ) -> Option<StmtId> {
+        let here = origin(context, span);
+        let scope = self.scope_at(block);
+        match action {
+            Action::Note { text } => {
+                self.notes.push((here, text));
+            }
+            Action::AskValue { noun, retry } => {
+                // Asking, after a lookup found nothing, for the value that
+                // lookup used is a retry of the lookup, whatever the wording.
+                let in_not_found = self.not_found_call(block);
+                let asks_for_lookup_value =
+                    in_not_found.is_some_and(|call| self.asks_for_argument_of(call, &noun));
+                match in_not_found {
+                    Some(call) if retry || asks_for_lookup_value => {
+                        self.retry(call, block, &noun, here)
+                    }
+                    _ => {
+                        for part in compound_nouns(&noun) {
+                            self.ask_value(&part, block, here.clone(), &self.scope_at(block));
+                        }
+                    }
+                }
+            }
+            Action::AskYesNo { question } => {
+                let prompt = message::yes_no_question(&question, &scope);
+                let plain: Vec<Token> = question
+                    .iter()
+                    .filter(|token| !matches!(token.kind, Tok::Var(_)))
+                    .cloned()
+                    .collect();
+                let var = unique_var(&self.var_name(&plain, "answer"), &scope);
+                self.arena.bind(&var, Type::Bool, block);
+                self.push(block, ask_building(Slot::YesNo, var, prompt), here);
+            }
+            Action::AskWhich { noun } => self.ask_which(&noun, block, here, &scope),
+            Action::Display { noun } => {
+                let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+                match scope.list_var(&words) {
+                    Some((list, _)) => {
+                        let shown: Vec<&str> = scope::content_words(&words)
+                            .into_iter()
+                            .filter(|word| *word != "list")
+                            .collect();
+                        let mut message =
+                            Message::text(format!("Here are your {}:\n", shown.join(" ")));
+                        message.parts.push(ir::MessagePart::List(Path::var(&list)));
+                        self.push(block, Building::Simple(StmtKind::Say(message)), here);
+                    }
+                    None => match message::field_sentence(&noun, &scope) {
+                        Ok(message) => {
+                            self.push(block, Building::Simple(StmtKind::Say(message)), here);
+                        }
+                        Err(why) => self.unknown_field(span, &why),
+                    },
+                }
+            }
+            Action::Call {
+                tool,
+                args,
+                span: tool_span,
+                bind,
+                check,
+                message: purpose_message,
+            } => {
+                self.call(
+                    &tool,
+                    &args,
+                    tool_span,
+                    bind,
+                    purpose_message.as_deref(),
+                    block,
+                    here.clone(),
+                    &scope,
+                );
+                if let Some(predicate_words) = check {
+                    self.check(&predicate_words, block, span, here);
+                }
+            }
+            Action::SeveralTools { names } => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::SEVERAL_TOOLS,
+                        format!("one step names several tools ({}) and does not say which runs when", names.iter().map(|name| format!("@{name}")).collect::<Vec<_>>().join(", ")),
+                    )
+                    .at(span)
+                    .hint("give each tool its own step or option, e.g. `Discount Offer: Use @set_discount_to_order …`"),
+                );
+            }
+            Action::Check {
+                predicate: predicate_words,
+            } => self.check(&predicate_words, block, span, here),
+            Action::Say {
+                words: said,
+                opening,
+            } => {
+                let message = message::statement(&said, opening, &scope);
+                let promises_handoff = promises_handoff(&said);
+                self.say(block, message, here.clone());
+                if promises_handoff {
+                    let reason = said
+                        .iter()
+                        .rposition(|token| token.is("for"))
+                        .map(|position| tokens::written(&said[position + 1..]))
+                        .filter(|reason| !reason.is_empty());
+                    self.escalate(block, reason, None, false, here, context);
+                }
+            }
+            Action::Provide { noun } => match message::field_sentence(&noun, &scope) {
+                Ok(message) => self.say(block, message, here),
+                Err(why) => self.unknown_field(span, &why),
+            },
+            Action::Escalate {
+                reason,
+                queue,
+                ticket,
+            } => self.escalate(block, reason, queue, ticket, here, context),
+            Action::Goto {
+                policy,
+                span: reference,
+            } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Goto(PolicyRef {
+                        policy,
+                        section: None,
+                        span: reference,
+                    })),
+                    here,
+                );
+            }
+            Action::Enter {
+                policy,
+                section,
+                span: reference,
+            } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Enter(PolicyRef {
+                        policy,
+                        section: Some(section),
+                        span: reference,
+                    })),
+                    here,
+                );
+            }
+            Action::End { outcome } => {
+                self.push(block, Building::Simple(StmtKind::End(outcome)), here);
+            }
+            Action::Continue { step } => {
+                self.push(block, Building::Simple(StmtKind::Continue(step)), here);
+            }
+            Action::Repeat { step, limit } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Repeat { step, limit }),
+                    here,
+                );
+            }
+            Action::AskQuoted { question } => {
+                let first = question
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let yes_no = matches!(
+                    first.as_str(),
+                    "are"
+                        | "is"
+                        | "do"
+                        | "does"
+                        | "did"
+                        | "can"
+                        | "could"
+                        | "would"
+                        | "will"
+                        | "have"
+                        | "has"
+                        | "should"
+                        | "shall"
+                        | "may"
+                        | "was"
+                        | "were"
+                );
+                let (slot, ty, base) = if yes_no {
+                    (Slot::YesNo, Type::Bool, "answer")
+                } else {
+                    (Slot::Text, Type::String, "reply")
+                };
+                let var = unique_var(base, &scope);
+                self.arena.bind(&var, ty, block);
+                self.push(
+                    block,
+                    ask_building(slot, var, Message::text(question)),
+                    here,
+                );
+            }
+            Action::AskChoice { question, options } => {
+                let prompt = message::choice_prompt(&question, &options, &scope);
+                let var = unique_var(&self.var_name(&question, "choice"), &scope);
+                self.arena.bind(&var, Type::String, block);
+                let option_count = options.len();
+                let id = self.push(
+                    block,
+                    ask_building(Slot::Options(options), var, prompt),
+                    here,
+                );
+                let bodies: Vec<BlockId> = (0..option_count).map(|_| self.arena.new_block(id)).collect();
+                if let Building::Ask { options, .. } = &mut self.arena[id].kind {
+                    *options = bodies;
+                }
+                self.choices.insert(id);
+            }
+            Action::OfferOptions => {
+                let var = unique_var("offer", &scope);
+                self.arena.bind(&var, Type::String, block);
+                let id = self.push(
+                    block,
+                    ask_building(Slot::Options(Vec::new()), var, Message::default()),
+                    here,
+                );
+                return Some(id);
+            }
+            Action::OfferOne { words: offered } => {
+                let mut question = vec![Token {
+                    kind: Tok::Word {
+                        lower: "you".into(),
+                        text: "you".into(),
+                    },
+                    span,
+                }];
+                question.push(Token {
+                    kind: Tok::Word {
+                        lower: "would".into(),
+                        text: "would".into(),
+                    },
+                    span,
+                });
+                question.push(Token {
+                    kind: Tok::Word {
+                        lower: "like".into(),
+                        text: "like".into(),
+                    },
+                    span,
+                });
+                question.extend(offered.iter().cloned());
+                let prompt = message::yes_no_question(&question, &scope);
+                let var = unique_var(&self.var_name(&offered, "accepts_offer"), &scope);
+                self.arena.bind(&var, Type::Bool, block);
+                self.push(block, ask_building(Slot::YesNo, var, prompt), here);
+            }
+        }
+        None
+    }
+
+    /// `check if …`: a test of the statement, or a diagnostic when no rule
+
+    /// `check if …`: a test of the statement, or a diagnostic when no rule
+    /// reads it. An existence check is the lookup's own found / not found.
+    pub(super) fn check(&mut self, predicate_words: &[Token], block: BlockId, span: Span, here: Origin) {
+        match predicate(predicate_words, &self.scope_at(block)) {
+            PredicateRead::Expr(condition) => {
+                self.push(
+                    block,
+                    Building::Check {
+                        condition,
+                        wording: tokens::written(predicate_words),
+                        yes: None,
+                        no: None,
+                    },
+                    here,
+                );
+            }
+            PredicateRead::Existence => {}
+            PredicateRead::Unknown => self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNRECOGNISED_SENTENCE,
+                    format!("no rule understands the check \"{}\"", tokens::written(predicate_words)),
+                )
+                .at(span)
+                .hint("check a date (`is within the estimated delivery date`) or a field (`$order.tracking_number is set`)"),
+            ),
+        }
+    }
+
+    pub(super) fn unknown_field(&mut self, span: Span, why: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(codes::UNKNOWN_VARIABLE, format!("the message names a value that is not known: {why}"))
+                .at(span)
+                .hint("name the field, e.g. `provide $order.tracking_number`, after the step that looks it up"),
+        );
+    }
+
+    pub(super) fn say(&mut self, block: BlockId, message: Message, here: Origin) {
+        // Consecutive sentences of one step read as one message.
+        if let Some(&last) = self.arena[block].stmts.last() {
+            if self.arena[last].origin.step == here.step {
+                if let Building::Simple(StmtKind::Say(previous)) = &mut self.arena[last].kind {
+                    previous.append(message);
+                    return;
+                }
+            }
+        }
+        self.push(block, Building::Simple(StmtKind::Say(message)), here);
+    }
+
+    pub(super) fn escalate(
+        &mut self,
+        block: BlockId,
+        reason: Option<String>,
+        queue: Option<String>,
+        ticket: bool,
+        here: Origin,
+        context: &ItemContext,
+    ) {
+        // `route to an agent or create a ticket` is one hand-off.
+        if let Some(&last) = self.arena[block].stmts.last() {
+            if let Building::Simple(StmtKind::Escalate(previous)) = &mut self.arena[last].kind {
+                previous.ticket |= ticket;
+                return;
+            }
+        }
+        let because = if context.condition_words.is_empty() {
+            format!("policy step {}", context.step)
+        } else {
+            lowercase_first(&context.condition_words)
+        };
+        let reason = match reason {
+            Some(reason) => format!("{reason} ({because})"),
+            None => because,
+        };
+        self.push(
+            block,
+            Building::Simple(StmtKind::Escalate(Escalate {
+                reason,
+                queue: queue.unwrap_or_else(|| "agent".to_string()),
+                ticket,
+            })),
+            here,
+        );
+    }
+
+    pub(super) fn ask_value(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let explicit = noun.iter().find_map(|token| match &token.kind {
+            Tok::Var(path) => path.first().cloned(),
+            _ => None,
+        });
+        let has = |word: &str| words.contains(&word);
+        let (slot, default_name) = if has("email") || has("e-mail") {
+            (Slot::Email, "email".to_string())
+        } else if has("order") && (has("number") || has("id") || has("#")) {
+            (Slot::Text, "order_id".to_string())
+        } else if has("date") || has("when") {
+            (Slot::Date, self.var_name(noun, "date"))
+        } else if has("zip") || has("postcode") || (has("postal") && has("code")) {
+            (Slot::PostalCode, self.var_name(noun, "postal_code"))
+        } else if has("name") && !has("product") && !has("item") && !has("company") {
+            (Slot::Name, self.var_name(noun, "name"))
+        } else if has("amount")
+            || has("quantity")
+            || has("many")
+            || has("count")
+            || counts_something(&words)
+        {
+            (Slot::Number, self.var_name(noun, "number"))
+        } else {
+            (Slot::Text, self.var_name(noun, "answer"))
+        };
+        let var = explicit.unwrap_or(default_name);
+        let slot = match &var {
+            name if name.contains("email") => Slot::Email,
+            _ => slot,
+        };
+        let prompt = message::value_prompt(noun, scope);
+        let ty = match slot {
+            Slot::Email => Type::Email,
+            Slot::Number => Type::Number,
+            Slot::Date => Type::Date,
+            _ => Type::String,
+        };
+        self.arena.bind(&var, ty, block);
+        self.push(block, ask_building(slot, var, prompt), here);
+    }
+
+    pub(super) fn ask_which(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let Some((list, list_type)) = scope.list_var(&words) else {
+            // No list to pick from: an open question.
+            let var = unique_var(&self.var_name(noun, "answer"), scope);
+            let prompt = message::which_question(noun, scope);
+            self.arena.bind(&var, Type::String, block);
+            self.push(block, ask_building(Slot::Text, var, prompt), here);
+            return;
+        };
+        let item_type = match list_type.required() {
+            Type::List(item) => (**item).clone(),
+            other => other.clone(),
+        };
+        let var = scope::singular(&list);
+        let var = if var == list {
+            format!("{list}_item")
+        } else {
+            var
+        };
+        let mut prompt = message::which_question(noun, scope);
+        // `Display the list … and ask which …` is one message.
+        if let Some(&last) = self.arena[block].stmts.last() {
+            let shows_list = matches!(
+                &self.arena[last].kind,
+                Building::Simple(StmtKind::Say(message))
+                    if message.parts.iter().any(|part| *part == ir::MessagePart::List(Path::var(&list)))
+            );
+            if shows_list {
+                if let Building::Simple(StmtKind::Say(listing)) = &self.arena[last].kind {
+                    let mut combined = listing.clone();
+                    combined.parts.push(ir::MessagePart::Text("\n".to_string()));
+                    combined.parts.extend(prompt.parts);
+                    combined.normalise();
+                    prompt = combined;
+                }
+                self.arena[block].stmts.pop();
+            }
+        }
+        self.arena.bind(&var, item_type, block);
+        self.push(
+            block,
+            ask_building(Slot::Item(Path::var(&list)), var, prompt),
+            here,
+        );
+    }
+
+    pub(super) fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
+        // The value to ask again is the asked-for variable the call used:
+        // the one the wording names ("ask for the zip code again"), else
+        // the first.
+        let said: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let used: Vec<(String, Slot, bool)> = match &self.arena[call].kind {
+            Building::Call { args, .. } => args
+                .iter()
+                .filter_map(|(name, expr)| match expr {
+                    Expr::Path(path) => self.asked.get(path.root()).map(|slot| {
+                        let root = path.root().to_string();
+                        let named = root.split('_').chain(name.split('_')).any(|part| {
+                            !matches!(part, "id" | "name")
+                                && said
+                                    .iter()
+                                    .any(|word| scope::singular(word) == scope::singular(part))
+                        });
+                        (root, slot.clone(), named)
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let used = used
+            .iter()
+            .find(|(_, _, named)| *named)
+            .or(used.first())
+            .map(|(var, slot, _)| (var.clone(), slot.clone()));
+        let Some((var, slot)) = used else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::DANGLING_CONDITION,
+                    "there is nothing the customer gave that could be asked for again",
+                )
+                .at(here.span)
+                .hint("ask again only after a lookup that used the customer's answer"),
+            );
+            return;
+        };
+        let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        let what = scope::content_words(&words)
+            .into_iter()
+            .filter(|word| {
+                !matches!(
+                    *word,
+                    "valid"
+                        | "again"
+                        | "another"
+                        | "correct"
+                        | "different"
+                        | "times"
+                        | "time"
+                        | "more"
+                        | "most"
+                        | "up"
+                        | "once"
+                        | "twice"
+                        | "thrice"
+                        | "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                ) && !word.bytes().all(|byte| byte.is_ascii_digit())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = if what.is_empty() {
+            var.replace('_', " ")
+        } else {
+            what
+        };
+        let prompt = message::retry_prompt(&format!("that {what}"));
+        // "ask again up to 3 times"; once when no number is written.
+        let limit = action::times_limit(noun).unwrap_or(1);
+        self.push(
+            block,
+            Building::Retry {
+                var,
+                slot,
+                prompt,
+                limit,
+                exhausted: None,
+            },
+            here,
+        );
+    }
+
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn call(
+        &mut self,
+        tool_name: &str,
+        written_args: &[ToolArg],
+        tool_span: Span,
+        explicit_bind: Option<String>,
+        purpose_message: Option<&[Token]>,
+        block: BlockId,
+        here: Origin,
+        scope: &Scope<'_>,
+    ) {
+        let Some(tool) = self.catalog.tools.get(tool_name).cloned() else {
+            let suggestion =
+                crate::spelling::closest(tool_name, self.catalog.tools.keys()).cloned();
+            let mut diagnostic = Diagnostic::error(
+                codes::UNKNOWN_TOOL,
+                format!("`@{tool_name}` is not in the catalog"),
+            )
+            .at(tool_span);
+            diagnostic = match suggestion {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `@{suggestion}`?")),
+                None => diagnostic.hint("declare it under [tools.NAME] in the catalog"),
+            };
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        // `Ask for the new date. Then use @tool(date: $new_date)`: the
+        // author's name for the answer just asked for wins.
+        for written in written_args {
+            if let ArgValue::Var(path) = &written.value {
+                if let Some(root) = path.first() {
+                    if scope.has(root).is_none() {
+                        self.rename_last_answer(block, &here.step, root);
+                    }
+                }
+            }
+        }
+        let mut args = Vec::new();
+        for written in written_args {
+            if !tool.args.contains_key(&written.name) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNBOUND_ARGUMENT,
+                        format!("`@{tool_name}` has no argument `{}`", written.name),
+                    )
+                    .at(written.span)
+                    .hint(format!(
+                        "its arguments are: {}",
+                        tool.args.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                );
+            }
+        }
+        for (arg, arg_type) in &tool.args {
+            let written = written_args.iter().find(|written| written.name == *arg);
+            let expr = match written.map(|written| &written.value) {
+                Some(ArgValue::Var(path)) => Some(Expr::Path(Path(path.clone()))),
+                Some(ArgValue::Literal(text)) => Some(Expr::Text(text.clone())),
+                Some(ArgValue::Number(number)) => Some(Expr::Number(number.clone())),
+                Some(ArgValue::Type(written))
+                    if matches!(written.as_str(), "true" | "false" | "yes" | "no") =>
+                {
+                    Some(Expr::Text(
+                        if matches!(written.as_str(), "true" | "yes") {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                        .to_string(),
+                    ))
+                }
+                Some(ArgValue::Type(_)) | None => {
+                    if arg == "message" && purpose_message.is_some() {
+                        purpose_message.map(|words| {
+                            Expr::Text(
+                                message::statement(words, action::Opening::Plain, scope)
+                                    .to_string(),
+                            )
+                        })
+                    } else {
+                        bind_argument(arg, arg_type, scope).map(Expr::Path)
+                    }
+                }
+            };
+            match expr {
+                Some(expr) => args.push((arg.clone(), expr)),
+                None => self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNBOUND_ARGUMENT,
+                        format!(
+                            "nothing in scope can supply `{arg}` ({arg_type}) for `@{tool_name}`"
+                        ),
+                    )
+                    .at(tool_span)
+                    .hint(format!(
+                        "ask for it first, or pass it: `@{tool_name}({arg}: $var.field)`"
+                    )),
+                ),
+            }
+        }
+        let bind = match tool.returns.required() {
+            Type::Bool if explicit_bind.is_none() => None,
+            returns => {
+                let name = explicit_bind.unwrap_or_else(|| default_binding(returns, tool_name));
+                Some((name, tool.returns.clone()))
+            }
+        };
+        let optional_result = tool.returns.is_optional() || matches!(tool.returns, Type::List(_));
+        if let Some((name, ty)) = &bind {
+            self.arena.bind(name, ty.required().clone(), block);
+        }
+        let _ = tool.effect == Effect::Destructive;
+        self.push(
+            block,
+            Building::Call {
+                tool: tool_name.to_string(),
+                args,
+                bind,
+                not_found: None,
+                error: None,
+                optional_result,
+            },
+            here,
+        );
+    }
+
+
+    /// Whether the noun names a value the customer gave that `call` uses.
+    pub(super) fn asks_for_argument_of(&self, call: StmtId, noun: &[Token]) -> bool {
+        let Building::Call { args, .. } = &self.arena[call].kind else {
+            return false;
+        };
+        let said: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        args.iter().any(|(name, expr)| match expr {
+            Expr::Path(path) if self.asked.contains_key(path.root()) => {
+                let root = path.root().to_string();
+                root.split('_').chain(name.split('_')).any(|part| {
+                    part != "id"
+                        && said
+                            .iter()
+                            .any(|word| scope::singular(word) == scope::singular(part))
+                })
+            }
+            _ => false,
+        })
+    }
+
+    /// Renames the answer of the last value question asked in this step
+
+    /// Renames the answer of the last value question asked in this step
+    /// of `block` (if it has a name keel made up) to the author's name.
+    pub(super) fn rename_last_answer(&mut self, block: BlockId, step: &str, name: &str) {
+        let Some(&last_ask) = self.arena[block].stmts.iter().rev().find(|&&id| {
+            self.arena[id].origin.step == step
+                && matches!(
+                    &self.arena[id].kind,
+                    Building::Ask {
+                        slot: Slot::Text
+                            | Slot::Name
+                            | Slot::PostalCode
+                            | Slot::Number
+                            | Slot::Date
+                            | Slot::Email,
+                        ..
+                    }
+                )
+        }) else {
+            return;
+        };
+        let Building::Ask { var, slot, .. } = &mut self.arena[last_ask].kind else {
+            return;
+        };
+        let old = std::mem::replace(var, name.to_string());
+        let slot = slot.clone();
+        let ty = match slot {
+            Slot::Email => Type::Email,
+            Slot::Number => Type::Number,
+            Slot::Date => Type::Date,
+            _ => Type::String,
+        };
+        self.asked.remove(&old);
+        self.asked.insert(name.to_string(), slot);
+        self.arena.unbind(&old, block);
+        self.arena.bind(name, ty, block);
+    }
+
+
+    /// The call whose not-found block `block` is, if it is one.
+    pub(super) fn not_found_call(&self, block: BlockId) -> Option<StmtId> {
+        let parent = self.arena[block].parent?;
+        match &self.arena[parent].kind {
+            Building::Call {
+                not_found: Some(found),
+                ..
+            } if *found == block => Some(parent),
+            _ => None,
+        }
+    }
+
+    pub(super) fn var_name(&self, words: &[Token], fallback: &str) -> String {
+        if let Some(name) = words.iter().find_map(|token| match &token.kind {
+            Tok::Var(path) => path.first().cloned(),
+            _ => None,
+        }) {
+            return name;
+        }
+        let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
+        let content: Vec<String> = scope::content_words(&lowered)
+            .into_iter()
+            .filter(|word| {
+                !matches!(
+                    *word,
+                    "they"
+                        | "would"
+                        | "like"
+                        | "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "if"
+                        | "whether"
+                        | "e.g."
+                        | "you"
+                        | "please"
+                        | "want"
+                        | "wants"
+                        | "placed"
+                        | "on"
+                        | "for"
+                )
+            })
+            .take(3)
+            .map(|word| {
+                word.chars()
+                    .filter(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
+            .filter(|word| !word.is_empty())
+            .collect();
+        if content.is_empty() {
+            fallback.to_string()
+        } else {
+            content.join("_")
+        }
+    }
+
+}
+
+/// A name not yet bound in scope: `answer`, then `answer_2`, …
+pub(super) fn unique_var(base: &str, scope: &Scope<'_>) -> String {
+    if scope.has(base).is_none() {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| scope.has(name).is_none())
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The variable a tool's result binds by default: `Order` → `order`,
+/// `[Order]` → `orders`, otherwise the tool's name.
+pub(super) fn default_binding(returns: &Type, tool: &str) -> String {
+    match returns.required() {
+        Type::Record(name) => snake(name),
+        Type::List(item) => match item.required() {
+            Type::Record(name) => format!("{}s", snake(name)),
+            _ => format!("{tool}_result"),
+        },
+        _ => format!("{tool}_result"),
+    }
+}
+
+pub(super) fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_uppercase() && index > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Supplies a tool argument from scope: a variable of that name, a field of
+/// that name on the most recent record, or `x_id` from a record of type X.
+pub(super) fn bind_argument(arg: &str, arg_type: &Type, scope: &Scope<'_>) -> Option<Path> {
+    if let Some(ty) = scope.has(arg) {
+        if ty.fits(arg_type) {
+            return Some(Path::var(arg));
+        }
+    }
+    for (name, ty) in scope.bindings.iter().rev() {
+        if let Type::Record(record) = ty.required() {
+            if let Some(field_type) = scope
+                .catalog
+                .types
+                .get(record)
+                .and_then(|r| r.fields.get(arg))
+            {
+                if field_type.fits(arg_type) {
+                    return Some(Path::var(name).field(arg));
+                }
+            }
+        }
+    }
+    if let Some(record_word) = arg.strip_suffix("_id") {
+        if let Some((var, record)) = scope.record_var(record_word) {
+            if scope
+                .catalog
+                .types
+                .get(&record)
+                .is_some_and(|r| r.fields.contains_key("id"))
+            {
+                return Some(Path::var(&var).field("id"));
+            }
+        }
+    }
+    // A value of the very type wanted (an email for an email).
+    if matches!(arg_type.required(), Type::Email) {
+        return scope
+            .bindings
+            .iter()
+            .rev()
+            .find(|(_, ty)| matches!(ty.required(), Type::Email))
+            .map(|(name, _)| Path::var(name));
+    }
+    None
+}
+
+/// `their order number and the email address` → two things to ask for,
+/// when each part names a value on its own.
+pub(super) fn compound_nouns(noun: &[Token]) -> Vec<Vec<Token>> {
+    let parts: Vec<Vec<Token>> = noun
+        .split(|token| token.is("and") || token.is_punct(','))
+        .map(<[Token]>::to_vec)
+        .filter(|part| !part.is_empty())
+        .collect();
+    const VALUES: &[&str] = &[
+        "email", "e-mail", "number", "id", "name", "zip", "postcode", "phone", "address", "date",
+        "code", "reason",
+    ];
+    let each_names_a_value = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|part| part.iter().any(|token| token.is_any(VALUES)));
+    if each_names_a_value {
+        parts
+    } else {
+        vec![noun.to_vec()]
+    }
+}
+
+/// `the number of items` counts; `the phone number` names an identifier.
+pub(super) fn counts_something(words: &[&str]) -> bool {
+    words
+        .windows(2)
+        .any(|pair| pair[0] == "number" && pair[1] == "of")
+        || words.last() == Some(&"number") && words.len() == 1
+}
+
+/// `… that the request will be transferred to an agent`.
+pub(super) fn promises_handoff(words: &[Token]) -> bool {
+    let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
+    let moves = lowered.iter().any(|word| {
+        matches!(
+            *word,
+            "transferred" | "routed" | "escalated" | "handed" | "passed" | "forwarded"
+        )
+    });
+    let to_human = lowered.iter().any(|word| {
+        matches!(
+            *word,
+            "agent" | "human" | "person" | "team" | "specialist" | "representative" | "support"
+        )
+    });
+    moves && to_human && lowered.contains(&"will")
+}
+
+pub(super) fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
