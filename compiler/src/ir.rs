@@ -48,6 +48,9 @@ pub struct Origin {
     pub step: String,
     /// Which extractor understood the sentence.
     pub extracted_by: ExtractedBy,
+    /// The evidence: the name of the extraction rule that read it (`ask`,
+    /// `values`, `heading`, …; `llm` for a lock-file answer).
+    pub rule: &'static str,
 }
 
 /// Who turned a sentence into a statement.

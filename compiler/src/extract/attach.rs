@@ -9,6 +9,7 @@
 
 use super::arena::{BlockId, Building, Outcome, StmtId};
 use super::condition::Condition;
+use super::lexicon::{self, Class};
 use super::predicate::{PredicateRead, predicate};
 use super::scope::{self, Scope};
 use super::tokens::{self, Tok, Token};
@@ -61,7 +62,9 @@ impl Builder<'_> {
                 self.qualify_case(case, &tokens, span, context)
             }
             Condition::NotFound { still: true } => {
-                let retry = self.arena.recent(current, |kind| matches!(kind, Building::Retry { .. }));
+                let retry = self
+                    .arena
+                    .recent(current, |kind| matches!(kind, Building::Retry { .. }));
                 match retry {
                     Some(retry) => Some(self.arena.outcome_block(retry, Outcome::Exhausted)),
                     None => {
@@ -86,7 +89,10 @@ impl Builder<'_> {
                 }
             }
             Condition::Failed => {
-                match self.arena.recent(current, |kind| matches!(kind, Building::Call { .. })) {
+                match self
+                    .arena
+                    .recent(current, |kind| matches!(kind, Building::Call { .. }))
+                {
                     Some(target) => Some(self.arena.outcome_block(target, Outcome::Error)),
                     None => self.dangling(
                         span,
@@ -184,7 +190,6 @@ impl Builder<'_> {
         }
     }
 
-    /// For an options question, the block of the option the words name
 
     /// For an options question, the block of the option the words name
     /// (`if they prefer a refund` → the "a refund" option).
@@ -214,7 +219,6 @@ impl Builder<'_> {
         best.and_then(|(index, _)| options.get(index).copied())
     }
 
-    /// Whether the condition's words are mostly the words of the question
 
     /// Whether the condition's words are mostly the words of the question
     /// or check it would answer.
@@ -228,12 +232,7 @@ impl Builder<'_> {
         let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
         let content: Vec<&str> = scope::content_words(&lowered)
             .into_iter()
-            .filter(|word| {
-                !matches!(
-                    *word,
-                    "not" | "no" | "was" | "were" | "is" | "are" | "did" | "does" | "has" | "have"
-                )
-            })
+            .filter(|word| !lexicon::is(word, Class::AnswerFiller))
             .filter(|word| !word.ends_with("n't"))
             .collect();
         if content.is_empty() {
@@ -242,7 +241,6 @@ impl Builder<'_> {
         let echoed = content.iter().filter(|word| asked.contains(*word)).count();
         echoed * 2 >= content.len() && echoed >= 1
     }
-
 
     /// A hand-off reason for a bare `if no`: what the answer was to.
     pub(super) fn answer_reason(&self, yes: bool, current: BlockId) -> String {
@@ -467,9 +465,6 @@ impl Builder<'_> {
 
     /// `If "delivered" more than 30 days ago`: the words after the values
     /// that are not about the subject become a check inside the case. Words
-
-    /// `If "delivered" more than 30 days ago`: the words after the values
-    /// that are not about the subject become a check inside the case. Words
     /// no rule reads are reported, never dropped.
     pub(super) fn qualify_case(
         &mut self,
@@ -487,69 +482,11 @@ impl Builder<'_> {
                     .collect(),
                 _ => Vec::new(),
             };
-        const FILLER: &[&str] = &[
-            "the",
-            "status",
-            "state",
-            "is",
-            "was",
-            "are",
-            "has",
-            "have",
-            "been",
-            "its",
-            "it",
-            "order",
-            "orders",
-            "or",
-            "and",
-            "either",
-            "of",
-            "current",
-            "set",
-            "to",
-            "marked",
-            "as",
-            "shows",
-            "says",
-            "reads",
-            "in",
-            "a",
-            "an",
-            "still",
-            "already",
-            "field",
-            "value",
-            "customer's",
-            "their",
-            "his",
-            "her",
-            "user's",
-            "should",
-            "be",
-            "for",
-            "this",
-            "that",
-            "one",
-            "these",
-            "those",
-            "order's",
-            "currently",
-            "now",
-            "if",
-            "when",
-            "whenever",
-            "should",
-            "in",
-            "case",
-            "cases",
-            "where",
-        ];
         let leftover: Vec<Token> = tokens
             .iter()
             .filter(|token| match &token.kind {
                 Tok::Word { lower, .. } => {
-                    !FILLER.contains(&lower.as_str())
+                    !lexicon::is(lower, Class::CaseFiller)
                         && !subject_words
                             .iter()
                             .any(|part| scope::singular(part) == scope::singular(lower))
@@ -629,34 +566,9 @@ impl Builder<'_> {
         };
         self.diagnostics.push(diagnostic);
     }
-
 }
 
 /// Verbs that say how the customer answered (`accepts`, `declines`, …).
 pub(super) fn names_an_answer(words: &[Token]) -> bool {
-    words.iter().filter_map(Token::word).any(|word| {
-        [
-            "accept",
-            "agree",
-            "confirm",
-            "decline",
-            "refuse",
-            "reject",
-            "approve",
-            "want",
-            "interested",
-            "choose",
-            "chose",
-            "keep",
-            "prefer",
-            "like",
-            "yes",
-            "no",
-            "ok",
-            "okay",
-        ]
-        .iter()
-        .any(|stem| word.starts_with(stem))
-    })
+    words.iter().any(|token| token.is_a(Class::AnswerStem))
 }
-

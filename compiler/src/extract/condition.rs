@@ -4,7 +4,8 @@
 //! that found nothing, a failure, the customer's answer, or a testable
 //! statement — and the builder then attaches it to the step it is about.
 
-use super::tokens::{CONDITION_OPENERS, Tok, Token};
+use super::lexicon::Class;
+use super::tokens::{Tok, Token};
 use crate::source::Span;
 
 /// What a condition tests.
@@ -32,45 +33,12 @@ pub(crate) enum Condition {
     Otherwise,
 }
 
-/// Words that make a condition negative.
-const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "n't", "didn't", "doesn't", "don't", "isn't", "wasn't", "aren't",
-    "weren't", "hasn't", "haven't", "can't", "cannot", "won't", "declines", "declined", "refuses",
-    "refused", "rejects", "rejected", "denies", "neither", "nope",
-];
-
-const NOT_FOUND_WORDS: &[&str] = &[
-    "found",
-    "exist",
-    "exists",
-    "located",
-    "recognized",
-    "recognised",
-    "registered",
-    "returned",
-    "match",
-    "matches",
-    "matched",
-];
-
-const FAILURE_WORDS: &[&str] = &[
-    "fails",
-    "failed",
-    "fail",
-    "error",
-    "errors",
-    "unavailable",
-    "down",
-    "timeout",
-    "timeouts",
-];
-
 /// Splits a clause into its condition (if any) and the action tokens.
 pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Token>) {
     let Some(first) = clause.first() else {
         return (None, Vec::new());
     };
-    let opener_len = if first.is_any(CONDITION_OPENERS) || first.is("should") {
+    let opener_len = if first.is_a(Class::ConditionOpener) || first.is("should") {
         1
     } else if first.is("in") && clause.get(1).is_some_and(|t| t.is_any(&["case", "cases"])) {
         if clause.get(2).is_some_and(|t| t.is_any(&["where", "that"])) {
@@ -82,7 +50,7 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         return (None, clause.to_vec());
     };
     let rest = &clause[opener_len..];
-    if first.is_any(&["otherwise", "else"]) {
+    if first.is_a(Class::Otherwise) {
         let actions: Vec<Token> = rest
             .iter()
             .skip_while(|t| t.is_punct(','))
@@ -95,16 +63,16 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     // runs to its comma: verbs inside it belong to it.
     let has_subject = rest
         .first()
-        .is_some_and(|t| t.is_any(&["the", "they", "he", "she"]))
+        .is_some_and(|t| t.is("the") || t.is_a(Class::SubjectPronoun))
         && rest
             .get(1)
-            .is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]) || !t.is("the"))
+            .is_some_and(|t| t.is_a(Class::Customer) || !t.is("the"))
         && rest.iter().any(|t| t.is_punct(','));
     let subject_clause = has_subject
         && rest
             .iter()
             .take_while(|t| !t.is_punct(','))
-            .any(|t| t.is_any(&["user", "customer", "client", "shopper", "they", "he", "she"]));
+            .any(|t| t.is_a(Class::Customer) || t.is_a(Class::SubjectPronoun));
     let end = rest
         .iter()
         .enumerate()
@@ -113,9 +81,8 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
                 || token.is_punct(':')
                 || (index > 0
                     && !subject_clause
-                    && token.is_any(super::action::ACTION_VERBS)
-                    && !token
-                        .is_any(&["check", "confirm", "verify", "get", "open", "list", "show"])
+                    && token.is_phrase_verb()
+                    && !token.is_a(Class::InCondition)
                     && !previous_is_subject_verb(rest, index))
         })
         .unwrap_or(rest.len());
@@ -141,151 +108,55 @@ fn continues_values(rest: &[Token], comma: usize) -> bool {
 
 /// `if the user asks …`: a verb right after its subject belongs to the condition.
 fn previous_is_subject_verb(rest: &[Token], index: usize) -> bool {
-    index > 0 && rest[index - 1].is_any(&["user", "customer", "they", "he", "she", "it", "who"])
+    index > 0 && {
+        let previous = &rest[index - 1];
+        previous.is_a(Class::Customer)
+            || previous.is_a(Class::SubjectPronoun)
+            || previous.is("it")
+            || previous.is("who")
+    }
 }
 
-/// Classifies condition tokens (starting with the opener word).
-pub(crate) fn classify(condition: &[Token]) -> Condition {
-    let opener = condition.first();
-    if opener.is_some_and(|t| t.is_any(&["otherwise", "else"])) {
-        return Condition::Otherwise;
+/// The words of a condition, as the condition rules read them.
+pub(crate) struct ConditionWords<'t> {
+    /// The opener (`if`, `when`, `otherwise`, …).
+    pub(crate) opener: Option<&'t Token>,
+    /// The tokens after the opener.
+    pub(crate) body: &'t [Token],
+    /// The lowercase words of `body`.
+    pub(crate) words: Vec<&'t str>,
+    /// Whether the condition is negative (`not`, `declines`, `unless`, …).
+    pub(crate) negated: bool,
+}
+
+impl<'t> ConditionWords<'t> {
+    /// The words of condition tokens (starting with the opener word).
+    pub(crate) fn new(condition: &'t [Token]) -> Self {
+        let opener = condition.first();
+        let body = condition.get(1..).unwrap_or(&[]);
+        let words: Vec<&str> = body.iter().filter_map(Token::word).collect();
+        let negated = opener.is_some_and(|t| t.is("unless"))
+            ^ body
+                .iter()
+                .any(|t| t.is_a(Class::Negation) || t.word().is_some_and(|w| w.ends_with("n't")));
+        ConditionWords {
+            opener,
+            body,
+            words,
+            negated,
+        }
     }
-    let body: Vec<Token> = condition.iter().skip(1).cloned().collect();
-    let words: Vec<&str> = body.iter().filter_map(Token::word).collect();
-    let negated = opener.is_some_and(|t| t.is("unless"))
-        ^ words
-            .iter()
-            .any(|word| NEGATIONS.contains(word) || word.ends_with("n't"));
-    let literals: Vec<(String, Span)> = body
-        .iter()
-        .filter_map(|token| match &token.kind {
-            Tok::Literal(text) => Some((text.clone(), token.span)),
-            _ => None,
-        })
-        .collect();
-    if !literals.is_empty() && !negated {
-        let subject = body.iter().find_map(|token| match &token.kind {
-            Tok::Var(path) => Some(path.clone()),
-            _ => None,
-        });
-        return Condition::Values {
-            subject,
-            values: literals,
-            hint_words: words.iter().map(|word| word.to_string()).collect(),
-            tokens: body.clone(),
-        };
-    }
-    let still = words.iter().any(|word| matches!(*word, "still" | "again"));
-    let explicit_comparison = body.iter().any(|token| matches!(token.kind, Tok::Var(_)))
-        && words
-            .iter()
-            .any(|word| matches!(*word, "match" | "matches" | "equal" | "equals" | "same"));
-    // `if the ticket could not be created`: the last call failed.
-    let failed_to_act = negated
-        && words.iter().any(|word| {
-            matches!(
-                *word,
-                "created"
-                    | "updated"
-                    | "cancelled"
-                    | "canceled"
-                    | "applied"
-                    | "processed"
-                    | "saved"
-                    | "sent"
-                    | "completed"
-                    | "added"
-                    | "changed"
-                    | "issued"
-                    | "refunded"
-                    | "submitted"
-                    | "placed"
-            )
-        })
-        && words.iter().any(|word| {
-            matches!(
-                *word,
-                "be" | "been" | "get" | "was" | "wasn't" | "is" | "isn't"
-            )
-        });
-    if failed_to_act
-        || words
-            .iter()
-            .any(|word| matches!(*word, "unsuccessful" | "fails" | "failed"))
-    {
-        return Condition::Failed;
-    }
-    let has_no = words
-        .windows(2)
-        .any(|pair| matches!(pair, ["has" | "have" | "are" | "is" | "returns", "no"]));
-    if (negated && !explicit_comparison && words.iter().any(|word| NOT_FOUND_WORDS.contains(word)))
-        || has_no
-        || words.first().is_some_and(|word| *word == "no") && words.len() > 1
-        || words
-            .iter()
-            .any(|word| matches!(*word, "invalid" | "unknown" | "empty"))
-    {
-        return Condition::NotFound { still };
-    }
-    if words.iter().any(|word| FAILURE_WORDS.contains(word))
-        || words
-            .windows(2)
-            .any(|pair| pair == ["times", "out"] || pair == ["timed", "out"])
-    {
-        return Condition::Failed;
-    }
-    let bare: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|word| {
-            !matches!(
-                *word,
-                "the" | "user" | "customer" | "they" | "says" | "answers" | "replies"
-            )
-        })
-        .collect();
-    let is_bare_answer = bare.is_empty()
-        || bare.iter().all(|word| {
-            matches!(
-                *word,
-                "yes"
-                    | "so"
-                    | "no"
-                    | "not"
-                    | "confirmed"
-                    | "confirms"
-                    | "agrees"
-                    | "agreed"
-                    | "accepts"
-                    | "accepted"
-                    | "declines"
-                    | "declined"
-                    | "refuses"
-                    | "rejects"
-                    | "ok"
-                    | "okay"
-                    | "does"
-                    | "doesn't"
-                    | "do"
-                    | "don't"
-                    | "is"
-                    | "isn't"
-                    | "was"
-                    | "wasn't"
-                    | "nope"
-                    | "yep"
-                    | "yeah"
-            )
-        });
-    Condition::Answer {
-        yes: !negated,
-        words: if is_bare_answer { Vec::new() } else { body },
+
+    /// Whether any word of the condition is of `class`.
+    pub(crate) fn any(&self, class: Class) -> bool {
+        self.body.iter().any(|t| t.is_a(class))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::rules::classify;
     use crate::extract::tokens::{clauses, sentences, tokens};
     use crate::source::SourceId;
     use crate::syntax::parse;
@@ -297,7 +168,7 @@ mod tests {
         let sentence = sentences(&all).into_iter().next()?;
         let clause = clauses(&sentence).into_iter().next()?;
         let (condition, _) = split_condition(&clause);
-        condition.map(|condition| classify(&condition))
+        condition.map(|condition| classify(&condition).0)
     }
 
     #[test]

@@ -3,38 +3,37 @@
 
 use super::arena::{BlockId, Building, StmtId};
 use super::condition::{self, Condition};
+use super::rules::{self, ItemShape};
 use super::scope::Scope;
-use super::tokens::{self, Tok, Token};
-use super::{Builder, ItemContext, action, message, origin};
+use super::tokens::{self, Token};
+use super::{Builder, ItemContext, message, origin};
 use crate::ir::{ExtractedBy, Slot, StmtKind};
-use crate::syntax::{Item, MarkerKind};
+use crate::syntax::Item;
 
 impl Builder<'_> {
     pub(super) fn item(&mut self, item: &Item, block: BlockId) {
         let tokens = tokens::tokens(&item.text);
-        let context = ItemContext {
+        let mut context = ItemContext {
             step: item.label.clone(),
             condition_words: String::new(),
             extracted_by: ExtractedBy::Rules,
+            rule: "step",
         };
-        // `Note: …` keeps the whole item as a remark, semicolons and all.
-        if tokens.first().is_some_and(|token| token.is("note"))
-            && tokens.get(1).is_some_and(|token| token.is_punct(':'))
-        {
-            self.notes
-                .push((origin(&context, item.span), item.plain_text()));
-            for child in &item.children {
-                self.item(child, block);
+        if let Some((shape, rule)) = rules::item_shape(item, &tokens) {
+            context.rule = rule;
+            match shape {
+                // `Note: …` keeps the whole item as a remark, semicolons and all.
+                ItemShape::Note => self
+                    .notes
+                    .push((origin(&context, item.span), item.plain_text())),
+                ItemShape::Heading(title) => {
+                    self.push(
+                        block,
+                        Building::Simple(StmtKind::Section(title)),
+                        origin(&context, item.span),
+                    );
+                }
             }
-            return;
-        }
-        let heading_title = heading(item, &tokens).or_else(|| colon_heading(&tokens));
-        if let Some(title) = heading_title {
-            self.push(
-                block,
-                Building::Simple(StmtKind::Section(title)),
-                origin(&context, item.span),
-            );
             for child in &item.children {
                 self.item(child, block);
             }
@@ -42,7 +41,6 @@ impl Builder<'_> {
         }
         let mut local = block;
         let mut offer: Option<StmtId> = None;
-        let mut context = context;
         for sentence in tokens::sentences(&tokens) {
             for clause in tokens::clauses(&sentence) {
                 let clause_span = tokens::span_of(&clause).unwrap_or(item.span);
@@ -50,7 +48,8 @@ impl Builder<'_> {
                 if let Some(condition_tokens) = condition_tokens {
                     context.condition_words = tokens::written(&condition_tokens);
                     let condition_span = tokens::span_of(&condition_tokens).unwrap_or(clause_span);
-                    let classified = condition::classify(&condition_tokens);
+                    let (classified, rule) = rules::classify(&condition_tokens);
+                    context.rule = rule;
                     if let Condition::Answer {
                         yes,
                         words: answer_words,
@@ -65,10 +64,11 @@ impl Builder<'_> {
                         None => continue,
                     }
                 }
-                for result in action::actions(&action_tokens) {
+                for result in rules::read_actions(&action_tokens) {
                     match result {
-                        Ok(action) => {
+                        Ok((action, rule)) => {
                             let span = clause_span;
+                            context.rule = rule;
                             if let Some(id) = self.action(action, local, span, &context) {
                                 offer = Some(id);
                             }
@@ -138,8 +138,6 @@ impl Builder<'_> {
         }
     }
 
-    /// A phrase no rule reads: the lock file's frozen answer if it has one
-
     /// The sub-items of `offer retention options:` are the options, each
     /// `Label: what to do`.
     pub(super) fn offer_options(&mut self, offer: StmtId, item: &Item, context: &ItemContext) {
@@ -157,16 +155,18 @@ impl Builder<'_> {
             let block = self.arena.new_block(offer);
             labels.push(label);
             bodies.push(block);
-            let child_context = ItemContext {
+            let mut child_context = ItemContext {
                 step: child.label.clone(),
                 condition_words: context.condition_words.clone(),
                 extracted_by: ExtractedBy::Rules,
+                rule: "option",
             };
             for sentence in tokens::sentences(rest) {
-                for result in action::actions(&sentence) {
+                for result in rules::read_actions(&sentence) {
                     match result {
-                        Ok(action) => {
+                        Ok((action, rule)) => {
                             let span = tokens::span_of(&sentence).unwrap_or(child.span);
+                            child_context.rule = rule;
                             self.action(action, block, span, &child_context);
                         }
                         Err(phrase) => {
@@ -200,43 +200,6 @@ impl Builder<'_> {
             self.asked.insert(var, Slot::Options(labels));
         }
     }
-
-}
-
-/// `Check the order:` — a short line ending in a colon that states no
-/// condition and no action keel reads is a heading for the steps below it.
-pub(super) fn colon_heading(tokens: &[Token]) -> Option<String> {
-    if !tokens.last().is_some_and(|token| token.is_punct(':')) {
-        return None;
-    }
-    let words: Vec<&str> = tokens.iter().filter_map(Token::word).collect();
-    if words.is_empty()
-        || words.len() > 6
-        || tokens
-            .iter()
-            .any(|token| !matches!(token.kind, Tok::Word { .. } | Tok::Punct(_)))
-    {
-        return None;
-    }
-    if tokens
-        .first()
-        .is_some_and(|token| token.is_any(tokens::CONDITION_OPENERS))
-    {
-        return None;
-    }
-    let understood = action::actions(&tokens[..tokens.len() - 1])
-        .iter()
-        .any(Result::is_ok);
-    (!understood).then(|| {
-        tokens
-            .iter()
-            .filter_map(|token| match &token.kind {
-                Tok::Word { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
 }
 
 /// Where `Label: what to do` (or `Label - what to do`) splits: the
@@ -252,50 +215,3 @@ pub(super) fn option_label(tokens: &[Token]) -> Option<usize> {
         .count();
     (1..=6).contains(&label_words).then_some(separator)
 }
-
-/// A heading: a short Title Case line or a line ending in `:` with no
-/// references and no condition, e.g. `Check Order Status`, `Escalation:`.
-pub(super) fn heading(item: &Item, tokens: &[Token]) -> Option<String> {
-    if tokens.is_empty()
-        || tokens.iter().any(|token| {
-            matches!(
-                token.kind,
-                Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_) | Tok::Literal(_)
-            )
-        })
-    {
-        return None;
-    }
-    let word_tokens: Vec<&str> = tokens
-        .iter()
-        .filter_map(|token| match &token.kind {
-            Tok::Word { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
-    if word_tokens.is_empty() || word_tokens.len() > 7 {
-        return None;
-    }
-    if tokens
-        .first()
-        .is_some_and(|token| token.is_any(tokens::CONDITION_OPENERS))
-    {
-        return None;
-    }
-    let ends_with_colon = tokens.last().is_some_and(|token| token.is_punct(':'));
-    let ends_sentence = tokens.last().is_some_and(|token| token.is_punct('.'));
-    const SMALL: &[&str] = &[
-        "a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "at",
-    ];
-    let title_case = word_tokens.iter().all(|word| {
-        SMALL.contains(word) || word.starts_with(|c: char| c.is_uppercase() || c.is_numeric())
-    });
-    let no_children_sentence = item.marker == MarkerKind::Paragraph || !ends_sentence;
-    if (title_case && no_children_sentence && !word_tokens.is_empty() && !ends_sentence)
-        || (ends_with_colon && title_case)
-    {
-        return Some(word_tokens.join(" "));
-    }
-    None
-}
-

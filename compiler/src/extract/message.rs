@@ -8,6 +8,7 @@
 //! field they add is one the policy's words name.
 
 use super::action::Opening;
+use super::lexicon::{self, Class};
 use super::scope::Scope;
 use super::tokens::{Tok, Token};
 use crate::ir::{Message, MessagePart, Path};
@@ -20,17 +21,7 @@ pub(crate) fn statement(words: &[Token], opening: Opening, scope: &Scope<'_>) ->
         Opening::Thanks => "Thank you ",
         Opening::Apology => "I'm sorry ",
         Opening::About => {
-            let regrettable = words.iter().any(|word| {
-                word.is_any(&[
-                    "delay",
-                    "delays",
-                    "issue",
-                    "problem",
-                    "inconvenience",
-                    "error",
-                    "mistake",
-                ])
-            });
+            let regrettable = words.iter().any(|word| word.is_a(Class::Regrettable));
             if regrettable {
                 "I'm sorry about "
             } else {
@@ -70,7 +61,9 @@ pub(crate) fn field_sentence(noun: &[Token], scope: &Scope<'_>) -> Result<Messag
         .ok_or_else(|| format!("no field in scope matches \"{}\"", words.join(" ")))?;
     let label: Vec<&str> = super::scope::content_words(&words)
         .into_iter()
-        .filter(|word| !matches!(*word, "providing" | "provide" | "e.g." | "etc"))
+        .filter(|word| {
+            !lexicon::is(word, Class::ProvideVerb) && !lexicon::is(word, Class::Abbreviation)
+        })
         .collect();
     Ok(finish(
         Message {
@@ -141,13 +134,9 @@ pub(crate) fn which_question(noun: &[Token], scope: &Scope<'_>) -> Message {
 /// A prompt for a value: `Could you share your email address?`
 pub(crate) fn value_prompt(noun: &[Token], scope: &Scope<'_>) -> Message {
     // `ask them to upload photos of the damage` → `Could you upload photos of the damage?`
-    let starts_with_verb = noun.first().is_some_and(|token| {
-        token.is_any(&[
-            "upload", "describe", "explain", "tell", "send", "attach", "take", "list", "confirm",
-            "check", "choose", "pick", "select", "spell", "type", "write", "briefly", "please",
-            "re-enter",
-        ])
-    });
+    let starts_with_verb = noun
+        .first()
+        .is_some_and(|token| token.is_a(Class::PromptVerb));
     if starts_with_verb {
         let mut parts = vec![MessagePart::Text("Could you ".to_string())];
         parts.extend(second_person(noun, scope, false));
@@ -189,7 +178,7 @@ pub(crate) fn choice_prompt(question: &[Token], options: &[String], scope: &Scop
         Message::text("Which would you like?")
     } else if question
         .first()
-        .is_some_and(|t| t.is_any(&["why", "how", "what", "which", "when", "where", "who"]))
+        .is_some_and(|t| t.is_a(Class::QuestionWord))
     {
         let mut parts = vec![MessagePart::Text(String::new())];
         parts.extend(second_person(question, scope, false));
@@ -269,10 +258,8 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                 lower,
                 text: written,
             } => {
-                let person_next =
-                    next.is_some_and(|t| t.is_any(&["user", "customer", "client", "shopper"]));
-                let possessive_next =
-                    next.is_some_and(|t| t.is_any(&["user's", "customer's", "client's"]));
+                let person_next = next.is_some_and(|t| t.is_a(Class::Customer));
+                let possessive_next = next.is_some_and(|t| t.is_a(Class::CustomerPossessive));
                 if lower == "the" && possessive_next {
                     push_word(&mut text, "your");
                     index += 2;
@@ -300,21 +287,7 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                             index += 2;
                             continue;
                         }
-                        if matches!(
-                            noun,
-                            "request"
-                                | "inquiry"
-                                | "case"
-                                | "order"
-                                | "account"
-                                | "package"
-                                | "parcel"
-                                | "shipment"
-                                | "refund"
-                                | "subscription"
-                                | "delivery"
-                                | "coupon"
-                        ) {
+                        if lexicon::is(noun, Class::CustomerThing) {
                             push_word(&mut text, "your");
                             push_word(&mut text, noun);
                             index += 2;
@@ -322,25 +295,25 @@ fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> 
                         }
                     }
                 }
-                let replacement = match lower.as_str() {
-                    "user's" | "customer's" | "their" | "his" | "her" => "your",
-                    "they" | "them" | "him" => "you",
+                let replacement = if token.is_a(Class::CustomerPossessive)
+                    || token.is_a(Class::PossessivePronoun)
+                {
+                    "your"
+                } else if token.is("they")
+                    || token.is_a(Class::ObjectPronoun)
                     // `customer portal` stays; `the customer` was handled above.
-                    "user" | "customer"
-                        if next.is_none_or(|t| {
-                            t.word().is_none()
-                                || t.is_any(&[
-                                    "is", "was", "has", "will", "can", "should", "wants", "needs",
-                                    "would",
-                                ])
-                        }) =>
-                    {
-                        "you"
+                    || (token.is_a(Class::Customer)
+                        && next.is_none_or(|t| t.word().is_none() || t.is_a(Class::SubjectVerb)))
+                {
+                    "you"
+                } else if token.is_a(Class::Abbreviation) {
+                    ""
+                } else {
+                    match lower.as_str() {
+                        "themselves" | "himself" | "herself" => "yourself",
+                        "theirs" => "yours",
+                        _ => written.as_str(),
                     }
-                    "themselves" | "himself" | "herself" => "yourself",
-                    "theirs" => "yours",
-                    "e.g." | "etc" => "",
-                    _ => written.as_str(),
                 };
                 if !replacement.is_empty() {
                     push_word(&mut text, replacement);

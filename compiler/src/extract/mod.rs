@@ -32,10 +32,11 @@ mod arena;
 mod attach;
 mod condition;
 mod layout;
-
+mod lexicon;
 mod message;
 mod predicate;
-
+pub mod reference;
+mod rules;
 mod scope;
 mod statements;
 mod tokens;
@@ -151,6 +152,9 @@ struct ItemContext {
     condition_words: String,
     /// Who read the sentence (an LLM for lock-file answers).
     extracted_by: ExtractedBy,
+    /// The name of the rule that read the sentence: the evidence recorded
+    /// in the origin of the statements made from it.
+    rule: &'static str,
 }
 
 impl<'a> Builder<'a> {
@@ -174,5 +178,6 @@ fn origin(context: &ItemContext, span: Span) -> Origin {
         span,
         step: context.step.clone(),
         extracted_by: context.extracted_by,
+        rule: context.rule,
     }
 }

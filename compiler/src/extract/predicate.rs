@@ -3,6 +3,7 @@
 //! comparisons of two values, date windows and day counts, set fields,
 //! existence.
 
+use super::lexicon::{self, Class};
 use super::scope::Scope;
 use super::tokens::{Tok, Token};
 use crate::catalog::Type;
@@ -26,9 +27,8 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
             _ => None,
         })
         .collect();
-    let compares = words
-        .iter()
-        .any(|word| matches!(*word, "match" | "matches" | "equal" | "equals" | "same"));
+    let any = |class: Class| words_tokens.iter().any(|token| token.is_a(class));
+    let compares = any(Class::Comparison);
     if compares {
         // `$email does not match $order.email`, or one `$path` and a field named in words.
         let right = match paths.as_slice() {
@@ -38,10 +38,7 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
                     .iter()
                     .copied()
                     .filter(|word| {
-                        !matches!(
-                            *word,
-                            "match" | "matches" | "equal" | "equals" | "same" | "as" | "to"
-                        )
+                        !lexicon::is(word, Class::Comparison) && !matches!(*word, "as" | "to")
                     })
                     .collect();
                 scope
@@ -59,12 +56,7 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
         }
     }
     if let Some(path) = paths.first() {
-        if words.iter().any(|word| {
-            matches!(
-                *word,
-                "set" | "present" | "available" | "known" | "provided"
-            )
-        }) {
+        if any(Class::IsSetWord) {
             return PredicateRead::Expr(Expr::IsSet(path.clone()));
         }
     }
@@ -72,7 +64,7 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
     let field_words: Vec<&str> = words
         .iter()
         .copied()
-        .filter(|word| !matches!(*word, "today" | "now" | "days" | "day" | "ago"))
+        .filter(|word| !lexicon::is(word, Class::DateFiller))
         .collect();
     let date_field = paths
         .iter()
@@ -86,25 +78,15 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
     // Day counts: `more than 30 days ago`, `within the last 30 days`.
     let days = words_tokens
         .windows(2)
-        .find_map(|pair| match (&pair[0].kind, pair[1].word()) {
-            (Tok::Number(number), Some("days" | "day")) => Some(number.clone()),
+        .find_map(|pair| match &pair[0].kind {
+            Tok::Number(number) if pair[1].is_a(Class::DayUnit) => Some(number.clone()),
             _ => None,
         });
     if let (Some(days), Some(field)) = (&days, &date_field) {
         let since = Box::new(Expr::DaysSince(field.clone()));
         let count = Box::new(Expr::Number(days.clone()));
-        let more = words.iter().any(|word| {
-            matches!(
-                *word,
-                "more" | "over" | "older" | "longer" | "beyond" | "after" | "past"
-            )
-        });
-        let fewer = words.iter().any(|word| {
-            matches!(
-                *word,
-                "within" | "less" | "under" | "fewer" | "last" | "recent"
-            )
-        });
+        let more = any(Class::MoreThan);
+        let fewer = any(Class::LessThan);
         if more && !fewer {
             return PredicateRead::Expr(Expr::After(since, count));
         }
@@ -113,36 +95,23 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
         }
         return PredicateRead::Unknown;
     }
-    let mentions_today = words.iter().any(|word| matches!(*word, "today" | "now"));
+    let mentions_today = any(Class::Today);
     if let (true, Some(field)) = (mentions_today, &date_field) {
         let field = Box::new(Expr::Path(field.clone()));
         let today = Box::new(Expr::Today);
-        if words
-            .iter()
-            .any(|word| matches!(*word, "before" | "earlier"))
-        {
+        if any(Class::Earlier) {
             return PredicateRead::Expr(Expr::After(today, field));
         }
-        if words.iter().any(|word| matches!(*word, "after" | "later")) {
+        if any(Class::Later) {
             return PredicateRead::Expr(Expr::After(field, today));
         }
-        if words
-            .iter()
-            .any(|word| matches!(*word, "is" | "was" | "on"))
-        {
+        if any(Class::IsOn) {
             return PredicateRead::Expr(Expr::Equals(field, today));
         }
         return PredicateRead::Unknown;
     }
-    let within = words
-        .iter()
-        .any(|word| matches!(*word, "within" | "before" | "by" | "on"));
-    let late = words.iter().any(|word| {
-        matches!(
-            *word,
-            "past" | "after" | "beyond" | "passed" | "exceeded" | "overdue" | "late" | "later"
-        )
-    });
+    let within = any(Class::ByDate);
+    let late = any(Class::Late);
     if within || late {
         if let Some(field) = date_field {
             let today = Box::new(Expr::Today);
@@ -154,17 +123,13 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
             });
         }
     }
-    if words
-        .iter()
-        .any(|word| matches!(*word, "exists" | "exist" | "registered" | "valid" | "found"))
-    {
+    if any(Class::Exists) {
         return PredicateRead::Existence;
     }
-    if words.iter().any(|word| matches!(*word, "has" | "have")) {
+    if any(Class::Have) {
         if let Some((path, _)) = scope.find_field(&words, &|ty| ty.is_optional()) {
             return PredicateRead::Expr(Expr::IsSet(path));
         }
     }
     PredicateRead::Unknown
 }
-

@@ -1,6 +1,7 @@
 //! What is in scope at a step: variables bound so far, and lookups over
 //! their fields by the words a sentence uses ("the tracking number").
 
+use super::lexicon::{self, Class};
 use crate::catalog::{Catalog, Type};
 use crate::ir::Path;
 
@@ -10,48 +11,12 @@ pub(crate) struct Scope<'a> {
     pub(crate) catalog: &'a Catalog,
 }
 
-/// Words that carry no meaning for field lookup.
-const STOPWORDS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "of",
-    "for",
-    "to",
-    "their",
-    "your",
-    "user's",
-    "customer's",
-    "its",
-    "and",
-    "with",
-    "that",
-    "this",
-    "is",
-    "was",
-    "be",
-    "on",
-    "in",
-    "user",
-    "customer",
-    "them",
-    "his",
-    "her",
-    "any",
-    "some",
-    "new",
-    "current",
-    "relevant",
-    "selected",
-    "specific",
-];
-
 /// The content words of a phrase.
 pub(crate) fn content_words<'w>(words: &[&'w str]) -> Vec<&'w str> {
     words
         .iter()
         .copied()
-        .filter(|word| !STOPWORDS.contains(word))
+        .filter(|word| !lexicon::is(word, Class::Stopword))
         .collect()
 }
 

@@ -3,8 +3,10 @@
 
 use super::action::{self, Action};
 use super::arena::{BlockId, Building, StmtId, ask_building};
+use super::lexicon::{self, Class};
 use super::message;
 use super::predicate::{PredicateRead, predicate};
+use super::rules;
 use super::scope::{self, Scope};
 use super::tokens::{self, Tok, Token};
 use super::{Builder, ItemContext, origin};
@@ -188,25 +190,7 @@ impl Builder<'_> {
                     .next()
                     .unwrap_or("")
                     .to_lowercase();
-                let yes_no = matches!(
-                    first.as_str(),
-                    "are"
-                        | "is"
-                        | "do"
-                        | "does"
-                        | "did"
-                        | "can"
-                        | "could"
-                        | "would"
-                        | "will"
-                        | "have"
-                        | "has"
-                        | "should"
-                        | "shall"
-                        | "may"
-                        | "was"
-                        | "were"
-                );
+                let yes_no = lexicon::is(&first, Class::QuestionOpener);
                 let (slot, ty, base) = if yes_no {
                     (Slot::YesNo, Type::Bool, "answer")
                 } else {
@@ -230,7 +214,9 @@ impl Builder<'_> {
                     ask_building(Slot::Options(options), var, prompt),
                     here,
                 );
-                let bodies: Vec<BlockId> = (0..option_count).map(|_| self.arena.new_block(id)).collect();
+                let bodies: Vec<BlockId> = (0..option_count)
+                    .map(|_| self.arena.new_block(id))
+                    .collect();
                 if let Building::Ask { options, .. } = &mut self.arena[id].kind {
                     *options = bodies;
                 }
@@ -247,27 +233,10 @@ impl Builder<'_> {
                 return Some(id);
             }
             Action::OfferOne { words: offered } => {
-                let mut question = vec![Token {
-                    kind: Tok::Word {
-                        lower: "you".into(),
-                        text: "you".into(),
-                    },
-                    span,
-                }];
-                question.push(Token {
-                    kind: Tok::Word {
-                        lower: "would".into(),
-                        text: "would".into(),
-                    },
-                    span,
-                });
-                question.push(Token {
-                    kind: Tok::Word {
-                        lower: "like".into(),
-                        text: "like".into(),
-                    },
-                    span,
-                });
+                let mut question: Vec<Token> = ["you", "would", "like"]
+                    .iter()
+                    .map(|word| Token::word_at(word, span))
+                    .collect();
                 question.extend(offered.iter().cloned());
                 let prompt = message::yes_no_question(&question, &scope);
                 let var = unique_var(&self.var_name(&offered, "accepts_offer"), &scope);
@@ -278,11 +247,16 @@ impl Builder<'_> {
         None
     }
 
-    /// `check if …`: a test of the statement, or a diagnostic when no rule
 
     /// `check if …`: a test of the statement, or a diagnostic when no rule
     /// reads it. An existence check is the lookup's own found / not found.
-    pub(super) fn check(&mut self, predicate_words: &[Token], block: BlockId, span: Span, here: Origin) {
+    pub(super) fn check(
+        &mut self,
+        predicate_words: &[Token],
+        block: BlockId,
+        span: Span,
+        here: Origin,
+    ) {
         match predicate(predicate_words, &self.scope_at(block)) {
             PredicateRead::Expr(condition) => {
                 self.push(
@@ -365,29 +339,31 @@ impl Builder<'_> {
         );
     }
 
-    pub(super) fn ask_value(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+    pub(super) fn ask_value(
+        &mut self,
+        noun: &[Token],
+        block: BlockId,
+        here: Origin,
+        scope: &Scope<'_>,
+    ) {
         let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
         let explicit = noun.iter().find_map(|token| match &token.kind {
             Tok::Var(path) => path.first().cloned(),
             _ => None,
         });
         let has = |word: &str| words.contains(&word);
-        let (slot, default_name) = if has("email") || has("e-mail") {
+        let any = |class: Class| noun.iter().any(|token| token.is_a(class));
+        let (slot, default_name) = if any(Class::EmailNoun) {
             (Slot::Email, "email".to_string())
         } else if has("order") && (has("number") || has("id") || has("#")) {
             (Slot::Text, "order_id".to_string())
-        } else if has("date") || has("when") {
+        } else if any(Class::DateNoun) {
             (Slot::Date, self.var_name(noun, "date"))
-        } else if has("zip") || has("postcode") || (has("postal") && has("code")) {
+        } else if any(Class::PostalNoun) || (has("postal") && has("code")) {
             (Slot::PostalCode, self.var_name(noun, "postal_code"))
-        } else if has("name") && !has("product") && !has("item") && !has("company") {
+        } else if has("name") && !any(Class::NotAPersonName) {
             (Slot::Name, self.var_name(noun, "name"))
-        } else if has("amount")
-            || has("quantity")
-            || has("many")
-            || has("count")
-            || counts_something(&words)
-        {
+        } else if any(Class::QuantityNoun) || counts_something(&words) {
             (Slot::Number, self.var_name(noun, "number"))
         } else {
             (Slot::Text, self.var_name(noun, "answer"))
@@ -408,7 +384,13 @@ impl Builder<'_> {
         self.push(block, ask_building(slot, var, prompt), here);
     }
 
-    pub(super) fn ask_which(&mut self, noun: &[Token], block: BlockId, here: Origin, scope: &Scope<'_>) {
+    pub(super) fn ask_which(
+        &mut self,
+        noun: &[Token],
+        block: BlockId,
+        here: Origin,
+        scope: &Scope<'_>,
+    ) {
         let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
         let Some((list, list_type)) = scope.list_var(&words) else {
             // No list to pick from: an open question.
@@ -499,27 +481,9 @@ impl Builder<'_> {
         let what = scope::content_words(&words)
             .into_iter()
             .filter(|word| {
-                !matches!(
-                    *word,
-                    "valid"
-                        | "again"
-                        | "another"
-                        | "correct"
-                        | "different"
-                        | "times"
-                        | "time"
-                        | "more"
-                        | "most"
-                        | "up"
-                        | "once"
-                        | "twice"
-                        | "thrice"
-                        | "one"
-                        | "two"
-                        | "three"
-                        | "four"
-                        | "five"
-                ) && !word.bytes().all(|byte| byte.is_ascii_digit())
+                !lexicon::is(word, Class::AgainWord)
+                    && !lexicon::is(word, Class::Counting)
+                    && !word.bytes().all(|byte| byte.is_ascii_digit())
             })
             .collect::<Vec<_>>()
             .join(" ");
@@ -530,7 +494,7 @@ impl Builder<'_> {
         };
         let prompt = message::retry_prompt(&format!("that {what}"));
         // "ask again up to 3 times"; once when no number is written.
-        let limit = action::times_limit(noun).unwrap_or(1);
+        let limit = rules::times_limit(noun).unwrap_or(1);
         self.push(
             block,
             Building::Retry {
@@ -543,7 +507,6 @@ impl Builder<'_> {
             here,
         );
     }
-
 
     #[allow(clippy::too_many_arguments)]
     pub(super) fn call(
@@ -672,7 +635,6 @@ impl Builder<'_> {
         );
     }
 
-
     /// Whether the noun names a value the customer gave that `call` uses.
     pub(super) fn asks_for_argument_of(&self, call: StmtId, noun: &[Token]) -> bool {
         let Building::Call { args, .. } = &self.arena[call].kind else {
@@ -693,7 +655,6 @@ impl Builder<'_> {
         })
     }
 
-    /// Renames the answer of the last value question asked in this step
 
     /// Renames the answer of the last value question asked in this step
     /// of `block` (if it has a name keel made up) to the author's name.
@@ -732,7 +693,6 @@ impl Builder<'_> {
         self.arena.bind(name, ty, block);
     }
 
-
     /// The call whose not-found block `block` is, if it is one.
     pub(super) fn not_found_call(&self, block: BlockId) -> Option<StmtId> {
         let parent = self.arena[block].parent?;
@@ -755,28 +715,7 @@ impl Builder<'_> {
         let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
         let content: Vec<String> = scope::content_words(&lowered)
             .into_iter()
-            .filter(|word| {
-                !matches!(
-                    *word,
-                    "they"
-                        | "would"
-                        | "like"
-                        | "was"
-                        | "were"
-                        | "is"
-                        | "are"
-                        | "if"
-                        | "whether"
-                        | "e.g."
-                        | "you"
-                        | "please"
-                        | "want"
-                        | "wants"
-                        | "placed"
-                        | "on"
-                        | "for"
-                )
-            })
+            .filter(|word| !lexicon::is(word, Class::NotAVariable))
             .take(3)
             .map(|word| {
                 word.chars()
@@ -791,7 +730,6 @@ impl Builder<'_> {
             content.join("_")
         }
     }
-
 }
 
 /// A name not yet bound in scope: `answer`, then `answer_2`, …
@@ -883,14 +821,10 @@ pub(super) fn compound_nouns(noun: &[Token]) -> Vec<Vec<Token>> {
         .map(<[Token]>::to_vec)
         .filter(|part| !part.is_empty())
         .collect();
-    const VALUES: &[&str] = &[
-        "email", "e-mail", "number", "id", "name", "zip", "postcode", "phone", "address", "date",
-        "code", "reason",
-    ];
     let each_names_a_value = parts.len() >= 2
         && parts
             .iter()
-            .all(|part| part.iter().any(|token| token.is_any(VALUES)));
+            .all(|part| part.iter().any(|token| token.is_a(Class::ValueNoun)));
     if each_names_a_value {
         parts
     } else {
@@ -908,20 +842,9 @@ pub(super) fn counts_something(words: &[&str]) -> bool {
 
 /// `… that the request will be transferred to an agent`.
 pub(super) fn promises_handoff(words: &[Token]) -> bool {
-    let lowered: Vec<&str> = words.iter().filter_map(Token::word).collect();
-    let moves = lowered.iter().any(|word| {
-        matches!(
-            *word,
-            "transferred" | "routed" | "escalated" | "handed" | "passed" | "forwarded"
-        )
-    });
-    let to_human = lowered.iter().any(|word| {
-        matches!(
-            *word,
-            "agent" | "human" | "person" | "team" | "specialist" | "representative" | "support"
-        )
-    });
-    moves && to_human && lowered.contains(&"will")
+    let moves = words.iter().any(|t| t.is_a(Class::HandedOff));
+    let to_human = words.iter().any(|t| t.is_a(Class::Human));
+    moves && to_human && words.iter().any(|t| t.is("will"))
 }
 
 pub(super) fn lowercase_first(text: &str) -> String {
@@ -931,4 +854,3 @@ pub(super) fn lowercase_first(text: &str) -> String {
         None => String::new(),
     }
 }
-

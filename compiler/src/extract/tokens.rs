@@ -2,9 +2,11 @@
 //!
 //! Tokens drop spaces, keep references whole, lowercase words for matching
 //! (keeping the written form for messages), and fold abbreviations such as
-//! `e.g.` so they do not end sentences. Clauses split a sentence where a new
-//! condition starts (`…, if yes inform …`).
+//! `e.g.` so they do not end sentences, and tag each word with its
+//! [`lexicon`](super::lexicon) classes once. Clauses split a sentence where a
+//! new condition starts (`…, if yes inform …`).
 
+use super::lexicon::{self, Class, Tags};
 use crate::source::Span;
 use crate::syntax::{Inline, InlineKind, ToolArg};
 
@@ -13,6 +15,8 @@ use crate::syntax::{Inline, InlineKind, ToolArg};
 pub(crate) struct Token {
     pub(crate) kind: Tok,
     pub(crate) span: Span,
+    /// The word's lexicon classes (none for other tokens).
+    pub(crate) tags: Tags,
 }
 
 /// Token kinds.
@@ -35,6 +39,35 @@ pub(crate) enum Tok {
 }
 
 impl Token {
+    /// A token of `kind`, tagged with its word's classes.
+    pub(crate) fn new(kind: Tok, span: Span) -> Self {
+        let tags = match &kind {
+            Tok::Word { lower, .. } => lexicon::tag(lower),
+            _ => Tags::default(),
+        };
+        Token { kind, span, tags }
+    }
+
+    /// A word token, as if written.
+    pub(crate) fn word_at(text: &str, span: Span) -> Self {
+        Token::new(
+            Tok::Word {
+                lower: normalise_word(text),
+                text: text.to_string(),
+            },
+            span,
+        )
+    }
+
+    /// True if this word is of `class`.
+    pub(crate) fn is_a(&self, class: Class) -> bool {
+        self.tags.has(class)
+    }
+
+    /// True if this word is a verb that starts an action phrase.
+    pub(crate) fn is_phrase_verb(&self) -> bool {
+        self.tags.is_phrase_verb()
+    }
     /// The lowercase word, if this is a word.
     pub(crate) fn word(&self) -> Option<&str> {
         match &self.kind {
@@ -82,10 +115,7 @@ pub(crate) fn tokens(pieces: &[Inline]) -> Vec<Token> {
             InlineKind::Var(path) => Tok::Var(path.clone()),
             InlineKind::Literal(text) => Tok::Literal(text.clone()),
         };
-        out.push(Token {
-            kind,
-            span: piece.span,
-        });
+        out.push(Token::new(kind, piece.span));
     }
     fold_abbreviations(out)
 }
@@ -109,13 +139,7 @@ fn fold_abbreviations(tokens: Vec<Token>) -> Vec<Token> {
         if pair("e", "g") || pair("i", "e") {
             let span = tokens[index].span.join(tokens[index + 3].span);
             let word = if pair("e", "g") { "e.g." } else { "i.e." };
-            out.push(Token {
-                kind: Tok::Word {
-                    lower: word.to_string(),
-                    text: word.to_string(),
-                },
-                span,
-            });
+            out.push(Token::word_at(word, span));
             index += 4;
             continue;
         }
@@ -149,10 +173,6 @@ pub(crate) fn sentences(tokens: &[Token]) -> Vec<Vec<Token>> {
     out
 }
 
-/// Words that open a condition.
-pub(crate) const CONDITION_OPENERS: &[&str] =
-    &["if", "when", "whenever", "otherwise", "else", "unless"];
-
 /// Splits a sentence into clauses where a new condition begins:
 /// after a comma (`…, if yes …`, `…, otherwise …`) or at `if yes|no|not|so`.
 pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
@@ -165,7 +185,7 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
             && next.is_some_and(|t| t.is_any(&["yes", "no", "not", "so"]))
             && !current.is_empty();
         let comma_condition = after_comma
-            && token.is_any(CONDITION_OPENERS)
+            && token.is_a(Class::ConditionOpener)
             && current.iter().any(|t| t.word().is_some())
             && !opens_with_condition_only(&current);
         if answer_condition || comma_condition {
@@ -187,11 +207,11 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
 /// True when the clause so far is only `if <condition>,` — a comma there
 /// ends the condition, it does not start a new clause.
 fn opens_with_condition_only(current: &[Token]) -> bool {
-    current.first().is_some_and(|t| t.is_any(CONDITION_OPENERS))
+    current
+        .first()
+        .is_some_and(|t| t.is_a(Class::ConditionOpener))
         && current.iter().filter(|t| t.is_punct(',')).count() <= 1
-        && !current
-            .iter()
-            .any(|t| t.is_any(crate::extract::action::ACTION_VERBS))
+        && !current.iter().any(Token::is_phrase_verb)
 }
 
 /// The span covering a run of tokens.

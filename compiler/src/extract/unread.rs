@@ -41,6 +41,7 @@ impl Builder<'_> {
                 let action = llm_action(statement, span, self.catalog);
                 let llm_context = ItemContext {
                     extracted_by: ExtractedBy::Llm,
+                    rule: "llm",
                     ..context.clone()
                 };
                 self.action(action, block, span, &llm_context);
@@ -134,4 +135,3 @@ pub(super) fn llm_action(statement: LlmStatement, span: Span, catalog: &Catalog)
         LlmStatement::Note(text) => Action::Note { text },
     }
 }
-

@@ -79,6 +79,7 @@ fn stmt(kind: StmtKind, step: &mut usize) -> Stmt {
             span: Span::new(SourceId::default(), *step, *step + 1),
             step: step.to_string(),
             extracted_by: ExtractedBy::Rules,
+            rule: "generated",
         },
     }
 }

@@ -1,0 +1,45 @@
+//! `End the conversation [as <outcome>]`.
+
+use super::{ActionRule, Example, Phrase};
+use crate::extract::action::Action;
+use crate::extract::lexicon::Class;
+
+/// `End / close / stop / finish / resolve / mark the conversation (chat, case,
+/// …) [as <outcome>]` ends the conversation with that outcome (`resolved` when
+/// none is named).
+pub(crate) const RULE: ActionRule = ActionRule {
+    name: "end",
+    shape: "End the conversation [as <outcome>]",
+    about: "`End / close / stop / finish / resolve / mark the conversation (chat, case, …) [as <outcome>]` ends the conversation with that outcome (`resolved` when none is named).",
+    read,
+    examples: &[Example {
+        text: "End the conversation as not eligible.",
+        compiles_to: "[ok] end not_eligible",
+    }],
+};
+
+fn read(phrase: &Phrase<'_>) -> Option<Action> {
+    if !phrase.verb_is(Class::EndVerb) {
+        return None;
+    }
+    let rest = phrase.rest();
+    let words: Vec<&str> = rest.iter().filter_map(|t| t.word()).collect();
+    let is_end = words.is_empty() || rest.iter().any(|t| t.is_a(Class::EndNoun));
+    if !is_end {
+        return None;
+    }
+    let outcome = words
+        .iter()
+        .position(|word| matches!(*word, "as" | "with"))
+        .and_then(|position| words.get(position + 1..))
+        .map(|rest| {
+            rest.iter()
+                .copied()
+                .filter(|word| !matches!(*word, "outcome" | "an" | "a" | "the"))
+                .collect::<Vec<_>>()
+                .join("_")
+        })
+        .filter(|outcome| !outcome.is_empty())
+        .unwrap_or_else(|| "resolved".to_string());
+    Some(Action::End { outcome })
+}

@@ -1,0 +1,61 @@
+//! Handing the conversation to a person: `Route to an agent`.
+
+use super::{ActionRule, Example, Phrase, reason_after_for};
+use crate::extract::action::Action;
+use crate::extract::lexicon::Class;
+
+/// `Route / transfer / escalate … to <a person>` hands off to a person.
+pub(crate) const RULE: ActionRule = ActionRule {
+    name: "hand-off",
+    shape: "Route [the conversation] to an agent [for <reason>]",
+    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads; `… or create a ticket` makes the hand-off a ticket.",
+    read,
+    examples: &[
+        Example {
+            text: "Route to an agent for further investigation.",
+            compiles_to: r#"[ok] escalate hand-off to agent: "further investigation (policy step 6)""#,
+        },
+        Example {
+            text: "Transfer the chat to the billing team.",
+            compiles_to: r#"[ok] escalate hand-off to billing: "policy step 6""#,
+        },
+    ],
+};
+
+fn read(phrase: &Phrase<'_>) -> Option<Action> {
+    if !phrase.verb_is(Class::HandOffVerb) {
+        return None;
+    }
+    let body = phrase.body;
+    let to_human = body.iter().any(|t| t.is_a(Class::Human));
+    let escalates = phrase
+        .verb()
+        .and_then(|verb| verb.word())
+        .is_some_and(|word| word.starts_with("escalat"));
+    if !to_human && !escalates {
+        return None;
+    }
+    let queue = body
+        .windows(3)
+        .find_map(|window| match (&window[0], &window[1], &window[2]) {
+            (to, the, name)
+                if to.is("to")
+                    && the.is("the")
+                    && name.word().is_some()
+                    && !name.is_a(Class::Human) =>
+            {
+                let next_is_team = body
+                    .iter()
+                    .skip_while(|t| t.span != name.span)
+                    .nth(1)
+                    .is_some_and(|t| t.is_a(Class::Team));
+                next_is_team.then(|| name.word().unwrap_or_default().to_string())
+            }
+            _ => None,
+        });
+    Some(Action::Escalate {
+        reason: reason_after_for(body),
+        queue,
+        ticket: body.iter().any(|t| t.is("ticket")),
+    })
+}

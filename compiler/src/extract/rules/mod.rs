@@ -1,0 +1,310 @@
+//! The rule tables: every sentence shape keel reads, in the order tried.
+//!
+//! Three tables, one shape per rule and one rule per file:
+//!
+//! * [`ITEM_RULES`]: what a whole item is (a note, a heading) before its
+//!   sentences are read;
+//! * [`CONDITION_RULES`]: what the `if …` part of a clause tests;
+//! * [`ACTION_RULES`]: what an action phrase tells the bot to do.
+//!
+//! A table is tried in order and the first rule that reads the text wins;
+//! its name is recorded in the statement's [`Origin`](crate::ir::Origin) as
+//! the evidence for it. Every rule has a doc comment, a `shape` line and
+//! examples: each example is compiled as step 6 of the reference policy
+//! ([`REFERENCE_POLICY`]) by the tests, and must compile to what it says.
+//! The language reference (`docs/policy-language.md`) is generated from
+//! these tables ([`crate::extract::reference`]). Word lists live in the
+//! [`lexicon`](super::lexicon), never here.
+//!
+//! A new shape is one new file here and one line in its table.
+
+use super::action::{self, Action};
+use super::condition::{Condition, ConditionWords};
+use super::lexicon::Class;
+use super::tokens::{Tok, Token};
+use crate::syntax::Item;
+
+mod answer;
+mod apologise;
+mod ask;
+mod call;
+mod check;
+mod confirm;
+mod display;
+mod end;
+mod ensure;
+mod failed;
+mod failed_to_act;
+mod hand_off;
+mod heading;
+mod move_to;
+mod not_found;
+mod note;
+mod note_item;
+mod offer;
+mod otherwise;
+mod policy_reference;
+mod provide;
+mod say;
+mod thank;
+mod ticket;
+mod values;
+
+/// An example of a rule: the text, and what it compiles to as step 6 of
+/// the reference policy (one line per state: the edges into it, then what
+/// it does).
+pub(crate) struct Example {
+    /// The sentence as an author writes it.
+    pub(crate) text: &'static str,
+    /// The states it compiles to.
+    pub(crate) compiles_to: &'static str,
+}
+
+/// The policy the examples are compiled in: `SENTENCE` is replaced by the
+/// example's text.
+pub(crate) const REFERENCE_POLICY: &str = include_str!("reference.policy.md");
+
+/// The policy [`REFERENCE_POLICY`] is compiled with (`#Returns_policy`).
+pub(crate) const REFERENCE_OTHER_POLICY: &str = include_str!("reference_returns.policy.md");
+
+/// The catalog of [`REFERENCE_POLICY`].
+pub(crate) const REFERENCE_CATALOG: &str = include_str!("reference.toml");
+
+/// A phrase an action rule reads: fillers skipped, so `body[0]` is the verb.
+pub(crate) struct Phrase<'t> {
+    /// The phrase from its verb on.
+    pub(crate) body: &'t [Token],
+}
+
+impl<'t> Phrase<'t> {
+    /// The verb (or first token).
+    pub(crate) fn verb(&self) -> Option<&'t Token> {
+        self.body.first()
+    }
+
+    /// Whether the verb is of `class`.
+    pub(crate) fn verb_is(&self, class: Class) -> bool {
+        self.verb().is_some_and(|verb| verb.is_a(class))
+    }
+
+    /// The tokens after the verb.
+    pub(crate) fn rest(&self) -> &'t [Token] {
+        self.body.get(1..).unwrap_or(&[])
+    }
+}
+
+/// A rule for an action phrase.
+pub(crate) struct ActionRule {
+    /// Its name: the evidence recorded with what it read.
+    pub(crate) name: &'static str,
+    /// How the shape is written, for the language reference.
+    pub(crate) shape: &'static str,
+    /// What it reads and what that becomes, for the language reference.
+    pub(crate) about: &'static str,
+    /// Reads a phrase, or leaves it to the next rule.
+    pub(crate) read: fn(&Phrase<'_>) -> Option<Action>,
+    /// Examples, tested.
+    pub(crate) examples: &'static [Example],
+}
+
+/// Every action rule, in the order tried: references first (a phrase that
+/// names `@tool` is a call whatever its verb), then by the leading verb.
+pub(crate) const ACTION_RULES: &[ActionRule] = &[
+    note::RULE,
+    call::RULE,
+    policy_reference::RULE,
+    ask::RULE,
+    confirm::RULE,
+    check::RULE,
+    say::RULE,
+    thank::RULE,
+    apologise::RULE,
+    provide::RULE,
+    display::RULE,
+    hand_off::RULE,
+    ticket::RULE,
+    end::RULE,
+    move_to::RULE,
+    offer::RULE,
+    ensure::RULE,
+];
+
+/// A rule for the condition of a clause.
+pub(crate) struct ConditionRule {
+    /// Its name: the evidence recorded with what it read.
+    pub(crate) name: &'static str,
+    /// How the shape is written, for the language reference.
+    pub(crate) shape: &'static str,
+    /// What it reads and what that becomes, for the language reference.
+    pub(crate) about: &'static str,
+    /// Reads a condition, or leaves it to the next rule.
+    pub(crate) read: fn(&ConditionWords<'_>) -> Option<Condition>,
+    /// Examples, tested.
+    pub(crate) examples: &'static [Example],
+}
+
+/// Every condition rule, in the order tried. The last one reads anything.
+pub(crate) const CONDITION_RULES: &[ConditionRule] = &[
+    otherwise::RULE,
+    values::RULE,
+    failed_to_act::RULE,
+    not_found::RULE,
+    failed::RULE,
+    answer::RULE,
+];
+
+/// What a whole item is, before its sentences are read.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ItemShape {
+    /// A remark kept as a note, sub-items read as usual.
+    Note,
+    /// A heading: a section title; its sub-items are the section's steps.
+    Heading(String),
+}
+
+/// A rule for a whole item.
+pub(crate) struct ItemRule {
+    /// Its name: the evidence recorded with what it read.
+    pub(crate) name: &'static str,
+    /// How the shape is written, for the language reference.
+    pub(crate) shape: &'static str,
+    /// What it reads and what that becomes, for the language reference.
+    pub(crate) about: &'static str,
+    /// Reads an item (with its tokens), or leaves it to the next rule.
+    pub(crate) read: fn(&Item, &[Token]) -> Option<ItemShape>,
+    /// Examples, tested.
+    pub(crate) examples: &'static [Example],
+}
+
+/// Every item rule, in the order tried; an item none reads is a step.
+pub(crate) const ITEM_RULES: &[ItemRule] = &[note_item::RULE, heading::RULE, heading::COLON_RULE];
+
+// ----- reading with the tables --------------------------------------------------------------
+
+/// A phrase read by a rule: the action, and the rule's name (its evidence).
+pub(crate) type ReadAction = (Action, &'static str);
+
+/// Reads the action tokens of a clause, phrase by phrase. Phrases no rule
+/// reads come back as `Err` with the phrase's tokens, for a diagnostic.
+pub(crate) fn read_actions(tokens: &[Token]) -> Vec<Result<ReadAction, Vec<Token>>> {
+    let tokens = action::strip_context_prefix(tokens);
+    action::phrases(&tokens)
+        .into_iter()
+        .map(|phrase| read_phrase(&phrase).ok_or(phrase))
+        .collect()
+}
+
+/// The first action rule that reads the phrase.
+fn read_phrase(phrase: &[Token]) -> Option<ReadAction> {
+    let body = action::phrase_body(phrase);
+    let phrase = Phrase { body: &body };
+    ACTION_RULES
+        .iter()
+        .find_map(|rule| (rule.read)(&phrase).map(|action| (action, rule.name)))
+}
+
+/// Classifies condition tokens (starting with the opener word): the first
+/// condition rule that reads them, and its name.
+pub(crate) fn classify(condition: &[Token]) -> (Condition, &'static str) {
+    let words = ConditionWords::new(condition);
+    for rule in CONDITION_RULES {
+        if let Some(read) = (rule.read)(&words) {
+            return (read, rule.name);
+        }
+    }
+    // The last rule reads every condition: this is not reached.
+    (
+        Condition::Answer {
+            yes: !words.negated,
+            words: words.body.to_vec(),
+        },
+        "answer",
+    )
+}
+
+/// What a whole item is, by the first item rule that reads it, and the
+/// rule's name; `None` for a step.
+pub(crate) fn item_shape(item: &Item, tokens: &[Token]) -> Option<(ItemShape, &'static str)> {
+    ITEM_RULES
+        .iter()
+        .find_map(|rule| (rule.read)(item, tokens).map(|shape| (shape, rule.name)))
+}
+
+// ----- helpers the rules share ---------------------------------------------------------------
+
+/// Skips leading tokens while `skip` holds (and any `'s`).
+pub(crate) fn skip_while(tokens: &[Token], skip: impl Fn(&Token) -> bool) -> &[Token] {
+    let start = tokens
+        .iter()
+        .position(|t| !skip(t) && !t.is("'s"))
+        .unwrap_or(tokens.len());
+    &tokens[start..]
+}
+
+/// Skips who is spoken to: `the customer`, `them`, `the user know`.
+pub(crate) fn skip_person(tokens: &[Token]) -> &[Token] {
+    let mut start = 0;
+    loop {
+        let here = tokens.get(start);
+        let next = tokens.get(start + 1);
+        if here.is_some_and(|t| t.is("the")) && next.is_some_and(|t| t.is_a(Class::Customer)) {
+            start += 2;
+        } else if here.is_some_and(|t| {
+            t.is_a(Class::Customer) || t.is_a(Class::ObjectPronoun) || t.is("know")
+        }) {
+            start += 1;
+        } else {
+            return &tokens[start..];
+        }
+    }
+}
+
+/// Whether a token is `the`, the customer or a pronoun for them: the words
+/// before what a verb is about (`ask the customer for …`).
+pub(crate) fn is_addressee(token: &Token) -> bool {
+    token.is("the") || token.is_a(Class::Customer) || token.is_a(Class::ObjectPronoun)
+}
+
+/// A bound written as a number of times: "up to 3 times", "at most
+/// twice", "3 more times", "once more"; `None` when none is written.
+pub(crate) fn times_limit(tokens: &[Token]) -> Option<u32> {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter_map(|token| match &token.kind {
+            Tok::Word { lower, .. } => Some(lower.as_str()),
+            Tok::Number(number) => Some(number.as_str()),
+            _ => None,
+        })
+        .collect();
+    let number = |word: &str| match word {
+        "once" | "one" => Some(1),
+        "twice" | "two" => Some(2),
+        "three" | "thrice" => Some(3),
+        "four" => Some(4),
+        "five" => Some(5),
+        digits => digits.parse::<u32>().ok().filter(|n| (1..=9).contains(n)),
+    };
+    for (index, word) in words.iter().enumerate() {
+        let word = word.to_ascii_lowercase();
+        let next = words
+            .get(index + 1)
+            .map(|next| next.to_ascii_lowercase())
+            .unwrap_or_default();
+        match number(&word) {
+            Some(n) if matches!(word.as_str(), "twice" | "thrice") => return Some(n),
+            Some(n) if matches!(next.as_str(), "times" | "time" | "more") => return Some(n),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `… for further investigation` → `further investigation`.
+pub(crate) fn reason_after_for(tokens: &[Token]) -> Option<String> {
+    let position = tokens.iter().rposition(|t| t.is("for"))?;
+    let reason = super::tokens::written(&tokens[position + 1..]);
+    (!reason.is_empty()).then_some(reason)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,26 @@
+//! `Otherwise, …`: every other outcome of the condition before.
+
+use super::{ConditionRule, Example};
+use crate::extract::condition::{Condition, ConditionWords};
+use crate::extract::lexicon::Class;
+
+/// `Otherwise` / `else` is the other outcome of the last condition.
+pub(crate) const RULE: ConditionRule = ConditionRule {
+    name: "otherwise",
+    shape: "Otherwise, …",
+    about: "`Otherwise` / `else` is the other outcome of the last condition: the values a match did not name, or the `no` of a question or check.",
+    read,
+    examples: &[Example {
+        text: "If \"Shipped\", say it is on its way; otherwise, route to an agent.",
+        compiles_to: r#"[ok] match $order.status in {Processing, Shipped, In transit, Delivered, Canceled}
+["Shipped"] say "It is on its way."
+[else] escalate hand-off to agent: "otherwise""#,
+    }],
+};
+
+fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
+    condition
+        .opener
+        .is_some_and(|t| t.is_a(Class::Otherwise))
+        .then_some(Condition::Otherwise)
+}
