@@ -190,7 +190,6 @@ impl Builder<'_> {
         }
     }
 
-
     /// For an options question, the block of the option the words name
     /// (`if they prefer a refund` → the "a refund" option).
     pub(super) fn option_named(&self, question: StmtId, words: &[Token]) -> Option<BlockId> {
@@ -218,7 +217,6 @@ impl Builder<'_> {
         }
         best.and_then(|(index, _)| options.get(index).copied())
     }
-
 
     /// Whether the condition's words are mostly the words of the question
     /// or check it would answer.

@@ -2,7 +2,7 @@
 //!
 //! The stages, each in its own module:
 //!
-//! * [`lexicon`]: the word classes (the customer, negation, say-verbs, …),
+//! * `lexicon`: the word classes (the customer, negation, say-verbs, …),
 //!   in one place; every token is tagged with its classes once;
 //! * [`tokens`]: item text → tokens → sentences → clauses;
 //! * [`layout`]: what an item is — a heading, a note, a step, a question
@@ -30,6 +30,7 @@
 mod action;
 mod arena;
 mod attach;
+mod calls;
 mod condition;
 mod layout;
 mod lexicon;

@@ -6,7 +6,7 @@
 //! states they compile to, so the reference is never out of date with what
 //! keel does.
 
-use super::lexicon::CLASSES;
+use super::lexicon::classes;
 use super::rules::{
     ACTION_RULES, CONDITION_RULES, Example, ITEM_RULES, REFERENCE_CATALOG, REFERENCE_OTHER_POLICY,
     REFERENCE_POLICY,
@@ -150,7 +150,7 @@ pub fn language_reference() -> String {
         "## Word classes\n\nThe rules read words by class; a synonym is one word added to a class in \
          `compiler/src/extract/lexicon.rs`.\n\n| class | words |\n|---|---|\n",
     );
-    for class in CLASSES {
+    for class in classes() {
         let words: Vec<String> = class
             .words
             .iter()

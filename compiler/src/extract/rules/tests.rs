@@ -66,7 +66,7 @@ fn the_verb_classes_rules_dispatch_on_do_not_overlap() {
         Class::OfferVerb,
         Class::EnsureVerb,
     ];
-    for entry in crate::extract::lexicon::CLASSES {
+    for entry in crate::extract::lexicon::classes() {
         if !dispatch.contains(&entry.class) {
             continue;
         }
