@@ -8,7 +8,6 @@
 mod compiler_commands;
 mod coverage;
 mod llm;
-mod paths;
 mod render;
 mod runtime_commands;
 mod serve_command;

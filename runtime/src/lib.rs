@@ -20,7 +20,9 @@
 //!   the event log;
 //! * [`DemoStore`]: the embedded, offline backend serving every example tool;
 //! * [`log`]: the session as JSON lines, [`log::replay`] and [`log::explain`];
-//! * [`script`]: scripted and golden conversations, transcripts, coverage.
+//! * [`script`]: scripted and golden conversations, transcripts, coverage;
+//! * [`synthesis`]: a planned path through the machine → a script that
+//!   drives exactly that path (what `keel paths` writes).
 //!
 //! ```
 //! use keel_runtime::{Conversation, Date, DemoStore, Machine};
@@ -39,6 +41,7 @@
 
 mod engine;
 mod error;
+mod eval;
 mod event;
 mod interpret;
 pub mod log;
@@ -49,6 +52,7 @@ mod session;
 mod shell;
 pub mod slots;
 mod store;
+pub mod synthesis;
 mod tools;
 mod value;
 

@@ -7,6 +7,7 @@
 
 mod build;
 mod dump;
+pub mod paths;
 
 pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
 pub(crate) use dump::describe;

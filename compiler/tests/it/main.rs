@@ -4,6 +4,7 @@ mod catalogs; // A catalog cannot declare a weaker effect than its adapter's.
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
 mod lock; // Frozen LLM answers: checked, marked for review, byte-identical.
 mod paraphrase; // The same intent, written many ways, extracts the same.
+mod paths; // The paths `keel paths` plans for each example.
 mod properties; // Compiling arbitrary text never panics and is deterministic.
 mod reference; // docs/policy-language.md is generated from the rule tables.
 mod review; // The HTML review page, plain language and the semantic diff.

@@ -1,14 +1,14 @@
 //! Runs the labelled corpus (`tests/data/slot_corpus.jsonl`) through the
-//! slot rules, prints the accuracy per slot and every miss, and holds a floor.
+//! slot rules and pins the result line by line: the snapshot holds, for
+//! every reply, what the rules read and by which rule, with known misses
+//! marked `MISS`, and the accuracy per slot. A rule change that reads any
+//! reply differently shows up in review, however the total moves.
 
 use crate::common::today;
 use keel_runtime::Value;
 use keel_runtime::slots::{Answer, Question, understand};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// The accuracy the rules must keep.
-const FLOOR: f64 = 0.95;
 
 const OPTIONS: [&str; 3] = ["Discount Offer", "Shipping Upgrade", "Future Discount"];
 
@@ -49,7 +49,7 @@ fn shown(answer: &Answer, items: &[Value]) -> String {
 }
 
 #[test]
-fn slot_rules_meet_the_accuracy_floor() {
+fn slot_rules_read_the_corpus_as_pinned() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/slot_corpus.jsonl"
@@ -62,7 +62,7 @@ fn slot_rules_meet_the_accuracy_floor() {
     ];
     let prompt = "Can you confirm that your order #1031 was delivered?";
     let mut per_slot: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut misses = Vec::new();
+    let mut lines = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         let slot = row["slot"].as_str().unwrap_or_default();
@@ -86,31 +86,29 @@ fn slot_rules_meet_the_accuracy_floor() {
         }
         let entry = per_slot.entry(slot.to_string()).or_default();
         entry.1 += 1;
-        if actual == expected {
+        let mark = if actual == expected {
             entry.0 += 1;
+            String::new()
         } else {
-            misses.push(format!(
-                "line {}: {slot} {reply:?}: expected {expected}, got {actual} ({})",
-                number + 1,
-                understood.rule
-            ));
-        }
+            format!("  MISS: expected {expected}")
+        };
+        lines.push(format!(
+            "{:3} {slot} {reply:?} → {actual} ({}){mark}",
+            number + 1,
+            understood.rule
+        ));
     }
     let right: usize = per_slot.values().map(|(right, _)| right).sum();
     let total: usize = per_slot.values().map(|(_, total)| total).sum();
-    let accuracy = right as f64 / total as f64;
-    println!("slot rules: {right}/{total} = {:.1} %", accuracy * 100.0);
-    for (slot, (right, total)) in &per_slot {
-        println!("  {slot:8} {right}/{total}");
-    }
-    for miss in &misses {
-        println!("  miss {miss}");
-    }
     assert!(total >= 150, "the corpus has only {total} replies");
-    assert!(
-        accuracy >= FLOOR,
-        "accuracy {:.1} % is below the floor; misses:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
+    let mut report = format!(
+        "slot rules: {right}/{total} = {:.1} %\n",
+        right as f64 * 100.0 / total as f64
     );
+    for (slot, (right, total)) in &per_slot {
+        report.push_str(&format!("  {slot:8} {right}/{total}\n"));
+    }
+    report.push('\n');
+    report.push_str(&lines.join("\n"));
+    insta::assert_snapshot!(report);
 }
