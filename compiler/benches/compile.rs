@@ -1,6 +1,8 @@
 //! Compile time of each example and of generated policies of 250 to 2,000
 //! steps, to show that growth is linear. Run with `cargo bench -p keel-compiler --bench compile`.
 
+// A bench: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 // criterion_group! generates undocumented items.
 #![allow(missing_docs)]
 

@@ -3,6 +3,8 @@
 //! each policy is compiled once, outside the measurement.
 //! Run with `cargo bench -p keel-compiler --bench verify`.
 
+// A bench: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 // criterion_group! generates undocumented items.
 #![allow(missing_docs)]
 

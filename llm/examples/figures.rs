@@ -14,6 +14,9 @@
 //! `scripts/local-llm/start.sh`):
 //! `cargo run -p keel-llm --example figures`.
 
+// A example: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 use keel_compiler::lock::Lock;
 use keel_compiler::{Source, compile, compile_locked};
 use keel_llm::intent::LlmInterpreter;

@@ -8,6 +8,9 @@
 //! keel's ratio to the floor for each. Run with
 //! `cargo bench -p keel-runtime --bench turns`.
 
+// A bench: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 use keel_compiler::compile;
 use keel_runtime::{
     BlockingTools, Conversation, Date, DemoStore, Event, Machine, Output, Session, ToolOutcome,

@@ -15,6 +15,9 @@
 //! Options: `--clients N` (32), `--seconds S` (10), `--parked M` (10000).
 //! The clients share the process (and the 2 cores) with the server.
 
+// A bench: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 use keel_runtime::DemoStore;
 use keel_serve::launch::{StoreChoice, open};
 use keel_serve::{App, Clock, Config, SystemClock, Tools};

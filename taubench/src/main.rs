@@ -2,6 +2,9 @@
 //! [--split train,dev,test] [--limit N]`: runs the τ-bench retail
 //! cancellation tasks through the compiled policy and prints pass^k.
 
+// A binary: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 use clap::Parser;
 use keel_taubench::bench::{Bench, Mode, Options};
 use keel_taubench::user::Rng;

@@ -3,6 +3,9 @@
 //! [`keel`], and checks its output against insta snapshots under
 //! `tests/it/snapshots/`.
 
+// A test: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 // Golden tests of the compiler commands: check, compile, graph, diff.
 mod cli;
 // The runtime commands: chat, run, test, replay, explain.

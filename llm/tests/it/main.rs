@@ -1,5 +1,8 @@
 //! keel-llm's integration tests: one binary.
 
+// A test: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 mod client; // the chat-completions client against the loopback stub
 mod common; // example machines and the own-edges check
 mod injection; // the prompt-injection corpus against a compromised stub model

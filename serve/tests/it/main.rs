@@ -1,5 +1,8 @@
 //! keel-serve's integration tests: one binary.
 
+// A test: it may print, unwrap and expect (libraries may not).
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
 // The harness: servers over each store, a client.
 mod common;
 // The API against SQLite and PostgreSQL: sessions, pinning, security, concurrency, metrics.
