@@ -53,7 +53,7 @@ pub enum ToolOutcome {
 }
 
 /// Something the shell must do.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Send the customer a message.
@@ -67,14 +67,14 @@ pub enum Effect {
 }
 
 /// A tool call to perform.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolCall {
     /// Unique within the session.
     pub id: u32,
     /// The tool's name.
     pub tool: Arc<str>,
     /// Which implementation serves it, from the catalog.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adapter: Option<Arc<str>>,
     /// Arguments by name.
     pub args: Args,
@@ -200,8 +200,19 @@ impl Serialize for Args {
     }
 }
 
+impl<'de> Deserialize<'de> for Args {
+    /// A JSON object, as [`Args`] serialize (for reading logs back).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Args, D::Error> {
+        let map = BTreeMap::<String, Value>::deserialize(deserializer)?;
+        Ok(map
+            .into_iter()
+            .map(|(name, value)| (Arc::from(name), value))
+            .collect())
+    }
+}
+
 /// A hand-off to the human team.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Handoff {
     /// Why.
     pub reason: Arc<str>,

@@ -33,13 +33,57 @@ pub struct Header {
     pub policy: Vec<String>,
 }
 
+/// One event line of a log, as read back: the event, the effects it
+/// produced, the transitions it took (with the evidence in words), where
+/// the session came to rest, and why an event was ignored. What
+/// [`line`] writes, [`Line::parse`] reads, field for field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// The event.
+    pub event: Event,
+    /// What it made the shell do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
+    /// The transitions it took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<Hop>,
+    /// The state the session rests at, if it stopped at one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Why the event changed nothing, if it did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
+}
+
+/// One transition in a [`Line`], by stable state ids.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hop {
+    /// The state left.
+    pub from: String,
+    /// The transition's label.
+    pub label: String,
+    /// The state entered.
+    pub to: String,
+    /// The evidence, in words (empty when the state has one way out).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+}
+
+impl Line {
+    /// Reads one event line of a log.
+    pub fn parse(text: &str) -> Result<Line, Error> {
+        serde_json::from_str(text).map_err(|error| Error::new(ErrorKind::Log, error.to_string()))
+    }
+}
+
+/// [`Line`] as written: borrowed, so logging a turn copies nothing.
 #[derive(Serialize)]
-struct Line<'a> {
+struct LineRef<'a> {
     event: &'a Event,
     #[serde(skip_serializing_if = "<[Effect]>::is_empty")]
     effects: &'a [Effect],
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    path: Vec<Hop<'a>>,
+    path: Vec<HopRef<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +91,7 @@ struct Line<'a> {
 }
 
 #[derive(Serialize)]
-struct Hop<'a> {
+struct HopRef<'a> {
     from: &'a str,
     label: &'a str,
     to: &'a str,
@@ -76,7 +120,7 @@ pub fn line(machine: &Machine, entry: &Entry) -> String {
         .iter()
         .map(|taken| {
             let transition = machine.edge(taken.edge);
-            Hop {
+            HopRef {
                 from: transition.map_or("?", |transition| transition.from.as_str()),
                 label: transition.map_or("?", |transition| transition.label.as_str()),
                 to: transition.map_or("?", |transition| transition.to.as_str()),
@@ -84,7 +128,7 @@ pub fn line(machine: &Machine, entry: &Entry) -> String {
             }
         })
         .collect();
-    let line = Line {
+    let line = LineRef {
         event: &entry.event,
         effects: &entry.output.effects,
         path,
@@ -150,17 +194,9 @@ pub fn replay<'m>(machine: &'m Machine, log: &str) -> Result<Conversation<'m>, E
             continue;
         }
         let number = index + 1;
-        let json: serde_json::Value = serde_json::from_str(recorded)
+        let logged = Line::parse(recorded)
             .map_err(|error| Error::new(ErrorKind::Log, format!("line {number}: {error}")))?;
-        let event: Event = json
-            .get("event")
-            .cloned()
-            .ok_or_else(|| Error::new(ErrorKind::Log, format!("line {number}: no `event`")))
-            .and_then(|event| {
-                serde_json::from_value(event)
-                    .map_err(|error| Error::new(ErrorKind::Log, format!("line {number}: {error}")))
-            })?;
-        conversation.apply(event);
+        conversation.apply(logged.event);
         let entries = conversation.entries();
         let produced = line(machine, &entries[entries.len() - 1]);
         if produced != recorded {

@@ -6,11 +6,12 @@
 use crate::auth::{may_use, random_token};
 use crate::clock::date_of;
 use crate::error::ApiError;
+use crate::request::{Id, Shared, session_id};
 use crate::sessions::{self, Live, Reply};
 use crate::store::SessionRow;
 use crate::{App, Config, views};
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,9 +22,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
 
-pub(crate) type Shared = State<Arc<App>>;
 type Body<T> = Result<Json<T>, JsonRejection>;
-pub(crate) type Id = Result<Path<String>, PathRejection>;
 
 /// The routes over `app`.
 pub fn router(app: Arc<App>) -> Router {
@@ -122,20 +121,6 @@ fn body<T>(body: Body<T>) -> Result<T, ApiError> {
         };
         ApiError::new(status, code, rejection.body_text())
     })
-}
-
-/// A session id from the path: `s_` and hex, as the server makes them.
-pub(crate) fn session_id(id: Id) -> Result<String, ApiError> {
-    let Path(id) =
-        id.map_err(|rejection| ApiError::bad_request("bad_path", rejection.body_text()))?;
-    let well_formed = (3..=64).contains(&id.len())
-        && id.starts_with("s_")
-        && id.bytes().skip(2).all(|byte| byte.is_ascii_hexdigit());
-    if well_formed {
-        Ok(id)
-    } else {
-        Err(ApiError::not_found("no such session"))
-    }
 }
 
 /// A short, printable field.

@@ -39,6 +39,7 @@ pub mod error;
 pub mod launch;
 pub mod metrics;
 pub mod policies;
+mod request;
 pub mod sessions;
 pub mod store;
 pub mod tool_server;

@@ -3,15 +3,17 @@
 //! the JSON lines `keel replay` reads), and `/metrics`.
 
 use crate::App;
-use crate::api::{Id, Shared, session_id};
 use crate::auth::{Caller, may_use};
 use crate::error::ApiError;
+use crate::request::{Id, Shared, session_id};
 use crate::sessions::header;
 use crate::store::{EventRow, SessionRow};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header as http_header};
 use axum::response::{IntoResponse, Response};
+use keel_runtime::log::Line;
+use keel_runtime::{Effect, Event};
 use serde_json::{Value as Json_, json};
 
 /// The stored row and log lines of a session the caller may see.
@@ -39,33 +41,35 @@ pub(crate) async fn read(
     let id = session_id(id)?;
     let (row, events) = stored(&app, &caller, &id).await?;
     let mut transcript = Vec::new();
-    let mut path: Vec<Json_> = Vec::new();
-    for event in &events {
-        let line: Json_ = serde_json::from_str(&event.line).unwrap_or(Json_::Null);
-        match &line["event"] {
-            Json_::Object(object) => {
-                if let Some(text) = object.get("user") {
-                    transcript.push(json!({ "from": "customer", "text": text }));
-                }
-                if let Some(result) = object.get("tool_result") {
-                    transcript.push(json!({ "tool_result": result }));
+    let mut path: Vec<String> = Vec::new();
+    // A stored line that does not read back is left out (the store only
+    // ever holds lines the runtime wrote).
+    for line in events
+        .iter()
+        .filter_map(|event| Line::parse(&event.line).ok())
+    {
+        match &line.event {
+            Event::User(text) => transcript.push(json!({ "from": "customer", "text": text })),
+            Event::ToolResult(result) => transcript.push(json!({ "tool_result": result })),
+            // Events without data by name (`start`, `timer`, …); the
+            // others (an interpretation, a phrasing) are records, not turns.
+            other => {
+                if let Ok(Json_::String(name)) = serde_json::to_value(other) {
+                    transcript.push(json!({ "event": name }));
                 }
             }
-            Json_::String(name) => transcript.push(json!({ "event": name })),
-            _ => {}
         }
-        for effect in line["effects"].as_array().into_iter().flatten() {
-            if let Some(text) = effect.get("send") {
-                transcript.push(json!({ "from": "bot", "text": text }));
-            } else {
-                transcript.push(effect.clone());
+        for effect in &line.effects {
+            match effect {
+                Effect::Send(text) => transcript.push(json!({ "from": "bot", "text": text })),
+                other => transcript.push(serde_json::to_value(other).unwrap_or(Json_::Null)),
             }
         }
-        for hop in line["path"].as_array().into_iter().flatten() {
+        for hop in line.path {
             if path.is_empty() {
-                path.push(hop["from"].clone());
+                path.push(hop.from);
             }
-            path.push(hop["to"].clone());
+            path.push(hop.to);
         }
     }
     let origin: Json_ = row
@@ -108,7 +112,10 @@ pub(crate) async fn events(
             json!({
                 "seq": event.seq,
                 "at": event.at,
-                "entry": serde_json::from_str::<Json_>(&event.line).unwrap_or(Json_::Null),
+                "entry": Line::parse(&event.line)
+                    .ok()
+                    .and_then(|line| serde_json::to_value(line).ok())
+                    .unwrap_or(Json_::Null),
             })
         })
         .collect();

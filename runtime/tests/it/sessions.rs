@@ -101,3 +101,34 @@ fn the_async_shell_gives_the_same_log_as_the_blocking_one() {
     .expect("tokio starts");
     assert_eq!(log::write(&blocking, &[]), log::write(&asynchronous, &[]));
 }
+
+#[test]
+fn every_logged_line_reads_back_as_a_typed_line_and_writes_the_same_bytes() {
+    // Every golden conversation of the four seed examples: tool results,
+    // hand-offs with context, tool calls with arguments, ends.
+    let mut lines = 0;
+    for name in crate::common::EXAMPLES {
+        let machine = example(name);
+        let folder = crate::common::root().join(format!("examples/{name}/conversations"));
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("conversations")
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("a script");
+            let script = keel_runtime::script::Script::from_toml(&text).expect("a script");
+            let run = keel_runtime::script::run(&machine, &script, today()).expect("runs");
+            let log = log::write(&run.conversation, &[]);
+            for recorded in log.lines().skip(1) {
+                let line = log::Line::parse(recorded)
+                    .unwrap_or_else(|error| panic!("{}: {error}\n{recorded}", file.display()));
+                let written = serde_json::to_string(&line).expect("JSON");
+                assert_eq!(written, recorded, "{}", file.display());
+                lines += 1;
+            }
+        }
+    }
+    assert!(lines > 500, "{lines} lines");
+}
