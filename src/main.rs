@@ -8,6 +8,7 @@
 // A binary: it may print, unwrap and expect (libraries may not).
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
+mod backend;
 mod compiler_commands;
 mod coverage;
 mod llm;
@@ -34,6 +35,9 @@ enum Command {
     Runtime(runtime_commands::RuntimeCommand),
     /// Serve policies over HTTP, every session stored durably.
     Serve(serve_command::ServeArgs),
+    /// Start loopback doubles of the platforms (Shopify, BigCommerce,
+    /// Magento, Gorgias, Kustomer, Zendesk) and print a backend file for them.
+    Doubles(backend::DoublesArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Command::Compiler(command) => compiler_commands::run(command),
         Command::Runtime(command) => runtime_commands::run(command),
         Command::Serve(args) => serve_command::run(args),
+        Command::Doubles(args) => backend::doubles(args),
     };
     match result {
         Ok(code) => code,

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// The date conversations run on unless `--today` says otherwise, so that
 /// demos, scripts and golden files give the same answers every day.
-const DEMO_TODAY: &str = "2026-03-10";
+pub(crate) const DEMO_TODAY: &str = "2026-03-10";
 
 /// How long the shell waits for a tool.
 const TOOL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,6 +50,9 @@ pub(crate) enum RuntimeCommand {
         /// the template instead when a fact is lost or added (off by default).
         #[arg(long)]
         phrase: bool,
+        /// Call the platforms this backend file names instead of the demo store.
+        #[arg(long, value_name = "FILE")]
+        backend: Option<PathBuf>,
     },
     /// Run a scripted conversation and print its transcript as JSON.
     Run {
@@ -65,6 +68,9 @@ pub(crate) enum RuntimeCommand {
         /// Write the session's event log here (JSON lines).
         #[arg(long)]
         log: Option<PathBuf>,
+        /// Call the platforms this backend file names instead of the demo store.
+        #[arg(long, value_name = "FILE")]
+        backend: Option<PathBuf>,
     },
     /// Run golden conversations (`conversations/*.toml` beside each policy)
     /// and report node and edge coverage.
@@ -85,6 +91,11 @@ pub(crate) enum RuntimeCommand {
         /// `keel graph --format html --coverage`).
         #[arg(long, value_name = "FILE")]
         coverage_out: Option<PathBuf>,
+        /// Run the conversations through the platforms this backend file
+        /// names (test doubles are reset before each); examples whose
+        /// platforms it lacks are skipped.
+        #[arg(long, value_name = "FILE")]
+        backend: Option<PathBuf>,
     },
     /// Enumerate the machine's paths within its static bounds and write
     /// them as test conversations (`keel test --conversations DIR` runs them).
@@ -138,6 +149,7 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
             log,
             llm,
             phrase,
+            backend,
         } => {
             let interpreter = if llm {
                 Some(crate::llm::interpreter()?)
@@ -155,6 +167,7 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
                 &parse_date(&today)?,
                 log.as_deref(),
                 (interpreter, phraser),
+                backend.as_deref(),
             )
         }
         RuntimeCommand::Run {
@@ -162,19 +175,28 @@ pub(crate) fn run(command: RuntimeCommand) -> Result<ExitCode, String> {
             script,
             today,
             log,
-        } => run_script(&policies, &script, parse_date(&today)?, log.as_deref()),
+            backend,
+        } => run_script(
+            &policies,
+            &script,
+            parse_date(&today)?,
+            log.as_deref(),
+            backend.as_deref(),
+        ),
         RuntimeCommand::Test {
             dir,
             min_coverage,
             bless,
             conversations,
             coverage_out,
+            backend,
         } => test(
             &dir,
             min_coverage,
             bless,
             conversations.as_deref(),
             coverage_out.as_deref(),
+            backend.as_deref(),
         ),
         RuntimeCommand::Paths {
             policies,
@@ -259,34 +281,47 @@ fn chat(
         Option<keel_llm::intent::LlmInterpreter>,
         Option<keel_llm::phrasing::LlmPhraser>,
     ),
+    backend_path: Option<&Path>,
 ) -> Result<ExitCode, String> {
     let machine = machine(policies)?;
+    let backend = backend_path.map(crate::backend::load).transpose()?;
+    let runtime = crate::backend::runtime()?;
     let title = machine
         .artifact()
         .policies
         .first()
         .map_or_else(|| machine.name().to_string(), |policy| policy.title.clone());
+    let tools_name = backend_path.map_or_else(
+        || "demo store".to_string(),
+        |path| format!("backend {}", path.display()),
+    );
     println!(
-        "keel chat · {title} · demo store · today is {}",
+        "keel chat · {title} · {tools_name} · today is {}",
         today.iso()
     );
     println!(
         "(demo customers: maya@example.com, sam@example.com, lee@example.com, noor@example.com; Ctrl-D to leave)\n"
     );
     let mut store = DemoStore::embedded(*today);
+    let label = format!("chat-{}-{}", std::process::id(), today.iso());
+    let mut executor = backend
+        .as_ref()
+        .map(|backend| keel_adapters::Executor::new(backend, &label));
     let mut conversation = Conversation::new(&machine, *today);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut event = Event::Start;
     loop {
-        let first = keel_runtime::block_on(async {
-            let first = conversation.turn(event, &mut store, TOOL_TIMEOUT).await;
+        let first = runtime.block_on(async {
+            let first = match executor.as_mut() {
+                Some(executor) => conversation.turn(event, executor, TOOL_TIMEOUT).await,
+                None => conversation.turn(event, &mut store, TOOL_TIMEOUT).await,
+            };
             if let Some(phraser) = phraser.as_mut() {
                 conversation.phrase_since(first, phraser).await;
             }
             first
-        })
-        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+        });
         show_turn(&conversation, first, trace);
         if !conversation.waits_for_user() {
             break;
@@ -301,8 +336,7 @@ fn chat(
                 }
                 event = match interpreter.as_mut() {
                     Some(interpreter) => {
-                        keel_runtime::block_on(conversation.read_reply(&line, interpreter))
-                            .map_err(|error| format!("cannot start the async runtime: {error}"))?
+                        runtime.block_on(conversation.read_reply(&line, interpreter))
                     }
                     None => Event::User(line),
                 };
@@ -310,6 +344,14 @@ fn chat(
             _ => {
                 println!();
                 break;
+            }
+        }
+    }
+    if let Some(backend) = &backend {
+        if let Some(ticket) = crate::backend::hand_off(backend, &runtime, &conversation, &label) {
+            match ticket {
+                Ok(created) => println!("[ticket {} #{}]", created.helpdesk, created.id),
+                Err(error) => println!("[the hand-off ticket failed: {error}]"),
             }
         }
     }
@@ -385,11 +427,33 @@ fn run_script(
     script_path: &Path,
     today: Date,
     log_path: Option<&Path>,
+    backend_path: Option<&Path>,
 ) -> Result<ExitCode, String> {
     let machine = machine(policies)?;
     let script = read_script(script_path)?;
-    let run = keel_runtime::script::run(&machine, &script, today)
-        .map_err(|error| format!("{}: {error}", script_path.display()))?;
+    let run = match backend_path {
+        None => keel_runtime::script::run(&machine, &script, today),
+        Some(path) => {
+            let backend = crate::backend::load(path)?;
+            let runtime = crate::backend::runtime()?;
+            runtime
+                .block_on(backend.reset_doubles())
+                .map_err(|error| format!("cannot reset the doubles: {error}"))?;
+            let label = format!("run-{}", script_path.display());
+            let executor = keel_adapters::Executor::blocking(&backend, &runtime, &label);
+            let run = keel_runtime::script::run_with(&machine, &script, today, |_| executor);
+            if let Ok(run) = &run {
+                if let Some(ticket) =
+                    crate::backend::hand_off(&backend, &runtime, &run.conversation, &label)
+                {
+                    let ticket = ticket?;
+                    eprintln!("ticket {} #{}", ticket.helpdesk, ticket.id);
+                }
+            }
+            run
+        }
+    }
+    .map_err(|error| format!("{}: {error}", script_path.display()))?;
     let json = serde_json::to_string_pretty(&run.transcript).map_err(|error| error.to_string())?;
     println!("{json}");
     write_log(log_path, &run.conversation, policies)?;
@@ -423,8 +487,16 @@ fn test(
     bless: bool,
     conversations: Option<&Path>,
     coverage_out: Option<&Path>,
+    backend_path: Option<&Path>,
 ) -> Result<ExitCode, String> {
     let today = parse_date(DEMO_TODAY)?;
+    let backend = backend_path.map(crate::backend::load).transpose()?;
+    let runtime = crate::backend::runtime()?;
+    if bless && backend.is_some() {
+        return Err(
+            "--bless records the demo store's answers; run it without --backend".to_string(),
+        );
+    }
     let mut failed = false;
     let mut summary = Vec::new();
     let mut coverage_entries = Vec::new();
@@ -444,6 +516,17 @@ fn test(
     for example in examples {
         let policy = example.join("policy.md");
         let (compilation, machine) = compiled(std::slice::from_ref(&policy))?;
+        if let Some(backend) = &backend {
+            let missing = crate::backend::missing_platforms(backend, &machine);
+            if !missing.is_empty() {
+                println!(
+                    "{} skipped: the backend file has no [platforms.{}]",
+                    example.display(),
+                    missing.join("], [platforms.")
+                );
+                continue;
+            }
+        }
         let folder = conversations.map_or_else(|| example.join("conversations"), Path::to_path_buf);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
             .map(|entries| {
@@ -466,7 +549,18 @@ fn test(
             let name = file
                 .file_name()
                 .map_or_else(String::new, |name| name.to_string_lossy().to_string());
-            let run = match keel_runtime::script::run(&machine, &script, today) {
+            let label = format!("test-{}-{name}", machine.name());
+            let outcome = match &backend {
+                None => keel_runtime::script::run(&machine, &script, today),
+                Some(backend) => {
+                    if let Err(error) = runtime.block_on(backend.reset_doubles()) {
+                        return Err(format!("cannot reset the doubles: {error}"));
+                    }
+                    let executor = keel_adapters::Executor::blocking(backend, &runtime, &label);
+                    keel_runtime::script::run_with(&machine, &script, today, |_| executor)
+                }
+            };
+            let run = match outcome {
                 Ok(run) => run,
                 Err(error) => {
                     println!("  FAIL {name}: {error}");
@@ -481,7 +575,12 @@ fn test(
                     .iter()
                     .flat_map(|entry| entry.output.taken.iter().map(|taken| taken.edge.0 as usize)),
             );
-            let mut problems = match (&script.expect, bless) {
+            // Through a backend, a documented difference replaces the expectation.
+            let expect = match (&backend, &script.backend) {
+                (Some(_), Some(difference)) => Some(&difference.expect),
+                _ => script.expect.as_ref(),
+            };
+            let mut problems = match (expect, bless) {
                 (_, true) => {
                     script.expect = Some(run.transcript.expectation());
                     std::fs::write(file, script.to_toml())
@@ -503,8 +602,18 @@ fn test(
                 Ok(_) => problems.push("replay is not byte-identical".to_string()),
                 Err(error) => problems.push(format!("replay: {error}")),
             }
+            let mut ticket = String::new();
+            if let Some(backend) = &backend {
+                match crate::backend::hand_off(backend, &runtime, &run.conversation, &label) {
+                    Some(Ok(created)) => {
+                        ticket = format!(" (ticket {} #{})", created.helpdesk, created.id)
+                    }
+                    Some(Err(error)) => problems.push(format!("hand-off ticket: {error}")),
+                    None => {}
+                }
+            }
             if problems.is_empty() {
-                println!("  ok   {name}");
+                println!("  ok   {name}{ticket}");
             } else {
                 failed = true;
                 println!("  FAIL {name}");

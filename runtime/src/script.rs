@@ -34,6 +34,20 @@ pub struct Script {
     /// What must happen (golden conversations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// What must happen instead when the conversation runs through a
+    /// platform backend (`keel test --backend`), and why it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<Difference>,
+}
+
+/// A documented difference between the demo store and a platform backend.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Difference {
+    /// Why the platform's answer differs from the demo store's.
+    pub why: String,
+    /// What must happen through the backend.
+    pub expect: Expect,
 }
 
 /// One stubbed tool response; exactly one of the outcome fields is set.

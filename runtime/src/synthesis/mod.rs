@@ -553,6 +553,7 @@ impl World<'_> {
             user,
             stubs,
             expect: None,
+            backend: None,
         }
     }
 }
