@@ -169,7 +169,7 @@ async fn customer_by_email(backend: &Backend, platform: &Platform, email: &str) 
 }
 
 async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) -> Outcome {
-    const LIMIT: usize = 50;
+    let limit = backend.wire().settings().page_size as usize;
     let mut orders = Vec::new();
     for page in 1..=backend.wire().settings().max_pages {
         let url = url_with(
@@ -177,13 +177,13 @@ async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) ->
             &[
                 ("email", email),
                 ("sort", "date_created:desc"),
-                ("limit", &LIMIT.to_string()),
+                ("limit", &limit.to_string()),
                 ("page", &page.to_string()),
             ],
         );
         let reply = get(backend, platform, url).await?;
         let page = list(&reply, "the order list")?;
-        let full = page.len() == LIMIT;
+        let full = page.len() == limit;
         orders.extend(page);
         if !full {
             break;

@@ -47,7 +47,8 @@
 //! retries = 2
 //! backoff_ms = 200
 //! max_backoff_ms = 4000
-//! max_pages = 10
+//! max_pages = 10                  # pages of one list followed, at most
+//! page_size = 50
 //! ca_file = "ca.pem"              # extra roots, relative to this file
 //! ```
 
@@ -153,6 +154,7 @@ struct RawWire {
     backoff_ms: Option<u64>,
     max_backoff_ms: Option<u64>,
     max_pages: Option<u32>,
+    page_size: Option<u32>,
     ca_file: Option<String>,
 }
 
@@ -242,6 +244,7 @@ impl BackendFile {
             wire.max_backoff = millis(raw.max_backoff_ms, wire.max_backoff);
             wire.retries = raw.retries.unwrap_or(wire.retries);
             wire.max_pages = raw.max_pages.unwrap_or(wire.max_pages).max(1);
+            wire.page_size = raw.page_size.unwrap_or(wire.page_size).clamp(1, 250);
             wire.ca_file = raw.ca_file.map(|file| resolve(folder, &file));
         }
         Ok(BackendFile {

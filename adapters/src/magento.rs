@@ -197,7 +197,7 @@ async fn customer_by_email(backend: &Backend, platform: &Platform, email: &str) 
 }
 
 async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) -> Outcome {
-    const PAGE_SIZE: u64 = 50;
+    let page_size = u64::from(backend.wire().settings().page_size);
     let mut orders = Vec::new();
     let max_pages = u64::from(backend.wire().settings().max_pages);
     for page in 1..=max_pages {
@@ -213,7 +213,7 @@ async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) ->
             ),
             (
                 "searchCriteria[pageSize]".to_string(),
-                PAGE_SIZE.to_string(),
+                page_size.to_string(),
             ),
             ("searchCriteria[currentPage]".to_string(), page.to_string()),
         ]);
@@ -231,7 +231,7 @@ async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) ->
             orders.push(order_fields(item, None)?);
         }
         // Stop on the total: a page past the end answers the last one again.
-        if received < PAGE_SIZE || page * PAGE_SIZE >= total {
+        if received < page_size || page * page_size >= total {
             break;
         }
     }

@@ -260,7 +260,10 @@ async fn orders_by_email(backend: &Backend, platform: &Platform, email: &str) ->
     let id = id_text(&customer["id"]);
     let mut url = Some(url_with(
         &platform.url(&format!("/customers/{id}/orders.json")),
-        &[("status", "any"), ("limit", "50")],
+        &[
+            ("status", "any"),
+            ("limit", &backend.wire().settings().page_size.to_string()),
+        ],
     ));
     let mut orders: Vec<Json> = Vec::new();
     let mut pages = 0;

@@ -57,13 +57,16 @@ pub struct WireSettings {
     /// The most pages of one list followed (a list longer than
     /// `max_pages` × the page size is cut there, newest first kept).
     pub max_pages: u32,
+    /// Records asked for per page (50; each platform caps it: Shopify 250,
+    /// BigCommerce 250, Magento none).
+    pub page_size: u32,
     /// A PEM file of extra certificate roots (a private authority's).
     pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl WireSettings {
     /// The defaults: connect 3 s, read 8 s, 2 retries from 200 ms up to 4 s,
-    /// 10 pages.
+    /// 10 pages of 50.
     pub fn standard() -> WireSettings {
         WireSettings {
             connect_timeout: Duration::from_secs(3),
@@ -72,6 +75,7 @@ impl WireSettings {
             backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(4),
             max_pages: 10,
+            page_size: 50,
             ca_file: None,
         }
     }
@@ -197,13 +201,23 @@ impl WireError {
 }
 
 /// The HTTP client all adapters share.
-#[derive(Debug)]
 pub struct Wire {
     client: reqwest::Client,
     settings: WireSettings,
     secrets: Vec<String>,
     /// Per platform, the earliest time the next request may go.
     not_before: Mutex<BTreeMap<&'static str, Instant>>,
+}
+
+impl std::fmt::Debug for Wire {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The credential values never reach a Debug print.
+        formatter
+            .debug_struct("Wire")
+            .field("settings", &self.settings)
+            .field("secrets", &self.secrets.len())
+            .finish()
+    }
 }
 
 impl Wire {

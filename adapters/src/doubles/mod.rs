@@ -259,6 +259,8 @@ pub struct State {
     pub journal: Journal,
     faults: Vec<Fault>,
     buckets: BTreeMap<String, (f64, Instant)>,
+    /// Each double's base URL, for the links it writes.
+    pub bases: BTreeMap<String, String>,
 }
 
 impl State {
@@ -271,6 +273,7 @@ impl State {
             journal,
             faults: Vec::new(),
             buckets: BTreeMap::new(),
+            bases: BTreeMap::new(),
         }
     }
 
@@ -395,6 +398,9 @@ pub async fn start(options: &Options) -> Result<Running, String> {
             platform.to_string(),
             format!("{scheme}://{address}{}", prefix(platform)),
         );
+    }
+    if let Ok(mut state) = shared.state.lock() {
+        state.bases = bases.clone();
     }
     Ok(Running {
         bases,
@@ -672,7 +678,9 @@ fn control(shared: &Shared, method: &str, path: &str, body: &Json) -> Resp {
     match (method, path) {
         ("POST", "reset") => {
             let journal = std::mem::take(&mut state.journal);
+            let bases = std::mem::take(&mut state.bases);
             *state = State::seeded(&shared.seed, journal);
+            state.bases = bases;
             Resp::json(200, &json!({"reset": true}))
         }
         ("GET", "journal") => Resp::json(

@@ -312,7 +312,10 @@ fn list(state: &State, request: &Req, path: &str, keep: impl Fn(&Json) -> bool) 
         .map(|order| rest(order))
         .collect();
     let mut response = Resp::json(200, &json!({"orders": page}));
-    let base = format!("https://keel-double.myshopify.com/admin/api/2024-07/{path}");
+    let base = format!(
+        "{}/{path}",
+        state.bases.get("shopify").map_or("", String::as_str)
+    );
     let mut links = Vec::new();
     if offset > 0 {
         let previous = encode_cursor(&status, offset.saturating_sub(limit));
