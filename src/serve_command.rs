@@ -24,8 +24,12 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "URL")]
     postgres: Option<String>,
     /// Call tools over HTTP at this base URL instead of the embedded demo store.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "backend")]
     tools: Option<String>,
+    /// Call the platforms this backend file names (credentials from the
+    /// environment), and send hand-offs to its helpdesk.
+    #[arg(long, value_name = "FILE")]
+    backend: Option<PathBuf>,
     /// An operator API token (or set KEEL_OPERATOR_TOKEN); without one, a
     /// token is made up and printed.
     #[arg(long = "operator-token", value_name = "TOKEN")]
@@ -77,6 +81,11 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
         listen: args.listen,
         store,
         tools: args.tools,
+        backend: args
+            .backend
+            .as_deref()
+            .map(crate::backend::load)
+            .transpose()?,
         operator_tokens,
         policies,
         config: Config {

@@ -20,7 +20,7 @@ pub enum StoreChoice {
 }
 
 /// What to serve.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Options {
     /// `host:port` (port 0: any free port).
     pub listen: String,
@@ -28,6 +28,8 @@ pub struct Options {
     pub store: StoreChoice,
     /// A tool server's base URL; `None`: the embedded demo store.
     pub tools: Option<String>,
+    /// The platforms of a backend file (wins over `tools`).
+    pub backend: Option<keel_adapters::Backend>,
     /// Operator tokens.
     pub operator_tokens: Vec<String>,
     /// Policies to deploy at start-up: each a set of policy sources (the
@@ -70,9 +72,10 @@ pub fn launch(options: Options, ready: impl FnOnce(&Ready)) -> Result<(), String
     runtime.block_on(async move {
         let store = open(&options.store).await?;
         let clock = Arc::new(SystemClock);
-        let tools = match &options.tools {
-            Some(base) => Tools::http(base, options.config.tool_timeout)?,
-            None => Tools::demo(DemoStore::embedded(crate::clock::date_of(
+        let tools = match (options.backend, &options.tools) {
+            (Some(backend), _) => Tools::Backend(Box::new(backend)),
+            (None, Some(base)) => Tools::http(base, options.config.tool_timeout)?,
+            (None, None) => Tools::demo(DemoStore::embedded(crate::clock::date_of(
                 clock.now_micros(),
             ))),
         };

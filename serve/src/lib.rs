@@ -36,6 +36,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod error;
+mod handoff;
 pub mod launch;
 pub mod metrics;
 pub mod policies;

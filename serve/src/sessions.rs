@@ -252,6 +252,8 @@ struct Turn<'a> {
     buffered: Vec<EventRow>,
     effects: Vec<Effect>,
     commits: u32,
+    /// The call a crash left pending when this turn began (it is a resend).
+    resumed: Option<u32>,
 }
 
 impl Turn<'_> {
@@ -332,6 +334,11 @@ impl Turn<'_> {
                 writes,
                 key: &key,
                 session: &self.live.row.id,
+                caller: keel_runtime::Caller {
+                    machine: &machine,
+                    session: &self.session,
+                },
+                resend: self.resumed == Some(pending.call.id),
             };
             let outcome = match tokio::time::timeout(
                 self.app.config.tool_timeout,
@@ -369,6 +376,7 @@ pub async fn run(
 ) -> Result<Reply, ApiError> {
     let was_finished = live.session.is_finished();
     let user_turn = matches!(event, Some(Event::User(_)));
+    let resumed = live.pending.as_ref().map(|pending| pending.call.id);
     let mut turn = Turn {
         app,
         session: live.session.clone(),
@@ -379,6 +387,7 @@ pub async fn run(
         buffered: Vec::new(),
         effects: Vec::new(),
         commits: 0,
+        resumed,
     };
     if let Some(event) = event {
         turn.apply(event);
@@ -416,12 +425,17 @@ pub async fn run(
         match effect {
             Effect::Send(text) => messages.push(text),
             Effect::HandOff(made) => {
-                handoff = Some(serde_json::json!({
+                let mut json = serde_json::json!({
                     "reason": made.reason.as_ref(),
                     "queue": made.queue.as_ref(),
                     "ticket": made.ticket,
                     "context": made.context,
-                }));
+                });
+                if let crate::Tools::Backend(backend) = &app.tools {
+                    json["helpdesk_ticket"] =
+                        crate::handoff::send(app, backend, &live.row, &live.machine, &made).await;
+                }
+                handoff = Some(json);
             }
             Effect::CallTool(_) | Effect::End(_) => {}
         }

@@ -1,5 +1,6 @@
 //! How `keel serve` performs tool calls: the embedded demo store (the
-//! default, offline), or a tool server over HTTP.
+//! default, offline), a tool server over HTTP, or the platforms of a
+//! backend file (`keel-adapters`, `--backend`).
 //!
 //! Over HTTP a call is `POST {base}/{tool}` with the JSON body
 //! `{"args": {…}, "adapter": …, "session": …}`; a 2xx answer's JSON body
@@ -9,7 +10,7 @@
 //! call is sent again with the same key, and the tool server answers it
 //! without doing it twice.
 
-use keel_runtime::{BlockingTools, DemoStore, ToolCall, ToolOutcome, Value};
+use keel_runtime::{BlockingTools, Caller, DemoStore, ToolCall, ToolOutcome, Value};
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub enum Tools {
         /// The client (connection pool).
         client: reqwest::Client,
     },
+    /// The platforms a backend file names.
+    Backend(Box<keel_adapters::Backend>),
 }
 
 /// One call as the serve layer sends it.
@@ -54,6 +57,12 @@ pub struct Request<'a> {
     pub key: &'a str,
     /// The session.
     pub session: &'a str,
+    /// The session's state as the call is made (for a backend: the
+    /// customer's email, the date).
+    pub caller: Caller<'a>,
+    /// The call was sent before and its answer never recorded (a crash):
+    /// a backend looks up a write before sending it again.
+    pub resend: bool,
 }
 
 impl Tools {
@@ -82,6 +91,14 @@ impl Tools {
                 Err(_) => ToolOutcome::Error("the demo store is unavailable".to_string()),
             },
             Tools::Http { base, client } => http_call(client, base, request).await,
+            Tools::Backend(backend) => {
+                let context = keel_adapters::Context::of(
+                    request.caller,
+                    request.key.to_string(),
+                    request.resend,
+                );
+                backend.call(request.call, &context).await
+            }
         }
     }
 }

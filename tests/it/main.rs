@@ -16,6 +16,8 @@ mod review_cli;
 mod llm_cli;
 // `keel serve` as a process: killed and restarted, two processes on PostgreSQL.
 mod serve;
+// The platforms through `keel doubles`: the seed examples, hand-offs, a crash.
+mod backend;
 // The review page in Debian's Chromium over WebDriver.
 mod browser;
 // Tidy: module docs on every file, file sizes.

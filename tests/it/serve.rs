@@ -15,14 +15,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-const OPERATOR: &str = "op-serve-test";
+pub(crate) const OPERATOR: &str = "op-serve-test";
 const POLICY: &str = "examples/single_order_cancellation/policy.md";
 const CANCELLATION: &str = "Single_order_cancellation_policy";
 
 /// A `keel serve` process and its address; killed when dropped.
-struct Process {
+pub(crate) struct Process {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Process {
@@ -33,6 +33,11 @@ impl Drop for Process {
 }
 
 fn serve(store: &[String], extra: &[&str]) -> Process {
+    serve_with(store, extra, &[])
+}
+
+/// `keel serve` with these store and extra arguments and environment.
+pub(crate) fn serve_with(store: &[String], extra: &[&str], env: &[(String, String)]) -> Process {
     let mut child = crate::keel(&[
         "serve",
         "--listen",
@@ -44,6 +49,7 @@ fn serve(store: &[String], extra: &[&str]) -> Process {
     ])
     .args(store)
     .args(extra)
+    .envs(env.iter().map(|(name, value)| (name, value)))
     .stdout(Stdio::piped())
     .spawn()
     .expect("keel serve starts");
@@ -67,14 +73,14 @@ fn serve(store: &[String], extra: &[&str]) -> Process {
     Process { child, base }
 }
 
-fn client() -> reqwest::blocking::Client {
+pub(crate) fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
         .expect("a client")
 }
 
-fn call(
+pub(crate) fn call(
     process: &Process,
     method: &str,
     path: &str,
@@ -99,7 +105,7 @@ fn call(
     )
 }
 
-fn start(process: &Process) -> (String, String) {
+pub(crate) fn start(process: &Process) -> (String, String) {
     let (status, body) = call(
         process,
         "POST",
@@ -117,7 +123,7 @@ fn start(process: &Process) -> (String, String) {
     )
 }
 
-fn say(process: &Process, id: &str, token: &str, text: &str) -> Value {
+pub(crate) fn say(process: &Process, id: &str, token: &str, text: &str) -> Value {
     let (status, body) = call(
         process,
         "POST",
@@ -130,7 +136,7 @@ fn say(process: &Process, id: &str, token: &str, text: &str) -> Value {
 }
 
 /// The session's log replays exactly against the example's machine.
-fn assert_replays(process: &Process, id: &str) {
+pub(crate) fn assert_replays(process: &Process, id: &str) {
     let log = client()
         .get(format!("{}/v1/sessions/{id}/log", process.base))
         .bearer_auth(OPERATOR)

@@ -1,0 +1,301 @@
+//! The platforms end to end: `keel doubles --tls` started as a process,
+//! then `keel test --backend` over the seed examples (the same golden
+//! conversations as against the demo store, hand-offs becoming tickets in
+//! the helpdesk doubles), and `keel serve --backend` killed with SIGKILL
+//! mid-cancellation through the Magento adapter, which cancels once. No
+//! credential appears in any output or session log.
+
+use crate::serve::{Process, assert_replays, call, say, serve_with, start};
+use crate::{Run, arg, keel, scratch, text};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `keel doubles` process; killed when dropped.
+struct Doubles {
+    child: Child,
+    backend: PathBuf,
+    credentials: Vec<(String, String)>,
+    control: String,
+    client: reqwest::blocking::Client,
+}
+
+impl Drop for Doubles {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn doubles(name: &str) -> Doubles {
+    let out = scratch(name);
+    let mut child = keel(&["doubles", "--tls", "--out", arg(&out)])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("keel doubles starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = String::new();
+    loop {
+        let line = lines
+            .next()
+            .expect("keel doubles prints its backend file")
+            .expect("a line");
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("reset_url = ") {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    let backend = out.join("backend.toml");
+    assert!(
+        printed.contains(&format!("# backend file: {}", backend.display())),
+        "{printed}"
+    );
+    let credentials: Vec<(String, String)> = std::fs::read_to_string(out.join("credentials.env"))
+        .expect("the credentials file")
+        .lines()
+        .filter_map(|line| line.strip_prefix("export ")?.split_once('='))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    for (_, value) in &credentials {
+        assert!(
+            !printed.contains(value.as_str()),
+            "a credential printed: {printed}"
+        );
+    }
+    // BigCommerce's seed policy hands off to Kustomer.
+    let mut file = std::fs::read_to_string(&backend).expect("the backend file");
+    file = file.replace(
+        "[handoff]\nhelpdesk = \"zendesk\"\n",
+        "[handoff]\nhelpdesk = \"zendesk\"\n\n[handoff.policies]\nbigcommerce_order_info = \"kustomer\"\n",
+    );
+    std::fs::write(&backend, &file).expect("the backend file");
+    let reset = file
+        .lines()
+        .find_map(|line| line.strip_prefix("reset_url = "))
+        .expect("a reset URL")
+        .trim_matches('"');
+    let control = reset.trim_end_matches("/reset").to_string();
+    let pem = std::fs::read(out.join("ca.pem")).expect("the authority");
+    let client = reqwest::blocking::Client::builder()
+        .tls_certs_merge(reqwest::Certificate::from_pem_bundle(&pem).expect("PEM"))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client");
+    Doubles {
+        child,
+        backend,
+        credentials,
+        control,
+        client,
+    }
+}
+
+impl Doubles {
+    fn journal(&self) -> Value {
+        self.client
+            .get(format!("{}/journal", self.control))
+            .send()
+            .and_then(|response| response.json())
+            .expect("the journal")
+    }
+
+    fn fault(&self, fault: Value) {
+        self.client
+            .post(format!("{}/faults", self.control))
+            .json(&Value::Array(vec![fault]))
+            .send()
+            .expect("the fault is queued");
+    }
+
+    /// Fails if any credential value is in `text`.
+    fn assert_no_credential(&self, what: &str, text: &str) {
+        for (name, value) in &self.credentials {
+            assert!(
+                !text.contains(value.as_str()),
+                "{name}'s value appears in {what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_seed_examples_pass_through_the_doubles_and_hand_offs_become_tickets() {
+    let doubles = doubles("backend-examples");
+    let backend = doubles.backend.display().to_string();
+    for example in crate::SEED_EXAMPLES {
+        let output = keel(&[
+            "test",
+            &format!("examples/{example}"),
+            "--backend",
+            &backend,
+        ])
+        .envs(
+            doubles
+                .credentials
+                .iter()
+                .map(|(name, value)| (name, value)),
+        )
+        .run();
+        let stdout = text(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{example}:\n{stdout}{}",
+            text(&output.stderr)
+        );
+        assert!(
+            stdout.contains("transitions") && stdout.contains("(100.0 %)"),
+            "{stdout}"
+        );
+        doubles.assert_no_credential(example, &stdout);
+        doubles.assert_no_credential(example, &text(&output.stderr));
+    }
+    let journal = doubles.journal();
+    let executions = &journal["executions"];
+    for helpdesk in ["gorgias", "kustomer", "zendesk"] {
+        assert!(
+            executions[format!("{helpdesk} ticket")]
+                .as_u64()
+                .unwrap_or(0)
+                > 0,
+            "{executions}"
+        );
+    }
+    let tickets = journal["tickets"].as_array().expect("tickets");
+    let handed = tickets
+        .iter()
+        .find(|ticket| {
+            ticket["helpdesk"] == "kustomer"
+                && ticket["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("investigation"))
+        })
+        .expect("the BigCommerce delay hand-off went to Kustomer");
+    assert!(
+        handed["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("Transcript:") && text.contains("lee@example.com")),
+        "{handed}"
+    );
+
+    // The taubench example names no platform of the file: skipped, not failed.
+    let output = keel(&["test", "examples", "--backend", &backend])
+        .envs(
+            doubles
+                .credentials
+                .iter()
+                .map(|(name, value)| (name, value)),
+        )
+        .run();
+    assert!(output.status.success(), "{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("taubench_retail_cancel skipped"));
+}
+
+#[test]
+fn without_its_credentials_the_backend_file_names_the_missing_variable() {
+    let doubles = doubles("backend-no-credentials");
+    let output = keel(&[
+        "test",
+        "examples/shopify_wismo",
+        "--backend",
+        &doubles.backend.display().to_string(),
+    ])
+    .env_remove("SHOPIFY_ADMIN_TOKEN")
+    .run();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("environment variable"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn killed_mid_cancellation_through_the_magento_adapter_it_cancels_once() {
+    let doubles = doubles("backend-crash");
+    let directory = scratch("backend-crash-db");
+    let store = vec![
+        "--db".to_string(),
+        directory.join("keel.db").display().to_string(),
+    ];
+    let backend = doubles.backend.display().to_string();
+    let args = ["--backend", backend.as_str(), "--resume-after-ms", "0"];
+    let first = serve_with(&store, &args, &doubles.credentials);
+    let (id, token) = start(&first);
+    say(&first, &id, &token, "maya@example.com");
+    say(&first, &id, &token, "the linen shirt");
+
+    // Magento carries the cancellation out, then holds its answer.
+    doubles.fault(serde_json::json!({"platform": "magento", "method": "POST", "path": "/cancel", "hold_ms": 60_000}));
+    let (base, session, secret) = (first.base.clone(), id.clone(), token.clone());
+    let hanging = std::thread::spawn(move || {
+        crate::serve::client()
+            .post(format!("{base}/v1/sessions/{session}/messages"))
+            .bearer_auth(secret)
+            .json(&serde_json::json!({ "text": "yes" }))
+            .send()
+            .map(|response| response.status().as_u16())
+    });
+    let waited = Instant::now();
+    while doubles.journal()["executions"]["magento cancel"].as_u64() != Some(1) {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the cancellation never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(first); // kill -9, mid-call
+    assert!(
+        hanging.join().expect("the client thread").is_err(),
+        "the client saw the crash"
+    );
+
+    let second: Process = serve_with(&store, &args, &doubles.credentials);
+    let waited = Instant::now();
+    let read = loop {
+        let (status, body) = call(&second, "GET", &format!("/v1/sessions/{id}"), &token, None);
+        assert_eq!(status, 200, "{body}");
+        if body["phase"] != "waiting_for_tool" {
+            break body;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "never resumed: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(read["outcome"], "cancelled", "{read}");
+    let journal = doubles.journal();
+    assert_eq!(
+        journal["executions"]["magento cancel"], 1,
+        "{}",
+        journal["executions"]
+    );
+    let posts = journal["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|entry| {
+            entry["method"] == "POST"
+                && entry["path"]
+                    .as_str()
+                    .is_some_and(|path| path.ends_with("/cancel"))
+        })
+        .count();
+    assert_eq!(
+        posts, 1,
+        "the resumed call looked the order up instead of cancelling again"
+    );
+    assert_replays(&second, &id);
+    let log = crate::serve::client()
+        .get(format!("{}/v1/sessions/{id}/log", second.base))
+        .bearer_auth(crate::serve::OPERATOR)
+        .send()
+        .and_then(|response| response.text())
+        .expect("the log");
+    doubles.assert_no_credential("the session log", &log);
+}
