@@ -8,14 +8,16 @@
 //! | `orders_by_email` | the customer, then `GET customers/{id}/orders.json?status=any` (the default `status=open` hides cancelled and archived orders) following `Link: <…page_info=…>; rel="next"` up to `max_pages`; REST cannot tell a paid order waiting for a scheduled fulfilment from one waiting to be processed, so the unfulfilled ones are read once more in one GraphQL `nodes(ids:)` query (their fulfilment orders) |
 //! | `order` | GraphQL `orders(query: "name:#1042")`: customers quote the order's name, which REST cannot look up, and REST has no estimated delivery on a fulfilment |
 //! | `cancel` | GraphQL `orderCancel(reason: CUSTOMER, refund: true, restock: true, notifyCustomer: true)`, which answers a job: the order is read back until `cancelledAt` is set (a bounded number of times) |
+//! | `discount`, `shipping_upgrade` | GraphQL order editing (REST cannot edit an order): `orderEditBegin`, then `orderEditAddLineItemDiscount` on each unfulfilled line (a percentage) or `orderEditAddShippingLine` (`Expedited (free upgrade)` at 0.00), then `orderEditCommit` notifying the customer |
 //!
 //! An order's `id` in the catalog is its name without `#` (`1042`): what
 //! the customer sees and quotes.
 //!
-//! Writes: `orderCancel` takes no idempotency key (Shopify's
+//! Writes: `orderCancel` and order edits take no idempotency key (Shopify's
 //! `@idempotent` directive covers refunds and inventory only). A resend
-//! after a crash reads the order first and answers it if it is already
-//! cancelled.
+//! after a crash reads the order first: already cancelled, or already
+//! carrying the edit (the discount by the call's key in its description,
+//! the upgrade by its shipping line), it is the answer and nothing is sent.
 //!
 //! # Values: financial, fulfilment and shipment status → the seed's seven
 //!
@@ -148,6 +150,32 @@ pub(crate) async fn call(
             order_fields(&node)
         }
         "cancel" => cancel(backend, platform, &order_name(call)?, context).await,
+        "discount" => {
+            let percent = crate::backend::number_arg(call, "percent")?;
+            if !(0.0..=100.0).contains(&percent) {
+                return Err(Failure::Error(format!(
+                    "shopify: a discount of {percent}% is not allowed"
+                )));
+            }
+            edit(
+                backend,
+                platform,
+                &order_name(call)?,
+                Edit::Discount(percent),
+                context,
+            )
+            .await
+        }
+        "shipping_upgrade" => {
+            edit(
+                backend,
+                platform,
+                &order_name(call)?,
+                Edit::Expedite,
+                context,
+            )
+            .await
+        }
         other => Err(Failure::Error(format!(
             "keel has no adapter `shopify.{other}`"
         ))),
@@ -507,6 +535,137 @@ async fn cancel(backend: &Backend, platform: &Platform, name: &str, context: &Co
     Err(Failure::Error(format!(
         "shopify: the cancellation of order #{name} was accepted but has not shown on the order yet"
     )))
+}
+
+const EDITS: &str = "query KeelOrderEdits($query: String!) { orders(first: 1, query: $query) { nodes { id discountApplications(first: 20) { nodes { ... on ManualDiscountApplication { description } } } shippingLines(first: 10) { nodes { title } } totalPriceSet { shopMoney { currencyCode } } } } }";
+const EDIT_BEGIN: &str = "mutation KeelOrderEditBegin($id: ID!) { orderEditBegin(id: $id) { calculatedOrder { id lineItems(first: 50) { nodes { id quantity } } } userErrors { field message } } }";
+const EDIT_DISCOUNT: &str = "mutation KeelOrderEditDiscount($id: ID!, $lineItemId: ID!, $discount: OrderEditAppliedDiscountInput!) { orderEditAddLineItemDiscount(id: $id, lineItemId: $lineItemId, discount: $discount) { calculatedLineItem { id } userErrors { field message } } }";
+const EDIT_SHIPPING: &str = "mutation KeelOrderEditShipping($id: ID!, $shippingLine: OrderEditAddShippingLineInput!) { orderEditAddShippingLine(id: $id, shippingLine: $shippingLine) { calculatedShippingLine { id } userErrors { field message } } }";
+const EDIT_COMMIT: &str = "mutation KeelOrderEditCommit($id: ID!, $staffNote: String) { orderEditCommit(id: $id, notifyCustomer: true, staffNote: $staffNote) { order { id } userErrors { field message } } }";
+
+/// The title of the shipping line an upgrade adds.
+pub const EXPEDITED: &str = "Expedited (free upgrade)";
+
+/// What an order edit changes.
+enum Edit {
+    Discount(f64),
+    Expedite,
+}
+
+/// The first user error of a mutation's answer, as a failure.
+fn user_error(name: &str, answer: &Json) -> Result<(), Failure> {
+    match answer["userErrors"]
+        .as_array()
+        .and_then(|errors| errors.first())
+    {
+        Some(error) => Err(Failure::Error(format!(
+            "shopify: order #{name} cannot be edited: {}",
+            error["message"].as_str().unwrap_or("refused")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// An order edit: begin, the change, commit (GraphQL; REST cannot edit an
+/// order). A resend looks for the change first: the discount by the
+/// reference in its description, the upgrade by its shipping line.
+async fn edit(
+    backend: &Backend,
+    platform: &Platform,
+    name: &str,
+    change: Edit,
+    context: &Context,
+) -> Outcome {
+    let reference = format!("(ref {})", context.key);
+    let data = graphql(
+        backend,
+        platform,
+        "KeelOrderEdits",
+        EDITS,
+        json!({"query": format!("name:#{name}")}),
+        Kind::Read,
+    )
+    .await?;
+    let Some(order) = data["orders"]["nodes"]
+        .as_array()
+        .and_then(|nodes| nodes.first())
+        .cloned()
+    else {
+        return Err(Failure::Error(format!("shopify: order #{name} not found")));
+    };
+    if context.resend {
+        let done = match change {
+            Edit::Discount(_) => order["discountApplications"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|discount| {
+                    discount["description"]
+                        .as_str()
+                        .is_some_and(|text| text.contains(&reference))
+                }),
+            Edit::Expedite => order["shippingLines"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|line| line["title"] == EXPEDITED),
+        };
+        if done {
+            return order_fields(&order_node(backend, platform, name).await?);
+        }
+    }
+    let begun = graphql(
+        backend,
+        platform,
+        "KeelOrderEditBegin",
+        EDIT_BEGIN,
+        json!({"id": order["id"]}),
+        Kind::Write,
+    )
+    .await?;
+    user_error(name, &begun["orderEditBegin"])?;
+    let calculated = &begun["orderEditBegin"]["calculatedOrder"];
+    match change {
+        Edit::Discount(percent) => {
+            for item in calculated["lineItems"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let discount = json!({"percentValue": percent, "description": format!("Retention offer: {percent}% off {reference}")});
+                let answer = graphql(
+                    backend,
+                    platform,
+                    "KeelOrderEditDiscount",
+                    EDIT_DISCOUNT,
+                    json!({"id": calculated["id"], "lineItemId": item["id"], "discount": discount}),
+                    Kind::Write,
+                )
+                .await?;
+                user_error(name, &answer["orderEditAddLineItemDiscount"])?;
+            }
+        }
+        Edit::Expedite => {
+            let currency = order["totalPriceSet"]["shopMoney"]["currencyCode"]
+                .as_str()
+                .unwrap_or("USD");
+            let line =
+                json!({"title": EXPEDITED, "price": {"amount": "0.00", "currencyCode": currency}});
+            let answer = graphql(
+                backend,
+                platform,
+                "KeelOrderEditShipping",
+                EDIT_SHIPPING,
+                json!({"id": calculated["id"], "shippingLine": line}),
+                Kind::Write,
+            )
+            .await?;
+            user_error(name, &answer["orderEditAddShippingLine"])?;
+        }
+    }
+    let committed = graphql(backend, platform, "KeelOrderEditCommit", EDIT_COMMIT, json!({"id": calculated["id"], "staffNote": format!("Retention offer accepted through keel {reference}")}), Kind::Write).await?;
+    user_error(name, &committed["orderEditCommit"])?;
+    order_fields(&order_node(backend, platform, name).await?)
 }
 
 #[cfg(test)]

@@ -299,3 +299,36 @@ fn killed_mid_cancellation_through_the_magento_adapter_it_cancels_once() {
         .expect("the log");
     doubles.assert_no_credential("the session log", &log);
 }
+
+#[test]
+fn keel_serve_sends_a_committed_hand_off_to_the_helpdesk() {
+    let doubles = doubles("backend-serve-handoff");
+    let directory = scratch("backend-serve-handoff-db");
+    let store = vec![
+        "--db".to_string(),
+        directory.join("keel.db").display().to_string(),
+    ];
+    let backend = doubles.backend.display().to_string();
+    let served = serve_with(
+        &store,
+        &["--backend", backend.as_str()],
+        &doubles.credentials,
+    );
+    let (id, token) = start(&served);
+    say(&served, &id, &token, "maya@example.com");
+    let reply = say(&served, &id, &token, "I want to talk to a real person");
+    let ticket = &reply["handoff"]["helpdesk_ticket"];
+    assert_eq!(ticket["helpdesk"], "zendesk", "{reply}");
+    let journal = doubles.journal();
+    let made = journal["tickets"]
+        .as_array()
+        .and_then(|tickets| tickets.last())
+        .expect("a ticket");
+    assert_eq!(made["id"], ticket["id"], "{made}");
+    assert_eq!(made["customer"], "maya@example.com");
+    let body = made["text"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("customer: I want to talk to a real person") && body.contains("- email:"),
+        "{body}"
+    );
+}

@@ -15,7 +15,10 @@
 //! `KeelOrderSchedules` (`nodes(ids:)`), `KeelOrderByName`
 //! (`orders(query: "name:#…")`) and `KeelOrderCancel` (`orderCancel`,
 //! which answers a job: the order shows `cancelledAt` from the second
-//! read after it). Every answer carries `extensions.cost`; another
+//! read after it), and the order edits `KeelOrderEdits`,
+//! `KeelOrderEditBegin`, `KeelOrderEditDiscount`, `KeelOrderEditShipping`
+//! and `KeelOrderEditCommit` (only unfulfilled lines can be edited; the
+//! commit applies the change). Every answer carries `extensions.cost`; another
 //! document is refused with a GraphQL error, as a schema would refuse an
 //! unknown field. Cancelling an order with fulfilments is a user error.
 
@@ -36,6 +39,18 @@ pub struct Store {
     failing: Vec<String>,
     /// Orders whose cancellation job has not shown yet: (id, reads left).
     cancelling: Vec<(u64, u32)>,
+    /// Order edits begun and not committed.
+    edits: Vec<Edit>,
+}
+
+/// An order edit in progress (a calculated order).
+#[derive(Clone, Debug, Default)]
+struct Edit {
+    calculated: String,
+    order: u64,
+    percent: Option<f64>,
+    shipping: Vec<String>,
+    discounts: Vec<String>,
 }
 
 fn at(date: keel_runtime::Date, time: &str) -> String {
@@ -141,6 +156,7 @@ impl Store {
             orders,
             failing: seed.failing.clone(),
             cancelling: Vec::new(),
+            edits: Vec::new(),
         }
     }
 }
@@ -510,6 +526,158 @@ fn graphql(state: &mut State, request: &Req) -> Resp {
             Resp::json(
                 200,
                 &json!({"data": {"orderCancel": {"job": {"id": format!("gid://shopify/Job/{legacy}"), "done": false}, "orderCancelUserErrors": []}}, "extensions": cost(10)}),
+            )
+        }
+        "KeelOrderEdits" => {
+            let query = variables["query"].as_str().unwrap_or_default();
+            let name = query.strip_prefix("name:").unwrap_or(query).trim();
+            let name = if name.starts_with('#') {
+                name.to_string()
+            } else {
+                format!("#{name}")
+            };
+            let nodes: Vec<Json> = store
+                .orders
+                .iter()
+                .filter(|order| order["name"] == name.as_str())
+                .map(|order| {
+                    let discounts: Vec<Json> = order["_graphql"]["discounts"].as_array().into_iter().flatten().map(|description| json!({"description": description})).collect();
+                    let lines: Vec<Json> = order["shipping_lines"].as_array().into_iter().flatten().map(|line| json!({"title": line["title"]})).collect();
+                    json!({
+                        "id": order["admin_graphql_api_id"],
+                        "discountApplications": {"nodes": discounts},
+                        "shippingLines": {"nodes": lines},
+                        "totalPriceSet": {"shopMoney": {"amount": order["total_price"], "currencyCode": order["currency"]}},
+                    })
+                })
+                .collect();
+            Resp::json(
+                200,
+                &json!({"data": {"orders": {"nodes": nodes}}, "extensions": cost(12)}),
+            )
+        }
+        "KeelOrderEditBegin" => {
+            let id = variables["id"].as_str().unwrap_or_default();
+            let answer = |calculated: Json, errors: Json| {
+                Resp::json(
+                    200,
+                    &json!({"data": {"orderEditBegin": {"calculatedOrder": calculated, "userErrors": errors}}, "extensions": cost(10)}),
+                )
+            };
+            let Some(order) = store
+                .orders
+                .iter()
+                .find(|order| order["admin_graphql_api_id"] == id)
+            else {
+                return answer(
+                    Json::Null,
+                    json!([{"field": ["id"], "message": "Order does not exist"}]),
+                );
+            };
+            if !order["cancelled_at"].is_null() {
+                return answer(
+                    Json::Null,
+                    json!([{"field": ["id"], "message": "The order is cancelled and cannot be edited"}]),
+                );
+            }
+            let calculated = format!("gid://shopify/CalculatedOrder/{}", 700 + store.edits.len());
+            let items: Vec<Json> = order["line_items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|item| item["fulfillment_status"].is_null())
+                .map(|item| json!({"id": format!("gid://shopify/CalculatedLineItem/{}", item["id"]), "quantity": item["quantity"]}))
+                .collect();
+            store.edits.push(Edit {
+                calculated: calculated.clone(),
+                order: order["id"].as_u64().unwrap_or(0),
+                percent: None,
+                shipping: Vec::new(),
+                discounts: Vec::new(),
+            });
+            answer(
+                json!({"id": calculated, "lineItems": {"nodes": items}}),
+                json!([]),
+            )
+        }
+        "KeelOrderEditDiscount" | "KeelOrderEditShipping" => {
+            let field = if operation == "KeelOrderEditDiscount" {
+                "orderEditAddLineItemDiscount"
+            } else {
+                "orderEditAddShippingLine"
+            };
+            let id = variables["id"].as_str().unwrap_or_default();
+            let Some(edit) = store.edits.iter_mut().find(|edit| edit.calculated == id) else {
+                return Resp::json(
+                    200,
+                    &json!({"data": {field: {"userErrors": [{"field": ["id"], "message": "Calculated order does not exist"}]}}, "extensions": cost(10)}),
+                );
+            };
+            if operation == "KeelOrderEditDiscount" {
+                let discount = &variables["discount"];
+                edit.percent = discount["percentValue"].as_f64();
+                edit.discounts.push(
+                    discount["description"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+                Resp::json(
+                    200,
+                    &json!({"data": {field: {"calculatedLineItem": {"id": variables["lineItemId"]}, "userErrors": []}}, "extensions": cost(10)}),
+                )
+            } else {
+                edit.shipping.push(
+                    variables["shippingLine"]["title"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+                Resp::json(
+                    200,
+                    &json!({"data": {field: {"calculatedShippingLine": {"id": format!("{id}/shipping")}, "userErrors": []}}, "extensions": cost(10)}),
+                )
+            }
+        }
+        "KeelOrderEditCommit" => {
+            let id = variables["id"].as_str().unwrap_or_default();
+            let Some(position) = store.edits.iter().position(|edit| edit.calculated == id) else {
+                return Resp::json(
+                    200,
+                    &json!({"data": {"orderEditCommit": {"order": null, "userErrors": [{"field": ["id"], "message": "Calculated order does not exist"}]}}, "extensions": cost(10)}),
+                );
+            };
+            let edit = store.edits.remove(position);
+            let Some(order) = store
+                .orders
+                .iter_mut()
+                .find(|order| order["id"].as_u64() == Some(edit.order))
+            else {
+                return graphql_error("the edited order is gone");
+            };
+            if let Some(percent) = edit.percent {
+                let total: f64 = order["total_price"]
+                    .as_str()
+                    .and_then(|total| total.parse().ok())
+                    .unwrap_or(0.0);
+                order["total_price"] = json!(format!("{:.2}", total * (100.0 - percent) / 100.0));
+            }
+            let mut discounts = order["_graphql"]["discounts"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            discounts.extend(edit.discounts.into_iter().map(Json::String));
+            order["_graphql"]["discounts"] = Json::Array(discounts);
+            if let Some(lines) = order["shipping_lines"].as_array_mut() {
+                for title in edit.shipping {
+                    lines.push(json!({"title": title, "code": "keel-expedited", "price": "0.00", "source": "shopify"}));
+                }
+            }
+            let gid = order["admin_graphql_api_id"].clone();
+            state.journal.executed("shopify", "order edit");
+            Resp::json(
+                200,
+                &json!({"data": {"orderEditCommit": {"order": {"id": gid}, "userErrors": []}}, "extensions": cost(10)}),
             )
         }
         other => graphql_error(&format!(

@@ -228,3 +228,39 @@ fn cancel_is_a_job_read_back_until_it_shows_and_a_resend_finds_it_done() {
         "a fulfilled order cannot be cancelled: {refused}"
     );
 }
+
+#[test]
+fn order_edits_discount_and_upgrade_an_order_and_a_resend_finds_the_edit() {
+    let h = harness("");
+    let discount = [
+        ("order_id", text("1048")),
+        ("percent", keel_runtime::Value::Number(10.0)),
+    ];
+    let order = h.ok("shopify.discount", &discount);
+    assert_eq!(
+        order["total"]["amount"], "52.20",
+        "58.00 less 10 %: {order}"
+    );
+    h.call_with("shopify.discount", &discount, "keel-test-key", true);
+    let order = h.ok("shopify.shipping_upgrade", &[("order_id", text("1051"))]);
+    assert_eq!(order["status"], "Approved");
+    h.call_with(
+        "shopify.shipping_upgrade",
+        &[("order_id", text("1051"))],
+        "another-key",
+        true,
+    );
+    assert_eq!(
+        h.journal().executions.get("shopify order edit"),
+        Some(&2),
+        "each resend found its edit"
+    );
+    let refused = h.error(
+        "shopify.discount",
+        &[
+            ("order_id", text("1027")),
+            ("percent", keel_runtime::Value::Number(10.0)),
+        ],
+    );
+    assert!(refused.contains("cancelled"), "{refused}");
+}

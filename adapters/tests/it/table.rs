@@ -20,8 +20,10 @@ const IMPLEMENTED: &[(&str, Effect)] = &[
     ("magento.shipping_upgrade", Effect::Write),
     ("shopify.cancel", Effect::Destructive),
     ("shopify.customer_by_email", Effect::Read),
+    ("shopify.discount", Effect::Write),
     ("shopify.order", Effect::Read),
     ("shopify.orders_by_email", Effect::Read),
+    ("shopify.shipping_upgrade", Effect::Write),
 ];
 
 #[test]
