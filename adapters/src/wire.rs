@@ -486,3 +486,41 @@ fn graphql_wait(reply: &Reply) -> Option<Duration> {
     let rate = cost["throttleStatus"]["restoreRate"].as_f64()?;
     (rate > 0.0).then(|| Duration::from_secs_f64(((requested - available) / rate).max(0.0)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(headers: &[(&str, &str)]) -> Reply {
+        Reply {
+            status: 200,
+            headers: headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_full_shopify_bucket_delays_the_next_request_by_one_leak() {
+        let full = reply(&[("x-shopify-shop-api-call-limit", "40/40")]);
+        assert_eq!(pacing_wait(&full), Some(Duration::from_millis(500)));
+        let room = reply(&[("x-shopify-shop-api-call-limit", "39/40")]);
+        assert_eq!(pacing_wait(&room), None);
+    }
+
+    #[test]
+    fn no_bigcommerce_requests_left_delays_the_next_until_the_reset() {
+        let spent = reply(&[
+            ("x-rate-limit-requests-left", "0"),
+            ("x-rate-limit-time-reset-ms", "1500"),
+        ]);
+        assert_eq!(pacing_wait(&spent), Some(Duration::from_millis(1500)));
+        let left = reply(&[
+            ("x-rate-limit-requests-left", "35"),
+            ("x-rate-limit-time-reset-ms", "1500"),
+        ]);
+        assert_eq!(pacing_wait(&left), None);
+    }
+}

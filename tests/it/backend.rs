@@ -332,3 +332,60 @@ fn keel_serve_sends_a_committed_hand_off_to_the_helpdesk() {
         "{body}"
     );
 }
+
+#[test]
+fn keel_chat_and_keel_run_take_a_backend_file() {
+    let doubles = doubles("backend-chat-run");
+    let backend = doubles.backend.display().to_string();
+    let mut chat = keel(&[
+        "chat",
+        "examples/shopify_wismo/policy.md",
+        "--backend",
+        &backend,
+    ])
+    .envs(
+        doubles
+            .credentials
+            .iter()
+            .map(|(name, value)| (name, value)),
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("keel chat starts");
+    {
+        use std::io::Write;
+        let mut input = chat.stdin.take().expect("stdin");
+        input
+            .write_all(b"maya@example.com\nthe shoes\n")
+            .expect("the replies");
+    }
+    let output = chat.wait_with_output().expect("keel chat ends");
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("· backend ") && said.contains("The tracking number is 1Z999AA10123456784"),
+        "{said}"
+    );
+    doubles.assert_no_credential("keel chat", &said);
+    let output = keel(&[
+        "run",
+        "examples/single_order_cancellation/policy.md",
+        "--script",
+        "examples/single_order_cancellation/conversations/human_at_email.toml",
+        "--backend",
+        &backend,
+    ])
+    .envs(
+        doubles
+            .credentials
+            .iter()
+            .map(|(name, value)| (name, value)),
+    )
+    .run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("ticket zendesk #"),
+        "{}",
+        text(&output.stderr)
+    );
+}
