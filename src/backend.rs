@@ -6,7 +6,8 @@
 
 use clap::Args;
 use keel_adapters::{Backend, BackendFile, Context, Created, Ticket};
-use keel_runtime::{Conversation, Effect, Machine};
+use keel_runtime::script::{Run, Script};
+use keel_runtime::{Conversation, Date, Effect, Machine};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,8 +18,65 @@ pub(crate) fn load(path: &Path) -> Result<Backend, String> {
         .map_err(|error| format!("{}: {error}", path.display()))
 }
 
+/// What tools a conversation runs against, for a header line.
+pub(crate) fn describe(backend: Option<&Path>) -> String {
+    backend.map_or_else(
+        || "demo store".to_string(),
+        |path| format!("backend {}", path.display()),
+    )
+}
+
+/// Why an example is skipped: the platforms its tools need that the
+/// backend lacks (`None`: it has them all).
+pub(crate) fn skipped(backend: &Backend, machine: &Machine) -> Option<String> {
+    let missing = missing_platforms(backend, machine);
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the backend file has no [platforms.{}]",
+            missing.join("], [platforms.")
+        )
+    })
+}
+
+/// Runs a script through the backend, the doubles reset first.
+pub(crate) fn through<'m>(
+    backend: &Backend,
+    runtime: &tokio::runtime::Runtime,
+    machine: &'m Machine,
+    script: &Script,
+    today: Date,
+    label: &str,
+) -> Result<Run<'m>, String> {
+    runtime
+        .block_on(backend.reset_doubles())
+        .map_err(|error| format!("cannot reset the doubles: {error}"))?;
+    let executor = keel_adapters::Executor::blocking(backend, runtime, label);
+    keel_runtime::script::run_with(machine, script, today, |_| executor)
+        .map_err(|error| error.to_string())
+}
+
+/// `keel run --backend`: the script through the backend file's platforms;
+/// a hand-off's ticket is reported on standard error.
+pub(crate) fn run_script<'m>(
+    path: &Path,
+    machine: &'m Machine,
+    script: &Script,
+    today: Date,
+    script_path: &Path,
+) -> Result<Run<'m>, String> {
+    let backend = load(path)?;
+    let runtime = runtime()?;
+    let label = format!("run-{}", script_path.display());
+    let run = through(&backend, &runtime, machine, script, today, &label)?;
+    if let Some(ticket) = hand_off(&backend, &runtime, &run.conversation, &label) {
+        let ticket = ticket?;
+        eprintln!("ticket {} #{}", ticket.helpdesk, ticket.id);
+    }
+    Ok(run)
+}
+
 /// The platforms a machine's tools need that the backend lacks.
-pub(crate) fn missing_platforms(backend: &Backend, machine: &Machine) -> Vec<String> {
+fn missing_platforms(backend: &Backend, machine: &Machine) -> Vec<String> {
     let mut missing: Vec<String> = machine
         .artifact()
         .tools

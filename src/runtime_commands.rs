@@ -91,9 +91,8 @@ pub(crate) enum RuntimeCommand {
         /// `keel graph --format html --coverage`).
         #[arg(long, value_name = "FILE")]
         coverage_out: Option<PathBuf>,
-        /// Run the conversations through the platforms this backend file
-        /// names (test doubles are reset before each); examples whose
-        /// platforms it lacks are skipped.
+        /// Through this backend file's platforms (doubles reset before each
+        /// conversation; examples whose platforms it lacks are skipped).
         #[arg(long, value_name = "FILE")]
         backend: Option<PathBuf>,
     },
@@ -291,10 +290,7 @@ fn chat(
         .policies
         .first()
         .map_or_else(|| machine.name().to_string(), |policy| policy.title.clone());
-    let tools_name = backend_path.map_or_else(
-        || "demo store".to_string(),
-        |path| format!("backend {}", path.display()),
-    );
+    let tools_name = crate::backend::describe(backend_path);
     println!(
         "keel chat · {title} · {tools_name} · today is {}",
         today.iso()
@@ -347,13 +343,13 @@ fn chat(
             }
         }
     }
-    if let Some(backend) = &backend {
-        if let Some(ticket) = crate::backend::hand_off(backend, &runtime, &conversation, &label) {
-            match ticket {
-                Ok(created) => println!("[ticket {} #{}]", created.helpdesk, created.id),
-                Err(error) => println!("[the hand-off ticket failed: {error}]"),
-            }
-        }
+    match backend
+        .as_ref()
+        .and_then(|backend| crate::backend::hand_off(backend, &runtime, &conversation, &label))
+    {
+        Some(Ok(created)) => println!("[ticket {} #{}]", created.helpdesk, created.id),
+        Some(Err(error)) => println!("[the hand-off ticket failed: {error}]"),
+        None => {}
     }
     write_log(log_path, &conversation, policies)?;
     Ok(ExitCode::SUCCESS)
@@ -432,26 +428,8 @@ fn run_script(
     let machine = machine(policies)?;
     let script = read_script(script_path)?;
     let run = match backend_path {
-        None => keel_runtime::script::run(&machine, &script, today),
-        Some(path) => {
-            let backend = crate::backend::load(path)?;
-            let runtime = crate::backend::runtime()?;
-            runtime
-                .block_on(backend.reset_doubles())
-                .map_err(|error| format!("cannot reset the doubles: {error}"))?;
-            let label = format!("run-{}", script_path.display());
-            let executor = keel_adapters::Executor::blocking(&backend, &runtime, &label);
-            let run = keel_runtime::script::run_with(&machine, &script, today, |_| executor);
-            if let Ok(run) = &run {
-                if let Some(ticket) =
-                    crate::backend::hand_off(&backend, &runtime, &run.conversation, &label)
-                {
-                    let ticket = ticket?;
-                    eprintln!("ticket {} #{}", ticket.helpdesk, ticket.id);
-                }
-            }
-            run
-        }
+        None => keel_runtime::script::run(&machine, &script, today).map_err(|e| e.to_string()),
+        Some(path) => crate::backend::run_script(path, &machine, &script, today, script_path),
     }
     .map_err(|error| format!("{}: {error}", script_path.display()))?;
     let json = serde_json::to_string_pretty(&run.transcript).map_err(|error| error.to_string())?;
@@ -493,9 +471,7 @@ fn test(
     let backend = backend_path.map(crate::backend::load).transpose()?;
     let runtime = crate::backend::runtime()?;
     if bless && backend.is_some() {
-        return Err(
-            "--bless records the demo store's answers; run it without --backend".to_string(),
-        );
+        return Err("--bless records the demo store's answers, not --backend's".to_string());
     }
     let mut failed = false;
     let mut summary = Vec::new();
@@ -516,16 +492,12 @@ fn test(
     for example in examples {
         let policy = example.join("policy.md");
         let (compilation, machine) = compiled(std::slice::from_ref(&policy))?;
-        if let Some(backend) = &backend {
-            let missing = crate::backend::missing_platforms(backend, &machine);
-            if !missing.is_empty() {
-                println!(
-                    "{} skipped: the backend file has no [platforms.{}]",
-                    example.display(),
-                    missing.join("], [platforms.")
-                );
-                continue;
-            }
+        if let Some(skipped) = backend
+            .as_ref()
+            .and_then(|backend| crate::backend::skipped(backend, &machine))
+        {
+            println!("{} skipped: {skipped}", example.display());
+            continue;
         }
         let folder = conversations.map_or_else(|| example.join("conversations"), Path::to_path_buf);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
@@ -551,13 +523,11 @@ fn test(
                 .map_or_else(String::new, |name| name.to_string_lossy().to_string());
             let label = format!("test-{}-{name}", machine.name());
             let outcome = match &backend {
-                None => keel_runtime::script::run(&machine, &script, today),
+                None => {
+                    keel_runtime::script::run(&machine, &script, today).map_err(|e| e.to_string())
+                }
                 Some(backend) => {
-                    if let Err(error) = runtime.block_on(backend.reset_doubles()) {
-                        return Err(format!("cannot reset the doubles: {error}"));
-                    }
-                    let executor = keel_adapters::Executor::blocking(backend, &runtime, &label);
-                    keel_runtime::script::run_with(&machine, &script, today, |_| executor)
+                    crate::backend::through(backend, &runtime, &machine, &script, today, &label)
                 }
             };
             let run = match outcome {
@@ -602,16 +572,16 @@ fn test(
                 Ok(_) => problems.push("replay is not byte-identical".to_string()),
                 Err(error) => problems.push(format!("replay: {error}")),
             }
-            let mut ticket = String::new();
-            if let Some(backend) = &backend {
-                match crate::backend::hand_off(backend, &runtime, &run.conversation, &label) {
-                    Some(Ok(created)) => {
-                        ticket = format!(" (ticket {} #{})", created.helpdesk, created.id)
-                    }
-                    Some(Err(error)) => problems.push(format!("hand-off ticket: {error}")),
-                    None => {}
+            let ticket = match backend.as_ref().and_then(|backend| {
+                crate::backend::hand_off(backend, &runtime, &run.conversation, &label)
+            }) {
+                Some(Ok(created)) => format!(" (ticket {} #{})", created.helpdesk, created.id),
+                Some(Err(error)) => {
+                    problems.push(format!("hand-off ticket: {error}"));
+                    String::new()
                 }
-            }
+                None => String::new(),
+            };
             if problems.is_empty() {
                 println!("  ok   {name}{ticket}");
             } else {
