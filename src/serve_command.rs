@@ -40,6 +40,9 @@ pub(crate) struct ServeArgs {
     /// How long a tool call may take (ms).
     #[arg(long, default_value_t = 10_000)]
     tool_timeout_ms: u64,
+    /// How long a deploy may take to compile (ms); a longer one is refused.
+    #[arg(long, default_value_t = 20_000)]
+    deploy_timeout_ms: u64,
     /// The largest request body (bytes).
     #[arg(long, default_value_t = 16 * 1024)]
     max_body_bytes: usize,
@@ -92,6 +95,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
             max_body_bytes: args.max_body_bytes,
             max_message_chars: args.max_message_chars,
             tool_timeout: Duration::from_millis(args.tool_timeout_ms),
+            deploy_timeout: Duration::from_millis(args.deploy_timeout_ms),
             resume_after: Duration::from_millis(args.resume_after_ms),
             ..Config::standard()
         },

@@ -1,5 +1,6 @@
-//! Compile time of each example and of generated policies of 250 to 2,000
-//! steps, to show that growth is linear. Run with `cargo bench -p keel-compiler --bench compile`.
+//! Compile time of each example, of generated policies of 250 to 8,000
+//! steps (to show that growth is linear), and of issue 12's three large
+//! policies. Run with `cargo bench -p keel-compiler --bench compile`.
 
 // A bench: it may print, unwrap and expect (libraries may not).
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
@@ -89,7 +90,7 @@ fn generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile_generated");
     group.sample_size(20);
     let catalog = [Source::new("catalog.toml", CATALOG)];
-    for steps in [250, 500, 1000, 2000] {
+    for steps in [250, 500, 1000, 2000, 4000, 8000] {
         let policy = [Source::new("generated.md", generated_policy(steps))];
         let compilation = compile(&policy, &catalog);
         assert!(
@@ -108,5 +109,28 @@ fn generated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, examples, generated);
+#[path = "../tests/it/large_inputs.rs"]
+mod large_inputs; // Issue 12's three large policies, generated.
+
+/// The issue's three large policies (≈ 1 MB of long steps, 20,000 short
+/// steps, one step with 20,000 sub-bullets), against the cancellation
+/// example's catalog.
+fn large(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile_large");
+    group.sample_size(10);
+    let (_, catalogs) = example("single_order_cancellation");
+    for (name, text) in [
+        ("long_steps_9999", large_inputs::long_steps()),
+        ("short_steps_20000", large_inputs::short_steps()),
+        ("sub_bullets_20000", large_inputs::sub_bullets()),
+    ] {
+        let policy = [Source::new("policy.md", text)];
+        group.bench_function(name, |b| {
+            b.iter(|| compile(black_box(&policy), black_box(&catalogs)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, examples, generated, large);
 criterion_main!(benches);

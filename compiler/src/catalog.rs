@@ -452,18 +452,48 @@ fn check_record_names(declared: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// How deep `[…]` and `?` may nest in a written type: deeper than anyone
+/// writes, and shallow enough that the recursive helpers on [`Type`] (and
+/// its drop) never run out of stack, whatever the catalog says.
+pub const MAX_TYPE_DEPTH: usize = 8;
+
 /// Parses `string`, `email`, `Order?`, `[Order]`, `date?` and friends.
 pub fn parse_type(written: &str) -> Result<Type, String> {
-    let written = written.trim();
-    if let Some(inner) = written.strip_suffix('?') {
-        return Ok(Type::Optional(Box::new(parse_type(inner)?)));
+    // The wrappers, outermost first, peeled off without recursion.
+    let mut wrappers = Vec::new();
+    let mut written = written.trim();
+    loop {
+        if let Some(inner) = written.strip_suffix('?') {
+            wrappers.push(true);
+            written = inner.trim();
+        } else if let Some(inner) = written
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            wrappers.push(false);
+            written = inner.trim();
+        } else {
+            break;
+        }
+        if wrappers.len() > MAX_TYPE_DEPTH {
+            return Err(format!(
+                "a type may nest `[…]` and `?` at most {MAX_TYPE_DEPTH} deep"
+            ));
+        }
     }
-    if let Some(inner) = written
-        .strip_prefix('[')
-        .and_then(|rest| rest.strip_suffix(']'))
-    {
-        return Ok(Type::List(Box::new(parse_type(inner)?)));
+    let mut parsed = parse_named_type(written)?;
+    for optional in wrappers.into_iter().rev() {
+        parsed = if optional {
+            Type::Optional(Box::new(parsed))
+        } else {
+            Type::List(Box::new(parsed))
+        };
     }
+    Ok(parsed)
+}
+
+/// A type without `[…]` or `?`.
+fn parse_named_type(written: &str) -> Result<Type, String> {
     Ok(match written {
         "string" | "str" | "text" => Type::String,
         "email" => Type::Email,
@@ -557,6 +587,23 @@ tracking_number = "string?"
             status.and_then(|ty| ty.domain().map(<[String]>::len)),
             Some(2)
         );
+    }
+
+    #[test]
+    fn types_nest_a_bounded_depth() {
+        assert_eq!(
+            parse_type("[Order?]?"),
+            Ok(Type::Optional(Box::new(Type::List(Box::new(
+                Type::Optional(Box::new(Type::Record("Order".into())))
+            )))))
+        );
+        assert_eq!(
+            parse_type(" [ string ] "),
+            Ok(Type::List(Box::new(Type::String)))
+        );
+        let deep = format!("{}string{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_type(&deep).is_err());
+        assert!(parse_type(&format!("string{}", "?".repeat(100_000))).is_err());
     }
 
     #[test]

@@ -23,6 +23,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// At most this many paths are enumerated per version.
 pub const PATH_LIMIT: usize = 20_000;
 
+/// At most this many bytes of path text are kept per version (a policy of
+/// thousands of questions has thousands of paths thousands of steps long).
+pub const PATH_TEXT_LIMIT: usize = 4 * 1024 * 1024;
+
+/// At most this many steps of the path search per version (simple paths
+/// can be exponentially many).
+pub const PATH_STEP_LIMIT: usize = 2_000_000;
+
 /// The differences between two versions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Diff {
@@ -40,8 +48,9 @@ pub struct Diff {
     pub paths_added: Vec<String>,
     /// Paths only the old version has.
     pub paths_removed: Vec<String>,
-    /// True when a version has more paths than [`PATH_LIMIT`]: path lists
-    /// are then partial.
+    /// True when a version has more paths than [`PATH_LIMIT`] (or more
+    /// path text or search than [`PATH_TEXT_LIMIT`], [`PATH_STEP_LIMIT`]):
+    /// path lists are then partial.
     pub paths_truncated: bool,
     /// Changes that touch safety. A non-empty list fails `keel diff`.
     pub safety: Vec<String>,
@@ -99,7 +108,7 @@ impl Diff {
         }
         if self.paths_truncated {
             out.push_str(&format!(
-                "(more than {PATH_LIMIT} paths: path lists are partial)\n"
+                "(more than {PATH_LIMIT} paths, or more than the search keeps: path lists are partial)\n"
             ));
         }
         for finding in &self.safety {
@@ -174,21 +183,32 @@ fn transitions(machine: &Machine) -> BTreeSet<String> {
 }
 
 /// Simple paths from the start to a terminal, as `id -label-> id …`.
+/// Bounded three ways so that a policy of 20,000 steps diffs in linear
+/// time: at most [`PATH_LIMIT`] paths, [`PATH_TEXT_LIMIT`] bytes of path
+/// text and [`PATH_STEP_LIMIT`] search steps; past any of them the list is
+/// marked truncated.
 fn paths(machine: &Machine) -> (BTreeSet<String>, bool) {
     let mut found = BTreeSet::new();
-    let mut truncated = false;
+    let mut kept = 0usize;
     let mut on_path = vec![false; machine.state_count()];
-    // Iterative depth-first search over (state, next transition to try).
-    let mut stack: Vec<(StateId, usize, String)> =
-        vec![(machine.start, 0, machine.state(machine.start).id.clone())];
+    // Iterative depth-first search over (state, next transition to try,
+    // length of the path text before this state); the text of the current
+    // path is one buffer, extended and cut back, never copied per step.
+    let mut text = machine.state(machine.start).id.clone();
+    let mut stack: Vec<(StateId, usize, usize)> = vec![(machine.start, 0, 0)];
     on_path[machine.start.index()] = true;
-    while let Some((state, next, text)) = stack.last().cloned() {
+    let mut steps = 0usize;
+    while let Some(&(state, next, before)) = stack.last() {
+        steps += 1;
+        if steps > PATH_STEP_LIMIT {
+            return (found, true);
+        }
         let outgoing = machine.transitions_from(state);
-        if machine.state(state).kind.is_terminal() || outgoing.is_empty() {
+        if next == 0 && (machine.state(state).kind.is_terminal() || outgoing.is_empty()) {
+            kept += text.len();
             found.insert(text.clone());
-            if found.len() >= PATH_LIMIT {
-                truncated = true;
-                break;
+            if found.len() >= PATH_LIMIT || kept >= PATH_TEXT_LIMIT {
+                return (found, true);
             }
         }
         match outgoing.get(next) {
@@ -198,21 +218,22 @@ fn paths(machine: &Machine) -> (BTreeSet<String>, bool) {
                 }
                 if !on_path[target.index()] {
                     on_path[target.index()] = true;
-                    let extended = format!(
-                        "{text} -{}-> {}",
-                        transition.label.text(),
-                        machine.state(*target).id
-                    );
-                    stack.push((*target, 0, extended));
+                    let length = text.len();
+                    text.push_str(" -");
+                    text.push_str(transition.label.text().as_ref());
+                    text.push_str("-> ");
+                    text.push_str(&machine.state(*target).id);
+                    stack.push((*target, 0, length));
                 }
             }
             None => {
                 on_path[state.index()] = false;
+                text.truncate(before);
                 stack.pop();
             }
         }
     }
-    (found, truncated)
+    (found, false)
 }
 
 /// The safety findings of a change.
@@ -251,9 +272,11 @@ fn safety(old: &Compilation, new: &Compilation) -> Vec<String> {
 }
 
 /// Destructive calls reachable from the start without passing the `yes` of
-/// a yes/no question whose prompt shows the call's arguments.
+/// a yes/no question whose prompt shows the call's arguments. Calls that
+/// show the same variables share one search, so the work grows with the
+/// machine, not with the machine times its calls.
 fn unconfirmed_destructive(machine: &Machine) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
+    let mut by_shown: BTreeMap<BTreeSet<String>, Vec<StateId>> = BTreeMap::new();
     for (id, state) in machine.states() {
         let StateKind::Call {
             effect: Effect::Destructive,
@@ -263,13 +286,17 @@ fn unconfirmed_destructive(machine: &Machine) -> BTreeSet<String> {
         else {
             continue;
         };
-        let shown: Vec<&crate::ir::Path> = args
+        let shown: BTreeSet<String> = args
             .iter()
             .filter_map(|(_, expr)| match expr {
-                Expr::Path(path) => Some(path),
+                Expr::Path(path) => Some(path.root().to_string()),
                 _ => None,
             })
             .collect();
+        by_shown.entry(shown).or_default().push(id);
+    }
+    let mut found = BTreeSet::new();
+    for (shown, calls) in by_shown {
         let blocked = |from: StateId, label: &Label| {
             *label == Label::Yes
                 && match &machine.state(from).kind {
@@ -277,17 +304,20 @@ fn unconfirmed_destructive(machine: &Machine) -> BTreeSet<String> {
                         slot: Slot::YesNo,
                         prompt,
                         ..
-                    } => shown.iter().all(|path| {
+                    } => shown.iter().all(|root| {
                         prompt.parts.iter().any(|part| match part {
-                            MessagePart::Field(field) => field.root() == path.root(),
+                            MessagePart::Field(field) => field.root() == root.as_str(),
                             _ => false,
                         })
                     }),
                     _ => false,
                 }
         };
-        if reachable_avoiding(machine, id, &blocked) {
-            found.insert(state.id.clone());
+        let reached = reachable_avoiding(machine, &blocked);
+        for call in calls {
+            if reached[call.index()] {
+                found.insert(machine.state(call).id.clone());
+            }
         }
     }
     found
@@ -302,39 +332,32 @@ fn unverified_customer_data(machine: &Machine, catalog: &Catalog) -> BTreeSet<St
             .is_some_and(|tool| tool.verifies_identity),
         _ => false,
     };
+    let blocked = |from: StateId, label: &Label| *label == Label::Ok && verifies(from);
+    let reached = reachable_avoiding(machine, &blocked);
     let mut found = BTreeSet::new();
     for (id, state) in machine.states() {
         let StateKind::Call { tool, .. } = &state.kind else {
             continue;
         };
-        if !catalog
-            .tools
-            .get(tool)
-            .is_some_and(|tool| tool.customer_data)
+        if reached[id.index()]
+            && catalog
+                .tools
+                .get(tool)
+                .is_some_and(|tool| tool.customer_data)
         {
-            continue;
-        }
-        let blocked = |from: StateId, label: &Label| *label == Label::Ok && verifies(from);
-        if reachable_avoiding(machine, id, &blocked) {
             found.insert(state.id.clone());
         }
     }
     found
 }
 
-/// Whether `target` is reachable from the start without taking a blocked transition.
-fn reachable_avoiding(
-    machine: &Machine,
-    target: StateId,
-    blocked: &dyn Fn(StateId, &Label) -> bool,
-) -> bool {
+/// Which states are reachable from the start without taking a blocked
+/// transition (indexed by state).
+fn reachable_avoiding(machine: &Machine, blocked: &dyn Fn(StateId, &Label) -> bool) -> Vec<bool> {
     let mut seen = vec![false; machine.state_count()];
     let mut stack = vec![machine.start];
     seen[machine.start.index()] = true;
     while let Some(state) = stack.pop() {
-        if state == target {
-            return true;
-        }
         for (_, transition, next) in machine.transitions_from(state) {
             if !blocked(state, &transition.label) && !seen[next.index()] {
                 seen[next.index()] = true;
@@ -342,7 +365,7 @@ fn reachable_avoiding(
             }
         }
     }
-    false
+    seen
 }
 
 #[derive(Template)]

@@ -121,7 +121,9 @@ pub fn compile_locked(
         catalog.load(id, &source.text, &mut diagnostics);
     }
     catalog.check_record_names(&mut diagnostics);
-    let mut extracted = Vec::new();
+    let mut extracted: Vec<ir::Policy> = Vec::new();
+    // Each policy's normalised name → its index in `extracted` (the first).
+    let mut names: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for source in policies {
         let id = sources.add(source.clone());
         let (document, mut found) = syntax::parse(id, &source.text);
@@ -135,9 +137,11 @@ pub fn compile_locked(
         );
         used.extend(lock_use.used);
         unread.extend(lock_use.unread);
-        if let Some(previous) = extracted.iter().find(|known: &&ir::Policy| {
-            machine::normalise_name(&known.name) == machine::normalise_name(&policy.name)
-        }) {
+        let normalised = machine::normalise_name(&policy.name);
+        if let Some(previous) = names
+            .get(&normalised)
+            .and_then(|&index| extracted.get(index))
+        {
             diagnostics.push(
                 Diagnostic::error(
                     diagnostic::codes::DUPLICATE_POLICY,
@@ -148,6 +152,7 @@ pub fn compile_locked(
                 .hint("give each policy its own `policy:` name in the front matter"),
             );
         }
+        names.entry(normalised).or_insert(extracted.len());
         extracted.push(policy);
     }
     if let Some(lock) = lock {

@@ -110,11 +110,26 @@ impl fmt::Display for Span {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     sources: Vec<Source>,
+    /// Each source's line starts (byte offsets), so that a location is a
+    /// binary search, not a scan: a policy of 20,000 lines has as many
+    /// spans, and scanning for each would be quadratic.
+    line_starts: Vec<Vec<usize>>,
 }
 
 impl SourceMap {
     /// Adds a source and returns its id.
     pub fn add(&mut self, source: Source) -> SourceId {
+        let starts = std::iter::once(0)
+            .chain(
+                source
+                    .text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, byte)| byte == b'\n')
+                    .map(|(index, _)| index + 1),
+            )
+            .collect();
+        self.line_starts.push(starts);
         self.sources.push(source);
         SourceId(u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX))
     }
@@ -136,12 +151,43 @@ impl SourceMap {
             .unwrap_or("")
     }
 
+    /// The 1-based line and column (in characters) of a byte offset in a
+    /// source: [`Source::line_column`] in logarithmic time.
+    fn line_column(&self, id: SourceId, offset: usize) -> (usize, usize) {
+        let (Some(source), Some(starts)) = (self.get(id), self.line_starts.get(id.index())) else {
+            return (0, 0);
+        };
+        let offset = offset.min(source.text.len());
+        // The number of lines starting at or before `offset` (at least 1: 0 does).
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts[line - 1];
+        let column = source
+            .text
+            .get(line_start..offset)
+            .map_or(1, |prefix| prefix.chars().count() + 1);
+        (line, column)
+    }
+
+    /// The text of the 1-based line `line` of a source, without its line
+    /// break: [`Source::line_text`] in constant time.
+    pub fn line_text(&self, id: SourceId, line: usize) -> &str {
+        let (Some(source), Some(starts)) = (self.get(id), self.line_starts.get(id.index())) else {
+            return "";
+        };
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(source.text.len(), |&next| next - 1);
+        let text = source.text.get(start..end).unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+
     /// Start line/column and end line/column (1-based) of a span.
     pub fn location(&self, span: Span) -> Location {
         match self.get(span.source) {
-            Some(source) => {
-                let (line, column) = source.line_column(span.start as usize);
-                let (end_line, end_column) = source.line_column(span.end as usize);
+            Some(_) => {
+                let (line, column) = self.line_column(span.source, span.start as usize);
+                let (end_line, end_column) = self.line_column(span.source, span.end as usize);
                 Location {
                     line,
                     column,
@@ -192,5 +238,24 @@ mod tests {
         let y = source.text.find('y').unwrap_or(0);
         assert_eq!(source.line_column(y), (2, 5));
         assert_eq!(source.line_text(2), "“x” y");
+    }
+
+    #[test]
+    fn the_source_maps_index_agrees_with_a_scan() {
+        let text = "ab\r\n“x” y\n\nlast";
+        let source = Source::new("p", text);
+        let mut map = SourceMap::default();
+        let id = map.add(source.clone());
+        for offset in 0..=text.len() + 2 {
+            let location = map.location(Span::new(id, offset, offset));
+            assert_eq!(
+                (location.line, location.column),
+                source.line_column(offset),
+                "{offset}"
+            );
+        }
+        for line in 0..=6 {
+            assert_eq!(map.line_text(id, line), source.line_text(line), "{line}");
+        }
     }
 }

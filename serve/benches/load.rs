@@ -168,9 +168,10 @@ fn main() {
         app.machines
             .deploy(
                 app.store.as_ref(),
-                &[keel_compiler::Source::new("policy.md", POLICY)],
-                &[keel_compiler::Source::new("catalog.toml", CATALOG)],
+                vec![keel_compiler::Source::new("policy.md", POLICY)],
+                vec![keel_compiler::Source::new("catalog.toml", CATALOG)],
                 0,
+                app.config.deploy_timeout,
             )
             .await
             .expect("the policy deploys");

@@ -172,9 +172,10 @@ async fn deploy(
         .machines
         .deploy(
             app.store.as_ref(),
-            &policies,
-            &catalogs,
+            policies,
+            catalogs,
             app.clock.now_micros(),
+            app.config.deploy_timeout,
         )
         .await?;
     Ok((

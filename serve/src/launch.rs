@@ -92,9 +92,10 @@ pub fn launch(options: Options, ready: impl FnOnce(&Ready)) -> Result<(), String
                 .machines
                 .deploy(
                     app.store.as_ref(),
-                    policies,
-                    catalogs,
+                    policies.clone(),
+                    catalogs.clone(),
                     app.clock.now_micros(),
+                    app.config.deploy_timeout,
                 )
                 .await
                 .map_err(|error| error.message)?;

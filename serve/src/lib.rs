@@ -67,6 +67,9 @@ pub struct Config {
     pub max_message_chars: usize,
     /// How long a tool call may take.
     pub tool_timeout: Duration,
+    /// How long a deploy may take to compile (waiting for another deploy's
+    /// compile included); past it the deploy is refused and nothing changes.
+    pub deploy_timeout: Duration,
     /// A session left waiting for a tool this long is taken over (resumed)
     /// by whichever process sees it: at start-up, or on its next message.
     pub resume_after: Duration,
@@ -83,6 +86,7 @@ impl Config {
             max_policy_bytes: 1024 * 1024,
             max_message_chars: 2000,
             tool_timeout: Duration::from_secs(10),
+            deploy_timeout: Duration::from_secs(20),
             resume_after: Duration::from_secs(30),
             max_sessions_in_memory: 100_000,
         }

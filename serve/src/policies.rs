@@ -9,6 +9,8 @@ use keel_compiler::Source;
 use keel_runtime::Machine;
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How long a process trusts its copy of a policy's latest version (µs):
 /// a deployment through another process reaches new sessions here within
@@ -17,10 +19,52 @@ const LATEST_FOR: i64 = 1_000_000;
 
 /// Machines by hash, loaded from the store on first use, and each policy's
 /// latest version.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Machines {
     by_hash: RwLock<BTreeMap<String, Arc<Machine>>>,
     latest: RwLock<BTreeMap<String, (PolicyVersion, i64)>>,
+    /// One compile at a time (a deploy's compile is CPU-bound).
+    compiling: Arc<Semaphore>,
+}
+
+impl Default for Machines {
+    fn default() -> Machines {
+        Machines {
+            by_hash: RwLock::default(),
+            latest: RwLock::default(),
+            compiling: Arc::new(Semaphore::new(1)),
+        }
+    }
+}
+
+/// Compiles policy sources into the artifact's JSON and a runnable machine,
+/// or the refusal that names every error (runs on the blocking pool).
+fn compile(policies: &[Source], catalogs: &[Source]) -> Result<(String, Machine), ApiError> {
+    let compilation = keel_compiler::compile(policies, catalogs);
+    if compilation.has_errors() {
+        let problems: Vec<String> = compilation
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .map(|diagnostic| format!("{}: {}", diagnostic.code.name, diagnostic.message))
+            .collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy_does_not_compile",
+            problems.join("; "),
+        ));
+    }
+    let artifact = compilation.artifact();
+    let json = serde_json::to_string(&artifact)
+        .map_err(|error| ApiError::internal(format!("cannot write the artifact: {error}")))?;
+    let machine = Machine::new(artifact).map_err(|error| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy_cannot_run",
+            error.to_string(),
+        )
+    })?;
+    Ok((json, machine))
 }
 
 impl Machines {
@@ -80,12 +124,21 @@ impl Machines {
     /// Compiles `policies` (the first is the entry) against `catalogs` and
     /// records the result as the policy's next version. A policy that does
     /// not compile is refused with its diagnostics.
+    ///
+    /// The compile runs on tokio's blocking pool, one at a time, within
+    /// `budget` (waiting for the previous one included), so a large deploy
+    /// never stalls the requests the workers are serving. A compile that
+    /// outlives its budget is refused (422 `compile_timeout`: nothing is
+    /// deployed) and finishes on its own thread, keeping the one compile
+    /// slot until then; a deploy that cannot get the slot within its budget
+    /// is refused with 503 `deploy_busy`.
     pub async fn deploy(
         &self,
         store: &dyn Store,
-        policies: &[Source],
-        catalogs: &[Source],
+        policies: Vec<Source>,
+        catalogs: Vec<Source>,
         now: i64,
+        budget: Duration,
     ) -> Result<PolicyVersion, ApiError> {
         if policies.is_empty() {
             return Err(ApiError::bad_request(
@@ -93,30 +146,42 @@ impl Machines {
                 "give at least one policy source",
             ));
         }
-        let compilation = keel_compiler::compile(policies, catalogs);
-        if compilation.has_errors() {
-            let problems: Vec<String> = compilation
-                .diagnostics
-                .iter()
-                .filter(|diagnostic| diagnostic.is_error())
-                .map(|diagnostic| format!("{}: {}", diagnostic.code.name, diagnostic.message))
-                .collect();
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "policy_does_not_compile",
-                problems.join("; "),
-            ));
-        }
-        let artifact = compilation.artifact();
-        let json = serde_json::to_string(&artifact)
-            .map_err(|error| ApiError::internal(format!("cannot write the artifact: {error}")))?;
-        let machine = Machine::new(artifact).map_err(|error| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "policy_cannot_run",
-                error.to_string(),
-            )
-        })?;
+        let started = tokio::time::Instant::now();
+        let permit = tokio::time::timeout(budget, Arc::clone(&self.compiling).acquire_owned())
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "deploy_busy",
+                    format!(
+                        "another deploy is still compiling after {} ms; retry later",
+                        budget.as_millis()
+                    ),
+                )
+            })?
+            .map_err(|_| ApiError::internal("the compile slot is closed"))?;
+        let compiling = tokio::task::spawn_blocking(move || {
+            let compiled = compile(&policies, &catalogs);
+            drop(permit);
+            compiled
+        });
+        let remaining = budget.saturating_sub(started.elapsed());
+        let (json, machine) = match tokio::time::timeout(remaining, compiling).await {
+            Ok(Ok(compiled)) => compiled?,
+            Ok(Err(error)) => {
+                return Err(ApiError::internal(format!("the compile failed: {error}")));
+            }
+            Err(_) => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "compile_timeout",
+                    format!(
+                        "compiling this deploy took longer than {} ms, so nothing was deployed; split the policy into smaller ones (referenced with #Name) or raise `keel serve --deploy-timeout-ms`",
+                        budget.as_millis()
+                    ),
+                ));
+            }
+        };
         let version = store
             .deploy(NewPolicy {
                 name: machine.name().to_string(),

@@ -169,3 +169,42 @@ fn check_refuses_a_catalog_that_weakens_its_adapters_effect() {
     // K0122, at the catalog's place.
     insta::assert_snapshot!(text(&output.stderr).replace(crate::arg(&folder), "FOLDER"));
 }
+
+#[path = "../../compiler/tests/it/large_inputs.rs"]
+mod large_inputs; // Issue 12's three large policies, generated.
+
+#[test]
+fn check_of_the_large_policies_finishes_without_overflowing() {
+    // Issue 12: these overflowed the stack of `keel serve`'s workers; the CLI
+    // runs them on its main thread (8 MiB), but no stage may need more
+    // than a worker's 2 MiB either (`compiler/tests/it/size.rs`).
+    let folder = scratch("large-policies");
+    std::fs::write(
+        folder.join("catalog.toml"),
+        std::fs::read_to_string(
+            crate::root().join("examples/single_order_cancellation/catalog.toml"),
+        )
+        .expect("catalog"),
+    )
+    .expect("write");
+    for (name, policy, clean) in [
+        ("long.md", large_inputs::long_steps(), true),
+        ("short.md", large_inputs::short_steps(), false),
+        ("sub.md", large_inputs::sub_bullets(), true),
+    ] {
+        let path = folder.join(name);
+        std::fs::write(&path, policy).expect("write");
+        let output = keel(&["check", crate::arg(&path)]).run();
+        let stderr = text(&output.stderr);
+        let summary = stderr
+            .lines()
+            .find(|line| line.starts_with("Big: "))
+            .unwrap_or_default();
+        assert_eq!(
+            output.status.code(),
+            Some(if clean { 0 } else { 1 }),
+            "{name}: {summary}"
+        );
+        assert!(!summary.is_empty(), "{name}: {}", stderr.lines().last().unwrap_or_default());
+    }
+}

@@ -298,12 +298,10 @@ pub fn layout(machine: &Machine) -> Layout {
         }
         y += height + GAP_Y;
     }
+    let ids: Vec<StateId> = machine.states().map(|(id, _)| id).collect();
     let states: Vec<PlacedState> = (0..count)
         .map(|state| PlacedState {
-            state: machine
-                .states()
-                .nth(state)
-                .map_or(machine.start, |(id, _)| id),
+            state: ids.get(state).copied().unwrap_or(machine.start),
             x: round(placed[state].0),
             y: round(placed[state].1),
             width: round(sizes[state].0),

@@ -21,9 +21,8 @@ pub fn svg(machine: &Machine, sources: &SourceMap) -> String {
 /// index among the compiled files, the 1-based line).
 pub(crate) fn state_lines(machine: &Machine, sources: &SourceMap, index: usize) -> Vec<String> {
     machine
-        .states()
-        .nth(index)
-        .and_then(|(_, state)| state.origin.as_ref())
+        .state_at(index)
+        .and_then(|state| state.origin.as_ref())
         .map(|origin| {
             let location = sources.location(origin.span);
             (location.line..=location.end_line.max(location.line))

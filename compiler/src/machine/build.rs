@@ -42,6 +42,7 @@ pub fn build(
     let mut builder = GraphBuilder {
         graph: DiGraph::new(),
         used_ids: BTreeSet::new(),
+        copies: BTreeMap::new(),
         catalog,
         lowered: BTreeMap::new(),
         pending: Vec::new(),
@@ -165,6 +166,7 @@ pub fn normalise(name: &str) -> String {
         .collect()
 }
 
+#[derive(Clone)]
 struct Reference {
     policy: String,
     section: Option<String>,
@@ -240,75 +242,69 @@ fn lowering_order(
 ) -> Vec<usize> {
     let mut order = Vec::new();
     let mut state: BTreeMap<usize, bool> = BTreeMap::new(); // false = in progress, true = done
-    fn walk(
-        index: usize,
-        policies: &[ir::Policy],
-        by_name: &BTreeMap<String, usize>,
-        state: &mut BTreeMap<usize, bool>,
-        order: &mut Vec<usize>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        if state.contains_key(&index) {
-            return;
-        }
-        state.insert(index, false);
-        for reference in references(&policies[index].body) {
-            match by_name.get(&normalise(&reference.policy)) {
-                Some(&target) => {
-                    if reference.enter && state.get(&target) == Some(&false) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                codes::UNKNOWN_POLICY,
-                                format!("#{} is entered from a policy it is itself entered from", reference.policy),
-                            )
-                            .at(reference.span)
-                            .hint("a policy may hand back to the one that entered it with `proceed … in #Policy`, not enter it again"),
-                        );
-                        continue;
-                    }
-                    walk(target, policies, by_name, state, order, diagnostics);
+    // Depth first with an explicit stack of (policy, its references, the
+    // next one to follow): a chain of thousands of policies, each entering
+    // the next, is as deep as it is long.
+    let mut stack: Vec<(usize, Vec<Reference>, usize)> = Vec::new();
+    state.insert(entry, false);
+    stack.push((entry, references(&policies[entry].body), 0));
+    while let Some((index, references_of, next)) = stack.last_mut() {
+        let index = *index;
+        let Some(reference) = references_of.get(*next).cloned() else {
+            state.insert(index, true);
+            order.push(index);
+            stack.pop();
+            continue;
+        };
+        *next += 1;
+        match by_name.get(&normalise(&reference.policy)) {
+            Some(&target) => {
+                if reference.enter && state.get(&target) == Some(&false) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_POLICY,
+                            format!("#{} is entered from a policy it is itself entered from", reference.policy),
+                        )
+                        .at(reference.span)
+                        .hint("a policy may hand back to the one that entered it with `proceed … in #Policy`, not enter it again"),
+                    );
+                    continue;
                 }
-                None => {
-                    let known: Vec<String> =
-                        policies.iter().map(|policy| policy.name.clone()).collect();
-                    let suggestion = known
-                        .iter()
-                        .min_by_key(|name| {
-                            crate::spelling::edit_distance(
-                                &normalise(name),
-                                &normalise(&reference.policy),
-                            )
-                        })
-                        .filter(|name| {
-                            crate::spelling::edit_distance(
-                                &normalise(name),
-                                &normalise(&reference.policy),
-                            ) <= 4
-                        });
-                    let mut diagnostic = Diagnostic::error(
-                        codes::UNKNOWN_POLICY,
-                        format!("#{} is not among the compiled policies", reference.policy),
-                    )
-                    .at(reference.span);
-                    diagnostic = match suggestion {
-                        Some(name) => diagnostic.hint(format!("did you mean #{name}?")),
-                        None => diagnostic.hint("compile it together with this one, or list it under `imports:` in the front matter"),
-                    };
-                    diagnostics.push(diagnostic);
+                if let std::collections::btree_map::Entry::Vacant(entry) = state.entry(target) {
+                    entry.insert(false);
+                    stack.push((target, references(&policies[target].body), 0));
                 }
             }
+            None => {
+                let known: Vec<String> =
+                    policies.iter().map(|policy| policy.name.clone()).collect();
+                let suggestion = known
+                    .iter()
+                    .min_by_key(|name| {
+                        crate::spelling::edit_distance(
+                            &normalise(name),
+                            &normalise(&reference.policy),
+                        )
+                    })
+                    .filter(|name| {
+                        crate::spelling::edit_distance(
+                            &normalise(name),
+                            &normalise(&reference.policy),
+                        ) <= 4
+                    });
+                let mut diagnostic = Diagnostic::error(
+                    codes::UNKNOWN_POLICY,
+                    format!("#{} is not among the compiled policies", reference.policy),
+                )
+                .at(reference.span);
+                diagnostic = match suggestion {
+                    Some(name) => diagnostic.hint(format!("did you mean #{name}?")),
+                    None => diagnostic.hint("compile it together with this one, or list it under `imports:` in the front matter"),
+                };
+                diagnostics.push(diagnostic);
+            }
         }
-        state.insert(index, true);
-        order.push(index);
     }
-    walk(
-        entry,
-        policies,
-        by_name,
-        &mut state,
-        &mut order,
-        diagnostics,
-    );
     order
 }
 
@@ -324,6 +320,8 @@ struct Lowered {
 struct GraphBuilder<'a> {
     graph: DiGraph<State, Transition>,
     used_ids: BTreeSet<String>,
+    /// For each repeated state id, the last copy number tried.
+    copies: BTreeMap<String, usize>,
     catalog: &'a Catalog,
     lowered: BTreeMap<usize, Lowered>,
     /// Goto states to link once every policy is lowered: (state, policy, resume).
@@ -1097,12 +1095,20 @@ impl GraphBuilder<'_> {
     }
 
     fn unique(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut copy = 2;
-        while self.used_ids.contains(&id) {
-            id = format!("{base}-{copy}");
-            copy += 1;
+        if !self.used_ids.contains(&base) {
+            self.used_ids.insert(base.clone());
+            return base;
         }
+        // The last copy number tried for this base: linear, however many
+        // states share it.
+        let copy = self.copies.entry(base.clone()).or_insert(1);
+        let id = loop {
+            *copy += 1;
+            let id = format!("{base}-{copy}");
+            if !self.used_ids.contains(&id) {
+                break id;
+            }
+        };
         self.used_ids.insert(id.clone());
         id
     }

@@ -280,6 +280,12 @@ impl Machine {
         &self.graph[id.node()]
     }
 
+    /// The state at a position in [`Machine::states`], if there is one
+    /// (in constant time, where `states().nth(index)` walks the list).
+    pub fn state_at(&self, index: usize) -> Option<&State> {
+        self.graph.node_weight(NodeIndex::new(index))
+    }
+
     /// The number of states.
     pub fn state_count(&self) -> usize {
         self.graph.node_count()

@@ -26,7 +26,7 @@
 
 use super::context::{Context, node, state};
 use crate::machine::{Label, StateId, StateKind};
-use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{EdgeFiltered, EdgeRef, IntoEdges};
 
@@ -92,7 +92,7 @@ fn longest(
         keep_out(state(edge.source())) && !is_again(&edge.weight().label)
     });
     let order = toposort(&acyclic, None).ok()?;
-    let components = tarjan_scc(&kept);
+    let components = kosaraju_scc(&kept);
     let mut component_of = vec![0usize; graph.node_count()];
     for (index, component) in components.iter().enumerate() {
         for member in component {

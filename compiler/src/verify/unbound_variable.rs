@@ -34,6 +34,9 @@ pub(crate) const CODE: Code = Code {
 pub(crate) const CHECK: Check = Check { code: CODE, run };
 
 fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    // Every variable some state binds, gathered once (not once per finding:
+    // a policy of 10,000 steps may have as many findings).
+    let mut ever_bound_roots: Option<BTreeSet<&str>> = None;
     for (id, state) in context.reachable_states() {
         let env = context.env(id);
         let mut reported = BTreeSet::new();
@@ -42,14 +45,21 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
             if env.bound.contains_key(root) || !reported.insert(root) {
                 continue;
             }
-            let ever_bound = context
-                .facts
-                .values()
-                .any(|env| env.bound.contains_key(root))
-                || context
-                    .machine
-                    .states()
-                    .any(|(_, other)| super::context::binds(&other.kind) == Some(root));
+            let ever_bound = ever_bound_roots
+                .get_or_insert_with(|| {
+                    context
+                        .facts
+                        .values()
+                        .flat_map(|env| env.bound.keys().map(|key| key.as_ref()))
+                        .chain(
+                            context
+                                .machine
+                                .states()
+                                .filter_map(|(_, other)| super::context::binds(&other.kind)),
+                        )
+                        .collect()
+                })
+                .contains(root);
             let why = if ever_bound {
                 "on some path to it"
             } else {

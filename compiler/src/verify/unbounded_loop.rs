@@ -20,7 +20,7 @@ use super::Check;
 use super::context::{Context, node, state};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::machine::{Label, StateId, StateKind, normalise_name};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::visit::EdgeFiltered;
 use std::collections::BTreeSet;
 
@@ -53,7 +53,7 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
 pub(crate) fn unbounded_cycles(context: &Context<'_>) -> Vec<Vec<StateId>> {
     let graph = context.graph();
     let without_again = EdgeFiltered::from_fn(graph, |edge| edge.weight().label != Label::Again);
-    let mut cycles: Vec<Vec<StateId>> = tarjan_scc(&without_again)
+    let mut cycles: Vec<Vec<StateId>> = kosaraju_scc(&without_again)
         .into_iter()
         .map(|component| {
             let mut ids: Vec<StateId> = component.into_iter().map(state).collect();

@@ -12,6 +12,7 @@ mod properties; // Compiling arbitrary text never panics and is deterministic.
 mod reference; // docs/policy-language.md is generated from the rule tables.
 mod review; // The HTML review page, plain language and the semantic diff.
 mod seeds; // The published seed texts parse, exactly as published.
+mod size; // Policies of 10,000–20,000 steps or sub-bullets compile on a 2 MiB stack.
 mod support; // Loading policies with their catalogs and imports, as the CLI does.
 mod unseen; // Policies written without seeing the rules, as first written and as revised.
 mod verify; // Each verifier check fails its test policy; the examples verify clean.

@@ -62,3 +62,121 @@ async fn a_catalog_that_weakens_an_adapters_effect_is_refused() {
         assert_eq!(server.deploy(POLICY).await.status, 201);
     }
 }
+
+#[path = "../../../compiler/tests/it/large_inputs.rs"]
+mod large_inputs; // The issue's three large policies, generated.
+
+/// Deploys `text` (with the cancellation catalog) as a request of its own.
+fn deploy_in_the_background(
+    server: &Server,
+    text: String,
+) -> tokio::task::JoinHandle<(u16, serde_json::Value)> {
+    let request = server
+        .client
+        .post(format!("{}/v1/policies", server.base))
+        .bearer_auth(OPERATOR)
+        .json(&json!({
+            "policies": [{ "name": "policy.md", "text": text }],
+            "catalogs": [{ "name": "catalog.toml", "text": CATALOG }],
+        }));
+    tokio::spawn(async move {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    })
+}
+
+/// While a deploy compiles, the server answers a health check and a
+/// customer's message at once (the compile is on the blocking pool).
+async fn still_serving(server: &Server, id: &str, token: &str) {
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        assert_eq!(server.get("/healthz", None).await.status, 200);
+        let read = server.get(&format!("/v1/sessions/{id}"), Some(token)).await;
+        assert_eq!(read.status, 200, "{:?}", read.body);
+    })
+    .await;
+    assert!(
+        answered.is_ok(),
+        "the server stopped answering during a deploy"
+    );
+}
+
+/// Issue 12: the three large policies (≈ 1 MB of long steps, 20,000 short
+/// steps, one step with 20,000 sub-bullets) that aborted `keel serve` with
+/// a stack overflow are each answered 201 or 4xx, and the server answers
+/// other requests while each compiles and after. SQLite only: the compile
+/// does not depend on the store, and each takes seconds in a debug build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_deploys_are_answered_and_the_server_keeps_serving() {
+    let store = stores("large_deploys").await.remove(0);
+    let server = Server::start(&store).await;
+    assert_eq!(server.deploy(POLICY).await.status, 201);
+    let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+    for (name, text) in [
+        ("long steps", large_inputs::long_steps()),
+        ("short steps", large_inputs::short_steps()),
+        ("sub-bullets", large_inputs::sub_bullets()),
+    ] {
+        let deploying = deploy_in_the_background(&server, text);
+        still_serving(&server, &id, &token).await;
+        let (status, body) = deploying.await.expect("the request finishes");
+        eprintln!("{name}: {status} {}", body["error"]["code"]);
+        assert!(
+            status == 201 || (400..500).contains(&status),
+            "{name}: {status} {body}"
+        );
+        still_serving(&server, &id, &token).await;
+    }
+    let answer = server.say(&id, &token, "maya@example.com").await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+}
+
+/// A deploy whose compile outlives the budget is refused with a clear
+/// error and deploys nothing; its compile keeps the one compile slot until
+/// it finishes, so a deploy meanwhile is refused as busy, and the server
+/// answers everything else throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_over_its_time_budget_is_refused_and_nothing_stalls() {
+    let store = stores("deploy_budget").await.remove(0);
+    let clock = keel_serve::ManualClock::new(DEMO_NOW);
+    let tools = || {
+        keel_serve::Tools::demo(keel_runtime::DemoStore::embedded(
+            keel_serve::clock::date_of(DEMO_NOW),
+        ))
+    };
+    let mut config = keel_serve::Config::standard();
+    let server = Server::with(&store, tools(), clock.clone(), config.clone()).await;
+    assert_eq!(server.deploy(POLICY).await.status, 201);
+    let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+    drop(server);
+    // 10,000 steps compile in far more than 50 ms in any build.
+    config.deploy_timeout = std::time::Duration::from_millis(50);
+    // The same store under a second server: the session comes back from its log.
+    let server = Server::with(&store, tools(), clock, config).await;
+    let (status, body) = deploy_in_the_background(&server, large_inputs::long_steps())
+        .await
+        .expect("the request finishes");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "compile_timeout", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("longer than 50 ms")),
+        "{body}"
+    );
+    let (status, body) = deploy_in_the_background(&server, large_inputs::long_steps())
+        .await
+        .expect("the request finishes");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "deploy_busy", "{body}");
+    still_serving(&server, &id, &token).await;
+    let answer = server.say(&id, &token, "maya@example.com").await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let listed = server.get("/v1/policies", Some(OPERATOR)).await;
+    assert_eq!(
+        listed.body["policies"].as_array().map(Vec::len),
+        Some(1),
+        "nothing new was deployed: {:?}",
+        listed.body
+    );
+}
