@@ -174,10 +174,14 @@ impl SourceMap {
         let (Some(source), Some(starts)) = (self.get(id), self.line_starts.get(id.index())) else {
             return "";
         };
-        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+        // Line 0 reads as line 1, as `Source::line_text` does.
+        let index = line.saturating_sub(1);
+        let Some(&start) = starts.get(index) else {
             return "";
         };
-        let end = starts.get(line).map_or(source.text.len(), |&next| next - 1);
+        let end = starts
+            .get(index + 1)
+            .map_or(source.text.len(), |&next| next.saturating_sub(1));
         let text = source.text.get(start..end).unwrap_or("");
         text.strip_suffix('\r').unwrap_or(text)
     }

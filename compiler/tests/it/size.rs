@@ -13,15 +13,6 @@ const CATALOG: &str = include_str!("../../../examples/single_order_cancellation/
 mod large_inputs; // The issue's three inputs, shared with serve's and the CLI's tests.
 use large_inputs::{FRONT, long_steps, short_steps, sub_bullets};
 
-/// 20,000 top-level bullets.
-fn bullet_steps() -> String {
-    let mut text = FRONT.to_string();
-    for _ in 0..20_000 {
-        text.push_str("- Say hello.\n");
-    }
-    text
-}
-
 /// 5,000 questions, each answered by the next step's `If yes`: conditions
 /// nest as deep as the policy is long, up to extraction's bound.
 fn nested_conditions() -> String {
@@ -116,10 +107,4 @@ fn a_chain_of_thousands_of_policies_compiles() {
         .collect();
     let states = on_a_worker_stack(move || compile(&policies, &[]).machine.state_count());
     assert!(states >= count, "{states}");
-}
-
-#[test]
-fn many_bulleted_steps_go_through_every_stage() {
-    let (states, _) = every_stage(bullet_steps());
-    assert!(states >= 2, "{states}");
 }
