@@ -205,6 +205,10 @@ fn check_of_the_large_policies_finishes_without_overflowing() {
             Some(if clean { 0 } else { 1 }),
             "{name}: {summary}"
         );
-        assert!(!summary.is_empty(), "{name}: {}", stderr.lines().last().unwrap_or_default());
+        assert!(
+            !summary.is_empty(),
+            "{name}: {}",
+            stderr.lines().last().unwrap_or_default()
+        );
     }
 }
