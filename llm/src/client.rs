@@ -43,6 +43,34 @@ impl Message {
             content: content.into(),
         }
     }
+
+    /// An assistant message (what the model said before).
+    pub fn assistant(content: impl Into<String>) -> Message {
+        Message {
+            role: "assistant".to_string(),
+            content: content.into(),
+        }
+    }
+}
+
+/// How the next tokens are drawn: keel's own calls are greedy
+/// ([`Sampling::GREEDY`]); a caller that wants varied answers (τ-bench's
+/// simulated customer) passes a temperature and a seed, which llama.cpp's
+/// server honours reproducibly.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sampling {
+    /// 0 for the most likely token every time.
+    pub temperature: f64,
+    /// The sampler's seed.
+    pub seed: u64,
+}
+
+impl Sampling {
+    /// Temperature 0, seed 0.
+    pub const GREEDY: Sampling = Sampling {
+        temperature: 0.0,
+        seed: 0,
+    };
 }
 
 /// What to ask: messages, and the JSON schema the answer must match.
@@ -72,6 +100,11 @@ pub struct Completion {
 /// The request body, exactly as sent (for logs and tests). Without
 /// [`Config::json_schema`], the schema goes into the system message.
 pub fn body(config: &Config, request: &ChatRequest) -> Value {
+    body_sampled(config, request, Sampling::GREEDY)
+}
+
+/// [`body`] with the given [`Sampling`].
+pub fn body_sampled(config: &Config, request: &ChatRequest, sampling: Sampling) -> Value {
     if !config.json_schema {
         let mut messages = request.messages.clone();
         let instruction = format!(
@@ -87,16 +120,16 @@ pub fn body(config: &Config, request: &ChatRequest) -> Value {
         return json!({
             "model": config.model,
             "messages": messages,
-            "temperature": 0,
-            "seed": 0,
+            "temperature": temperature(sampling),
+            "seed": sampling.seed,
             "max_tokens": request.max_tokens,
         });
     }
     json!({
         "model": config.model,
         "messages": request.messages,
-        "temperature": 0,
-        "seed": 0,
+        "temperature": temperature(sampling),
+        "seed": sampling.seed,
         "max_tokens": request.max_tokens,
         "response_format": {
             "type": "json_schema",
@@ -107,6 +140,16 @@ pub fn body(config: &Config, request: &ChatRequest) -> Value {
             }
         }
     })
+}
+
+/// The temperature as sent: `0` (an integer, as keel's greedy calls have
+/// always sent it) or the number.
+fn temperature(sampling: Sampling) -> Value {
+    if sampling.temperature == 0.0 {
+        json!(0)
+    } else {
+        json!(sampling.temperature)
+    }
 }
 
 /// The chat-completions client.
@@ -178,7 +221,16 @@ impl Client {
     /// Sends `request`, retrying as the module doc says, and validates
     /// the answer.
     pub async fn complete(&self, request: &ChatRequest) -> Result<Completion, Error> {
-        let body = body(&self.config, request);
+        self.complete_sampled(request, Sampling::GREEDY).await
+    }
+
+    /// [`Client::complete`] with the given [`Sampling`].
+    pub async fn complete_sampled(
+        &self,
+        request: &ChatRequest,
+        sampling: Sampling,
+    ) -> Result<Completion, Error> {
+        let body = body_sampled(&self.config, request, sampling);
         let mut attempts = 0;
         let mut backoff = self.config.backoff;
         loop {

@@ -26,7 +26,9 @@ pub mod intent;
 pub mod phrasing;
 pub mod schema;
 
-pub use client::{ChatRequest, Client, Completion, Message, body, retry_wait};
+pub use client::{
+    ChatRequest, Client, Completion, Message, Sampling, body, body_sampled, retry_wait,
+};
 pub use config::{
     Config, ENV_API_KEY, ENV_BASE_URL, ENV_CA_FILE, ENV_JSON_SCHEMA, ENV_MODEL, ENV_TIMEOUT,
 };

@@ -1,155 +1,15 @@
-//! The τ-bench retail tools over `users.json`, `orders.json` and
-//! `products.json`, reproducing `tau_bench/envs/retail/tools/*.py`: the same
-//! lookups, the same effects (`cancel_pending_order` appends one refund per
-//! payment, credits gift cards at once rounded to cents, sets `status` and
-//! `cancel_reason`) and the same `Error: …` strings.
-//!
-//! [`Db::invoke`] is the τ-bench surface (JSON arguments in, the tool's text
-//! out). The [`BlockingTools`] implementation is keel's view of it: a lookup
+//! keel's view of the τ-bench tools ([`crate::db`]): the [`BlockingTools`]
+//! implementation a compiled policy runs against. A lookup
 //! answering "Error: user not found" / "Error: order not found" is keel's
 //! `not found` (`Null`), any other `Error: …` is a tool error carrying the
 //! τ-bench text, and results are shaped for the catalog (`{ user_id }`, the
 //! user's order list, an order with `total`, `item_names`, `refund_to`).
 
 use keel_runtime::{BlockingTools, Money, ToolCall, ToolExecutor, ToolOutcome, Value};
+use crate::db::Db;
 use serde_json::{Map, Value as Json};
 use std::future::Future;
-use std::path::Path;
 use std::sync::Arc;
-
-/// The τ-bench retail database.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Db {
-    /// `users.json`.
-    pub users: Map<String, Json>,
-    /// `orders.json`.
-    pub orders: Map<String, Json>,
-    /// `products.json`.
-    pub products: Map<String, Json>,
-}
-
-fn read_object(path: &Path) -> Result<Map<String, Json>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    match serde_json::from_str(&text) {
-        Ok(Json::Object(map)) => Ok(map),
-        Ok(_) => Err(format!("{}: not a JSON object", path.display())),
-        Err(error) => Err(format!("{}: {error}", path.display())),
-    }
-}
-
-impl Db {
-    /// Loads `tau-bench/retail/*.json` from the data folder.
-    pub fn load(data: &Path) -> Result<Db, String> {
-        let retail = data.join("tau-bench/retail");
-        Ok(Db {
-            users: read_object(&retail.join("users.json"))?,
-            orders: read_object(&retail.join("orders.json"))?,
-            products: read_object(&retail.join("products.json"))?,
-        })
-    }
-
-    /// Calls a τ-bench tool by name; returns its text exactly as τ-bench
-    /// would (JSON for records, `Error: …` for refusals).
-    pub fn invoke(&mut self, tool: &str, args: &Map<String, Json>) -> String {
-        let text = |name: &str| args.get(name).and_then(Json::as_str).unwrap_or_default();
-        match tool {
-            "find_user_id_by_email" => {
-                let email = text("email").to_lowercase();
-                self.users
-                    .iter()
-                    .find(|(_, profile)| {
-                        profile["email"].as_str().map(str::to_lowercase).as_deref()
-                            == Some(email.as_str())
-                    })
-                    .map_or_else(|| "Error: user not found".to_string(), |(id, _)| id.clone())
-            }
-            "find_user_id_by_name_zip" => {
-                let (first, last, zip) = (
-                    text("first_name").to_lowercase(),
-                    text("last_name").to_lowercase(),
-                    text("zip"),
-                );
-                self.users
-                    .iter()
-                    .find(|(_, profile)| {
-                        let lower = |value: &Json| value.as_str().map(str::to_lowercase);
-                        lower(&profile["name"]["first_name"]).as_deref() == Some(first.as_str())
-                            && lower(&profile["name"]["last_name"]).as_deref()
-                                == Some(last.as_str())
-                            && profile["address"]["zip"].as_str() == Some(zip)
-                    })
-                    .map_or_else(|| "Error: user not found".to_string(), |(id, _)| id.clone())
-            }
-            "get_user_details" => match self.users.get(text("user_id")) {
-                Some(user) => user.to_string(),
-                None => "Error: user not found".to_string(),
-            },
-            "get_order_details" => match self.orders.get(text("order_id")) {
-                Some(order) => order.to_string(),
-                None => "Error: order not found".to_string(),
-            },
-            "get_product_details" => match self.products.get(text("product_id")) {
-                Some(product) => product.to_string(),
-                None => "Error: product not found".to_string(),
-            },
-            "cancel_pending_order" => self.cancel_pending_order(text("order_id"), text("reason")),
-            "transfer_to_human_agents" => "Transfer successful".to_string(),
-            other => format!("Unknown action {other}"),
-        }
-    }
-
-    fn cancel_pending_order(&mut self, order_id: &str, reason: &str) -> String {
-        let Some(order) = self.orders.get(order_id) else {
-            return "Error: order not found".to_string();
-        };
-        if order["status"].as_str() != Some("pending") {
-            return "Error: non-pending order cannot be cancelled".to_string();
-        }
-        if !matches!(reason, "no longer needed" | "ordered by mistake") {
-            return "Error: invalid reason".to_string();
-        }
-        let user_id = order["user_id"].as_str().unwrap_or_default().to_string();
-        let payments: Vec<Json> = order["payment_history"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let mut refunds = Vec::new();
-        for payment in &payments {
-            let method = payment["payment_method_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            let amount = payment["amount"].clone();
-            refunds.push(serde_json::json!({
-                "transaction_type": "refund",
-                "amount": amount,
-                "payment_method_id": method,
-            }));
-            if method.contains("gift_card") {
-                let card = self
-                    .users
-                    .get_mut(&user_id)
-                    .and_then(|user| user.get_mut("payment_methods"))
-                    .and_then(|methods| methods.get_mut(&method));
-                if let Some(card) = card {
-                    let balance = card["balance"].as_f64().unwrap_or(0.0);
-                    let sum = balance + amount.as_f64().unwrap_or(0.0);
-                    card["balance"] = Json::from((sum * 100.0).round() / 100.0);
-                }
-            }
-        }
-        let Some(order) = self.orders.get_mut(order_id) else {
-            return "Error: order not found".to_string();
-        };
-        order["status"] = Json::from("cancelled");
-        order["cancel_reason"] = Json::from(reason);
-        if let Some(history) = order["payment_history"].as_array_mut() {
-            history.extend(refunds);
-        }
-        order.to_string()
-    }
-}
 
 /// The τ-bench DB served to a keel conversation, with every call logged.
 #[derive(Debug)]

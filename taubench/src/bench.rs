@@ -1,34 +1,75 @@
-//! The driver: compile the example policy once, play every task of
-//! `derived/cancel_candidates.json` through it, score the final DB and the
-//! bot's messages, and aggregate pass^k per split.
+//! The driver: compile the retail policy once, play every task of every
+//! split through it with the chosen customer, score each run as τ-bench does
+//! ([`crate::tasks::Task::score`]), and aggregate pass^k per split.
 
-use crate::backend::{Backend, Db};
-use crate::user::{Annotation, Facts, Rng, User};
+use crate::backend::Backend;
+use crate::customer::llm::LlmCustomer;
+use crate::customer::scripted::{Rng, Scripted};
+use crate::customer::{Customer, Script};
+use crate::db::Db;
+use crate::tasks::Task;
 use keel_runtime::{Conversation, Date, Machine};
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// How the customer phrases things.
+/// Who plays the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Canonical answers.
+    /// The scripted customer, canonical answers (every run alike).
     Structured,
-    /// Seeded variations of each answer.
+    /// The scripted customer, seeded paraphrases (runs differ in wording).
     Natural,
+    /// A local model given only the instruction (runs differ by seed).
+    Llm,
+}
+
+impl Mode {
+    /// The mode's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Structured => "structured",
+            Mode::Natural => "natural",
+            Mode::Llm => "llm",
+        }
+    }
+}
+
+/// How the LLM customer is reached and sampled.
+#[derive(Clone, Debug)]
+pub struct LlmSettings {
+    /// The client.
+    pub client: keel_llm::Client,
+    /// The sampling temperature (τ-bench leaves its provider's default, 1.0
+    /// for OpenAI's models).
+    pub temperature: f64,
 }
 
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The phrasing.
+    /// Who plays the customer.
     pub mode: Mode,
-    /// Seeds per task (k).
-    pub seeds: u64,
+    /// Runs per task (the k of pass^k goes up to this).
+    pub runs: u64,
     /// Only these splits (`train`, `dev`, `test`), or all when empty.
     pub splits: Vec<String>,
+    /// Only these tasks (`split/index`), or all when empty.
+    pub tasks: Vec<String>,
     /// At most this many tasks per split (all when `None`).
     pub limit: Option<usize>,
+}
+
+/// One run of one task.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// `None` when it passed, else why not.
+    pub failure: Option<String>,
+    /// Whether the simulated customer misbehaved (left before the task was
+    /// done, or said a fact that is in neither the instruction nor anything
+    /// the bot said), and how — judged from the transcript.
+    pub misbehaved: Option<String>,
+    /// The conversation, `bot:` and `customer:` lines.
+    pub transcript: String,
 }
 
 /// One task's runs.
@@ -38,10 +79,10 @@ pub struct TaskResult {
     pub name: String,
     /// The split.
     pub split: String,
-    /// The tier in `cancel_candidates.json`.
-    pub tier: String,
-    /// Per seed: `None` when it passed, else why not.
-    pub runs: Vec<Option<String>>,
+    /// The kinds of gold writes (for the report).
+    pub writes: Vec<String>,
+    /// Each run.
+    pub runs: Vec<Run>,
 }
 
 /// All the results.
@@ -55,268 +96,242 @@ pub struct Report {
 pub struct Bench {
     machine: Machine,
     fresh: Db,
-    tasks: Vec<Json>,
-    annotations: BTreeMap<String, Annotation>,
+    tasks: Vec<Task>,
+    scripts: BTreeMap<String, Script>,
+}
+
+/// The policy's folder and entry file, compiled as `keel check` would.
+pub fn compile(example: &Path) -> Result<Machine, String> {
+    let read = |name: &str| {
+        std::fs::read_to_string(example.join(name))
+            .map_err(|error| format!("cannot read {}: {error}", example.join(name).display()))
+    };
+    let compilation = keel_compiler::compile(
+        &[keel_compiler::Source::new("policy.md", read("policy.md")?)],
+        &[keel_compiler::Source::new(
+            "catalog.toml",
+            read("catalog.toml")?,
+        )],
+    );
+    let errors: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| format!("{}: {}", diagnostic.code, diagnostic.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(format!("the policy does not compile: {errors:?}"));
+    }
+    Machine::new(compilation.artifact()).map_err(|error| format!("the machine: {error:?}"))
 }
 
 impl Bench {
-    /// Compiles the example policy and loads the data from `data`.
+    /// Compiles the policy and loads the data from `data`.
     pub fn load(data: &Path) -> Result<Bench, String> {
-        let example = crate::example_dir();
-        let read = |name: &str| {
-            std::fs::read_to_string(example.join(name))
-                .map_err(|error| format!("cannot read {}: {error}", example.join(name).display()))
-        };
-        let compilation = keel_compiler::compile(
-            &[keel_compiler::Source::new("policy.md", read("policy.md")?)],
-            &[keel_compiler::Source::new(
-                "catalog.toml",
-                read("catalog.toml")?,
-            )],
-        );
-        let errors: Vec<String> = compilation
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.is_error())
-            .map(|diagnostic| format!("{}: {}", diagnostic.code, diagnostic.message))
-            .collect();
-        if !errors.is_empty() {
-            return Err(format!("the policy does not compile: {errors:?}"));
-        }
-        let machine = Machine::new(compilation.artifact())
-            .map_err(|error| format!("the machine: {error:?}"))?;
+        let machine = compile(&crate::example_dir())?;
         let fresh = Db::load(data)?;
-        let path = data.join("derived/cancel_candidates.json");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        let json: Json =
-            serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
-        let mut tasks = json["tasks"].as_array().cloned().unwrap_or_default();
-        // Template tasks carry no instruction here: take it from the
-        // τ-bench task file (the instruction only, never the actions).
-        let mut splits: BTreeMap<String, Json> = BTreeMap::new();
-        for task in &mut tasks {
-            if task["instruction"].is_string() {
-                continue;
-            }
-            let split = task["split"].as_str().unwrap_or_default().to_string();
-            if !splits.contains_key(&split) {
-                let path = data.join(format!("tau-bench/retail/tasks_{split}.json"));
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-                let parsed: Json = serde_json::from_str(&text)
-                    .map_err(|error| format!("{}: {error}", path.display()))?;
-                splits.insert(split.clone(), parsed);
-            }
-            let index = task["index"].as_u64().unwrap_or(u64::MAX) as usize;
-            let instruction = splits
-                .get(&split)
-                .and_then(|file| file.get(index))
-                .and_then(|original| original.get("instruction"))
-                .cloned()
-                .unwrap_or(Json::Null);
-            if let Some(object) = task.as_object_mut() {
-                object.insert("instruction".to_string(), instruction);
-            }
-        }
-        let facts_path = crate::facts_path();
-        let annotations = crate::user::annotations(
-            &std::fs::read_to_string(&facts_path)
-                .map_err(|error| format!("cannot read {}: {error}", facts_path.display()))?,
+        let tasks = crate::tasks::load(data)?;
+        let path = crate::scripts_path();
+        let scripts = crate::customer::scripts(
+            &std::fs::read_to_string(&path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))?,
         )?;
         Ok(Bench {
             machine,
             fresh,
             tasks,
-            annotations,
+            scripts,
         })
     }
 
+    /// Every task.
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// The task `split/index`.
+    pub fn task(&self, name: &str) -> Option<&Task> {
+        self.tasks.iter().find(|task| task.name() == name)
+    }
+
+    /// The scripted customer's script for a task: its instruction parsed
+    /// (template tasks), or its hand-written entry.
+    pub fn script(&self, task: &Task) -> Result<Script, String> {
+        match crate::customer::template::parse(&task.instruction) {
+            Ok(script) => Ok(script),
+            Err(template_error) => self.scripts.get(&task.name()).cloned().ok_or_else(|| {
+                format!("no script: not a template ({template_error}) and not in data/customers.toml")
+            }),
+        }
+    }
+
     /// Runs the selected tasks.
-    pub fn run(&self, options: &Options) -> Report {
+    pub fn run(&self, options: &Options, llm: Option<&LlmSettings>) -> Report {
         let mut report = Report::default();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         for task in &self.tasks {
-            let split = task["split"].as_str().unwrap_or("?").to_string();
-            if !options.splits.is_empty() && !options.splits.contains(&split) {
+            if !options.splits.is_empty() && !options.splits.contains(&task.split) {
                 continue;
             }
-            let count = taken.entry(split.clone()).or_default();
+            if !options.tasks.is_empty() && !options.tasks.contains(&task.name()) {
+                continue;
+            }
+            let count = taken.entry(task.split.clone()).or_default();
             if options.limit.is_some_and(|limit| *count >= limit) {
                 continue;
             }
             *count += 1;
-            let index = task["index"].as_u64().unwrap_or(0);
-            let runs = (0..options.seeds.max(1))
-                .map(|seed| {
-                    let rng = match options.mode {
-                        Mode::Structured => None,
-                        Mode::Natural => Some(Rng::new(seed * 1_000_003 + index)),
-                    };
-                    self.run_task(task, rng, None).err()
-                })
+            let runs = (0..options.runs.max(1))
+                .map(|seed| self.run_task(task, options.mode, seed, llm))
                 .collect();
             report.tasks.push(TaskResult {
-                name: format!("{split}/{index}"),
-                split,
-                tier: task["tier"].as_str().unwrap_or("?").to_string(),
+                name: task.name(),
+                split: task.split.clone(),
+                writes: task
+                    .gold_writes()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 runs,
             });
         }
         report
     }
 
-    /// The task `split/index`, if it is one of the candidates.
-    pub fn task(&self, name: &str) -> Option<&Json> {
-        self.tasks.iter().find(|task| {
-            format!(
-                "{}/{}",
-                task["split"].as_str().unwrap_or("?"),
-                task["index"].as_u64().unwrap_or(u64::MAX)
-            ) == name
-        })
+    /// One conversation of one task.
+    pub fn run_task(&self, task: &Task, mode: Mode, seed: u64, llm: Option<&LlmSettings>) -> Run {
+        let mut customer: Box<dyn Customer> = match mode {
+            Mode::Structured | Mode::Natural => match self.script(task) {
+                Ok(script) => {
+                    let rng = (mode == Mode::Natural)
+                        .then(|| Rng::new(seed * 1_000_003 + task.index as u64));
+                    Box::new(Scripted::new(script, rng))
+                }
+                Err(error) => {
+                    return Run {
+                        failure: Some(error),
+                        ..Run::default()
+                    };
+                }
+            },
+            Mode::Llm => {
+                let Some(settings) = llm else {
+                    return Run {
+                        failure: Some("no LLM configured".to_string()),
+                        ..Run::default()
+                    };
+                };
+                let sampling = keel_llm::Sampling {
+                    temperature: settings.temperature,
+                    seed,
+                };
+                match LlmCustomer::new(settings.client.clone(), &task.instruction, sampling) {
+                    Ok(customer) => Box::new(customer),
+                    Err(error) => {
+                        return Run {
+                            failure: Some(error),
+                            ..Run::default()
+                        };
+                    }
+                }
+            }
+        };
+        self.converse(task, customer.as_mut(), mode)
     }
 
-    /// One conversation of one task; `Err` says why it failed. With
-    /// `trace`, the whole conversation is written there.
-    pub fn run_task(
-        &self,
-        task: &Json,
-        rng: Option<Rng>,
-        trace: Option<&mut String>,
-    ) -> Result<(), String> {
-        let today = Date::from_ymd(2024, 5, 15).ok_or("a date")?;
+    fn converse(&self, task: &Task, customer: &mut dyn Customer, mode: Mode) -> Run {
+        let Some(today) = Date::from_ymd(2024, 5, 15) else {
+            return Run {
+                failure: Some("no date".to_string()),
+                ..Run::default()
+            };
+        };
         let mut backend = Backend::new(self.fresh.clone());
-        let mut user = User::new(Facts::of(task, &self.annotations)?, rng);
         let mut transcript = String::new();
-        let tracing = trace.is_some();
         let mut conversation = Conversation::new(&self.machine, today);
         let mut first = conversation.start_blocking(&mut backend);
         let mut said: Vec<String> = Vec::new();
+        let mut customer_said: Vec<String> = Vec::new();
+        let mut left = false;
         for _ in 0..64 {
             let messages: Vec<String> = conversation
                 .messages_since(first)
                 .map(str::to_string)
                 .collect();
             said.extend(messages.iter().cloned());
+            let text = messages.join("\n");
+            if !text.is_empty() {
+                transcript.push_str(&format!("bot: {}\n", text.replace('\n', "\n     ")));
+            }
             if !conversation.waits_for_user() {
                 break;
             }
-            // The customer reads everything the bot said this turn.
-            let last = messages.join("\n");
-            let Some(reply) = user.reply(&last) else {
+            let Some(reply) = customer.reply(&text) else {
+                left = true;
                 break;
             };
-            if tracing {
-                transcript.push_str(&format!("bot: {last}\nuser: {reply}\n"));
-            }
+            transcript.push_str(&format!("customer: {reply}\n"));
+            customer_said.push(reply.clone());
             first = conversation.reply_blocking(&reply, &mut backend);
-        }
-        if let Some(trace) = trace {
-            if let Some(last) = said.last() {
-                transcript.push_str(&format!("bot: {last}\n"));
-            }
-            trace.push_str(&transcript);
         }
         let outcome = conversation
             .session()
             .outcome()
             .unwrap_or("unfinished")
             .to_string();
-        let mut expected = self.fresh.clone();
-        apply_delta(&mut expected, &task["expected_delta"]);
-        if let Some(difference) = first_difference(&expected, &backend.db) {
-            let last = said.last().map_or("", String::as_str);
-            return Err(format!(
-                "outcome `{outcome}`; DB differs: {difference}; last bot message {last:?}"
-            ));
-        }
-        let text = said.join("\n").to_lowercase().replace(',', "");
-        for output in task["outputs"].as_array().into_iter().flatten() {
-            let output = output.as_str().unwrap_or_default().to_lowercase();
-            if !text.contains(&output) {
-                return Err(format!(
-                    "outcome `{outcome}`; required output \"{output}\" never said"
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The fresh DB plus the task's expected writes.
-fn apply_delta(db: &mut Db, delta: &Json) {
-    if let Some(orders) = delta["orders"].as_object() {
-        for (id, order) in orders {
-            db.orders.insert(id.clone(), order.clone());
-        }
-    }
-    for card in delta["gift_card_balances"].as_array().into_iter().flatten() {
-        let (Some(user), Some(method)) =
-            (card["user_id"].as_str(), card["payment_method_id"].as_str())
-        else {
-            continue;
+        transcript.push_str(&format!("[outcome: {outcome}]\n"));
+        let expected = task.expected(&self.fresh);
+        let failure = task
+            .score(&expected, &backend.db, &said)
+            .err()
+            .map(|why| format!("outcome `{outcome}`; {why}"));
+        let misbehaved = if mode == Mode::Llm {
+            judge(task, &said, &customer_said, left && failure.is_some())
+        } else {
+            None
         };
-        if let Some(entry) = db
-            .users
-            .get_mut(user)
-            .and_then(|user| user.get_mut("payment_methods"))
-            .and_then(|methods| methods.get_mut(method))
-        {
-            entry["balance"] = card["balance_after"].clone();
+        Run {
+            failure,
+            misbehaved,
+            transcript,
         }
     }
 }
 
-/// Equal as data, numbers by value (to the cent).
-fn same(left: &Json, right: &Json) -> bool {
-    match (left, right) {
-        (Json::Number(a), Json::Number(b)) => {
-            let cents = |n: &serde_json::Number| (n.as_f64().unwrap_or(f64::NAN) * 100.0).round();
-            cents(a) == cents(b)
-        }
-        (Json::Array(a), Json::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
-        }
-        (Json::Object(a), Json::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(key, x)| b.get(key).is_some_and(|y| same(x, y)))
-        }
-        _ => left == right,
-    }
-}
-
-fn first_difference(expected: &Db, actual: &Db) -> Option<String> {
-    let tables = [
-        ("users", &expected.users, &actual.users),
-        ("orders", &expected.orders, &actual.orders),
-        ("products", &expected.products, &actual.products),
-    ];
-    for (table, want, got) in tables {
-        if want.len() != got.len() {
-            return Some(format!("{table}: {} vs {} records", want.len(), got.len()));
-        }
-        for (key, value) in want {
-            match got.get(key) {
-                Some(other) if same(value, other) => {}
-                Some(other) => {
-                    let status = |v: &Json| v["status"].as_str().unwrap_or("-").to_string();
-                    return Some(format!(
-                        "{table} {key} (expected status {}, got {})",
-                        status(value),
-                        status(other)
-                    ));
-                }
-                None => return Some(format!("{table} {key} missing")),
+/// Whether the customer misbehaved, from the transcript: left while the
+/// task was not done and the bot still waited, or said an email, order id,
+/// payment method id or zip code found neither in the instruction nor in
+/// anything the bot said before.
+pub fn judge(task: &Task, bot: &[String], customer: &[String], left_early: bool) -> Option<String> {
+    let known = format!("{}\n{}", task.instruction, bot.join("\n")).to_lowercase();
+    for line in customer {
+        for fact in facts(line) {
+            if !known.contains(&fact.to_lowercase()) {
+                return Some(format!("invented `{fact}`"));
             }
         }
     }
-    None
+    left_early.then(|| "left before the task was done".to_string())
 }
 
-/// pass^k as τ-bench estimates it: per task C(c, k) / C(n, k) with c
-/// passes out of n runs, averaged.
+/// The checkable facts of a line: emails, order ids (`#W…`), payment
+/// method ids and five-digit numbers (zip codes).
+fn facts(line: &str) -> Vec<String> {
+    line.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '\''))
+        .map(|word| word.trim_end_matches(['.', '!', '?', ':']))
+        .filter(|word| {
+            let digits = word.chars().filter(char::is_ascii_digit).count();
+            (word.contains('@') && word.contains('.'))
+                || (word.starts_with("#W") && digits >= 5)
+                || (word.contains('_') && digits >= 5)
+                || (word.len() == 5 && digits == 5)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// pass^k as τ-bench computes it: per task C(c, k) / C(n, k) with c passes
+/// out of n runs, averaged over tasks.
 pub fn pass_hat_k(tasks: &[&TaskResult], k: usize) -> Option<f64> {
     if tasks.is_empty() {
         return None;
@@ -333,7 +348,7 @@ pub fn pass_hat_k(tasks: &[&TaskResult], k: usize) -> Option<f64> {
         if k > n {
             return None;
         }
-        let c = task.runs.iter().filter(|run| run.is_none()).count();
+        let c = task.runs.iter().filter(|run| run.failure.is_none()).count();
         sum += choose(c, k) / choose(n, k);
     }
     Some(sum / tasks.len() as f64)
@@ -347,20 +362,19 @@ impl Report {
             .filter_map(|task| {
                 task.runs
                     .iter()
-                    .flatten()
-                    .next()
-                    .map(|reason| (task, reason.as_str()))
+                    .find_map(|run| run.failure.as_deref())
+                    .map(|reason| (task, reason))
             })
             .collect()
     }
 
-    /// The report as text: pass^1…pass^k per split, then the failures.
+    /// The report as text: pass^1…pass^k per split, the runs the customer
+    /// spoiled, then each failing task.
     pub fn to_text(&self, title: &str) -> String {
         let mut out = format!("{title}\n");
         let mut splits: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
         for task in &self.tasks {
             splits.entry(task.split.as_str()).or_default().push(task);
-            splits.entry("all").or_default().push(task);
         }
         for (split, tasks) in &splits {
             let k = tasks.iter().map(|task| task.runs.len()).min().unwrap_or(0);
@@ -369,21 +383,71 @@ impl Report {
                     pass_hat_k(tasks, k).map(|p| format!("pass^{k} {:.1} %", p * 100.0))
                 })
                 .collect();
+            let runs: usize = tasks.iter().map(|task| task.runs.len()).sum();
+            let failed: usize = tasks
+                .iter()
+                .flat_map(|task| &task.runs)
+                .filter(|run| run.failure.is_some())
+                .count();
+            let spoiled: usize = tasks
+                .iter()
+                .flat_map(|task| &task.runs)
+                .filter(|run| run.failure.is_some() && run.misbehaved.is_some())
+                .count();
             out.push_str(&format!(
-                "  {split:<6} {:>3} tasks  {}\n",
+                "  {split:<6} {:>3} tasks  {}\n         {runs} runs, {failed} failed, {spoiled} of them with the customer misbehaving\n",
                 tasks.len(),
                 figures.join("  ")
             ));
         }
         for (task, reason) in self.failures() {
-            let failed = task.runs.iter().filter(|run| run.is_some()).count();
+            let failed = task
+                .runs
+                .iter()
+                .filter(|run| run.failure.is_some())
+                .count();
             out.push_str(&format!(
                 "  FAIL {} [{}] {failed}/{} runs: {reason}\n",
                 task.name,
-                task.tier,
+                task.writes.join(" "),
                 task.runs.len()
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_are_emails_ids_and_zip_codes() {
+        assert_eq!(
+            facts("It's maya@example.com, order #W1234567, zip 80218, paypal_123456."),
+            ["maya@example.com", "#W1234567", "80218", "paypal_123456"]
+        );
+        assert!(facts("I want to return it").is_empty());
+    }
+
+    #[test]
+    fn pass_hat_k_is_taus() {
+        let task = |passes: usize, runs: usize| TaskResult {
+            name: String::new(),
+            split: String::new(),
+            writes: Vec::new(),
+            runs: (0..runs)
+                .map(|run| Run {
+                    failure: (run >= passes).then(|| "x".to_string()),
+                    ..Run::default()
+                })
+                .collect(),
+        };
+        let (a, b) = (task(4, 4), task(2, 4));
+        let tasks = [&a, &b];
+        // (1 + 2/4) / 2 and (1 + 1/6) / 2.
+        assert_eq!(pass_hat_k(&tasks, 1), Some(0.75));
+        assert!((pass_hat_k(&tasks, 2).unwrap_or(0.0) - 7.0 / 12.0).abs() < 1e-12);
+        assert_eq!(pass_hat_k(&tasks, 5), None);
     }
 }

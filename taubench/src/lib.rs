@@ -1,14 +1,16 @@
-//! τ-bench retail cancellations, end to end through a compiled keel policy
-//! (issue 5): [`backend`] serves the τ-bench tools over the DB files with
-//! their exact semantics and error strings, [`user`] plays the customer
-//! from a task's instruction facts (never its gold actions), and [`bench`]
-//! runs every task of `derived/cancel_candidates.json`, scores the final DB
-//! against a fresh DB plus the expected writes, and reports pass^k.
+//! τ-bench retail, end to end through a compiled keel policy: [`db`]
+//! reproduces the τ-bench retail tools over its DB files, [`backend`] is
+//! keel's view of them, [`customer`] plays the customer from a task's
+//! instruction only (scripted, or a local model), [`tasks`] loads every task
+//! of every split and scores a conversation as τ-bench does, and [`bench`]
+//! runs them and reports pass^k.
 
 pub mod backend;
 pub mod bench;
+pub mod customer;
+pub mod db;
 pub mod item_option;
-pub mod user;
+pub mod tasks;
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +44,8 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/taubench_retail_cancel")
 }
 
-/// The customer facts read from the free-form tasks' instructions.
-pub fn facts_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/instruction_facts.toml")
+/// The scripts of the free-form tasks' customers, read from their
+/// instructions.
+pub fn scripts_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/customers.toml")
 }

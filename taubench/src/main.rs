@@ -1,34 +1,38 @@
-//! `cargo run -p keel-taubench -- [--mode structured|natural] [--seeds K]
-//! [--split train,dev,test] [--limit N]`: runs the τ-bench retail
-//! cancellation tasks through the compiled policy and prints pass^k.
+//! `cargo run -p keel-taubench -- [--mode structured|natural|llm|scripted]
+//! [--runs K] [--split train,dev,test] [--task dev/6] [--limit N] [--trace]`:
+//! runs τ-bench retail tasks through the compiled policy and prints pass^k.
 
 // A binary: it may print, unwrap and expect (libraries may not).
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;
-use keel_taubench::bench::{Bench, Mode, Options};
-use keel_taubench::user::Rng;
+use keel_taubench::bench::{Bench, LlmSettings, Mode, Options};
 use std::process::ExitCode;
 
-/// Run τ-bench retail cancellations through keel.
+/// Run τ-bench retail through keel.
 #[derive(Parser)]
 struct Args {
-    /// `structured`, `natural` or `both`.
-    #[arg(long, default_value = "both")]
+    /// `structured`, `natural`, `scripted` (both of those) or `llm`.
+    #[arg(long, default_value = "scripted")]
     mode: String,
-    /// Runs per task (k of pass^k).
-    #[arg(long, default_value_t = 8)]
-    seeds: u64,
+    /// Runs per task (the k of pass^k goes up to this).
+    #[arg(long, alias = "seeds", default_value_t = 8)]
+    runs: u64,
     /// Splits, comma separated (train, dev, test); all by default.
     #[arg(long, value_delimiter = ',')]
     split: Vec<String>,
+    /// Only these tasks (`dev/6`), comma separated.
+    #[arg(long, value_delimiter = ',')]
+    task: Vec<String>,
     /// At most this many tasks per split.
     #[arg(long)]
     limit: Option<usize>,
-    /// Print one task's conversation (`split/index`, e.g. `dev/6`) for
-    /// each mode and seed, instead of the report.
+    /// Print every run's conversation.
     #[arg(long)]
-    trace: Option<String>,
+    trace: bool,
+    /// The LLM customer's sampling temperature.
+    #[arg(long, default_value_t = 1.0)]
+    temperature: f64,
 }
 
 fn main() -> ExitCode {
@@ -36,11 +40,39 @@ fn main() -> ExitCode {
     let modes = match args.mode.as_str() {
         "structured" => vec![Mode::Structured],
         "natural" => vec![Mode::Natural],
-        "both" => vec![Mode::Structured, Mode::Natural],
+        "scripted" => vec![Mode::Structured, Mode::Natural],
+        "llm" => vec![Mode::Llm],
         other => {
-            eprintln!("unknown mode `{other}` (structured, natural or both)");
+            eprintln!("unknown mode `{other}` (structured, natural, scripted or llm)");
             return ExitCode::from(2);
         }
+    };
+    let llm = if modes.contains(&Mode::Llm) {
+        let config = match keel_llm::Config::from_env(|name| std::env::var(name).ok()) {
+            Ok(Some(config)) => config,
+            Ok(None) => {
+                eprintln!(
+                    "--mode llm needs KEEL_LLM_BASE_URL and KEEL_LLM_MODEL (eval \"$(scripts/local-llm/start.sh)\")"
+                );
+                return ExitCode::from(2);
+            }
+            Err(error) => {
+                eprintln!("{}", error.message());
+                return ExitCode::from(2);
+            }
+        };
+        match keel_llm::Client::new(config) {
+            Ok(client) => Some(LlmSettings {
+                client,
+                temperature: args.temperature,
+            }),
+            Err(error) => {
+                eprintln!("{}", error.message());
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
     };
     let bench = match keel_taubench::data_dir().and_then(|dir| Bench::load(&dir)) {
         Ok(bench) => bench,
@@ -49,39 +81,47 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(name) = &args.trace {
-        let Some(task) = bench.task(name) else {
-            eprintln!("no candidate task `{name}`");
-            return ExitCode::from(2);
+    for mode in modes {
+        let options = Options {
+            mode,
+            runs: args.runs,
+            splits: args.split.clone(),
+            tasks: args.task.clone(),
+            limit: args.limit,
         };
-        for mode in modes {
-            for seed in 0..args.seeds.max(1) {
-                let rng = (mode == Mode::Natural).then(|| Rng::new(seed * 1_000_003 + index(task)));
-                let mut transcript = String::new();
-                let verdict = match bench.run_task(task, rng, Some(&mut transcript)) {
-                    Ok(()) => "pass".to_string(),
-                    Err(reason) => format!("FAIL: {reason}"),
-                };
-                println!("== {name} {mode:?} seed {seed}: {verdict}\n{transcript}");
+        let report = bench.run(&options, llm.as_ref());
+        if args.trace {
+            for task in &report.tasks {
+                for (seed, run) in task.runs.iter().enumerate() {
+                    let verdict = run
+                        .failure
+                        .as_ref()
+                        .map_or_else(|| "pass".to_string(), |why| format!("FAIL: {why}"));
+                    let judged = run
+                        .misbehaved
+                        .as_ref()
+                        .map(|why| format!(" [customer: {why}]"))
+                        .unwrap_or_default();
+                    println!(
+                        "== {} {} run {seed}: {verdict}{judged}\n{}",
+                        task.name,
+                        mode.name(),
+                        run.transcript
+                    );
+                }
             }
         }
-        return ExitCode::SUCCESS;
-    }
-    for mode in modes {
-        let report = bench.run(&Options {
-            mode,
-            seeds: args.seeds,
-            splits: args.split.clone(),
-            limit: args.limit,
-        });
-        println!(
-            "{}",
-            report.to_text(&format!("mode {mode:?}, {} seeds", args.seeds))
-        );
+        let title = match (mode, &llm) {
+            (Mode::Llm, Some(settings)) => format!(
+                "customer: {} at temperature {}, {} runs per task (seeds 0..{})",
+                settings.client.config().model,
+                settings.temperature,
+                args.runs,
+                args.runs
+            ),
+            _ => format!("customer: scripted, {} phrasing, {} runs per task", mode.name(), args.runs),
+        };
+        println!("{}", report.to_text(&title));
     }
     ExitCode::SUCCESS
-}
-
-fn index(task: &serde_json::Value) -> u64 {
-    task["index"].as_u64().unwrap_or(0)
 }
