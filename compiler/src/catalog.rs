@@ -130,6 +130,11 @@ pub struct Tool {
     pub verifies_identity: bool,
     /// Reads the customer's data: needs a verified identity first.
     pub customer_data: bool,
+    /// Arguments that carry new values the customer gives (a new address),
+    /// not records the call acts on: `K0315` does not require them to come
+    /// from the verified customer's records. The yes to a read-back that
+    /// shows them (`K0312`) is still required.
+    pub new_values: Vec<String>,
     /// Which implementation serves it at run time.
     pub adapter: Option<String>,
     /// Where the tool is declared.
@@ -158,13 +163,18 @@ pub struct Catalog {
 
 impl Catalog {
     /// The type of `$var.field.field…` given the variable's type.
+    /// A field of a list is that field of each item: `$items.price` is a
+    /// `[money]` when `$items` is a list of records with a `price`.
     pub fn field_type(&self, base: &Type, fields: &[String]) -> Option<Type> {
         let mut current = base.clone();
         for field in fields {
-            let Type::Record(name) = current.required().clone() else {
-                return None;
+            current = match current.required().clone() {
+                Type::Record(name) => self.types.get(&name)?.fields.get(field)?.clone(),
+                Type::List(item) => Type::List(Box::new(
+                    self.field_type(&item, std::slice::from_ref(field))?,
+                )),
+                _ => return None,
             };
-            current = self.types.get(&name)?.fields.get(field)?.clone();
         }
         Some(current)
     }
@@ -264,9 +274,28 @@ impl Catalog {
                 .adapter
                 .as_ref()
                 .map(|adapter| span_at(adapter.span()));
+            for value in &raw_tool.new_values {
+                if !args.contains_key(value.get_ref()) {
+                    diagnostics.push(
+                        bad_catalog(
+                            format!(
+                                "`new_values` names `{}`, which is no argument of the tool",
+                                value.get_ref()
+                            ),
+                            span_at(value.span()),
+                        )
+                        .hint("list only the tool's own arguments"),
+                    );
+                }
+            }
             let tool = Tool {
                 name,
                 description: raw_tool.description.unwrap_or_default(),
+                new_values: raw_tool
+                    .new_values
+                    .into_iter()
+                    .map(toml::Spanned::into_inner)
+                    .collect(),
                 args,
                 returns,
                 effect,
@@ -417,6 +446,7 @@ fn same_tool(left: &Tool, right: &Tool) -> bool {
         && left.effect == right.effect
         && left.verifies_identity == right.verifies_identity
         && left.customer_data == right.customer_data
+        && left.new_values == right.new_values
 }
 
 fn bad_catalog(message: impl Into<String>, span: Span) -> Diagnostic {
@@ -539,6 +569,8 @@ struct RawTool {
     verifies_identity: bool,
     #[serde(default)]
     customer_data: bool,
+    #[serde(default)]
+    new_values: Vec<toml::Spanned<String>>,
     #[serde(default)]
     adapter: Option<toml::Spanned<String>>,
 }

@@ -83,6 +83,18 @@ pub enum Expr {
     DaysSince(Path),
     /// Both sides hold the same value (text compared without regard to case).
     Equals(Box<Expr>, Box<Expr>),
+    /// The sum of a list of numbers or amounts: `$items.price` is each
+    /// item's price (an empty or unset list sums to nothing).
+    Sum(Path),
+    /// How many items a list holds (an unset list holds none).
+    Count(Path),
+    /// `left + right` over numbers or amounts of one currency.
+    Plus(Box<Expr>, Box<Expr>),
+    /// `left - right` over numbers or amounts of one currency.
+    Minus(Box<Expr>, Box<Expr>),
+    /// The list at the path with one more item at its end (an unset list
+    /// is empty).
+    Append(Path, Box<Expr>),
 }
 
 impl fmt::Display for Expr {
@@ -97,6 +109,11 @@ impl fmt::Display for Expr {
             Expr::IsSet(path) => write!(f, "{path} is set"),
             Expr::DaysSince(path) => write!(f, "days_since({path})"),
             Expr::Equals(left, right) => write!(f, "{left} == {right}"),
+            Expr::Sum(path) => write!(f, "sum({path})"),
+            Expr::Count(path) => write!(f, "count({path})"),
+            Expr::Plus(left, right) => write!(f, "{left} + {right}"),
+            Expr::Minus(left, right) => write!(f, "{left} - ({right})"),
+            Expr::Append(list, item) => write!(f, "{list} + [{item}]"),
         }
     }
 }
@@ -221,8 +238,12 @@ pub enum Slot {
     YesNo,
     /// One of the written options.
     Options(Vec<String>),
-    /// One item of a list variable.
+    /// One item of a list: a list variable, or a record's list field
+    /// (`$user.orders`).
     Item(Path),
+    /// One or more items of a list ("the kettle and the lamp", "all of
+    /// them"), bound as a list in the list's order.
+    Items(Path),
 }
 
 impl Slot {
@@ -238,6 +259,7 @@ impl Slot {
             Slot::YesNo => "yes/no".into(),
             Slot::Options(options) => format!("one of [{}]", options.join(", ")),
             Slot::Item(list) => format!("one item of {list}"),
+            Slot::Items(list) => format!("items of {list}"),
         }
     }
 }
@@ -272,6 +294,14 @@ pub enum StmtKind {
     /// Go on after the condition this block belongs to (`continue with the
     /// next step`), or jump to a numbered step (`go to step 9`).
     Continue(Option<String>),
+    /// Set a variable to a computed value (`set $refund to the sum of
+    /// $items.price`, `add $item to $old_items`).
+    Set {
+        /// The variable set.
+        var: String,
+        /// Its new value.
+        value: Expr,
+    },
     /// Go back to a numbered step at most `limit` times (`go back to step
     /// 4, at most 3 times`); then go on with what follows.
     Repeat {

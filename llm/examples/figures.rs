@@ -75,6 +75,7 @@ fn shown(slot: &str, answer: &Answer, items: &[Value]) -> String {
                 .and_then(Value::as_text)
                 .unwrap_or("?")
         ),
+        Answer::Items(indexes) => format!("items:{indexes:?}"),
         Answer::NoneOfThem => "none".to_string(),
     };
     if matches!(slot, "email" | "text") {

@@ -6,11 +6,12 @@
 //! ask, a tool call) or stops (an escalate or end state); a fuel budget
 //! bounds the moves per step so no machine can loop forever.
 
+use crate::eval;
 use crate::event::{
     Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
 };
 use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Shape, SlotKind, StateId, VarId};
-use crate::render::{capacity, lookup, render};
+use crate::render::{capacity, lookup, project, render};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, understand};
 use crate::value::Value;
@@ -101,6 +102,7 @@ fn answer(
             Question::Options(&options)
         }
         SlotKind::Item => Question::Item(items),
+        SlotKind::Items => Question::Items(items),
     };
     let mut understood = match reply {
         Some(reply) => {
@@ -147,6 +149,15 @@ fn answer(
         },
         Answer::Decline => (ask.no, None),
         Answer::Item(index) => (ask.next, items.get(index).cloned()),
+        Answer::Items(indexes) => (
+            ask.next,
+            Some(Value::List(
+                indexes
+                    .iter()
+                    .filter_map(|index| items.get(*index).cloned())
+                    .collect(),
+            )),
+        ),
         Answer::NoneOfThem => (ask.not_found, None),
         Answer::Unclear => (None, None),
     };
@@ -190,6 +201,9 @@ fn unclear(
         SlotKind::Options => "Sorry, I didn't catch which one you'd like. ",
         SlotKind::Item => {
             "Sorry, I couldn't tell which one you mean. You can give its number (such as #1042) or say “the first one”. "
+        }
+        SlotKind::Items => {
+            "Sorry, I couldn't tell which ones you mean. You can name them, give their numbers (“1 and 3”) or say “all of them”. "
         }
         SlotKind::Number => "Sorry, I need a number. ",
         SlotKind::Date => "Sorry, I couldn't read a date in that (for example 3 March 2026). ",
@@ -253,7 +267,9 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
         };
         let (edge, evidence) = match kind {
             Kind::Ask(ask) => {
-                if ask.slot == SlotKind::Item && list_items(session, ask).is_empty() {
+                if matches!(ask.slot, SlotKind::Item | SlotKind::Items)
+                    && list_items(session, ask).is_empty()
+                {
                     if let Some(edge) = ask.not_found {
                         (edge, Evidence::Value(Snippet::new("the list is empty")))
                     } else {
@@ -342,6 +358,12 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 render(machine, session, message, &mut text);
                 output.effects.push(Effect::Send(text));
                 (*next, Evidence::Always)
+            }
+            Kind::Set { var, value, next } => {
+                let computed = eval(session, value);
+                let evidence = Evidence::Value(Snippet::from(computed.plain()));
+                set(session, *var, computed);
+                (*next, evidence)
             }
             Kind::Escalate {
                 reason,
@@ -519,7 +541,20 @@ fn in_domains(machine: &Machine, bind: Option<VarId>, value: &Value) -> bool {
 
 fn eval(session: &Session, expr: &Expr) -> Value {
     match expr {
-        Expr::Path(path) => lookup(session, path).clone(),
+        Expr::Path(path) => match lookup(session, path) {
+            // A field of each item of a list (`$items.item_id`).
+            Value::Null if !path.fields.is_empty() => project(session, path),
+            value => value.clone(),
+        },
+        Expr::Sum(path) => eval::sum(&project(session, path)),
+        Expr::Count(path) => eval::count(&project(session, path)),
+        Expr::Plus(left, right) => {
+            eval::arithmetic(eval(session, left), eval(session, right), false)
+        }
+        Expr::Minus(left, right) => {
+            eval::arithmetic(eval(session, left), eval(session, right), true)
+        }
+        Expr::Append(list, item) => eval::append(lookup(session, list), eval(session, item)),
         Expr::Text(text) => Value::Text(text.clone()),
         Expr::Number(number) => Value::Number(*number),
         Expr::Today => Value::Date(session.today),
@@ -539,14 +574,7 @@ fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
     let compare = |left: &Expr, right: &Expr| {
         let left = eval(session, left);
         let right = eval(session, right);
-        let ordering = match (&left, &right) {
-            (Value::Date(left), Value::Date(right)) => Some(left.cmp(right)),
-            (Value::Number(left), Value::Number(right)) => left.partial_cmp(right),
-            (Value::Money(left), Value::Money(right)) if left.code == right.code => {
-                Some(left.minor.cmp(&right.minor))
-            }
-            _ => None,
-        };
+        let ordering = eval::order(&left, &right);
         (ordering, Evidence::Compared(left, right))
     };
     match condition {

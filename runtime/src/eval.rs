@@ -15,7 +15,8 @@ use std::cmp::Ordering;
 
 /// Where variables' values come from.
 pub(crate) trait Scope {
-    /// The value at a path (`Null` when unset or missing).
+    /// The value at a path (`Null` when unset or missing); a field of a
+    /// list is that field of each of its items (`$items.price`).
     fn lookup(&self, path: &Path) -> Value;
     /// The date "today" means.
     fn today(&self) -> Date;
@@ -36,7 +37,67 @@ pub(crate) fn eval(scope: &impl Scope, expr: &Expr) -> Value {
         Expr::AtMost(_, _) | Expr::After(_, _) | Expr::IsSet(_) | Expr::Equals(_, _) => {
             Value::Bool(test(scope, expr).0)
         }
+        Expr::Sum(path) => sum(&scope.lookup(path)),
+        Expr::Count(path) => count(&scope.lookup(path)),
+        Expr::Plus(left, right) => arithmetic(eval(scope, left), eval(scope, right), false),
+        Expr::Minus(left, right) => arithmetic(eval(scope, left), eval(scope, right), true),
+        Expr::Append(list, item) => append(&scope.lookup(list), eval(scope, item)),
     }
+}
+
+/// `left + right` (or `-`) over numbers, or amounts of one currency;
+/// anything else is nothing.
+pub(crate) fn arithmetic(left: Value, right: Value, minus: bool) -> Value {
+    match (left, right) {
+        (Value::Money(left), Value::Money(right)) if left.code == right.code => {
+            let minor = if minus {
+                left.minor.checked_sub(right.minor)
+            } else {
+                left.minor.checked_add(right.minor)
+            };
+            minor.map_or(Value::Null, |minor| {
+                Value::Money(crate::value::Money {
+                    minor,
+                    code: left.code,
+                })
+            })
+        }
+        (Value::Number(left), Value::Number(right)) => {
+            Value::Number(if minus { left - right } else { left + right })
+        }
+        _ => Value::Null,
+    }
+}
+
+/// The sum of a list's numbers or amounts; nothing for an empty list or a
+/// list of anything else.
+pub(crate) fn sum(value: &Value) -> Value {
+    let Value::List(items) = value else {
+        return Value::Null;
+    };
+    let mut items = items.iter();
+    let Some(first) = items.next() else {
+        return Value::Null;
+    };
+    items.fold(first.clone(), |total, item| {
+        arithmetic(total, item.clone(), false)
+    })
+}
+
+/// How many items a list holds (none when it is unset).
+pub(crate) fn count(value: &Value) -> Value {
+    match value {
+        Value::List(items) => Value::Number(items.len() as f64),
+        Value::Null => Value::Number(0.0),
+        _ => Value::Null,
+    }
+}
+
+/// The list with one more item (an unset list is empty).
+pub(crate) fn append(list: &Value, item: Value) -> Value {
+    let mut items: Vec<Value> = list.as_list().map(<[Value]>::to_vec).unwrap_or_default();
+    items.push(item);
+    Value::List(items.into())
 }
 
 /// How two values compare, if they can be: dates with dates, numbers with
@@ -47,6 +108,13 @@ pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
         (Value::Number(left), Value::Number(right)) => left.partial_cmp(right),
         (Value::Money(left), Value::Money(right)) if left.code == right.code => {
             Some(left.minor.cmp(&right.minor))
+        }
+        // An amount against a number of its units (`more than 0`).
+        (Value::Money(money), Value::Number(number)) => {
+            Some(money.minor.cmp(&((number * 100.0).round() as i64)))
+        }
+        (Value::Number(number), Value::Money(money)) => {
+            Some(((number * 100.0).round() as i64).cmp(&money.minor))
         }
         _ => None,
     }

@@ -109,6 +109,7 @@ pub(crate) enum SlotKind {
     YesNo,
     Options,
     Item,
+    Items,
 }
 
 /// A condition or argument.
@@ -123,6 +124,11 @@ pub(crate) enum Expr {
     IsSet(Path),
     DaysSince(Path),
     Equals(Box<Expr>, Box<Expr>),
+    Sum(Path),
+    Count(Path),
+    Plus(Box<Expr>, Box<Expr>),
+    Minus(Box<Expr>, Box<Expr>),
+    Append(Path, Box<Expr>),
 }
 
 /// An ask state.
@@ -166,6 +172,11 @@ pub(crate) enum Kind {
     },
     Say {
         message: Vec<Piece>,
+        next: EdgeId,
+    },
+    Set {
+        var: VarId,
+        value: Expr,
         next: EdgeId,
     },
     Escalate {
@@ -352,6 +363,7 @@ impl Indexer {
                         "yes_no" => SlotKind::YesNo,
                         "options" => SlotKind::Options,
                         "item" => SlotKind::Item,
+                        "items" => SlotKind::Items,
                         other => {
                             problems.push(format!(
                                 "state {} asks for an unknown slot `{other}`",
@@ -406,13 +418,14 @@ impl Indexer {
                         | SlotKind::Number
                         | SlotKind::Date
                         | SlotKind::Item
+                        | SlotKind::Items
                             if ask.next.is_none() =>
                         {
                             problems.push(format!("state {} has no `next` transition", entry.id));
                         }
                         _ => {}
                     }
-                    if slot == SlotKind::Item && ask.list.is_none() {
+                    if matches!(slot, SlotKind::Item | SlotKind::Items) && ask.list.is_none() {
                         problems.push(format!(
                             "state {} asks for an item without a list",
                             entry.id
@@ -479,6 +492,11 @@ impl Indexer {
                 },
                 StateBody::Say { message } => Kind::Say {
                     message: self.template(message),
+                    next: need("next", &mut problems),
+                },
+                StateBody::Set { var, value } => Kind::Set {
+                    var: self.var(var),
+                    value: self.expr(value),
                     next: need("next", &mut problems),
                 },
                 StateBody::Escalate {
@@ -598,6 +616,17 @@ impl Indexer {
             ExprEntry::DaysSince { path } => Expr::DaysSince(self.path(path)),
             ExprEntry::Equals { left, right } => {
                 Expr::Equals(Box::new(self.expr(left)), Box::new(self.expr(right)))
+            }
+            ExprEntry::Sum { path } => Expr::Sum(self.path(path)),
+            ExprEntry::Count { path } => Expr::Count(self.path(path)),
+            ExprEntry::Plus { left, right } => {
+                Expr::Plus(Box::new(self.expr(left)), Box::new(self.expr(right)))
+            }
+            ExprEntry::Minus { left, right } => {
+                Expr::Minus(Box::new(self.expr(left)), Box::new(self.expr(right)))
+            }
+            ExprEntry::Append { list, item } => {
+                Expr::Append(self.path(list), Box::new(self.expr(item)))
             }
         }
     }

@@ -17,7 +17,13 @@ pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out
                     .fields
                     .last()
                     .map_or_else(|| machine.var_name(path.var), AsRef::as_ref);
-                write_value(lookup(session, path), name, out);
+                match lookup(session, path) {
+                    // A field of each item of a list (`$items.name`).
+                    Value::Null if !path.fields.is_empty() => {
+                        write_value(&project(session, path), name, out);
+                    }
+                    value => write_value(value, name, out),
+                }
             }
             Piece::List(path) => write_list(lookup(session, path), out),
         }
@@ -43,6 +49,29 @@ pub(crate) fn lookup<'a>(session: &'a Session, path: &Path) -> &'a Value {
         value = value.field(field).unwrap_or(&Value::Null);
     }
     value
+}
+
+/// The value at a path where a field of a list is that field of each of
+/// its items (`$items.price` → the prices); `Null` when any part is
+/// missing. Owned, so used only where [`lookup`] found nothing.
+pub(crate) fn project(session: &Session, path: &Path) -> Value {
+    let value = session
+        .vars
+        .get(usize::from(path.var.0))
+        .unwrap_or(&Value::Null);
+    walk(value, &path.fields)
+}
+
+fn walk(value: &Value, fields: &[Box<str>]) -> Value {
+    let Some((field, rest)) = fields.split_first() else {
+        return value.clone();
+    };
+    match value {
+        Value::List(items) => Value::List(items.iter().map(|item| walk(item, fields)).collect()),
+        other => other
+            .field(field)
+            .map_or(Value::Null, |inner| walk(inner, rest)),
+    }
 }
 
 /// One value, as a sentence would show it; `name` is the field's name.

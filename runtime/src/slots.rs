@@ -6,6 +6,7 @@
 //! deliberately conservative: a reply that could mean two things is
 //! unclear, and the customer is asked again.
 
+mod items;
 mod person;
 
 use crate::event::Snippet;
@@ -37,6 +38,8 @@ pub enum Question<'a> {
     Options(&'a [&'a str]),
     /// One item of a list.
     Item(&'a [Value]),
+    /// One or more items of a list.
+    Items(&'a [Value]),
 }
 
 /// What the reply meant.
@@ -56,6 +59,8 @@ pub enum Answer {
     Decline,
     /// The list item at this index.
     Item(usize),
+    /// These list items, by index in the list's order.
+    Items(Vec<usize>),
     /// The item is not in the list.
     NoneOfThem,
     /// Not understood.
@@ -151,6 +156,7 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
         Question::YesNo { prompt } => yes_no(&words, prompt),
         Question::Options(options) => choose_option(&words, options),
         Question::Item(items) => choose_item(&words, items, today),
+        Question::Items(items) => items::choose_items(reply, items, today),
     }
 }
 
@@ -1267,8 +1273,13 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         if let [only] = suffix.as_slice() {
             return understood(Answer::Item(*only), "item-id-suffix", word);
         }
-        if digits.chars().all(|c| c.is_ascii_digit()) && digits.len() >= 3 && word.len() < 9 {
-            // A number that is no order of theirs.
+        if digits.chars().all(|c| c.is_ascii_digit())
+            && digits.len() >= 3
+            && word.len() < 9
+            && items.iter().any(|item| ids(item).next().is_some())
+        {
+            // A number that is no order of theirs (in a list of records
+            // with ids: "1000" may be how many pieces a puzzle has).
             return understood(Answer::NoneOfThem, "item-unknown-id", word);
         }
     }
@@ -1291,7 +1302,10 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         }
     }
     if let Some((index, word)) = position(words, items.len()) {
-        return understood(Answer::Item(index), "item-position", word);
+        // "4 cups" describes an option; "4" or "number 4" is a position.
+        if !describes(words, word, items) {
+            return understood(Answer::Item(index), "item-position", word);
+        }
     }
     // A word only one item has: "the shoes", "the delivered one".
     if let Some(holders) = holders_by_word(words, items) {
@@ -1306,9 +1320,17 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
                 }
             }
         }
+        // Every word some item has must be one the chosen item has too:
+        // "the black espresso one" is not the only espresso one if it is white.
+        if let Some((index, _)) = chosen {
+            conflict |= holders
+                .iter()
+                .take(words.len())
+                .any(|set| *set != 0 && set & (1 << index) == 0);
+        }
         return match (chosen, conflict) {
             (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
-            _ => unclear(),
+            _ => every_word(words, items),
         };
     }
     let texts: Vec<String> = items.iter().map(item_text).collect();
@@ -1332,8 +1354,38 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     }
     match (chosen, conflict) {
         (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
-        _ => unclear(),
+        _ => every_word(words, items),
     }
+}
+
+/// [`items::by_every_word`] as an answer.
+fn every_word(words: &Words, items: &[Value]) -> Understood {
+    match items::by_every_word(words, items) {
+        Some((index, word)) => understood(Answer::Item(index), "item-every-word", word),
+        None => unclear(),
+    }
+}
+
+/// Whether the number `word` is followed by a word of some item's text
+/// ("4 cups", "34 inch"): then it describes an item rather than counting.
+fn describes(words: &Words, word: &str, items: &[Value]) -> bool {
+    if !word
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b'#')
+    {
+        return false;
+    }
+    let Some(at) = words.iter().position(|other| std::ptr::eq(other, word)) else {
+        return false;
+    };
+    let next = words.get(at + 1);
+    !next.is_empty()
+        && !stop_word(next)
+        && items.iter().any(|item| {
+            item_text(item)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|token| token == next)
+        })
 }
 
 /// For each of the reply's words (at most 16), the set of items (at most

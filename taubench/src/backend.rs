@@ -5,8 +5,8 @@
 //! τ-bench text, and results are shaped for the catalog (`{ user_id }`, the
 //! user's order list, an order with `total`, `item_names`, `refund_to`).
 
-use keel_runtime::{BlockingTools, Money, ToolCall, ToolExecutor, ToolOutcome, Value};
 use crate::db::Db;
+use keel_runtime::{BlockingTools, Money, ToolCall, ToolExecutor, ToolOutcome, Value};
 use serde_json::{Map, Value as Json};
 use std::future::Future;
 use std::sync::Arc;

@@ -160,7 +160,9 @@ impl Bench {
         match crate::customer::template::parse(&task.instruction) {
             Ok(script) => Ok(script),
             Err(template_error) => self.scripts.get(&task.name()).cloned().ok_or_else(|| {
-                format!("no script: not a template ({template_error}) and not in data/customers.toml")
+                format!(
+                    "no script: not a template ({template_error}) and not in data/customers.toml"
+                )
             }),
         }
     }
@@ -187,11 +189,7 @@ impl Bench {
             report.tasks.push(TaskResult {
                 name: task.name(),
                 split: task.split.clone(),
-                writes: task
-                    .gold_writes()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+                writes: task.gold_writes().into_iter().map(str::to_string).collect(),
                 runs,
             });
         }
@@ -401,11 +399,7 @@ impl Report {
             ));
         }
         for (task, reason) in self.failures() {
-            let failed = task
-                .runs
-                .iter()
-                .filter(|run| run.failure.is_some())
-                .count();
+            let failed = task.runs.iter().filter(|run| run.failure.is_some()).count();
             out.push_str(&format!(
                 "  FAIL {} [{}] {failed}/{} runs: {reason}\n",
                 task.name,

@@ -352,7 +352,10 @@ impl Db {
             return "Error: order not found".to_string();
         };
         let (wanted, refusal) = if exchange {
-            ("delivered", "Error: non-delivered order cannot be exchanged")
+            (
+                "delivered",
+                "Error: non-delivered order cannot be exchanged",
+            )
         } else {
             ("pending", "Error: non-pending order cannot be modified")
         };
@@ -376,13 +379,17 @@ impl Db {
         }
         let mut difference = 0.0;
         for (id, new_id) in item_ids.iter().zip(new_item_ids) {
-            let Some(item) = items.iter().find(|item| item["item_id"].as_str() == Some(id)) else {
+            let Some(item) = items
+                .iter()
+                .find(|item| item["item_id"].as_str() == Some(id))
+            else {
                 return format!("Error: {id} not found");
             };
             let product = item["product_id"].as_str().unwrap_or_default();
-            let variant = &self.products.get(product).map_or(&Json::Null, |product| {
-                &product["variants"][new_id.as_str()]
-            });
+            let variant = &self
+                .products
+                .get(product)
+                .map_or(&Json::Null, |product| &product["variants"][new_id.as_str()]);
             if variant.is_null() || variant["available"].as_bool() != Some(true) {
                 return format!("Error: new item {new_id} not found or available");
             }
@@ -432,10 +439,9 @@ impl Db {
                     .find(|item| item["item_id"].as_str() == Some(id))
                     .and_then(|item| item["product_id"].as_str())
                     .unwrap_or_default();
-                let variant = self
-                    .products
-                    .get(product)
-                    .map_or(Json::Null, |product| product["variants"][new_id.as_str()].clone());
+                let variant = self.products.get(product).map_or(Json::Null, |product| {
+                    product["variants"][new_id.as_str()].clone()
+                });
                 (id.clone(), variant)
             })
             .collect();
@@ -547,7 +553,11 @@ fn sum(tokens: &[char], at: &mut usize) -> Option<f64> {
         }
         *at += 1;
         let right = product(tokens, at)?;
-        value = if op == '+' { value + right } else { value - right };
+        value = if op == '+' {
+            value + right
+        } else {
+            value - right
+        };
     }
     Some(value)
 }
@@ -560,7 +570,11 @@ fn product(tokens: &[char], at: &mut usize) -> Option<f64> {
         }
         *at += 1;
         let right = atom(tokens, at)?;
-        value = if op == '*' { value * right } else { value / right };
+        value = if op == '*' {
+            value * right
+        } else {
+            value / right
+        };
     }
     Some(value)
 }
@@ -598,7 +612,10 @@ mod tests {
     fn calculate_rounds_like_python() {
         assert_eq!(calculate("2 + 3 * (4 - 1)"), "11.0");
         assert_eq!(calculate("10 / 3"), "3.33");
-        assert_eq!(calculate("import os"), "Error: invalid characters in expression");
+        assert_eq!(
+            calculate("import os"),
+            "Error: invalid characters in expression"
+        );
         assert_eq!(calculate("2 +"), "Error: invalid expression");
     }
 }

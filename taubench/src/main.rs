@@ -119,7 +119,11 @@ fn main() -> ExitCode {
                 args.runs,
                 args.runs
             ),
-            _ => format!("customer: scripted, {} phrasing, {} runs per task", mode.name(), args.runs),
+            _ => format!(
+                "customer: scripted, {} phrasing, {} runs per task",
+                mode.name(),
+                args.runs
+            ),
         };
         println!("{}", report.to_text(&title));
     }

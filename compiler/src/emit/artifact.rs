@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -135,12 +135,13 @@ pub struct StateEntry {
 pub enum StateBody {
     /// Ask the customer.
     Ask {
-        /// `email`, `text`, `number`, `date`, `yes_no`, `options`, `item`.
+        /// `email`, `text`, `name`, `postal_code`, `number`, `date`,
+        /// `yes_no`, `options`, `item`, `items`.
         slot: String,
         /// For `options`: the labels.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         options: Vec<String>,
-        /// For `item`: the list variable.
+        /// For `item` and `items`: the list (`orders`, `user.orders`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<String>,
         /// The variable bound.
@@ -181,6 +182,13 @@ pub enum StateBody {
     Say {
         /// The template.
         message: Vec<Part>,
+    },
+    /// Set a variable to a computed value.
+    Set {
+        /// The variable.
+        var: String,
+        /// The value.
+        value: ExprEntry,
     },
     /// Hand off.
     Escalate {
@@ -290,6 +298,38 @@ pub enum ExprEntry {
         left: Box<ExprEntry>,
         /// Right.
         right: Box<ExprEntry>,
+    },
+    /// The sum of the numbers or amounts at `path` (a list, or a field of
+    /// each item of a list).
+    Sum {
+        /// Dotted path.
+        path: String,
+    },
+    /// How many items the list at `path` holds.
+    Count {
+        /// Dotted path.
+        path: String,
+    },
+    /// `left + right`.
+    Plus {
+        /// Left.
+        left: Box<ExprEntry>,
+        /// Right.
+        right: Box<ExprEntry>,
+    },
+    /// `left - right`.
+    Minus {
+        /// Left.
+        left: Box<ExprEntry>,
+        /// Right.
+        right: Box<ExprEntry>,
+    },
+    /// The list at `list` with `item` added at its end.
+    Append {
+        /// Dotted path of the list.
+        list: String,
+        /// The item.
+        item: Box<ExprEntry>,
     },
 }
 
@@ -538,6 +578,7 @@ fn body(kind: &StateKind) -> StateBody {
                 Slot::YesNo => ("yes_no", Vec::new(), None),
                 Slot::Options(options) => ("options", options.clone(), None),
                 Slot::Item(list) => ("item", Vec::new(), Some(list.0.join("."))),
+                Slot::Items(list) => ("items", Vec::new(), Some(list.0.join("."))),
             };
             StateBody::Ask {
                 slot: slot_name.to_string(),
@@ -575,6 +616,10 @@ fn body(kind: &StateKind) -> StateBody {
         },
         StateKind::Say { message } => StateBody::Say {
             message: parts(message),
+        },
+        StateKind::Set { var, value } => StateBody::Set {
+            var: var.clone(),
+            value: expr_entry(value),
         },
         StateKind::Escalate {
             reason,
@@ -641,6 +686,24 @@ fn expr_entry(expr: &Expr) -> ExprEntry {
         Expr::Equals(left, right) => ExprEntry::Equals {
             left: Box::new(expr_entry(left)),
             right: Box::new(expr_entry(right)),
+        },
+        Expr::Sum(path) => ExprEntry::Sum {
+            path: path.0.join("."),
+        },
+        Expr::Count(path) => ExprEntry::Count {
+            path: path.0.join("."),
+        },
+        Expr::Plus(left, right) => ExprEntry::Plus {
+            left: Box::new(expr_entry(left)),
+            right: Box::new(expr_entry(right)),
+        },
+        Expr::Minus(left, right) => ExprEntry::Minus {
+            left: Box::new(expr_entry(left)),
+            right: Box::new(expr_entry(right)),
+        },
+        Expr::Append(list, item) => ExprEntry::Append {
+            list: list.0.join("."),
+            item: Box::new(expr_entry(item)),
         },
     }
 }

@@ -15,6 +15,7 @@ pub fn dot(machine: &Machine) -> String {
             StateKind::Call { .. } => "box, peripheries=2",
             StateKind::Match { .. } | StateKind::Test { .. } => "diamond",
             StateKind::Say { .. } => "box",
+            StateKind::Set { .. } => "box, style=dashed",
             StateKind::Escalate { .. } => "hexagon, style=filled, fillcolor=\"#ffe9c7\"",
             StateKind::End { .. } => "doublecircle",
             StateKind::Retry { .. } => "parallelogram",

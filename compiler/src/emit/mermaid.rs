@@ -13,7 +13,7 @@ pub fn mermaid(machine: &Machine) -> String {
             StateKind::Ask { .. } => ("([", "])"),
             StateKind::Call { .. } => ("[[", "]]"),
             StateKind::Match { .. } | StateKind::Test { .. } => ("{", "}"),
-            StateKind::Say { .. } => ("[", "]"),
+            StateKind::Say { .. } | StateKind::Set { .. } => ("[", "]"),
             StateKind::Escalate { .. } => ("{{", "}}"),
             StateKind::End { .. } => ("((", "))"),
             StateKind::Retry { .. } => ("[/", "/]"),

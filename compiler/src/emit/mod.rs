@@ -33,6 +33,7 @@ pub(crate) fn state_label(state: &State) -> String {
         StateKind::Match { subject, .. } => format!("match {subject}"),
         StateKind::Test { condition, .. } => format!("test {condition}"),
         StateKind::Say { message } => format!("say: {}", shorten(&message.to_string(), 70)),
+        StateKind::Set { var, value } => shorten(&format!("set ${var} = {value}"), 70),
         StateKind::Escalate { reason, ticket, .. } => {
             format!(
                 "{}: {}",
@@ -57,6 +58,7 @@ pub(crate) fn state_label(state: &State) -> String {
 fn slot_gist(slot: &crate::ir::Slot) -> String {
     match slot {
         crate::ir::Slot::Item(list) => format!("item of {list}"),
+        crate::ir::Slot::Items(list) => format!("items of {list}"),
         crate::ir::Slot::Options(options) => format!("{} options", options.len()),
         other => other.name(),
     }

@@ -111,6 +111,9 @@ fn sentence(kind: &StateKind) -> String {
                 Slot::YesNo => "yes or no".to_string(),
                 Slot::Options(options) => format!("one of: {}", options.join(", ")),
                 Slot::Item(list) => format!("one of the items in {}", words(&list.to_string())),
+                Slot::Items(list) => {
+                    format!("one or more of the items in {}", words(&list.to_string()))
+                }
             };
             format!(
                 "Ask the customer: “{}” (expects {what}; remembered as {})",
@@ -142,6 +145,13 @@ fn sentence(kind: &StateKind) -> String {
         }
         StateKind::Say { message } => {
             format!("Tell the customer: “{}”", flat(&message.to_string()))
+        }
+        StateKind::Set { var, value } => {
+            format!(
+                "Remember {} as {}",
+                expression(value),
+                words(&format!("${var}"))
+            )
         }
         StateKind::Escalate {
             reason,
@@ -235,6 +245,17 @@ fn expression(expr: &Expr) -> String {
         Expr::Equals(left, right) => {
             format!("{} is the same as {}", expression(left), expression(right))
         }
+        Expr::Sum(path) => format!("the sum of {}", words(&path.to_string())),
+        Expr::Count(path) => format!("how many {} there are", words(&path.to_string())),
+        Expr::Plus(left, right) => format!("{} plus {}", expression(left), expression(right)),
+        Expr::Minus(left, right) => {
+            format!("{} minus {}", expression(left), expression(right))
+        }
+        Expr::Append(list, item) => format!(
+            "{} with {} added",
+            words(&list.to_string()),
+            expression(item)
+        ),
     }
 }
 

@@ -596,6 +596,19 @@ impl GraphBuilder<'_> {
                 exits.push((node, Label::Next));
                 node
             }
+            StmtKind::Set { var, value } => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Set {
+                        var: var.clone(),
+                        value: value.clone(),
+                    },
+                    origin,
+                );
+                exits.push((node, Label::Next));
+                node
+            }
             StmtKind::Ask(ask) => {
                 let node = self.add(
                     lowering,
@@ -667,7 +680,7 @@ impl GraphBuilder<'_> {
                             diagnostics,
                         );
                     }
-                    Slot::Item(_) => {
+                    Slot::Item(_) | Slot::Items(_) => {
                         exits.push((node, Label::Next));
                         match &ask.not_found {
                             Some(block) => self.branch(

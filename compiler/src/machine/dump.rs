@@ -75,6 +75,7 @@ pub(crate) fn describe(kind: &StateKind) -> String {
         },
         StateKind::Test { condition, wording } => format!("test {condition} ({wording:?})"),
         StateKind::Say { message } => format!("say {:?}", message.to_string()),
+        StateKind::Set { var, value } => format!("set ${var} = {value}"),
         StateKind::Escalate {
             reason,
             queue,

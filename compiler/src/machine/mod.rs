@@ -123,6 +123,13 @@ pub enum StateKind {
         /// The template.
         message: Message,
     },
+    /// Set a variable to a computed value (one `next` edge).
+    Set {
+        /// The variable.
+        var: String,
+        /// The value.
+        value: Expr,
+    },
     /// Hand off to a human. Terminal.
     Escalate {
         /// Why.
@@ -162,6 +169,7 @@ impl StateKind {
             StateKind::Match { .. } => "match",
             StateKind::Test { .. } => "test",
             StateKind::Say { .. } => "say",
+            StateKind::Set { .. } => "set",
             StateKind::Escalate { .. } => "escalate",
             StateKind::End { .. } => "end",
             StateKind::Retry { .. } => "retry",

@@ -111,7 +111,8 @@ impl<'a> Context<'a> {
                 StateKind::Call {
                     bind: Some((var, _)),
                     ..
-                } => Some(var),
+                }
+                | StateKind::Set { var, .. } => Some(var),
                 _ => None,
             };
             tracked.extend(collected.cloned());
@@ -207,6 +208,64 @@ impl<'a> Context<'a> {
                     _ => None,
                 })
                 .collect(),
+            Slot::Items(list) => env
+                .path_types(list, self.catalog)
+                .into_iter()
+                .filter(|ty| matches!(ty.required(), Type::List(_)))
+                .map(|ty| ty.required().clone())
+                .collect(),
+        }
+    }
+
+    /// The types an expression may have given the facts before it (empty
+    /// when unknown).
+    pub(crate) fn expr_types(&self, env: &Env, expr: &Expr) -> BTreeSet<Type> {
+        let numeric = |types: BTreeSet<Type>| -> BTreeSet<Type> {
+            types
+                .into_iter()
+                .map(|ty| match ty.required() {
+                    Type::Money => Type::Money,
+                    _ => Type::Number,
+                })
+                .collect()
+        };
+        match expr {
+            Expr::Path(path) => env.path_types(path, self.catalog),
+            Expr::Text(_) => BTreeSet::from([Type::String]),
+            Expr::Number(number) if number.contains('.') => BTreeSet::from([Type::Number]),
+            Expr::Number(_) => BTreeSet::from([Type::Int]),
+            Expr::Today => BTreeSet::from([Type::Date]),
+            Expr::DaysSince(_) | Expr::Count(_) => BTreeSet::from([Type::Int]),
+            Expr::AtMost(..) | Expr::After(..) | Expr::IsSet(_) | Expr::Equals(..) => {
+                BTreeSet::from([Type::Bool])
+            }
+            Expr::Sum(path) => numeric(
+                env.path_types(path, self.catalog)
+                    .into_iter()
+                    .filter_map(|ty| match ty.required() {
+                        Type::List(item) => Some(item.required().clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Expr::Plus(left, right) | Expr::Minus(left, right) => {
+                let mut types = numeric(self.expr_types(env, left));
+                types.extend(numeric(self.expr_types(env, right)));
+                types
+            }
+            Expr::Append(list, item) => {
+                let mut types: BTreeSet<Type> = self
+                    .expr_types(env, item)
+                    .into_iter()
+                    .map(|ty| Type::List(Box::new(ty)))
+                    .collect();
+                types.extend(
+                    env.path_types(list, self.catalog)
+                        .into_iter()
+                        .filter(|ty| matches!(ty.required(), Type::List(_))),
+                );
+                types
+            }
         }
     }
 
@@ -216,7 +275,8 @@ impl<'a> Context<'a> {
         match &self.state(from).kind {
             StateKind::Ask { slot, var, .. } => {
                 let unanswered = matches!(label, Label::HumanRequested | Label::RetryExhausted);
-                let not_among_items = matches!(slot, Slot::Item(_)) && *label == Label::NotFound;
+                let not_among_items =
+                    matches!(slot, Slot::Item(_) | Slot::Items(_)) && *label == Label::NotFound;
                 let answered = !unanswered && !not_among_items;
                 if answered && self.tracked.contains(var) {
                     let types = self.slot_types(slot, before);
@@ -228,6 +288,10 @@ impl<'a> Context<'a> {
                 ..
             } if *label == Label::Ok && self.tracked.contains(var) => {
                 after.bind(var, BTreeSet::from([ty.required().clone()]));
+            }
+            StateKind::Set { var, value } if self.tracked.contains(var) => {
+                let types = self.expr_types(before, value);
+                after.bind(var, types);
             }
             StateKind::Test { condition, .. } if *label == Label::Yes => {
                 after.present.extend(proved_present(condition));
@@ -284,19 +348,39 @@ pub(crate) fn proved_present(condition: &Expr) -> Vec<Path> {
             out.extend(proved_present(right));
             out
         }
-        Expr::Text(_) | Expr::Number(_) | Expr::Today => Vec::new(),
+        Expr::Plus(left, right) | Expr::Minus(left, right) => {
+            let mut out = proved_present(left);
+            out.extend(proved_present(right));
+            out
+        }
+        Expr::Text(_)
+        | Expr::Number(_)
+        | Expr::Today
+        | Expr::Sum(_)
+        | Expr::Count(_)
+        | Expr::Append(..) => Vec::new(),
     }
 }
 
-/// The paths an expression reads.
+/// The paths an expression reads. The list an item is appended to is not
+/// read: an unset list is empty.
 pub(crate) fn expr_paths(expr: &Expr) -> Vec<&Path> {
     match expr {
-        Expr::Path(path) | Expr::IsSet(path) | Expr::DaysSince(path) => vec![path],
-        Expr::AtMost(left, right) | Expr::After(left, right) | Expr::Equals(left, right) => {
+        Expr::Path(path)
+        | Expr::IsSet(path)
+        | Expr::DaysSince(path)
+        | Expr::Sum(path)
+        | Expr::Count(path) => vec![path],
+        Expr::AtMost(left, right)
+        | Expr::After(left, right)
+        | Expr::Equals(left, right)
+        | Expr::Plus(left, right)
+        | Expr::Minus(left, right) => {
             let mut out = expr_paths(left);
             out.extend(expr_paths(right));
             out
         }
+        Expr::Append(_, item) => expr_paths(item),
         Expr::Text(_) | Expr::Number(_) | Expr::Today => Vec::new(),
     }
 }
@@ -306,7 +390,7 @@ pub(crate) fn reads(kind: &StateKind) -> Vec<(&Path, bool)> {
     match kind {
         StateKind::Ask { slot, prompt, .. } => {
             let mut out: Vec<(&Path, bool)> = prompt.paths().map(|path| (path, true)).collect();
-            if let Slot::Item(list) = slot {
+            if let Slot::Item(list) | Slot::Items(list) = slot {
                 out.push((list, false));
             }
             out
@@ -322,6 +406,10 @@ pub(crate) fn reads(kind: &StateKind) -> Vec<(&Path, bool)> {
             .map(|path| (path, false))
             .collect(),
         StateKind::Say { message } => message.paths().map(|path| (path, true)).collect(),
+        StateKind::Set { value, .. } => expr_paths(value)
+            .into_iter()
+            .map(|path| (path, false))
+            .collect(),
         StateKind::Escalate { .. }
         | StateKind::End { .. }
         | StateKind::Retry { .. }
@@ -336,7 +424,8 @@ pub(crate) fn binds(kind: &StateKind) -> Option<&str> {
         StateKind::Call {
             bind: Some((var, _)),
             ..
-        } => Some(var),
+        }
+        | StateKind::Set { var, .. } => Some(var),
         _ => None,
     }
 }

@@ -24,6 +24,9 @@ pub struct Guarantee {
     pub identity_first: bool,
     /// Every call acts only on the verified customer's records.
     pub own_records: bool,
+    /// The arguments that carry the customer's new values (a new address),
+    /// which `own_records` does not cover.
+    pub new_values: Vec<String>,
     /// Every call runs right after the customer's yes to a read-back of
     /// its arguments.
     pub explicit_yes: bool,
@@ -34,15 +37,20 @@ impl Guarantee {
     pub fn describe(&self) -> String {
         let mut proved = Vec::new();
         let mut not = Vec::new();
+        let own_records = if self.new_values.is_empty() {
+            "only on the verified customer's own records (K0315)".to_string()
+        } else {
+            format!(
+                "only on the verified customer's own records (K0315; the new values {} are as the customer gave them)",
+                self.new_values.join(", ")
+            )
+        };
         for (holds, text) in [
             (
                 self.identity_first,
                 "only after the customer's identity is verified (K0313)",
             ),
-            (
-                self.own_records,
-                "only on the verified customer's own records (K0315)",
-            ),
+            (self.own_records, own_records.as_str()),
             (
                 self.explicit_yes,
                 "only right after their explicit yes to a read-back (K0312)",
@@ -83,16 +91,14 @@ pub(crate) fn guarantees(context: &Context<'_>, diagnostics: &[Diagnostic]) -> V
             continue;
         };
         let span = context.span_of(id);
-        let customer_data = context
-            .catalog
-            .tools
-            .get(tool)
-            .is_some_and(|tool| tool.customer_data);
+        let declared = context.catalog.tools.get(tool);
+        let customer_data = declared.is_some_and(|tool| tool.customer_data);
         let entry = by_tool.entry(tool.clone()).or_insert_with(|| Guarantee {
             tool: tool.clone(),
             calls: 0,
             identity_first: true,
             own_records: true,
+            new_values: declared.map_or_else(Vec::new, |tool| tool.new_values.clone()),
             explicit_yes: true,
         });
         entry.calls += 1;

@@ -152,17 +152,7 @@ fn report(
 
 /// The types an expression may have here (empty when unknown).
 fn expr_types(context: &Context<'_>, env: &Env, expr: &Expr) -> BTreeSet<Type> {
-    match expr {
-        Expr::Path(path) => env.path_types(path, context.catalog),
-        Expr::Text(_) => BTreeSet::from([Type::String]),
-        Expr::Number(number) if number.contains('.') => BTreeSet::from([Type::Number]),
-        Expr::Number(_) => BTreeSet::from([Type::Int]),
-        Expr::Today => BTreeSet::from([Type::Date]),
-        Expr::DaysSince(_) => BTreeSet::from([Type::Int]),
-        Expr::AtMost(..) | Expr::After(..) | Expr::IsSet(_) | Expr::Equals(..) => {
-            BTreeSet::from([Type::Bool])
-        }
-    }
+    context.expr_types(env, expr)
 }
 
 fn comparable(left: &Type, right: &Type) -> bool {

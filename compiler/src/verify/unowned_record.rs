@@ -16,8 +16,11 @@
 //! * **typed** — any other answer (an order number, a name), and the
 //!   result of a lookup by such values alone.
 //!
-//! A destructive call with an argument that may be *typed* when it runs is
-//! an error.
+//! A computed value (`set $refund to …`, `add $item to $items`) holds the
+//! tags of the values it is computed from. A destructive call with an
+//! argument that may be *typed* when it runs is an error — except the
+//! arguments its catalog lists as `new_values` (a new address is typed by
+//! the customer by nature; the read-back still shows it, `K0312`).
 //!
 //! **Why it matters.** The explicit yes (`K0312`) and the identity check
 //! (`K0313`) are not enough: a verified customer who types someone else's
@@ -101,11 +104,26 @@ fn transfer(context: &Context<'_>, kind: &StateKind, label: &Label, entry: &Tags
             if answered {
                 let tags = match slot {
                     Slot::YesNo | Slot::Options(_) => CHOSEN,
-                    Slot::Item(list) => tags_of(list.root()),
+                    Slot::Item(list) | Slot::Items(list) => tags_of(list.root()),
                     _ => TYPED,
                 };
                 out.insert(var.clone(), tags);
             }
+        }
+        StateKind::Set { var, value } => {
+            // An appended-to list that is unset is empty: no tags of its own.
+            let mut tags = match value {
+                Expr::Append(list, _) => entry.get(list.root()).copied().unwrap_or(0),
+                _ => 0,
+            };
+            let paths = expr_paths(value);
+            if paths.is_empty() && tags == 0 {
+                tags = CHOSEN;
+            }
+            for path in paths {
+                tags |= tags_of(path.root());
+            }
+            out.insert(var.clone(), tags);
         }
         StateKind::Call {
             tool, args, bind, ..
@@ -167,9 +185,14 @@ fn run(context: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let StateKind::Call { tool, args, .. } = &state.kind else {
             continue;
         };
+        let new_values = context
+            .catalog
+            .tools
+            .get(tool)
+            .map_or(&[][..], |declared| declared.new_values.as_slice());
         let entry = facts.get(&id).cloned().unwrap_or_default();
         for (name, expr) in args {
-            if matches!(expr, Expr::Text(_) | Expr::Number(_)) {
+            if matches!(expr, Expr::Text(_) | Expr::Number(_)) || new_values.contains(name) {
                 continue;
             }
             for path in expr_paths(expr) {

@@ -38,6 +38,7 @@ fn signature(machine: &Machine) -> String {
         .map(|(id, state)| match &state.kind {
             StateKind::Ask { slot, .. } => match slot {
                 Slot::Item(_) => "ask item".to_string(),
+                Slot::Items(_) => "ask items".to_string(),
                 Slot::Options(_) => "ask options".to_string(),
                 other => format!("ask {}", other.name()),
             },
@@ -62,6 +63,7 @@ fn signature(machine: &Machine) -> String {
             }
             StateKind::Test { .. } => "test".to_string(),
             StateKind::Say { .. } => "say".to_string(),
+            StateKind::Set { .. } => "set".to_string(),
             StateKind::Escalate { ticket, .. } => {
                 if *ticket { "ticket" } else { "escalate" }.to_string()
             }

@@ -64,6 +64,10 @@ pub fn synthesise(
                 };
                 world.test(condition, want)?;
             }
+            Kind::Set { var, value, .. } => {
+                let computed = eval::eval(&world, value).to_json();
+                world.bindings.insert(*var, Binding::Fixed(computed));
+            }
             _ => {}
         }
     }
@@ -221,6 +225,28 @@ impl World<'_> {
             }
             Taken::NotFound => self.turns.push(Turn::Text("none of them".to_string())),
             Taken::Next => match slot {
+                SlotKind::Items => {
+                    self.turns.push(Turn::Text("all of them".to_string()));
+                    let list = ask.list.as_ref()?;
+                    let binding = match self.bindings.get(&list.var)?.clone() {
+                        Binding::Cell(cell, mut segs) => {
+                            segs.extend(list.fields.iter().map(|f| Seg::Field(f.to_string())));
+                            let items = self.get(cell, &segs)?;
+                            if items.as_array().is_none_or(Vec::is_empty) {
+                                return None;
+                            }
+                            Binding::Cell(cell, segs)
+                        }
+                        Binding::Fixed(value) => {
+                            let mut inner = &value;
+                            for field in list.fields.iter() {
+                                inner = inner.get(field.as_ref())?;
+                            }
+                            Binding::Fixed(inner.clone())
+                        }
+                    };
+                    self.bindings.insert(ask.var, binding);
+                }
                 SlotKind::Item => {
                     self.turns.push(Turn::Text("the first one".to_string()));
                     let list = ask.list.as_ref()?;

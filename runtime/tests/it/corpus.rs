@@ -43,6 +43,18 @@ fn shown(answer: &Answer, items: &[Value]) -> String {
                 .and_then(Value::as_text)
                 .unwrap_or("?")
         ),
+        Answer::Items(indexes) => format!(
+            "items:{}",
+            indexes
+                .iter()
+                .map(|index| items
+                    .get(*index)
+                    .and_then(|item| item.field("id"))
+                    .and_then(Value::as_text)
+                    .unwrap_or("?"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Answer::NoneOfThem => "none".to_string(),
         Answer::Unclear => "unclear".to_string(),
     }

@@ -132,3 +132,61 @@ fn every_logged_line_reads_back_as_a_typed_line_and_writes_the_same_bytes() {
     }
     assert!(lines > 500, "{lines} lines");
 }
+
+/// Several items picked from a record's list field, then values computed
+/// from them: a sum, a difference, a count appended to a list, a field of
+/// each picked item in a message and in a tool argument.
+#[test]
+fn computed_values_from_picked_items() {
+    use keel_runtime::{BlockingTools, Machine, ToolCall, Value};
+    use std::sync::Arc;
+    struct Shop(Vec<ToolCall>);
+    impl BlockingTools for Shop {
+        fn perform(&mut self, call: &ToolCall) -> ToolOutcome {
+            self.0.push(call.clone());
+            let item = |id: &str, name: &str, cents: i64| {
+                Value::record(vec![
+                    (Arc::from("id"), Value::text(id)),
+                    (Arc::from("item"), Value::text(name)),
+                    (
+                        Arc::from("price"),
+                        Value::Money(keel_runtime::Money {
+                            minor: cents,
+                            code: *b"USD",
+                        }),
+                    ),
+                ])
+            };
+            match call.tool.as_ref() {
+                "get_order" => ToolOutcome::Ok(Value::record(vec![(
+                    Arc::from("items"),
+                    Value::List(Arc::from(vec![
+                        item("i1", "Electric Kettle", 12_050),
+                        item("i2", "Desk Lamp", 3_000),
+                        item("i3", "Wall Clock", 9_999),
+                    ])),
+                )])),
+                _ => ToolOutcome::Ok(Value::text("done")),
+            }
+        }
+    }
+    let path = crate::common::root().join("runtime/tests/data/compute.machine.json");
+    let machine =
+        Machine::from_json(&std::fs::read_to_string(path).expect("reads")).expect("loads");
+    let mut shop = Shop(Vec::new());
+    let mut conversation = Conversation::new(&machine, today());
+    conversation.start_blocking(&mut shop);
+    let first = conversation.reply_blocking("the kettle and the wall clock", &mut shop);
+    let said: Vec<&str> = conversation.messages_since(first).collect();
+    assert_eq!(
+        said,
+        ["Returning Electric Kettle and Wall Clock for $220.49; you keep $30.00 (2 items)."]
+    );
+    assert_eq!(conversation.session().outcome(), Some("done"));
+    let returned = shop.0.last().expect("a call");
+    assert_eq!(returned.tool.as_ref(), "return_items");
+    assert_eq!(
+        returned.args.get("item_ids").map(Value::plain),
+        Some(r#"["i1","i3"]"#.to_string())
+    );
+}

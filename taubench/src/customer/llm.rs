@@ -44,7 +44,11 @@ pub struct LlmCustomer {
 
 impl LlmCustomer {
     /// A customer for one conversation of `instruction`.
-    pub fn new(client: Client, instruction: &str, sampling: Sampling) -> Result<LlmCustomer, String> {
+    pub fn new(
+        client: Client,
+        instruction: &str,
+        sampling: Sampling,
+    ) -> Result<LlmCustomer, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

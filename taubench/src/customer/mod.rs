@@ -82,7 +82,7 @@ pub enum Want {
 }
 
 /// One request.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// What kind.
@@ -131,6 +131,26 @@ pub struct Request {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for Request {
+    /// A cancellation of no order yet, confirmed at the read-back.
+    fn default() -> Request {
+        Request {
+            want: Want::default(),
+            order: None,
+            items: Vec::new(),
+            all_items: false,
+            payment: None,
+            reason: None,
+            address: None,
+            confirm: true,
+            product: None,
+            say: None,
+            transfer: false,
+            otherwise: Vec::new(),
+        }
+    }
 }
 
 /// One item of a request.

@@ -29,7 +29,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_bits(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -39,7 +39,7 @@ impl Rng {
 
     /// One of `options`.
     pub fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
-        let index = (self.next() % options.len().max(1) as u64) as usize;
+        let index = (self.next_bits() % options.len().max(1) as u64) as usize;
         options.get(index).copied().unwrap_or_default()
     }
 }
@@ -99,7 +99,11 @@ fn request_words(want: Want) -> &'static [&'static str] {
             "I have a question about my account.",
             "I'd like to know something about my account.",
         ],
-        Want::Other => &["something else", "Something else.", "It's about something else."],
+        Want::Other => &[
+            "something else",
+            "Something else.",
+            "It's about something else.",
+        ],
     }
 }
 
@@ -249,7 +253,9 @@ impl Scripted {
                 } else if let Some(item) = part.strip_prefix("item:") {
                     listed.line.contains(&item.to_lowercase())
                 } else if let Some(status) = part.strip_prefix("status:") {
-                    listed.line.contains(&format!("({})", status.to_lowercase()))
+                    listed
+                        .line
+                        .contains(&format!("({})", status.to_lowercase()))
                 } else {
                     listed.id == part
                 }
@@ -327,14 +333,24 @@ impl Scripted {
             .map(|index| (index, request.items[index].clone()))
     }
 
+    /// The payment method of the current request; where the instruction
+    /// names none, the original one (the same default for every task).
     fn payment_words(&mut self) -> String {
-        let Some(payment) = self
+        let payment = self
             .current
             .as_ref()
             .and_then(|request| request.payment.clone())
-        else {
-            return self.rather_not();
-        };
+            .unwrap_or_else(|| "original".to_string());
+        if payment == "original" {
+            return self.say(
+                &[
+                    "the original payment method",
+                    "The original payment method, please.",
+                    "the one I paid with",
+                ],
+                "",
+            );
+        }
         let readable = payment.replace('_', " ");
         // An id ("credit_card_4190576") is said as the customer read it.
         if payment.chars().any(|c| c.is_ascii_digit()) {
@@ -432,7 +448,10 @@ impl Scripted {
             });
         }
         if question.contains("transfer you") || question.contains("human agent") {
-            let transfer = self.current.as_ref().is_some_and(|request| request.transfer);
+            let transfer = self
+                .current
+                .as_ref()
+                .is_some_and(|request| request.transfer);
             if !transfer {
                 self.finish();
             }
@@ -471,6 +490,11 @@ impl Scripted {
             };
             let zip = self.script.zips[self.zips_tried.min(last)].clone();
             return Some(self.say(&["{}", "my zip code is {}", "It's {}"], &zip));
+        }
+        // A question about a request with none open (the bot went on
+        // without asking what they want): the next one is what they mean.
+        if self.current.is_none() {
+            self.next_request();
         }
         let Some(request) = self.current.clone() else {
             return Some(self.rather_not());
@@ -560,7 +584,11 @@ impl Scripted {
         if question.contains("what do you need") || question.contains("what is it about") {
             return Some(request.say.clone().unwrap_or_else(|| self.rather_not()));
         }
-        if question.contains("confirm") || question.contains("(yes/no)") || whole.contains("yes to") {
+        if question.contains("confirm")
+            || question.contains("(yes/no)")
+            || whole.contains("yes to")
+            || question.starts_with("do you want to")
+        {
             let yes = request.confirm;
             self.finish();
             return Some(if yes { self.yes() } else { self.no() });

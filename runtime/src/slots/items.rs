@@ -1,0 +1,251 @@
+//! Choices among a list's items by what they say: several items in one
+//! reply ("the kettle and the lamp", "1 and 3", "all of them", "everything
+//! but the pet bed"), and one item named by several of its words together
+//! ("stainless steel, 4 cups, drip": the one option that has them all).
+
+use super::{Answer, Understood, Words, choose_item, stem, unclear, understood};
+use crate::value::{Date, Value};
+
+/// Words that take every item.
+const ALL: &[&str] = &["all", "everything", "every", "each"];
+
+/// Words after which the items named are left out ("all but the lamp").
+const EXCEPT: &[&str] = &[
+    "except",
+    "but",
+    "besides",
+    "excluding",
+    "apart",
+    "other",
+    "without",
+];
+
+/// Words that join the items of a reply.
+const JOINS: &[&str] = &["and", "plus", "also", "&"];
+
+/// Several items of `items`: their indexes in the list's order.
+pub(super) fn choose_items(reply: &str, items: &[Value], today: Date) -> Understood {
+    let words = Words::new(reply);
+    if words.len() == 0 || items.is_empty() {
+        return unclear();
+    }
+    let every = words.iter().any(|word| ALL.contains(&word))
+        || (items.len() == 2 && words.iter().any(|word| word == "both"));
+    if every {
+        // "all of them except the lamp": what follows the exception is left out.
+        let except = (0..words.len()).find(|&index| EXCEPT.contains(&words.get(index)));
+        let mut chosen: Vec<usize> = (0..items.len()).collect();
+        if let Some(at) = except {
+            let rest: Vec<&str> = (at + 1..words.len())
+                .map(|index| words.get(index))
+                .collect();
+            let Some(left_out) = named(&rest.join(" "), items, today) else {
+                return unclear();
+            };
+            chosen.retain(|index| !left_out.contains(index));
+            if chosen.is_empty() {
+                return unclear();
+            }
+        }
+        return understood(Answer::Items(chosen), "items-all", "all");
+    }
+    match named(&reply.to_lowercase(), items, today) {
+        Some(mut chosen) if !chosen.is_empty() => {
+            chosen.sort_unstable();
+            understood(Answer::Items(chosen), "items-named", reply.trim())
+        }
+        _ => unclear(),
+    }
+}
+
+/// The items a list of names picks ("the kettle, the lamp and 3"), each
+/// part read as a single choice; `None` when a part picks none or is
+/// unclear. Parts are separated by commas, semicolons and joining words,
+/// but not inside parentheses ("Water Bottle (1000ml, red)" is one part).
+/// An item named twice is taken twice only when the list holds it twice.
+fn named(text: &str, items: &[Value], today: Date) -> Option<Vec<usize>> {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut depth = 0usize;
+    let mut word = String::new();
+    let flush = |word: &mut String, parts: &mut Vec<String>, depth: usize| {
+        if word.is_empty() {
+            return;
+        }
+        if depth == 0 && JOINS.contains(&word.to_lowercase().as_str()) {
+            parts.push(String::new());
+        } else if let Some(last) = parts.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        match c {
+            '(' | '[' => {
+                flush(&mut word, &mut parts, depth);
+                depth += 1;
+            }
+            ')' | ']' => {
+                flush(&mut word, &mut parts, depth);
+                depth = depth.saturating_sub(1);
+            }
+            ',' | ';' if depth == 0 => {
+                flush(&mut word, &mut parts, depth);
+                parts.push(String::new());
+            }
+            c if c.is_whitespace() || c == ',' || c == ';' => flush(&mut word, &mut parts, depth),
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut parts, depth);
+    pick_each(&parts, items, today)
+}
+
+fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<Vec<usize>> {
+    let mut chosen: Vec<usize> = Vec::new();
+    for part in parts.iter().filter(|part| !part.trim().is_empty()) {
+        let words = Words::new(part);
+        let index = match choose_item(&words, items, today).answer {
+            Answer::Item(index) => index,
+            _ => return None,
+        };
+        if chosen.contains(&index) {
+            // The same description again: another copy of the item, if any.
+            let copy = (0..items.len())
+                .find(|&other| !chosen.contains(&other) && items[other] == items[index])?;
+            chosen.push(copy);
+        } else {
+            chosen.push(index);
+        }
+    }
+    Some(chosen)
+}
+
+/// The one item whose describing text holds every word of the reply that
+/// some item's text holds ("stainless steel, 4 cups, drip" → the option
+/// with all four); `None` when no word is in any item, or when several
+/// items (or none) hold them all. Numbers count ("4 cups" is not "2 cups").
+pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option<(usize, &'w str)> {
+    if items.len() > 64 {
+        return None;
+    }
+    let texts: Vec<Vec<String>> = items.iter().map(tokens).collect();
+    let mut holders_of_all = (1u64 << items.len()).wrapping_sub(1);
+    if items.len() == 64 {
+        holders_of_all = u64::MAX;
+    }
+    let mut content = 0;
+    let mut first = "";
+    for word in words.iter() {
+        let wanted = stem(word);
+        let mut holders = 0u64;
+        for (index, text) in texts.iter().enumerate() {
+            if text.iter().any(|token| stem(token) == wanted) {
+                holders |= 1 << index;
+            }
+        }
+        if holders == 0 {
+            // Not in any item: a filler word.
+            continue;
+        }
+        if content == 0 {
+            first = word;
+        }
+        content += 1;
+        holders_of_all &= holders;
+    }
+    (content > 0 && holders_of_all.count_ones() == 1)
+        .then(|| (holders_of_all.trailing_zeros() as usize, first))
+}
+
+/// The words of an item's describing text fields, lower case.
+fn tokens(item: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Value::Record(fields) = item {
+        for (name, value) in fields.iter() {
+            if super::ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+                continue;
+            }
+            if let Value::Text(text) = value {
+                out.extend(
+                    text.split(|c: char| !(c.is_alphanumeric() || c == '#'))
+                        .filter(|token| !token.is_empty())
+                        .map(str::to_lowercase),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn item(name: &str, options: &str) -> Value {
+        Value::record(vec![
+            (Arc::from("item"), Value::text(name)),
+            (Arc::from("options"), Value::text(options)),
+        ])
+    }
+
+    fn today() -> Date {
+        Date::from_ymd(2026, 3, 10).unwrap_or(Date(0))
+    }
+
+    fn order() -> Vec<Value> {
+        vec![
+            item("Electric Kettle", "capacity: 1L, color: black"),
+            item("Desk Lamp", "brightness: high, power source: USB"),
+            item("Water Bottle", "capacity: 500ml, color: blue"),
+            item("Water Bottle", "capacity: 1000ml, color: red"),
+        ]
+    }
+
+    fn answer(reply: &str, items: &[Value]) -> Answer {
+        choose_items(reply, items, today()).answer
+    }
+
+    #[test]
+    fn names_positions_and_all() {
+        let items = order();
+        assert_eq!(
+            answer("the kettle and the desk lamp", &items),
+            Answer::Items(vec![0, 1])
+        );
+        assert_eq!(answer("1 and 3", &items), Answer::Items(vec![0, 2]));
+        assert_eq!(
+            answer("all of them", &items),
+            Answer::Items(vec![0, 1, 2, 3])
+        );
+        assert_eq!(
+            answer("everything except the lamp", &items),
+            Answer::Items(vec![0, 2, 3])
+        );
+        // Two water bottles: the name alone is not enough, the options are.
+        assert_eq!(answer("the water bottle", &items), Answer::Unclear);
+        assert_eq!(
+            answer("Desk Lamp, Water Bottle (1000ml, red)", &items),
+            Answer::Items(vec![1, 3])
+        );
+    }
+
+    #[test]
+    fn one_item_by_all_its_words() {
+        let options = vec![
+            item("", "color: stainless steel, capacity: 4 cups, type: drip"),
+            item("", "color: stainless steel, capacity: 2 cups, type: drip"),
+            item("", "color: black, capacity: 4 cups, type: espresso"),
+        ];
+        let words = Words::new("I'd like the stainless steel one, 4 cups, drip");
+        assert_eq!(
+            by_every_word(&words, &options).map(|found| found.0),
+            Some(0)
+        );
+        let words = Words::new("stainless steel please");
+        assert_eq!(by_every_word(&words, &options), None);
+    }
+}
