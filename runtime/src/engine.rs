@@ -10,10 +10,10 @@ use crate::eval;
 use crate::event::{
     Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
 };
-use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Shape, SlotKind, StateId, VarId};
+use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, Shape, SlotKind, StateId, VarId};
 use crate::render::{capacity, lookup, project, render};
 use crate::session::{Phase, Session};
-use crate::slots::{Answer, Question, understand};
+use crate::slots::{Answer, Question, ReadBack, understand};
 use crate::value::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -105,6 +105,11 @@ fn answer(
         SlotKind::Items => Question::Items(items),
     };
     let mut understood = match reply {
+        Some(reply) if ask.confirms => {
+            render(machine, session, &ask.prompt, &mut prompt);
+            let read_back = read_back(session, ask, &prompt);
+            understand(Question::Confirm(&read_back), reply, session.today)
+        }
         Some(reply) => {
             let first = understand(question, reply, session.today);
             if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
@@ -124,7 +129,7 @@ fn answer(
     // they found the reply unclear, only at an ask that may use one, and
     // only if it names one of the ask's own edges.
     if let (Answer::Unclear, Some(chosen)) = (&understood.answer, interpreted) {
-        if let Some(closed) = closed_set(machine, ask) {
+        if let Some(closed) = closed_set(ask) {
             if let Some(answer) = closed_answer(ask, &closed, chosen) {
                 understood = crate::slots::Understood {
                     answer,
@@ -197,6 +202,9 @@ fn unclear(
     output.reasked = Some(u32::from(session.attempts));
     let mut text = String::from(match ask.slot {
         SlotKind::Email => "Sorry, I couldn't find an email address in that. ",
+        SlotKind::YesNo if ask.confirms => {
+            "Before I go ahead I need a clear answer: “yes” to go ahead, or “no” to leave things as they are. "
+        }
         SlotKind::YesNo => "Sorry, I didn't catch that. Could you answer yes or no? ",
         SlotKind::Options => "Sorry, I didn't catch which one you'd like. ",
         SlotKind::Item => {
@@ -214,6 +222,54 @@ fn unclear(
     render(machine, session, &ask.prompt, &mut text);
     output.effects.push(Effect::Send(text));
     output.rest = Some(session.state);
+}
+
+/// What a confirmation reads back: the question as sent, the records it
+/// shows, the customer's other records (from the lists in the session) and
+/// the shown record's position in the list it was picked from.
+fn read_back<'a>(session: &'a Session, ask: &Ask, prompt: &'a str) -> ReadBack<'a> {
+    let mut records: Vec<&Value> = Vec::new();
+    for piece in &ask.prompt {
+        if let Piece::Field(path) | Piece::List(path) = piece {
+            let root = session
+                .vars
+                .get(usize::from(path.var.0))
+                .unwrap_or(&Value::Null);
+            if matches!(root, Value::Record(_))
+                && !records.iter().any(|held| std::ptr::eq(*held, root))
+            {
+                records.push(root);
+            }
+        }
+    }
+    let shown = |item: &Value| {
+        records
+            .iter()
+            .any(|record| crate::slots::same_record(record, item))
+    };
+    let mut others = Vec::new();
+    let mut position = None;
+    for value in &session.vars {
+        let Some(list) = value.as_list() else {
+            continue;
+        };
+        for (index, item) in list.iter().enumerate() {
+            if !matches!(item, Value::Record(_)) {
+                continue;
+            }
+            if shown(item) {
+                position = position.or(Some(index + 1));
+            } else {
+                others.push(item);
+            }
+        }
+    }
+    ReadBack {
+        text: prompt,
+        records,
+        others,
+        position,
+    }
 }
 
 fn list_items<'a>(session: &'a Session, ask: &Ask) -> &'a [Value] {
@@ -637,18 +693,13 @@ fn fault(machine: &Machine, session: &mut Session, why: &str, output: &mut Outpu
 
 /// The closed set an interpreter may choose from at `ask`: `yes`/`no` or
 /// the option labels. `None` where no interpreter may be used: other slot
-/// types, and a yes/no whose `yes` can reach a destructive call before the
-/// next question (a confirmation stays with the deterministic rules).
-pub(crate) fn closed_set(machine: &Machine, ask: &Ask) -> Option<Vec<String>> {
+/// types, and a confirmation (a yes/no whose `yes` can reach a write or
+/// destructive call before the next question), which stays with the
+/// deterministic rules.
+pub(crate) fn closed_set(ask: &Ask) -> Option<Vec<String>> {
     match ask.slot {
-        SlotKind::YesNo => {
-            let yes = ask.yes?;
-            let target = machine.edges.get(yes.0 as usize)?.to;
-            if reaches_destructive_call(machine, target) {
-                return None;
-            }
-            Some(vec!["yes".to_string(), "no".to_string()])
-        }
+        SlotKind::YesNo if ask.confirms => None,
+        SlotKind::YesNo => Some(vec!["yes".to_string(), "no".to_string()]),
         SlotKind::Options if !ask.options.is_empty() => Some(
             ask.options
                 .iter()
@@ -657,45 +708,6 @@ pub(crate) fn closed_set(machine: &Machine, ask: &Ask) -> Option<Vec<String>> {
         ),
         _ => None,
     }
-}
-
-/// Whether a destructive call is reachable from `start` without passing
-/// through another question.
-fn reaches_destructive_call(machine: &Machine, start: StateId) -> bool {
-    let mut seen = vec![false; machine.states.len()];
-    let mut stack = vec![start];
-    while let Some(state) = stack.pop() {
-        let Some(visited) = seen.get_mut(state.0 as usize) else {
-            continue;
-        };
-        if std::mem::replace(visited, true) {
-            continue;
-        }
-        match machine
-            .states
-            .get(state.0 as usize)
-            .map(|state| &state.kind)
-        {
-            Some(Kind::Ask(_)) if state != start => continue,
-            Some(Kind::Call { tool, .. })
-                if machine
-                    .tools
-                    .get(usize::from(*tool))
-                    .is_some_and(|tool| tool.destructive) =>
-            {
-                return true;
-            }
-            _ => {}
-        }
-        stack.extend(
-            machine
-                .edges
-                .iter()
-                .filter(|edge| edge.from == state)
-                .map(|edge| edge.to),
-        );
-    }
-    false
 }
 
 /// The answer an interpreter's `chosen` value means at `ask`, if it is one
@@ -738,7 +750,7 @@ pub fn intent_question(
     else {
         return None;
     };
-    let options = closed_set(machine, ask)?;
+    let options = closed_set(ask)?;
     let mut prompt = String::new();
     render(machine, session, &ask.prompt, &mut prompt);
     let labels: Vec<&str> = options.iter().map(String::as_str).collect();

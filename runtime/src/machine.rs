@@ -53,6 +53,8 @@ pub(crate) struct Tool {
     pub(crate) adapter: Option<Arc<str>>,
     pub(crate) returns: Shape,
     pub(crate) destructive: bool,
+    /// `effect = "write"` or `"destructive"`: the call changes something.
+    pub(crate) writes: bool,
 }
 
 /// What a tool's result must look like.
@@ -146,6 +148,10 @@ pub(crate) struct Ask {
     pub(crate) not_found: Option<EdgeId>,
     pub(crate) human: Option<EdgeId>,
     pub(crate) exhausted: Option<EdgeId>,
+    /// A yes/no whose `yes` reaches a write or destructive call before any
+    /// other question: a confirmation, read strictly (see
+    /// [`crate::slots::Question::Confirm`]) and never given to an LLM.
+    pub(crate) confirms: bool,
 }
 
 /// What a state does, with its edges resolved.
@@ -403,6 +409,7 @@ impl Indexer {
                         not_found: labelled("not_found"),
                         human: labelled("human_requested"),
                         exhausted: labelled("retry_exhausted"),
+                        confirms: false,
                     };
                     match slot {
                         SlotKind::YesNo if ask.yes.is_none() || ask.no.is_none() => problems.push(
@@ -537,6 +544,7 @@ impl Indexer {
                 StateId(0)
             }
         };
+        mark_confirmations(&mut states, &edges, &tools);
         if self.var_names.len() > usize::from(u16::MAX) {
             self.problems.push("too many variables".to_string());
         }
@@ -561,6 +569,7 @@ impl Indexer {
             adapter: entry.adapter.as_deref().map(Arc::from),
             returns: shape(&entry.returns),
             destructive: entry.effect == "destructive",
+            writes: matches!(entry.effect.as_str(), "write" | "destructive"),
         }
     }
 
@@ -627,6 +636,56 @@ impl Indexer {
             }
             ExprEntry::Append { list, item } => {
                 Expr::Append(self.path(list), Box::new(self.expr(item)))
+            }
+        }
+    }
+}
+
+/// Marks each yes/no ask whose `yes` reaches a write or destructive call
+/// without passing another question. One backward walk from the writing
+/// calls, stopping at asks: linear in the machine's size.
+fn mark_confirmations(states: &mut [State], edges: &[Edge], tools: &[Tool]) {
+    let mut incoming: Vec<Vec<StateId>> = vec![Vec::new(); states.len()];
+    for edge in edges {
+        if let Some(list) = incoming.get_mut(edge.to.0 as usize) {
+            list.push(edge.from);
+        }
+    }
+    let writes = |kind: &Kind| match kind {
+        Kind::Call { tool, .. } => tools
+            .get(usize::from(*tool))
+            .is_some_and(|tool| tool.writes),
+        _ => false,
+    };
+    // `leads[s]`: from s a writing call is reached before any question.
+    let mut leads = vec![false; states.len()];
+    let mut stack: Vec<StateId> = Vec::new();
+    for (index, state) in states.iter().enumerate() {
+        if writes(&state.kind) {
+            leads[index] = true;
+            stack.push(StateId(index as u32));
+        }
+    }
+    while let Some(state) = stack.pop() {
+        for &from in incoming.get(state.0 as usize).into_iter().flatten() {
+            let index = from.0 as usize;
+            let is_ask = matches!(
+                states.get(index).map(|state| &state.kind),
+                Some(Kind::Ask(_))
+            );
+            if !is_ask && !leads.get(index).copied().unwrap_or(true) {
+                leads[index] = true;
+                stack.push(from);
+            }
+        }
+    }
+    for state in states.iter_mut() {
+        if let Kind::Ask(ask) = &mut state.kind {
+            if ask.slot == SlotKind::YesNo {
+                ask.confirms = ask
+                    .yes
+                    .and_then(|yes| edges.get(yes.0 as usize))
+                    .is_some_and(|edge| leads.get(edge.to.0 as usize).copied().unwrap_or(false));
             }
         }
     }

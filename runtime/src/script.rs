@@ -130,6 +130,10 @@ pub struct Expect {
     /// a bare `escalated` accepts any hand-off and a bare `ended` any
     /// ending (see [`Outcome::matches`]).
     pub outcome: String,
+    /// What a sensible human agent does in this conversation, in one
+    /// sentence (documentation for reviewers; not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled_as: Option<String>,
 }
 
 impl Script {
@@ -434,6 +438,7 @@ impl Transcript {
                 .map(|call| call.call.clone())
                 .collect(),
             outcome: self.outcome.summary(),
+            handled_as: None,
         }
     }
 

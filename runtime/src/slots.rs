@@ -6,8 +6,11 @@
 //! deliberately conservative: a reply that could mean two things is
 //! unclear, and the customer is asked again.
 
+mod confirmation;
 mod items;
 mod person;
+
+pub use confirmation::ReadBack;
 
 use crate::event::Snippet;
 use crate::value::{Date, MONTHS, Value};
@@ -34,6 +37,10 @@ pub enum Question<'a> {
         /// The question as sent.
         prompt: &'a str,
     },
+    /// A confirmation: a yes/no question whose `yes` leads to a write or
+    /// destructive call. Only an explicit yes to what it reads back counts
+    /// (see [`ReadBack`]).
+    Confirm(&'a ReadBack<'a>),
     /// One of the literal options, or "no" to decline them all.
     Options(&'a [&'a str]),
     /// One item of a list.
@@ -154,6 +161,7 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
             None => unclear(),
         },
         Question::YesNo { prompt } => yes_no(&words, prompt),
+        Question::Confirm(read_back) => confirmation::confirm(reply, read_back),
         Question::Options(options) => choose_option(&words, options),
         Question::Item(items) => choose_item(&words, items, today),
         Question::Items(items) => items::choose_items(reply, items, today),
@@ -956,12 +964,31 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
     if words.len() == 0 {
         return unclear();
     }
-    if let Some(phrase) = first_phrase(words, UNSURE_PHRASES, &UNSURE_PHRASE_KEYS) {
-        return understood(Answer::Unclear, "unsure", phrase);
-    }
     let first = words.get(0);
     let first_yes = one_of(YES_WORDS, first);
     let first_no = one_of(NO_WORDS, first);
+    // A question back is no answer, unless it follows one ("yes, and
+    // where is my refund?").
+    if words.text.contains('?') && !first_yes && !first_no {
+        return understood(Answer::Unclear, "question", first);
+    }
+    // "Sure, why not": a relaxed yes, not a negation.
+    if let Some(at) = words.phrase("why not") {
+        if at + 2 == words.len() && (at == 0 || one_of(YES_WORDS, words.get(0))) {
+            return understood(Answer::Yes, "yes-why-not", "why not");
+        }
+    }
+    if let Some(phrase) = first_phrase(words, UNSURE_PHRASES, &UNSURE_PHRASE_KEYS) {
+        return understood(Answer::Unclear, "unsure", phrase);
+    }
+    // "Yes and no", "no wait, yes": both answers at once.
+    let plain_no = |word: &str| matches!(word, "no" | "nope" | "nah");
+    let plain_yes = |word: &str| matches!(word, "yes" | "yeah" | "yep" | "yup");
+    if (first_yes && words.iter().skip(1).any(plain_no))
+        || (first_no && words.iter().skip(1).any(plain_yes))
+    {
+        return understood(Answer::Unclear, "yes-and-no", first);
+    }
     let no_phrase = first_phrase(words, NO_PHRASES, &NO_PHRASE_KEYS);
     let yes_phrase = first_phrase(words, YES_PHRASES, &YES_PHRASE_KEYS);
     let any_no_word = words
@@ -1206,6 +1233,12 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
         return understood(Answer::Option(0), "option-yes", words.get(0));
     }
     unclear()
+}
+
+/// Whether two records are the same record: they share an id
+/// ([`ID_FIELDS`]).
+pub(crate) fn same_record(left: &Value, right: &Value) -> bool {
+    std::ptr::eq(left, right) || ids(left).any(|id| ids(right).any(|other| other == id))
 }
 
 /// Fields that identify a record, most specific first.

@@ -1,6 +1,8 @@
 //! keel-runtime's integration tests, one binary.
 
 mod common;
+// The confirmation corpus: no reply cancels without an explicit yes.
+mod confirmation;
 // The labelled corpus of customer replies and the rules' accuracy on it.
 mod corpus;
 // Property tests: random replies and tool responses never break the engine.
