@@ -200,6 +200,21 @@ fn unclear(
         return;
     }
     output.reasked = Some(u32::from(session.attempts));
+    if let Evidence::Slot {
+        rule: "email-several",
+        matched,
+    } = &evidence
+    {
+        // Several addresses: ask which one, never take the first silently.
+        let mut text = format!(
+            "I see more than one email address there ({}). Which one should I use? ",
+            matched.as_str()
+        );
+        render(machine, session, &ask.prompt, &mut text);
+        output.effects.push(Effect::Send(text));
+        output.rest = Some(session.state);
+        return;
+    }
     let mut text = String::from(match ask.slot {
         SlotKind::Email => "Sorry, I couldn't find an email address in that. ",
         SlotKind::YesNo if ask.confirms => {

@@ -7,6 +7,7 @@
 //! unclear, and the customer is asked again.
 
 mod confirmation;
+mod email;
 mod items;
 mod person;
 
@@ -15,7 +16,6 @@ pub use confirmation::ReadBack;
 use crate::event::Snippet;
 use crate::value::{Date, MONTHS, Value};
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// What is being asked.
 #[derive(Clone, Copy, Debug)]
@@ -93,27 +93,6 @@ fn understood(answer: Answer, rule: &'static str, matched: &str) -> Understood {
     }
 }
 
-/// An email address as a value, with itself as the evidence.
-fn email_answer(email: Arc<str>, rule: &'static str) -> Understood {
-    Understood {
-        matched: Snippet::shared(email.clone()),
-        answer: Answer::Value(Value::Text(email)),
-        rule,
-    }
-}
-
-/// The address in lower case (without copying it twice when it already is).
-fn lower_email(token: &str) -> Arc<str> {
-    if token
-        .bytes()
-        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
-    {
-        Arc::from(token)
-    } else {
-        Arc::from(token.to_lowercase())
-    }
-}
-
 fn unclear() -> Understood {
     understood(Answer::Unclear, "unclear", "")
 }
@@ -121,8 +100,8 @@ fn unclear() -> Understood {
 /// Reads a reply.
 pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
     if let Question::Email = question {
-        if let Some(email) = find_email(reply) {
-            return email_answer(lower_email(email), "email");
+        if let Some(found) = email::read(reply) {
+            return found;
         }
     }
     let words = Words::new(reply);
@@ -130,10 +109,7 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
         return understood(Answer::Human, "human", matched);
     }
     match question {
-        Question::Email => match spelled_email(&words) {
-            Some(email) => email_answer(email, "email-spelled"),
-            None => unclear(),
-        },
+        Question::Email => email::spelled(&words).unwrap_or_else(unclear),
         Question::Text => {
             let text = reply.trim();
             if text.is_empty() {
@@ -463,140 +439,6 @@ fn may_be(bits: &[u64; 4], word: &str) -> bool {
     let bit = lexicon_bit(word.as_bytes());
     bits.get(bit / 64)
         .is_some_and(|set| set >> (bit % 64) & 1 == 1)
-}
-
-/// The first email address in the reply, as written.
-fn find_email(reply: &str) -> Option<&str> {
-    // Straight to each `@`: its token is the run of bytes around it up to
-    // the separators below; a token with other than ASCII in it is left
-    // to the general splitter (Unicode spaces separate too).
-    let bytes = reply.as_bytes();
-    let separator = |byte: u8| {
-        matches!(
-            byte,
-            b'\t'..=b'\r' | b' ' | b',' | b';' | b'<' | b'>' | b'(' | b')' | b'"' | b'\'' | b':'
-        )
-    };
-    let mut from = 0;
-    while let Some(at) = bytes
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|&byte| byte == b'@'))
-    {
-        let at = from + at;
-        let mut start = at;
-        while start > 0 && !separator(bytes[start - 1]) {
-            start -= 1;
-        }
-        let mut end = at + 1;
-        while end < bytes.len() && !separator(bytes[end]) {
-            end += 1;
-        }
-        let token = bytes.get(start..end).unwrap_or_default();
-        if !token.is_ascii() {
-            return find_email_unicode(reply);
-        }
-        if let Some((start, end)) = email_in_ascii_token(bytes, start, end) {
-            return reply.get(start..end);
-        }
-        from = end;
-    }
-    None
-}
-
-/// [`find_email`] for any reply, token by token.
-fn find_email_unicode(reply: &str) -> Option<&str> {
-    reply
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'' | ':')
-        })
-        .filter(|token| token.as_bytes().contains(&b'@'))
-        .find_map(email_in_token)
-}
-
-/// [`email_in_token`] for the plain-ASCII token `bytes[start..end]`,
-/// byte by byte; the address's bounds.
-fn email_in_ascii_token(bytes: &[u8], mut start: usize, mut end: usize) -> Option<(usize, usize)> {
-    while start < end && !bytes[start].is_ascii_alphanumeric() {
-        start += 1;
-    }
-    while end > start && !bytes[end - 1].is_ascii_alphanumeric() {
-        end -= 1;
-    }
-    let token = bytes.get(start..end)?;
-    let at = token.iter().position(|&byte| byte == b'@')?;
-    let (local, domain) = (token.get(..at)?, token.get(at + 1..)?);
-    let local_ok = !local.is_empty()
-        && local.iter().all(|&byte| {
-            byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-')
-        });
-    if !local_ok {
-        return None;
-    }
-    // Labels between dots: each non-empty, of letters, digits and hyphens;
-    // at least two; the last of two or more letters.
-    let mut labels = 1;
-    let mut label_length = 0;
-    let mut label_alphabetic = true;
-    for &byte in domain {
-        if byte == b'.' {
-            if label_length == 0 {
-                return None;
-            }
-            labels += 1;
-            label_length = 0;
-            label_alphabetic = true;
-        } else if byte.is_ascii_alphanumeric() || byte == b'-' {
-            label_length += 1;
-            label_alphabetic &= byte.is_ascii_alphabetic();
-        } else {
-            return None;
-        }
-    }
-    (labels >= 2 && label_length >= 2 && label_alphabetic).then_some((start, end))
-}
-
-/// The token, less what surrounds it, if it is an email address.
-fn email_in_token(token: &str) -> Option<&str> {
-    let token = token.trim_matches(|c: char| !c.is_alphanumeric());
-    let (local, domain) = token.split_once('@')?;
-    let local_ok = !local.is_empty()
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'));
-    let mut labels = 0;
-    let mut labels_ok = true;
-    let mut tld = "";
-    for label in domain.split('.') {
-        labels += 1;
-        labels_ok = labels_ok
-            && !label.is_empty()
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
-        tld = label;
-    }
-    let domain_ok =
-        labels >= 2 && labels_ok && tld.len() >= 2 && tld.chars().all(char::is_alphabetic);
-    (local_ok && domain_ok).then_some(token)
-}
-
-/// "maya at example dot com".
-fn spelled_email(words: &Words) -> Option<Arc<str>> {
-    let at = (1..words.len()).find(|&index| words.get(index) == "at")?;
-    let local = words.get(at - 1);
-    let mut domain = String::new();
-    let mut index = at + 1;
-    loop {
-        let label = words.get(index);
-        if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return None;
-        }
-        domain.push_str(label);
-        if words.get(index + 1) != "dot" {
-            break;
-        }
-        domain.push('.');
-        index += 2;
-    }
-    find_email(&format!("{local}@{domain}")).map(lower_email)
 }
 
 const HUMAN_WORDS: &[&str] = &[

@@ -156,3 +156,86 @@ fn ordinary_yes_no_questions_are_read_leniently() {
     );
     insta::assert_snapshot!("yes_no_corpus", pinned);
 }
+
+mod never_confirms {
+    //! Any reply with a question mark, an `if`, or an order number other
+    //! than the read-back's never confirms, whatever else it says.
+
+    use super::outcome;
+    use crate::common::example;
+    use keel_runtime::Machine;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// Compiled once for every case.
+    static MACHINE: OnceLock<Machine> = OnceLock::new();
+
+    /// Words that confirm on their own or agree with the read-back.
+    const AGREEING: &[&str] = &[
+        "yes",
+        "Yes,",
+        "yeah",
+        "sure",
+        "please",
+        "cancel",
+        "it",
+        "go ahead",
+        "do it",
+        "confirm",
+        "absolutely",
+        "the order",
+        "#100000311",
+        "100000311",
+        "$79.00",
+        "9 March",
+        "2026",
+        "thanks",
+        "👍",
+        "ok",
+        "the linen shirt",
+        "now",
+        "definitely",
+        "I'm sure",
+        "proceed",
+        "!",
+        ".",
+    ];
+
+    fn trap() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("?".to_string()),
+            Just("if".to_string()),
+            Just("If".to_string()),
+            Just("#100000305".to_string()),
+            Just("order 100000298".to_string()),
+            // Any other number of three to nine digits that is not the
+            // read-back's id nor its ending.
+            (100u64..999_999_999)
+                .prop_filter("another id", |number| {
+                    !"100000311".ends_with(&number.to_string())
+                })
+                .prop_map(|number| format!("#{number}")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(200)
+        ))]
+
+        #[test]
+        fn a_question_a_condition_or_another_order_never_confirms(
+            words in prop::collection::vec(prop::sample::select(AGREEING), 0..8),
+            trap in trap(),
+            at in 0usize..9,
+        ) {
+            let machine = MACHINE.get_or_init(|| example("single_order_cancellation"));
+            let mut parts: Vec<String> = words.iter().map(|word| word.to_string()).collect();
+            let at = at.min(parts.len());
+            parts.insert(at, trap);
+            let reply = parts.join(" ");
+            let (got, rule) = outcome(machine, &reply);
+            prop_assert_ne!(got, "confirm", "{:?} confirmed ({})", reply, rule);
+        }
+    }
+}

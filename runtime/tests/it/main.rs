@@ -3,6 +3,8 @@
 mod common;
 // The confirmation corpus: no reply cancels without an explicit yes.
 mod confirmation;
+// Several email addresses in one reply are asked about.
+mod email_corpus;
 // The labelled corpus of customer replies and the rules' accuracy on it.
 mod corpus;
 // Property tests: random replies and tool responses never break the engine.

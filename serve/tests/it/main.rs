@@ -7,6 +7,8 @@
 mod common;
 // The API against SQLite and PostgreSQL: sessions, pinning, security, concurrency, metrics.
 mod api;
+// The confirmation traps over HTTP: asked again, never a yes.
+mod confirmation;
 // Tools over HTTP: idempotency keys, a call resumed after a crash.
 mod tools;
 // The live API fuzzed with malformed and oversized requests.
