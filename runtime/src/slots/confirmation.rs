@@ -502,12 +502,13 @@ mod lexicon {
         ),
         // Affirmatives.
         (
-            "yes|yeah|yep|yup|ya|yea|yeh|yah|yas|yse|aye|yess|affirmative|absolutely|definitely|certainly|sure|surely|correct|confirm|confirmed|confirming|indeed|agreed|agree|exactly|100%|of+course|you+bet|no+problem|no+worries|sounds+good",
+            "yes|yeah|yep|yup|ya|yea|yeh|yah|yas|yse|aye|yess|mhm|uh-huh|affirmative|absolutely|definitely|certainly|sure|surely|correct|confirm|confirmed|confirming|indeed|agreed|agree|exactly|100%|of+course|you+bet|no+problem|no+worries|sounds+good",
             Affirm,
         ),
         ("i ?do confirm", Affirm),
         ("i'm|i+am sure|certain|positive", Affirm),
-        ("that's|that+is correct|right", Affirm),
+        ("that's|thats|that+is correct|right", Affirm),
+        ("that|this works|work|will+work", Affirm),
         // Going ahead.
         (
             "go+ahead|go+on|go+for+it|do+it|please+do|i+do|proceed|continue|make+it+so",
@@ -515,16 +516,19 @@ mod lexicon {
         ),
         // The record.
         (
-            "it|this|one|this+one|that+one|the+one|the+order|my+order|this+order|that+order|order|the+cancellation|cancellation|the+purchase|purchase",
+            "it|this|one|this+one|that+one|the+one|the+order|my+order|this+order|that+order|order|the+cancellation|cancellation|the+purchase|purchase|the+refund|the+return|the+exchange|the+change|the+update",
             Object,
         ),
         // Politeness, filler and the small words of a restatement.
         (
-            "please|pls|plz|pleas|plese|pleeze|kindly|thanks|thank|thankyou|thx|ty|tysm|cheers|appreciated|appreciate|sir|ma'am|maam|madam|hi|hello|hey|ok|okay|k|alright|alrighty|fine|great|good|perfect|cool|awesome|well|oh|ah|so|just|now|asap|immediately|obviously|really|totally|then|and|the|a|an|my|i|i'd|i'm|i'll|want|wanted|would|like|to|for|from|with|of|on|at|in|about|placed|me|you|your|much|lot|help|helping|quick|fast|sorry|that|thing|already|again|ordered|bought|get|that's",
+            "please|pls|plz|pleas|plese|pleeze|kindly|thanks|thank|thankyou|thx|ty|tysm|cheers|appreciated|appreciate|sir|ma'am|maam|madam|hi|hello|hey|ok|okay|k|alright|alrighty|fine|great|good|perfect|cool|awesome|well|oh|ah|so|just|now|asap|immediately|obviously|really|totally|then|and|the|a|an|my|i|i'd|i'm|i'll|want|wanted|would|like|to|for|from|with|of|on|at|in|about|placed|me|you|your|much|lot|help|helping|quick|fast|sorry|that|thing|already|again|ordered|bought|get|that's|thats|im|ill|id|u|ur|dollars|dollar|bucks|usd|the+sooner+the+better",
             Neutral,
         ),
     ];
 }
+
+/// Words that negate the verb after them.
+const NEGATORS: &[&str] = &["don't", "dont", "not", "won't", "never", "didn't"];
 
 /// Verbs a read-back may ask about, each with the words that say it.
 const ACTIONS: &[(&str, &[&str])] = &[
@@ -844,6 +848,15 @@ fn longest_phrase(words: &[&str], index: usize, context: &Context<'_>) -> Option
     for action in &context.actions {
         if let Some(end) = match_pattern(action, words, index) {
             consider(Class::Action, end);
+        }
+        // "don't refund it": a refusal of the very action read back.
+        if words
+            .get(index)
+            .is_some_and(|word| NEGATORS.contains(word))
+        {
+            if let Some(end) = match_pattern(action, words, index + 1) {
+                consider(Class::No, end);
+            }
         }
     }
     // The whole reply "y" is yes; "y" inside a sentence is not a word.

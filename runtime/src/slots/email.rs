@@ -71,17 +71,15 @@ pub(super) fn read(reply: &str) -> Option<Understood> {
     })
 }
 
-/// Words before an address that take it back ("not", "used to use",
-/// "ignore", "the old one was").
+/// Words before an address that take it back ("not", "ignore", "don't
+/// use"). An address only called old ("the old one was", "I used to use")
+/// is not taken back: it may still be the one on the account, so keel asks.
 const TAKEN_BACK_BEFORE: &[&str] = &[
     "not",
     "no longer",
-    "used to",
     "ignore",
-    "old",
     "instead of",
     "rather than",
-    "previous",
     "wrong",
     "don't use",
     "do not use",
@@ -103,7 +101,6 @@ const TAKEN_BACK_AFTER: &[&str] = &[
     "i mean",
     "actually",
     "don't check",
-    "old",
     "wrong",
     "typo",
     "not mine",

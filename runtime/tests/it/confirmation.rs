@@ -239,3 +239,77 @@ mod never_confirms {
         }
     }
 }
+
+/// A refund read-back built by hand: the unit-level reader on another
+/// action and record than the cancellation example's.
+fn refund_reading(reply: &str) -> &'static str {
+    use keel_runtime::Value;
+    use keel_runtime::slots::{Answer, Question, ReadBack, understand};
+    use std::sync::Arc;
+    let order = |id: &str, items: &str, status: &str| {
+        Value::record(vec![
+            (Arc::from("id"), Value::text(id)),
+            (Arc::from("items"), Value::text(items)),
+            (Arc::from("status"), Value::text(status)),
+        ])
+    };
+    let shown = order("1031", "Ceramic mug set", "Delivered");
+    let other = order("1042", "Trail running shoes", "Shipped");
+    let read_back = ReadBack {
+        text: "Shall I refund $42.00 for the ceramic mug set from order #1031 to your original payment method?",
+        records: vec![&shown],
+        others: vec![&other],
+        position: None,
+    };
+    match understand(Question::Confirm(&read_back), reply, today()).answer {
+        Answer::Yes => "confirm",
+        Answer::No => "decline",
+        Answer::Human => "human",
+        _ => "unclear",
+    }
+}
+
+/// The fresh batch (`tests/data/fresh/`), written after the reader by a
+/// second author who had not read the rules; measured once before any
+/// change for it (README gives those figures) and pinned since.
+#[test]
+fn a_fresh_batch_of_replies_never_confirms_without_an_explicit_yes() {
+    let machine = example("single_order_cancellation");
+    let mut pinned = String::new();
+    let mut false_confirmations = Vec::new();
+    for (file, read) in [
+        ("fresh/confirmation_cancel.jsonl", None),
+        ("fresh/confirmation_refund.jsonl", Some(refund_reading as fn(&str) -> &'static str)),
+    ] {
+        let rows = rows(file);
+        let mut right = 0;
+        let mut missed = 0;
+        let _ = writeln!(pinned, "== {file}");
+        for (reply, expected, _) in &rows {
+            let got = match read {
+                Some(read) => read(reply),
+                None => outcome(&machine, reply).0,
+            };
+            if got == expected {
+                right += 1;
+            }
+            if got == "confirm" && expected != "confirm" {
+                false_confirmations.push(reply.clone());
+            }
+            if expected == "confirm" && got != "confirm" {
+                missed += 1;
+            }
+            let mark = if got == expected { "  " } else { "✗ " };
+            let _ = writeln!(pinned, "{mark}{expected:7} → {got:7} {reply:?}");
+        }
+        println!(
+            "{file}: {right}/{} as labelled; {missed} explicit yeses re-asked",
+            rows.len()
+        );
+    }
+    assert!(
+        false_confirmations.is_empty(),
+        "these replies confirmed without an explicit yes: {false_confirmations:#?}"
+    );
+    insta::assert_snapshot!("fresh_confirmation_batch", pinned);
+}

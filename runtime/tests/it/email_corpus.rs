@@ -11,7 +11,17 @@ use std::fmt::Write as _;
 
 #[test]
 fn several_addresses_are_asked_about_never_taken_silently() {
-    let text = std::fs::read_to_string(root().join("runtime/tests/data/email_corpus.jsonl"))
+    check("email_corpus.jsonl", "email_corpus");
+}
+
+/// The fresh batch, written after the rules by a second blind author.
+#[test]
+fn a_fresh_batch_of_email_replies() {
+    check("fresh/email.jsonl", "fresh_email");
+}
+
+fn check(file: &str, snapshot: &str) {
+    let text = std::fs::read_to_string(root().join("runtime/tests/data").join(file))
         .expect("the corpus is readable");
     let mut pinned = String::new();
     let mut right = 0;
@@ -40,10 +50,10 @@ fn several_addresses_are_asked_about_never_taken_silently() {
         };
         let _ = writeln!(pinned, "{mark}{expected:30} → {got:30} {reply:?}");
     }
-    println!("email corpus: {right}/{total} as labelled");
+    println!("{file}: {right}/{total} as labelled");
     assert!(
         first_taken_silently.is_empty(),
         "a reply with several addresses was read as one of them: {first_taken_silently:#?}"
     );
-    insta::assert_snapshot!("email_corpus", pinned);
+    insta::assert_snapshot!(snapshot, pinned);
 }
