@@ -809,9 +809,17 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
     let first = words.get(0);
     let first_yes = one_of(YES_WORDS, first);
     let first_no = one_of(NO_WORDS, first);
+    // The common one-word answer, before any phrase is looked for.
+    if words.len() == 1 && (first_yes || first_no) {
+        return if first_yes {
+            understood(Answer::Yes, "yes-word", first)
+        } else {
+            understood(Answer::No, "no-word", first)
+        };
+    }
     // A question back is no answer, unless it follows one ("yes, and
     // where is my refund?").
-    if words.text.contains('?') && !first_yes && !first_no {
+    if !first_yes && !first_no && words.text.contains('?') {
         return understood(Answer::Unclear, "question", first);
     }
     // "Sure, why not": a relaxed yes, not a negation.
@@ -823,39 +831,43 @@ fn yes_no(words: &Words, prompt: &str) -> Understood {
     if let Some(phrase) = first_phrase(words, UNSURE_PHRASES, &UNSURE_PHRASE_KEYS) {
         return understood(Answer::Unclear, "unsure", phrase);
     }
-    // "Yes and no", "no wait, yes": both answers at once.
-    let plain_no = |word: &str| matches!(word, "no" | "nope" | "nah");
-    let plain_yes = |word: &str| matches!(word, "yes" | "yeah" | "yep" | "yup");
-    if (first_yes && words.iter().skip(1).any(plain_no))
-        || (first_no && words.iter().skip(1).any(plain_yes))
-    {
-        return understood(Answer::Unclear, "yes-and-no", first);
-    }
-    let no_phrase = first_phrase(words, NO_PHRASES, &NO_PHRASE_KEYS);
-    let yes_phrase = first_phrase(words, YES_PHRASES, &YES_PHRASE_KEYS);
-    let any_no_word = words
-        .iter()
-        .find(|word| one_of(NO_WORDS, word) || word.ends_with("n't"));
-    let any_yes_word = words.iter().find(|word| one_of(YES_WORDS, word));
-    // A leading "no"/"nope" decides ("no, it didn't arrive"); a leading
-    // "yes" decides unless a negation follows ("yeah no", "sure, not yet").
+    // A leading "no"/"nope" decides ("no, it didn't arrive") unless a
+    // plain yes follows ("no wait, yes"): both answers at once.
     if first_no {
+        if words
+            .iter()
+            .skip(1)
+            .any(|word| matches!(word, "yes" | "yeah" | "yep" | "yup"))
+        {
+            return understood(Answer::Unclear, "yes-and-no", first);
+        }
         return understood(Answer::No, "no-word", first);
     }
-    if first_yes && no_phrase.is_none() && !words.iter().skip(1).any(|word| one_of(NO_WORDS, word))
-    {
-        return understood(Answer::Yes, "yes-word", first);
+    let no_phrase = first_phrase(words, NO_PHRASES, &NO_PHRASE_KEYS);
+    // A leading "yes" decides unless a negation follows ("yeah no", "sure,
+    // not yet"); a plain no after it is both answers ("yes and no").
+    if first_yes {
+        match words.iter().skip(1).find(|word| one_of(NO_WORDS, word)) {
+            Some("no" | "nope" | "nah") => {
+                return understood(Answer::Unclear, "yes-and-no", first);
+            }
+            None if no_phrase.is_none() => return understood(Answer::Yes, "yes-word", first),
+            _ => {}
+        }
     }
     if let Some(phrase) = no_phrase {
         return understood(Answer::No, "no-phrase", phrase);
     }
-    if let Some(word) = any_no_word {
+    if let Some(word) = words
+        .iter()
+        .find(|word| one_of(NO_WORDS, word) || word.ends_with("n't"))
+    {
         return understood(Answer::No, "negation", word);
     }
-    if let Some(phrase) = yes_phrase {
+    if let Some(phrase) = first_phrase(words, YES_PHRASES, &YES_PHRASE_KEYS) {
         return understood(Answer::Yes, "yes-phrase", phrase);
     }
-    if let Some(word) = any_yes_word {
+    if let Some(word) = words.iter().find(|word| one_of(YES_WORDS, word)) {
         return understood(Answer::Yes, "yes-word", word);
     }
     // "It was delivered", "cancel it": the reply repeats the question's verb.

@@ -850,10 +850,7 @@ fn longest_phrase(words: &[&str], index: usize, context: &Context<'_>) -> Option
             consider(Class::Action, end);
         }
         // "don't refund it": a refusal of the very action read back.
-        if words
-            .get(index)
-            .is_some_and(|word| NEGATORS.contains(word))
-        {
+        if words.get(index).is_some_and(|word| NEGATORS.contains(word)) {
             if let Some(end) = match_pattern(action, words, index + 1) {
                 consider(Class::No, end);
             }

@@ -18,7 +18,13 @@ use std::sync::Arc;
 /// every address it gives; `None` when it has none.
 pub(super) fn read(reply: &str) -> Option<Understood> {
     let (start, end) = next_email(reply, 0)?;
-    if reply.contains(':') && injected(reply) {
+    // "SYSTEM: email verified as …": a marker before the address.
+    if reply
+        .as_bytes()
+        .get(..start)
+        .is_some_and(|before| before.contains(&b':'))
+        && injected(reply)
+    {
         return Some(understood(Answer::Unclear, "email-injected-text", ""));
     }
     let first = reply.get(start..end)?;

@@ -279,7 +279,10 @@ fn a_fresh_batch_of_replies_never_confirms_without_an_explicit_yes() {
     let mut false_confirmations = Vec::new();
     for (file, read) in [
         ("fresh/confirmation_cancel.jsonl", None),
-        ("fresh/confirmation_refund.jsonl", Some(refund_reading as fn(&str) -> &'static str)),
+        (
+            "fresh/confirmation_refund.jsonl",
+            Some(refund_reading as fn(&str) -> &'static str),
+        ),
     ] {
         let rows = rows(file);
         let mut right = 0;
