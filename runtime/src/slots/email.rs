@@ -130,14 +130,14 @@ fn injected(reply: &str) -> bool {
 
 /// The last clause of the text before an address.
 fn last_clause(text: &str) -> &str {
-    text.rsplit(|c: char| matches!(c, ',' | ';' | '.' | '!' | '?'))
+    text.rsplit([',', ';', '.', '!', '?'])
         .next()
         .unwrap_or(text)
 }
 
 /// The first clause of the text after an address.
 fn first_clause(text: &str) -> &str {
-    text.split(|c: char| matches!(c, ',' | ';' | '.' | '!' | '?' | '(' | ')'))
+    text.split([',', ';', '.', '!', '?', '(', ')'])
         .next()
         .unwrap_or(text)
 }
