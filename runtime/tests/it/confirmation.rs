@@ -56,7 +56,8 @@ fn rows(file: &str) -> Vec<(String, String, String)> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
-            let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let row: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("{file}: {error}: {line}"));
             let field = |name: &str| row[name].as_str().unwrap_or_default().to_string();
             (field("reply"), field("expect"), field("kind"))
         })

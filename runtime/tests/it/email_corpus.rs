@@ -22,13 +22,14 @@ fn a_fresh_batch_of_email_replies() {
 
 fn check(file: &str, snapshot: &str) {
     let text = std::fs::read_to_string(root().join("runtime/tests/data").join(file))
-        .expect("the corpus is readable");
+        .unwrap_or_else(|error| panic!("{file}: {error}"));
     let mut pinned = String::new();
     let mut right = 0;
     let mut total = 0;
     let mut first_taken_silently = Vec::new();
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let row: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|error| panic!("{file}: {error}: {line}"));
         let reply = row["reply"].as_str().unwrap_or_default();
         let expected = row["expect"].as_str().unwrap_or_default();
         let understood = understand(Question::Email, reply, today());
@@ -50,7 +51,8 @@ fn check(file: &str, snapshot: &str) {
         };
         let _ = writeln!(pinned, "{mark}{expected:30} → {got:30} {reply:?}");
     }
-    println!("{file}: {right}/{total} as labelled");
+    // Shown with `--nocapture`; the snapshot pins every line.
+    eprintln!("{file}: {right}/{total} as labelled");
     assert!(
         first_taken_silently.is_empty(),
         "a reply with several addresses was read as one of them: {first_taken_silently:#?}"
