@@ -459,39 +459,6 @@ fn example_dirs(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(dirs)
 }
 
-/// Records a conversation's expectation from its run, only where it is
-/// missing or no longer holds; a conversation that pins no wording keeps
-/// pinning none, and the file's leading comment lines are kept.
-fn bless_script(
-    file: &Path,
-    script: &mut keel_runtime::script::Script,
-    transcript: &keel_runtime::script::Transcript,
-) -> Result<(), String> {
-    let holds = script
-        .expect
-        .as_ref()
-        .is_some_and(|expect| transcript.differences(expect).is_empty());
-    if holds {
-        return Ok(());
-    }
-    let mut expect = transcript.expectation();
-    if let Some(old) = &script.expect {
-        if old.messages.is_none() {
-            expect.messages = None;
-        }
-        expect.handled_as.clone_from(&old.handled_as);
-    }
-    script.expect = Some(expect);
-    let old_text = std::fs::read_to_string(file).unwrap_or_default();
-    let header: String = old_text
-        .lines()
-        .take_while(|line| line.starts_with('#'))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(file, header + &script.to_toml())
-        .map_err(|error| format!("cannot write {}: {error}", file.display()))
-}
-
 fn test(
     dir: &Path,
     min_coverage: f64,
@@ -585,7 +552,11 @@ fn test(
             };
             let mut problems = match (expect, bless) {
                 (_, true) => {
-                    bless_script(file, &mut script, &run.transcript)?;
+                    let old_text = std::fs::read_to_string(file).unwrap_or_default();
+                    if let Some(text) = script.blessed(&old_text, &run.transcript) {
+                        std::fs::write(file, text)
+                            .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+                    }
                     Vec::new()
                 }
                 (Some(expect), false) => run.transcript.differences(expect),

@@ -146,6 +146,34 @@ impl Script {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+
+    /// The file's new text when its expectation is missing or no longer
+    /// holds for `transcript` (`None` when it holds): the expectation is
+    /// recorded from the run, a conversation that pins no wording keeps
+    /// pinning none, and `old_text`'s leading comment lines are kept.
+    pub fn blessed(&mut self, old_text: &str, transcript: &Transcript) -> Option<String> {
+        if self
+            .expect
+            .as_ref()
+            .is_some_and(|expect| transcript.differences(expect).is_empty())
+        {
+            return None;
+        }
+        let mut expect = transcript.expectation();
+        if let Some(old) = &self.expect {
+            if old.messages.is_none() {
+                expect.messages = None;
+            }
+            expect.handled_as.clone_from(&old.handled_as);
+        }
+        self.expect = Some(expect);
+        let header: String = old_text
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        Some(header + &self.to_toml())
+    }
 }
 
 /// The transcript of a run (JSON).
