@@ -22,6 +22,8 @@ mod backend;
 mod browser;
 // Tidy: module docs on every file, file sizes.
 mod tidy;
+// Blind batches' scenarios on every text that compiles.
+mod blind;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

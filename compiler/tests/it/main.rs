@@ -3,6 +3,7 @@
 // A test: it may print, unwrap and expect (libraries may not).
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
+mod blind; // Blind batches as first written and as revised: diagnostics and machines.
 mod catalogs; // A catalog cannot declare a weaker effect than its adapter's.
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
 mod lock; // Frozen LLM answers: checked, marked for review, byte-identical.
