@@ -202,8 +202,35 @@ pub struct Policy {
     pub body: Block,
     /// Sentences kept as notes (no effect), with where they were.
     pub notes: Vec<(Origin, String)>,
+    /// For every condition, the step it was attached to and why.
+    pub anchors: Vec<Anchor>,
     /// The whole document.
     pub span: Span,
+}
+
+/// Where a written condition was attached: the question, lookup, call,
+/// match, check or retry it answers, the outcome it takes, and why that
+/// one. Views show it beside the anchor ("answers the question in 4.b").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anchor {
+    /// The condition as written (`If they decline`, `Not found:`).
+    pub condition: String,
+    /// Where the condition is written.
+    pub span: Span,
+    /// The step label of the item the condition is written in.
+    pub step: String,
+    /// What it was attached to: `question`, `lookup`, `call`, `match`,
+    /// `check`, `pick` (a question over a list) or `retry`.
+    pub anchor_kind: String,
+    /// The anchor statement's step label.
+    pub anchor_step: String,
+    /// The anchor statement's span (its origin), to find its state.
+    pub anchor_span: Span,
+    /// The outcome it takes: `yes`, `no`, `not found`, `error`, `ok`,
+    /// `else`, `retry exhausted`, `"Shipped"`, `option "a refund"`.
+    pub outcome: String,
+    /// Why this anchor, in words.
+    pub why: String,
 }
 
 /// A sequence of statements.
@@ -343,6 +370,9 @@ pub struct Ask {
     /// When no answer can be understood within the retry budget, or the
     /// chosen item is not among the list.
     pub not_found: Option<Block>,
+    /// For option slots: whether the customer may decline them all (`no`):
+    /// an offer may be declined, a choice among fixed answers may not.
+    pub declinable: bool,
 }
 
 /// A tool call.

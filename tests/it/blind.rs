@@ -42,7 +42,8 @@ fn blind_scenarios() {
                     }
                 }
                 std::fs::copy(policy.join(file), copy.join("policy.md")).expect("copy");
-                let check = keel(&["check", "--format", "short", arg(&copy.join("policy.md"))]).run();
+                let check =
+                    keel(&["check", "--format", "short", arg(&copy.join("policy.md"))]).run();
                 if !check.status.success() {
                     report.push_str(&format!("{name}: does not compile\n"));
                     continue;
@@ -58,7 +59,10 @@ fn blind_scenarios() {
                 ])
                 .run();
                 let output = text(&run.stdout);
-                let passed = output.lines().filter(|line| line.starts_with("  ok ")).count();
+                let passed = output
+                    .lines()
+                    .filter(|line| line.starts_with("  ok "))
+                    .count();
                 let failed: Vec<&str> = output
                     .lines()
                     .filter_map(|line| line.strip_prefix("  FAIL "))

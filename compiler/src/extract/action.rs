@@ -74,6 +74,11 @@ pub(crate) enum Action {
     OfferOne { words: Vec<Token> },
     /// A sentence about the policy or another system, kept as a note.
     Note { text: String },
+    /// A statement of how things are, kept as a note of its step; a
+    /// hand-off in the step carries it, and `tell them` says it.
+    Statement { words: Vec<Token> },
+    /// `Tell them` with nothing after it: say the statement just before.
+    SayPrevious,
 }
 
 /// How a message opens.

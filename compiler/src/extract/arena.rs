@@ -50,6 +50,8 @@ pub(crate) enum Building {
         options: Vec<BlockId>,
         accepted: Option<BlockId>,
         not_found: Option<BlockId>,
+        /// An offer may be declined; a choice among fixed answers may not.
+        declinable: bool,
     },
     Call {
         tool: String,
@@ -92,6 +94,7 @@ pub(crate) fn ask_building(slot: Slot, var: String, prompt: Message) -> Building
         options: Vec::new(),
         accepted: None,
         not_found: None,
+        declinable: true,
     }
 }
 
@@ -229,6 +232,21 @@ impl Arena {
             .find(|&id| matches(&self[id].kind) && self.visible(self[id].block, current))
     }
 
+    /// Every decision point visible from `current` that matches, most
+    /// recent first.
+    pub(crate) fn all_recent(
+        &self,
+        current: BlockId,
+        matches: impl Fn(&Building) -> bool,
+    ) -> Vec<StmtId> {
+        self.decision_points
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&id| matches(&self[id].kind) && self.visible(self[id].block, current))
+            .collect()
+    }
+
     /// The variables visible in `block`, oldest first.
     pub(crate) fn scope_at<'c>(&self, block: BlockId, catalog: &'c Catalog) -> Scope<'c> {
         let mut visible: Vec<&(u64, String, Type)> = self
@@ -327,6 +345,7 @@ impl Arena {
                 options,
                 accepted,
                 not_found,
+                declinable,
             } => StmtKind::Ask(Ask {
                 slot,
                 var,
@@ -339,6 +358,7 @@ impl Arena {
                     .collect(),
                 accepted: self.finish_optional(accepted),
                 not_found: self.finish_optional(not_found),
+                declinable,
             }),
             Building::Call {
                 tool,

@@ -20,17 +20,34 @@ pub(crate) enum Condition {
         /// The condition's tokens, for a qualifier after the values
         /// (`"delivered" more than 30 days ago`).
         tokens: Vec<Token>,
+        /// `Still "Invalid"`: the values again, after a retry.
+        still: bool,
     },
     /// `If the email address was not found` (`still` for the retry's failure).
-    NotFound { still: bool },
+    NotFound { still: bool, missing: Missing },
     /// `If the tool fails`.
     Failed,
+    /// `Found:`, `Done:`, `If the refund goes through`: the last call
+    /// succeeded (its `ok` path).
+    Succeeded,
     /// `If yes`, `If no`, `If the order was not delivered`: an answer, or
     /// a statement to test when no question is open. `words` is empty for a
     /// bare yes/no.
     Answer { yes: bool, words: Vec<Token> },
-    /// `Otherwise`, `else`.
+    /// `Otherwise`, `else`, `Anything else:`.
     Otherwise,
+}
+
+/// What a not-found condition says is missing.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Missing {
+    /// `No orders`, `there are no payments`: a lookup came back empty; the
+    /// words name what it looks up (empty when they do not).
+    Lookup(Vec<String>),
+    /// `Not in the list`, `the item isn't listed`: the customer's pick.
+    Pick,
+    /// `If the order is not found`: the last lookup or pick.
+    Any,
 }
 
 /// Splits a clause into its condition (if any) and the action tokens.
@@ -38,8 +55,16 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     let Some(first) = clause.first() else {
         return (None, Vec::new());
     };
-    let opener_len = if first.is_a(Class::ConditionOpener) || first.is("should") {
+    let opener_len = if first.is_a(Class::ConditionOpener) || first.is("should") || first.is("once")
+    {
         1
+    } else if first.is("only")
+        && clause
+            .get(1)
+            .is_some_and(|t| t.is_a(Class::ConditionOpener) || t.is("once") || t.is("after"))
+    {
+        // `Only once they have said yes, …`, `Only after that explicit yes, …`.
+        2
     } else if first.is("in") && clause.get(1).is_some_and(|t| t.is_any(&["case", "cases"])) {
         if clause.get(2).is_some_and(|t| t.is_any(&["where", "that"])) {
             3
@@ -77,7 +102,9 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         .iter()
         .enumerate()
         .position(|(index, token)| {
-            (token.is_punct(',') && !continues_values(rest, index))
+            (token.is_punct(',')
+                && !continues_values(rest, index)
+                && !continues_alternatives(rest, index))
                 || token.is_punct(':')
                 || (index > 0
                     && !subject_clause
@@ -94,6 +121,111 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         .cloned()
         .collect();
     (Some(condition), actions)
+}
+
+/// A label line: `Not found: ask again`, `"Shipped": tell them …`, `Yes →
+/// @refund(…)`. The label (a few words or quoted values, not opening with
+/// a verb) comes back with an `if` before it, as a condition to classify;
+/// the caller decides whether it reads as one.
+pub(crate) fn split_label(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> {
+    let (position, width) = clause
+        .iter()
+        .take(12)
+        .enumerate()
+        .find_map(|(index, token)| {
+            if token.is_punct(':') || token.is_punct('→') {
+                Some((index, 1))
+            } else if token.is_punct('-')
+                && clause.get(index + 1).is_some_and(|next| next.is_punct('>'))
+            {
+                Some((index, 2))
+            } else {
+                None
+            }
+        })?;
+    let label = &clause[..position];
+    label_opener(label)?;
+    let mut condition = vec![label_opener(label)?];
+    condition.extend_from_slice(label);
+    Some((condition, clause[position + width..].to_vec()))
+}
+
+/// `Not found?` or `Still nothing` alone: a label without actions (the rest
+/// of the item is what it runs), as a condition to classify.
+pub(crate) fn elliptic(sentence: &[Token]) -> Option<Vec<Token>> {
+    let mut condition = vec![label_opener(sentence)?];
+    condition.extend_from_slice(sentence);
+    Some(condition)
+}
+
+/// The `if` a label reads as, when the label can be one: at most six
+/// words (quoted values count as one), no tool, policy or variable, and
+/// not opening with a verb a rule reads.
+fn label_opener(label: &[Token]) -> Option<Token> {
+    let first = label.first()?;
+    let words = label
+        .iter()
+        .filter(|token| token.word().is_some() || matches!(token.kind, Tok::Literal(_)))
+        .count();
+    let references = label
+        .iter()
+        .any(|token| matches!(token.kind, Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_)));
+    if words == 0
+        || words > 6
+        || references
+        || first.is_phrase_verb()
+        || first.is_a(Class::WeakVerb)
+        || first.is_a(Class::ConditionOpener)
+        || first.is("note")
+    {
+        return None;
+    }
+    Some(Token::word_at("if", first.span))
+}
+
+/// `If the order isn't found, or the email doesn't match, …`: a comma
+/// before `or` and another condition (no verb a rule reads before the next
+/// comma) does not end the condition; [`alternatives`] splits it.
+fn continues_alternatives(rest: &[Token], comma: usize) -> bool {
+    if !rest.get(comma + 1).is_some_and(|t| t.is("or")) {
+        return false;
+    }
+    let alternative: Vec<&Token> = rest[comma + 2..]
+        .iter()
+        .take_while(|t| !t.is_punct(',') && !t.is_punct(':'))
+        .collect();
+    !alternative.is_empty()
+        && !alternative
+            .first()
+            .is_some_and(|t| t.is_phrase_verb() || t.is_a(Class::ConditionOpener))
+        && alternative.iter().any(|t| {
+            t.is_a(Class::Auxiliary)
+                || t.is_a(Class::Negation)
+                || t.is_a(Class::Customer)
+                || t.is_a(Class::SubjectPronoun)
+        })
+}
+
+/// The alternatives of a condition (`if A, or B` → `if A` and `if B`),
+/// each with the opener; one when there are none.
+pub(crate) fn alternatives(condition: &[Token]) -> Vec<Vec<Token>> {
+    let Some(opener) = condition.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut current = vec![opener.clone()];
+    let mut index = 1;
+    while index < condition.len() {
+        if condition[index].is_punct(',') && condition.get(index + 1).is_some_and(|t| t.is("or")) {
+            out.push(std::mem::replace(&mut current, vec![opener.clone()]));
+            index += 2;
+            continue;
+        }
+        current.push(condition[index].clone());
+        index += 1;
+    }
+    out.push(current);
+    out
 }
 
 /// `If "a", "b" or "c", …`: a comma inside a list of values does not end it.
@@ -135,10 +267,14 @@ impl<'t> ConditionWords<'t> {
         let opener = condition.first();
         let body = condition.get(1..).unwrap_or(&[]);
         let words: Vec<&str> = body.iter().filter_map(Token::word).collect();
+        // `turns it down` declines.
+        let turned_down =
+            body.iter().any(|t| t.is_a(Class::TurnVerb)) && body.iter().any(|t| t.is("down"));
         let negated = opener.is_some_and(|t| t.is("unless"))
-            ^ body
-                .iter()
-                .any(|t| t.is_a(Class::Negation) || t.word().is_some_and(|w| w.ends_with("n't")));
+            ^ (turned_down
+                || body.iter().any(|t| {
+                    t.is_a(Class::Negation) || t.word().is_some_and(|w| w.ends_with("n't"))
+                }));
         ConditionWords {
             opener,
             body,
@@ -179,11 +315,17 @@ mod tests {
         ));
         assert_eq!(
             condition_of("If the email address was not found ask for a valid email"),
-            Some(Condition::NotFound { still: false })
+            Some(Condition::NotFound {
+                still: false,
+                missing: Missing::Any
+            })
         );
         assert_eq!(
             condition_of("if the email address is still not found route it to an agent"),
-            Some(Condition::NotFound { still: true })
+            Some(Condition::NotFound {
+                still: true,
+                missing: Missing::Any
+            })
         );
         assert_eq!(
             condition_of("If no inform the customer"),
@@ -206,7 +348,10 @@ mod tests {
         );
         assert_eq!(
             condition_of("If no orders are found, route"),
-            Some(Condition::NotFound { still: false })
+            Some(Condition::NotFound {
+                still: false,
+                missing: Missing::Lookup(vec!["orders".to_string()])
+            })
         );
     }
 }

@@ -2,20 +2,177 @@
 //! by sentence, or a question whose sub-items are its options.
 
 use super::arena::{BlockId, Building, StmtId};
+use super::attach::names_an_answer;
 use super::condition::{self, Condition};
 use super::rules::{self, ItemShape};
 use super::scope::Scope;
 use super::tokens::{self, Token};
 use super::{Builder, ItemContext, message, origin};
 use crate::ir::{ExtractedBy, Slot, StmtKind};
+use crate::source::Span;
 use crate::syntax::Item;
 
 impl Builder<'_> {
+    /// Attaches a condition from every block the item runs in.
+    fn attach_everywhere(
+        &mut self,
+        condition: Condition,
+        locals: &[BlockId],
+        span: Span,
+        context: &ItemContext,
+    ) -> Vec<BlockId> {
+        let mut next = Vec::new();
+        for &local in locals {
+            for block in self.attach(condition.clone(), local, span, context) {
+                if !next.contains(&block) {
+                    next.push(block);
+                }
+            }
+        }
+        next
+    }
+
+    /// A label (`Not found`, `"Shipped"`, `Yes`, `Refund`) as a condition,
+    /// when it reads as one: anything but a plain answer with words, which
+    /// reads as one only when it names an answer (`Declined`), an option
+    /// of a question before it (`Refund`), or a value of an enum field in
+    /// scope (`Monthly`).
+    fn label_condition(
+        &self,
+        label: &[Token],
+        current: BlockId,
+    ) -> Option<(Condition, &'static str)> {
+        let (condition, rule) = rules::classify(label);
+        match &condition {
+            Condition::Answer { words, .. } if !words.is_empty() => {
+                let names_option = self
+                    .arena
+                    .all_recent(current, |kind| {
+                        matches!(
+                            kind,
+                            Building::Ask {
+                                slot: Slot::Options(_),
+                                ..
+                            }
+                        )
+                    })
+                    .into_iter()
+                    .any(|question| self.option_named(question, words).is_some());
+                if names_an_answer(words) || names_option {
+                    return Some((condition, rule));
+                }
+                // `Monthly:` over a plan's values.
+                let values = self.unquoted_values(condition, current);
+                matches!(values, Condition::Values { .. }).then_some((values, "values"))
+            }
+            _ => Some((condition, rule)),
+        }
+    }
+
+    /// An answer whose words name values of an enum field in scope, without
+    /// quotes (`If the plan is annual`, `Monthly:`), compares that field.
+    pub(super) fn unquoted_values(&self, condition: Condition, current: BlockId) -> Condition {
+        let Condition::Answer { yes: true, words } = &condition else {
+            return condition;
+        };
+        let named = self.enum_values_named(words, current);
+        if named.is_empty() {
+            return condition;
+        }
+        Condition::Values {
+            subject: None,
+            values: named,
+            hint_words: words
+                .iter()
+                .filter_map(Token::word)
+                .map(str::to_string)
+                .collect(),
+            tokens: words.clone(),
+            still: false,
+        }
+    }
+
+    /// The values of enum fields in scope that the words spell out, each
+    /// with its span (`in transit` from two words).
+    fn enum_values_named(
+        &self,
+        words: &[Token],
+        current: BlockId,
+    ) -> Vec<(String, crate::source::Span)> {
+        let scope = self.scope_at(current);
+        let mut found = Vec::new();
+        let fields = scope.all_enum_fields();
+        let mut index = 0;
+        while index < words.len() {
+            let mut matched = None;
+            for (_, domain) in &fields {
+                for value in domain {
+                    let parts: Vec<String> = value
+                        .to_lowercase()
+                        .split(|c: char| c.is_whitespace() || c == '_')
+                        .map(str::to_string)
+                        .collect();
+                    let here: Vec<&str> = words[index..]
+                        .iter()
+                        .take(parts.len())
+                        .filter_map(Token::word)
+                        .collect();
+                    if here.len() == parts.len()
+                        && here.iter().zip(&parts).all(|(word, part)| word == part)
+                        && matched.as_ref().is_none_or(|(known, _): &(String, usize)| {
+                            parts.len() > known.split_whitespace().count()
+                        })
+                    {
+                        matched = Some((value.clone(), parts.len()));
+                    }
+                }
+            }
+            match matched {
+                Some((value, length)) => {
+                    let span =
+                        tokens::span_of(&words[index..index + length]).unwrap_or(words[index].span);
+                    found.push((value, span));
+                    index += length;
+                }
+                None => index += 1,
+            }
+        }
+        found
+    }
+
+    /// Reads a clause's actions into every block the item runs in.
+    fn read_clause(
+        &mut self,
+        action_tokens: &[Token],
+        locals: &[BlockId],
+        clause_span: Span,
+        context: &mut ItemContext,
+        offer: &mut Option<StmtId>,
+    ) {
+        for result in rules::read_clause_actions(action_tokens) {
+            match result {
+                Ok((action, rule)) => {
+                    context.rule = rule;
+                    for &local in locals {
+                        if let Some(id) = self.action(action.clone(), local, clause_span, context) {
+                            *offer = Some(id);
+                        }
+                    }
+                }
+                Err(phrase) => {
+                    let span = tokens::span_of(&phrase).unwrap_or(clause_span);
+                    self.unread(span, &tokens::written(&phrase), locals[0], context);
+                }
+            }
+        }
+    }
+
     pub(super) fn item(&mut self, item: &Item, block: BlockId) {
         let tokens = tokens::tokens(&item.text);
         let mut context = ItemContext {
             step: item.label.clone(),
             condition_words: String::new(),
+            condition_written: String::new(),
             extracted_by: ExtractedBy::Rules,
             rule: "step",
         };
@@ -39,48 +196,124 @@ impl Builder<'_> {
             }
             return;
         }
-        let mut local = block;
+        // The blocks the item's text runs in: one, or one per option a
+        // condition names (`If "a" or "b", …` on an options question).
+        let mut locals: Vec<BlockId> = vec![block];
         let mut offer: Option<StmtId> = None;
-        for sentence in tokens::sentences(&tokens) {
+        for (sentence, ending) in tokens::sentences_ending(&tokens) {
+            // `Not found?` alone is a condition for the rest of the item.
+            if ending == Some('?') {
+                if let Some(condition_tokens) = condition::elliptic(&sentence) {
+                    if let Some(condition) = self.label_condition(&condition_tokens, locals[0]) {
+                        let span = tokens::span_of(&sentence).unwrap_or(item.span);
+                        context.condition_words = tokens::written(&sentence);
+                        context.condition_written = context.condition_words.clone();
+                        context.rule = condition.1;
+                        let next = self.attach_everywhere(condition.0, &locals, span, &context);
+                        if !next.is_empty() {
+                            locals = next;
+                        }
+                        continue;
+                    }
+                }
+            }
             for clause in tokens::clauses(&sentence) {
                 let clause_span = tokens::span_of(&clause).unwrap_or(item.span);
-                let (condition_tokens, action_tokens) = condition::split_condition(&clause);
-                if let Some(condition_tokens) = condition_tokens {
-                    context.condition_words = tokens::written(&condition_tokens);
+                let (mut condition_tokens, mut action_tokens) = condition::split_condition(&clause);
+                let mut classified = condition_tokens
+                    .as_ref()
+                    .map(|tokens| rules::classify(tokens));
+                let mut label_line = false;
+                // `Not found: ask again`, `"Shipped": …`, `Yes → @refund(…)`.
+                if condition_tokens.is_none() {
+                    if let Some((label, rest)) = condition::split_label(&clause) {
+                        if let Some(read) = self.label_condition(&label, locals[0]) {
+                            condition_tokens = Some(label);
+                            action_tokens = rest;
+                            classified = Some(read);
+                            label_line = true;
+                        }
+                    }
+                }
+                // `Once the order is selected, …` is context, not a condition:
+                // `once` opens a condition only about an answer or a call.
+                if condition_tokens
+                    .as_ref()
+                    .is_some_and(|tokens| tokens[0].is("once"))
+                    && matches!(&classified, Some((Condition::Answer { words, .. }, _)) if !words.is_empty() && !names_an_answer(words))
+                {
+                    action_tokens = clause[..].to_vec();
+                    condition_tokens = None;
+                    classified = None;
+                }
+                if let (Some(condition_tokens), Some((classified, rule))) =
+                    (condition_tokens, classified)
+                {
+                    // A label's `if` is keel's, not the author's.
+                    let written = if label_line {
+                        &condition_tokens[1..]
+                    } else {
+                        &condition_tokens[..]
+                    };
+                    context.condition_words = tokens::written(written);
+                    context.condition_written = context.condition_words.clone();
                     let condition_span = tokens::span_of(&condition_tokens).unwrap_or(clause_span);
-                    let (classified, rule) = rules::classify(&condition_tokens);
                     context.rule = rule;
+                    // `If A, or B, …`: what follows runs in both outcomes.
+                    let alternatives = condition::alternatives(&condition_tokens);
+                    if alternatives.len() > 1 {
+                        let mut next = Vec::new();
+                        for alternative in &alternatives {
+                            let (classified, rule) = rules::classify(alternative);
+                            context.rule = rule;
+                            context.condition_written = tokens::written(alternative);
+                            let span = tokens::span_of(alternative).unwrap_or(condition_span);
+                            for block in self.attach_everywhere(classified, &locals, span, &context)
+                            {
+                                if !next.contains(&block) {
+                                    next.push(block);
+                                }
+                            }
+                        }
+                        if next.is_empty() {
+                            continue;
+                        }
+                        locals = next;
+                        self.read_clause(
+                            &action_tokens,
+                            &locals,
+                            clause_span,
+                            &mut context,
+                            &mut offer,
+                        );
+                        continue;
+                    }
                     if let Condition::Answer {
                         yes,
                         words: answer_words,
                     } = &classified
                     {
                         if answer_words.is_empty() {
-                            context.condition_words = self.answer_reason(*yes, local);
+                            context.condition_words = self.answer_reason(*yes, locals[0]);
                         }
                     }
-                    match self.attach(classified, local, condition_span, &context) {
-                        Some(target) => local = target,
-                        None => continue,
+                    let next =
+                        self.attach_everywhere(classified, &locals, condition_span, &context);
+                    if next.is_empty() {
+                        continue;
                     }
+                    locals = next;
                 }
-                for result in rules::read_actions(&action_tokens) {
-                    match result {
-                        Ok((action, rule)) => {
-                            let span = clause_span;
-                            context.rule = rule;
-                            if let Some(id) = self.action(action, local, span, &context) {
-                                offer = Some(id);
-                            }
-                        }
-                        Err(phrase) => {
-                            let span = tokens::span_of(&phrase).unwrap_or(clause_span);
-                            self.unread(span, &tokens::written(&phrase), local, &context);
-                        }
-                    }
-                }
+                self.read_clause(
+                    &action_tokens,
+                    &locals,
+                    clause_span,
+                    &mut context,
+                    &mut offer,
+                );
             }
         }
+        let local = locals[0];
         // `Label: what to do` sub-items under a question are its options.
         let question_here = self.arena[local].stmts.last().copied().filter(|&id| {
             self.arena[id].origin.step == item.label
@@ -158,6 +391,7 @@ impl Builder<'_> {
             let mut child_context = ItemContext {
                 step: child.label.clone(),
                 condition_words: context.condition_words.clone(),
+                condition_written: context.condition_written.clone(),
                 extracted_by: ExtractedBy::Rules,
                 rule: "option",
             };

@@ -90,11 +90,15 @@ pub fn extract_locked(
         asked: BTreeMap::new(),
         choices: BTreeSet::new(),
         notes: Vec::new(),
+        last_statement: None,
+        anchors: Vec::new(),
+        top_steps: Vec::new(),
         lock,
         lock_use: LockUse::default(),
         diagnostics,
     };
     for item in &document.items {
+        builder.top_steps.push(item.label.clone());
         builder.item(item, ROOT);
     }
     let whole = document
@@ -112,6 +116,13 @@ pub fn extract_locked(
                 .hint("write the steps as a numbered list: `1. Ask for the user's email address.`"),
         );
     }
+    // A choice among fixed answers cannot be declined with a `no`.
+    for &choice in &builder.choices {
+        if let Building::Ask { declinable, .. } = &mut builder.arena[choice].kind {
+            *declinable = false;
+        }
+    }
+    let anchors = builder.finish_anchors();
     let body = builder.arena.finish_block(ROOT);
     let policy = ir::Policy {
         name: value("policy").unwrap_or_else(|| default_name.to_string()),
@@ -119,6 +130,7 @@ pub fn extract_locked(
         when: value("when").unwrap_or_default(),
         body,
         notes: builder.notes,
+        anchors,
         span: whole,
     };
     (policy, builder.lock_use)
@@ -139,10 +151,28 @@ struct Builder<'a> {
     /// alternatives instead of offering them).
     choices: BTreeSet<StmtId>,
     notes: Vec<(Origin, String)>,
+    /// The last statement kept as a note, with its block and step: a
+    /// hand-off in that step carries it, a bare `tell them` says it.
+    last_statement: Option<(BlockId, String, Vec<tokens::Token>)>,
+    /// Every condition's attachment so far.
+    anchors: Vec<PendingAnchor>,
+    /// The top-level step labels in the order written (`1`, `2`, `h3`, …).
+    top_steps: Vec<String>,
     /// Frozen LLM answers for sentences the rules do not understand.
     lock: Option<&'a Lock>,
     lock_use: LockUse,
     diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// A condition's attachment, recorded as it is made: the anchor statement
+/// is turned into its step and span when extraction ends.
+struct PendingAnchor {
+    condition: String,
+    span: Span,
+    step: String,
+    target: StmtId,
+    outcome: String,
+    why: String,
 }
 
 /// Per-item context: its step label and span, for origins.
@@ -151,6 +181,8 @@ struct ItemContext {
     step: String,
     /// The condition words in force, for hand-off reasons.
     condition_words: String,
+    /// The condition as written, for its anchor.
+    condition_written: String,
     /// Who read the sentence (an LLM for lock-file answers).
     extracted_by: ExtractedBy,
     /// The name of the rule that read the sentence: the evidence recorded
@@ -171,6 +203,46 @@ impl<'a> Builder<'a> {
     /// The variables visible in `block`.
     fn scope_at(&self, block: BlockId) -> Scope<'a> {
         self.arena.scope_at(block, self.catalog)
+    }
+
+    /// The recorded attachments, with their anchors' steps and spans.
+    fn finish_anchors(&mut self) -> Vec<ir::Anchor> {
+        let mut anchors: Vec<ir::Anchor> = Vec::new();
+        for pending in std::mem::take(&mut self.anchors) {
+            let node = &self.arena[pending.target];
+            let anchor_kind = match &node.kind {
+                Building::Ask {
+                    slot: Slot::Item(_),
+                    ..
+                } => "pick",
+                Building::Ask { .. } => "question",
+                Building::Call {
+                    optional_result: true,
+                    ..
+                } => "lookup",
+                Building::Call { .. } => "call",
+                Building::Match { .. } => "match",
+                Building::Check { .. } => "check",
+                Building::Retry { .. } => "retry",
+                Building::Simple(_) => "step",
+            };
+            let anchor = ir::Anchor {
+                condition: pending.condition,
+                span: pending.span,
+                step: pending.step,
+                anchor_kind: anchor_kind.to_string(),
+                anchor_step: node.origin.step.clone(),
+                anchor_span: node.origin.span,
+                outcome: pending.outcome,
+                why: pending.why,
+            };
+            // A condition read in several branches is one attachment per
+            // anchor and outcome.
+            if !anchors.contains(&anchor) {
+                anchors.push(anchor);
+            }
+        }
+        anchors
     }
 }
 

@@ -24,15 +24,32 @@ pub const REFERENCE_PATH: &str = "docs/policy-language.md";
 /// what it does), the sections and notes it made, and the front end's
 /// diagnostics.
 pub fn compile_example(sentence: &str) -> String {
-    let policy = Source::new(
-        "reference.policy.md",
-        REFERENCE_POLICY.replace("SENTENCE", sentence),
-    );
+    // A paragraph (text starting on a new line) opens the policy; a
+    // Markdown heading must start its line: it replaces `6. ` too.
+    let text = if let Some(paragraph) = sentence.strip_prefix('\n') {
+        let without_step = REFERENCE_POLICY.replace("6. SENTENCE\n", "");
+        match without_step.match_indices("---\n").nth(1) {
+            Some((end, _)) => format!(
+                "{}\n{paragraph}\n{}",
+                &without_step[..end + 4],
+                &without_step[end + 4..]
+            ),
+            None => without_step,
+        }
+    } else if sentence.starts_with('#') {
+        REFERENCE_POLICY.replace("6. SENTENCE", sentence)
+    } else {
+        REFERENCE_POLICY.replace("SENTENCE", sentence)
+    };
+    let policy = Source::new("reference.policy.md", text);
     let other = Source::new("reference_returns.policy.md", REFERENCE_OTHER_POLICY);
     let catalog = Source::new("reference.toml", REFERENCE_CATALOG);
     let compilation = compile(&[policy, other], &[catalog]);
     let mut lines = Vec::new();
-    let in_step = |step: &str| step == "6" || step.starts_with("6.");
+    // Everything but the first five steps: step 6, or what an example that
+    // is not a numbered step (a heading, a paragraph) became.
+    let in_step =
+        |step: &str| !["1", "2", "3", "4", "5"].contains(&step.split('.').next().unwrap_or(step));
     if let Some(policy) = compilation.policies.first() {
         sections(&policy.body, &in_step, &mut lines);
         for (origin, text) in &policy.notes {
@@ -170,7 +187,10 @@ pub fn language_reference() -> String {
 fn rule_section(out: &mut String, name: &str, shape: &str, about: &str, examples: &[Example]) {
     let _ = writeln!(out, "### `{name}`\n\n`{shape}`\n\n{about}\n");
     for example in examples {
-        let _ = writeln!(out, "> {}\n", example.text);
+        for line in example.text.lines() {
+            let _ = writeln!(out, "> {line}  ");
+        }
+        out.push('\n');
         let _ = writeln!(out, "```\n{}\n```\n", example.compiles_to);
     }
 }

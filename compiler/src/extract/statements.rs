@@ -1,7 +1,7 @@
 //! Statements: each action a rule read becomes statements in the arena,
 //! with names resolved against the catalog and the variables in scope.
 
-use super::action::Action;
+use super::action::{self, Action};
 use super::arena::{BlockId, Building, StmtId, ask_building};
 use super::lexicon::{self, Class};
 use super::message;
@@ -30,6 +30,24 @@ impl Builder<'_> {
             Action::Note { text } => {
                 self.notes.push((here, text));
             }
+            Action::Statement { words } => {
+                self.notes.push((here.clone(), tokens::written(&words)));
+                self.last_statement = Some((block, here.step, words));
+            }
+            Action::SayPrevious => match self.last_statement.take() {
+                Some((said_in, step, words)) if said_in == block && step == here.step => {
+                    let message = message::statement(&words, action::Opening::Plain, &scope);
+                    self.say(block, message, here);
+                }
+                _ => self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNRECOGNISED_SENTENCE,
+                        "`tell them` says nothing here: there is no statement just before it in this step",
+                    )
+                    .at(span)
+                    .hint("say what: `Tell them that the order was cancelled.`"),
+                ),
+            },
             Action::AskValue { noun, retry } => {
                 // Asking, after a lookup found nothing, for the value that
                 // lookup used is a retry of the lookup, whatever the wording.
@@ -321,10 +339,17 @@ impl Builder<'_> {
         } else {
             lowercase_first(&context.condition_words)
         };
-        let reason = match reason {
+        let mut reason = match reason {
             Some(reason) => format!("{reason} ({because})"),
             None => because,
         };
+        // A statement just before in this step is the agent's note.
+        if let Some((said_in, step, words)) = &self.last_statement {
+            if *said_in == block && *step == here.step {
+                reason = format!("{reason}: {}", tokens::written(words));
+                self.last_statement = None;
+            }
+        }
         self.push(
             block,
             Building::Simple(StmtKind::Escalate(Escalate {

@@ -103,6 +103,8 @@ pub(crate) fn tokens(pieces: &[Inline]) -> Vec<Token> {
                 text: text.replace('’', "'"),
             },
             InlineKind::Number(text) => Tok::Number(text.clone()),
+            // Markdown emphasis and code marks carry no meaning here.
+            InlineKind::Symbol('*' | '`') => continue,
             InlineKind::Symbol(c) => Tok::Punct(match c {
                 '—' | '–' => '-',
                 other => *other,
@@ -150,6 +152,26 @@ fn fold_abbreviations(tokens: Vec<Token>) -> Vec<Token> {
         }
         out.push(tokens[index].clone());
         index += 1;
+    }
+    out
+}
+
+/// Splits tokens into sentences at `.`, `!`, `?` and `;`, each with the
+/// mark that ended it (none for the last one when it has none).
+pub(crate) fn sentences_ending(tokens: &[Token]) -> Vec<(Vec<Token>, Option<char>)> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for token in tokens {
+        if let Tok::Punct(mark @ ('.' | '!' | '?' | ';')) = token.kind {
+            if !current.is_empty() {
+                out.push((std::mem::take(&mut current), Some(mark)));
+            }
+        } else {
+            current.push(token.clone());
+        }
+    }
+    if !current.is_empty() {
+        out.push((current, None));
     }
     out
 }

@@ -62,7 +62,7 @@ impl Builder<'_> {
             Diagnostic::error(codes::UNRECOGNISED_SENTENCE, format!("no rule understands \"{text}\""))
                 .at(span)
                 .hint(
-                    "start with a verb keel knows (ask for, use @tool, inform that, route to an agent, proceed as described in #Policy), or prefix a remark with `Note:`",
+                    "start with a verb keel knows (ask for, use @tool, inform that, route to an agent, proceed as described in #Policy), or prefix a remark with `Note:`; every shape keel reads is in docs/policy-language.md",
                 ),
         );
     }

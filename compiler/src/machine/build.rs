@@ -118,6 +118,7 @@ pub fn build(
                 .iter()
                 .map(|(origin, text)| (origin.step.clone(), origin.span, text.clone()))
                 .collect(),
+            anchors: policy.anchors.clone(),
         });
     }
     if builder.graph.node_count() == 0 {
@@ -153,6 +154,7 @@ fn empty_policy() -> ir::Policy {
         when: String::new(),
         body: ir::Block(Vec::new()),
         notes: Vec::new(),
+        anchors: Vec::new(),
         span: crate::source::Span::new(crate::source::SourceId::default(), 0, 0),
     }
 }
@@ -670,15 +672,18 @@ impl GraphBuilder<'_> {
                             }
                             None => exits.extend(accepted_exits),
                         }
-                        self.branch(
-                            node,
-                            Label::No,
-                            ask.no.as_ref(),
-                            BlockEnd::FlowsOn,
-                            &mut exits,
-                            lowering,
-                            diagnostics,
-                        );
+                        // A choice among fixed answers has no `no`.
+                        if ask.declinable || ask.no.is_some() {
+                            self.branch(
+                                node,
+                                Label::No,
+                                ask.no.as_ref(),
+                                BlockEnd::FlowsOn,
+                                &mut exits,
+                                lowering,
+                                diagnostics,
+                            );
+                        }
                     }
                     Slot::Item(_) | Slot::Items(_) => {
                         exits.push((node, Label::Next));

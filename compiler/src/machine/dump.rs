@@ -1,6 +1,6 @@
 //! A stable, readable listing of a machine, for snapshots and reviewers.
 
-use super::{Machine, StateKind};
+use super::{Machine, StateId, StateKind};
 use crate::ir::Slot;
 
 impl Machine {
@@ -10,6 +10,7 @@ impl Machine {
         let mut out = String::new();
         out.push_str(&format!("machine {}\n", self.name()));
         out.push_str(&format!("start {}\n", self.state(self.start).id));
+        let mut shown = std::collections::BTreeSet::new();
         for (state_id, state) in self.states() {
             out.push('\n');
             let step = state
@@ -30,8 +31,32 @@ impl Machine {
                     self.state(target).id
                 ));
             }
+            // The conditions written elsewhere that were attached here.
+            for anchor in self.anchors_at(state_id) {
+                if shown.insert((anchor.span, anchor.outcome.clone())) {
+                    out.push_str(&format!(
+                        "  <- step {} \"{}\" takes {} ({})\n",
+                        anchor.step, anchor.condition, anchor.outcome, anchor.why
+                    ));
+                }
+            }
         }
         out
+    }
+
+    /// The conditions attached to the statement a state was lowered from:
+    /// each the question, lookup, call or match it answers.
+    pub fn anchors_at(&self, state: StateId) -> Vec<&crate::ir::Anchor> {
+        let state = self.state(state);
+        let Some(origin) = &state.origin else {
+            return Vec::new();
+        };
+        self.policies
+            .iter()
+            .filter(|policy| policy.name == state.policy)
+            .flat_map(|policy| policy.anchors.iter())
+            .filter(|anchor| anchor.anchor_span == origin.span && anchor.anchor_step == origin.step)
+            .collect()
     }
 }
 

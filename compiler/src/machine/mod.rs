@@ -256,6 +256,8 @@ pub struct PolicyInfo {
     pub entry: Option<StateId>,
     /// Sentences kept as notes, with their step labels.
     pub notes: Vec<(String, Span, String)>,
+    /// Where each written condition was attached, and why.
+    pub anchors: Vec<crate::ir::Anchor>,
 }
 
 /// A compiled machine: the entry policy and every policy it references.

@@ -70,6 +70,9 @@ pub enum MarkerKind {
     Bullet(char),
     /// No marker: a paragraph or a heading line.
     Paragraph,
+    /// `#` … `######`: a Markdown heading of that level. It holds the items
+    /// after it, up to the next heading of the same or a higher level.
+    Heading(u8),
 }
 
 /// An outline item: its own text and its sub-items.
@@ -228,6 +231,7 @@ fn dump_item(item: &Item, depth: usize, out: &mut String) {
         MarkerKind::Letter => "letter",
         MarkerKind::Bullet(_) => "bullet",
         MarkerKind::Paragraph => "paragraph",
+        MarkerKind::Heading(_) => "heading",
     };
     out.push_str(&format!(
         "{}{} ({kind}) {}\n",

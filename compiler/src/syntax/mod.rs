@@ -148,6 +148,9 @@ fn read_line(source: SourceId, pair: Pair<'_, Rule>) -> outline::Line {
                 if let Some(kind_pair) = part.into_inner().next() {
                     let written = kind_pair.as_str().to_string();
                     let kind = match kind_pair.as_rule() {
+                        Rule::heading_marker => {
+                            MarkerKind::Heading(u8::try_from(written.len()).unwrap_or(6))
+                        }
                         Rule::number_marker => MarkerKind::Number,
                         Rule::letter_marker => MarkerKind::Letter,
                         _ => MarkerKind::Bullet(written.chars().next().unwrap_or('-')),

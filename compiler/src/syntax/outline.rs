@@ -7,6 +7,11 @@
 //!   above it, and an item of a style already open closes the items opened
 //!   since and becomes that item's sibling.
 //!
+//! * numbering depth: `1.1.` (or `1.1`) under `1.` nests inside it, and
+//!   `2.` after `1.4.` closes both;
+//! * Markdown headings: a `##` heading holds the items after it, up to the
+//!   next heading of the same or a higher level.
+//!
 //! A line without a marker continues the item above it (wrapped text), unless
 //! a blank line came first, in which case it starts a paragraph item. A marker
 //! alone on a line (or left dangling at the end of one) takes its text from
@@ -67,8 +72,23 @@ impl Tree {
         indent: usize,
         span: Span,
     ) -> usize {
+        if let MarkerKind::Heading(level) = marker {
+            // A heading closes everything up to a heading of a higher level.
+            while let Some(&top) = self.stack.last() {
+                match self.nodes[top].marker {
+                    MarkerKind::Heading(open) if open < level => break,
+                    _ => {
+                        self.stack.pop();
+                    }
+                }
+            }
+        }
         while let Some(&top) = self.stack.last() {
             let top_node = &self.nodes[top];
+            // A heading holds what follows it; an item never closes it.
+            if matches!(top_node.marker, MarkerKind::Heading(_)) {
+                break;
+            }
             // A paragraph is a line of prose or a heading: it holds no items.
             if top_node.marker == MarkerKind::Paragraph {
                 self.stack.pop();
@@ -79,6 +99,18 @@ impl Tree {
             }
             if indent < top_node.indent {
                 self.stack.pop();
+                continue;
+            }
+            if marker == MarkerKind::Number && top_node.marker == MarkerKind::Number {
+                // `1.1.` nests under `1.`; `2.` after `1.4.` closes both.
+                let (depth, open_depth) = (depth(&marker_text), depth(&top_node.marker_text));
+                if depth > open_depth {
+                    break;
+                }
+                self.stack.pop();
+                if depth == open_depth {
+                    break;
+                }
                 continue;
             }
             if top_node.marker == marker {
@@ -133,6 +165,41 @@ impl Tree {
     }
 }
 
+/// How many numbers a numbered marker has: `1.` is 1, `2.3.1` is 3.
+fn depth(marker_text: &str) -> usize {
+    marker_text
+        .trim_end_matches(['.', ')'])
+        .split('.')
+        .filter(|part| !part.is_empty())
+        .count()
+}
+
+/// A heading's own number (`### 2. Check the membership`): the number is
+/// taken off the text and kept as the heading's marker text (`2.`).
+fn heading_number(pieces: &mut Vec<Inline>) -> Option<String> {
+    let number = match pieces.first().map(|piece| &piece.kind) {
+        Some(InlineKind::Number(number)) if !number.contains(',') && !number.ends_with('%') => {
+            number.clone()
+        }
+        _ => return None,
+    };
+    let dotted = matches!(
+        pieces.get(1).map(|piece| &piece.kind),
+        Some(InlineKind::Symbol('.' | ')'))
+    );
+    let spaced = matches!(
+        pieces
+            .get(if dotted { 2 } else { 1 })
+            .map(|piece| &piece.kind),
+        Some(InlineKind::Space)
+    );
+    if !spaced {
+        return None;
+    }
+    pieces.drain(..if dotted { 3 } else { 2 });
+    Some(format!("{number}."))
+}
+
 /// Nests lines into items and gives each its step label.
 pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
     let mut tree = Tree::default();
@@ -143,9 +210,13 @@ pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
             after_blank = true;
             continue;
         }
-        let pieces = trim_spaces(line.pieces);
+        let mut pieces = trim_spaces(line.pieces);
         match line.marker {
             Some((kind, written, marker_span)) => {
+                let written = match kind {
+                    MarkerKind::Heading(_) => heading_number(&mut pieces).unwrap_or_default(),
+                    _ => written,
+                };
                 let index = tree.open(kind, written, line.indent, marker_span);
                 tree.append(index, pieces, line.span);
                 current = Some(index);
@@ -242,8 +313,19 @@ fn build(
         MarkerKind::Number | MarkerKind::Letter => {
             node.marker_text.trim_end_matches(['.', ')']).to_string()
         }
+        MarkerKind::Heading(_) if !node.marker_text.is_empty() => {
+            node.marker_text.trim_end_matches(['.', ')']).to_string()
+        }
+        MarkerKind::Heading(_) => format!("h{}", position + 1),
         MarkerKind::Bullet(_) => (position + 1).to_string(),
         MarkerKind::Paragraph => format!("p{}", position + 1),
+    };
+    // Numbered steps under a heading without a number keep their own
+    // numbers (`## How it works` then `1.`, `2.` are steps 1 and 2).
+    let parent_label = if parent_label.starts_with('h') && node.marker == MarkerKind::Number {
+        ""
+    } else {
+        parent_label
     };
     let label = if parent_label.is_empty() || own.contains('.') {
         own

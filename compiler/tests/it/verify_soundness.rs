@@ -160,6 +160,7 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
                 options: Vec::new(),
                 accepted: None,
                 not_found: None,
+                declinable: true,
             }),
             step,
         ),
@@ -192,6 +193,7 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
                 options: Vec::new(),
                 accepted: None,
                 not_found: None,
+                declinable: true,
             }),
             step,
         ),
@@ -208,6 +210,7 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
                     options: Vec::new(),
                     accepted: None,
                     not_found: None,
+                    declinable: true,
                 }),
                 step,
             );
@@ -268,6 +271,7 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
                     options: Vec::new(),
                     accepted: None,
                     not_found: None,
+                    declinable: true,
                 }),
                 step,
             )
@@ -297,6 +301,7 @@ fn one(rng: &mut Rng, step: &mut usize, depth: usize) -> Stmt {
                 options: Vec::new(),
                 accepted: None,
                 not_found: None,
+                declinable: true,
             }),
             step,
         ),
@@ -395,6 +400,7 @@ fn policy(seed: u64) -> ir::Policy {
         when: String::new(),
         body: Block(stmts),
         notes: Vec::new(),
+        anchors: Vec::new(),
         span: Span::new(SourceId::default(), 0, 0),
     }
 }

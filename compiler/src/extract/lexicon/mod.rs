@@ -184,12 +184,28 @@ pub(crate) enum Class {
     Have,
     /// `is`, `was`, `on`: a date that is today.
     IsOn,
+    /// Words that open a statement, not an instruction: `the`, `it`, `already`.
+    DeclarativeOpener,
+    /// Words right after an instruction's verb: `the`, `them`, `up`.
+    AfterVerb,
+    /// Words that open a prohibition: `never`, `don't`.
+    Prohibition,
+    /// Auxiliaries and modals: a sentence with one states something.
+    Auxiliary,
+    /// `turn` (`turns it down` declines).
+    TurnVerb,
+    /// Words saying a call or lookup succeeded: `found`, `done`.
+    SuccessWord,
+    /// Words of a list the customer picks from: `not in the list`.
+    ListWord,
+    /// `yes`, `no`, `ok`: answers in a word.
+    YesOrNo,
 }
 
 impl Class {
     /// The last class declared (for the test that every class has words).
     #[cfg(test)]
-    const LAST: Class = Class::IsOn;
+    const LAST: Class = Class::YesOrNo;
 }
 
 /// One word class: its name, what it is for, and its words.

@@ -1,6 +1,7 @@
 //! Headings: `Check Order Status`, `Escalation:`, `Check the order:`.
 
 use super::{Example, ItemRule, ItemShape, read_actions};
+use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
 use crate::extract::tokens::{Tok, Token};
 use crate::syntax::{Item, MarkerKind};
@@ -107,4 +108,105 @@ fn written_words(tokens: &[Token]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A Markdown heading (`## How it works`, `### 2. Check the membership`) is
+/// a section heading; its number, if it has one, is its step label, and
+/// what follows it up to the next heading of its level is its content.
+pub(crate) const MARKDOWN_RULE: ItemRule = ItemRule {
+    name: "markdown-heading",
+    shape: "## Heading · ### 2. Numbered heading",
+    about: "A Markdown heading (`## How it works`, `### 2. Check the membership`) is a section heading; its number, if it has one, is its step label (`go to step 2` goes there), and what follows it up to the next heading of its level is its content.",
+    read: read_markdown,
+    examples: &[Example {
+        text: "### 6. Check the membership\n\nAsk for the customer's phone number.",
+        compiles_to: r#"section "Check the membership"
+[ok] ask text -> $phone_number: "Could you share your phone number?""#,
+    }],
+};
+
+/// An item with sub-items whose own text is a short phrase (at most eight
+/// words, no full stop, no reference, no question) is a section heading of
+/// any wording: `Verify the customer`, `Confirm and cancel`, `How long`.
+pub(crate) const SECTION_RULE: ItemRule = ItemRule {
+    name: "section",
+    shape: "<a short phrase> with sub-items under it",
+    about: "An item with sub-items whose own text is a short phrase (at most eight words, no full stop, no `@tool`, `#Policy`, `$value` or quoted value, no question word) that no rule reads as an instruction is a section heading, whatever its wording: `Verify the customer`, `Pick the order`, `How long`; so is `Confirm …` over sub-steps (`Confirm and cancel`). Its sub-items are the section's steps. A short instruction a rule reads (`Ask for the email address`) stays a step with sub-steps.",
+    read: read_section,
+    examples: &[Example {
+        text: "Verify the phone number\n   a. Ask for the customer's phone number.",
+        compiles_to: r#"section "Verify the phone number"
+[ok] ask text -> $phone_number: "Could you share your phone number?""#,
+    }],
+};
+
+/// A line of its own (a paragraph) that is a short phrase with no full stop
+/// is a title: `Changing your delivery slot`.
+pub(crate) const TITLE_RULE: ItemRule = ItemRule {
+    name: "title",
+    shape: "<a short line of its own, no full stop>",
+    about: "A line of its own (between blank lines) that is a short phrase — at most ten words, no full stop, no `@tool`, `#Policy`, `$value` or quoted value, no condition — is a title: `Changing your delivery slot`. It marks a section, like a heading.",
+    read: read_title,
+    examples: &[Example {
+        text: "\nChanging your delivery slot\n",
+        compiles_to: r#"section "Changing your delivery slot""#,
+    }],
+};
+
+fn read_markdown(item: &Item, tokens: &[Token]) -> Option<ItemShape> {
+    matches!(item.marker, MarkerKind::Heading(_)).then(|| {
+        let title = written_words(tokens);
+        ItemShape::Heading(if title.is_empty() {
+            item.plain_text()
+        } else {
+            title
+        })
+    })
+}
+
+/// Whether the tokens are a short phrase: words only (no reference or
+/// quoted value), at most `most` of them, no full stop or question mark
+/// inside or at the end, and no condition at the start.
+fn short_phrase(tokens: &[Token], most: usize) -> bool {
+    let words = tokens.iter().filter(|token| token.word().is_some()).count();
+    words > 0
+        && words <= most
+        && tokens.iter().all(|token| match &token.kind {
+            Tok::Word { .. } | Tok::Number(_) => true,
+            Tok::Punct(c) => !matches!(c, '.' | '?' | '!' | ';'),
+            _ => false,
+        })
+        && !tokens
+            .first()
+            .is_some_and(|token| token.is_a(Class::ConditionOpener))
+}
+
+fn read_section(item: &Item, tokens: &[Token]) -> Option<ItemShape> {
+    if item.children.is_empty() || !short_phrase(tokens, 8) {
+        return None;
+    }
+    // A question takes its sub-items as its answers.
+    if tokens.iter().any(|token| {
+        token.is_a(Class::QuestionWord) || token.is_a(Class::Whether) || token.is("or")
+    }) {
+        return None;
+    }
+    // An instruction a rule reads (`Ask for the email address`) is a step
+    // with sub-steps; `Confirm and cancel` over its steps is a title.
+    let reads = read_actions(tokens);
+    let titled_confirmation =
+        matches!(reads.as_slice(), [Ok((Action::AskYesNo { .. }, "confirm"))])
+            && !tokens.get(1).is_some_and(|token| {
+                token.is_a(Class::Whether) || token.is("that") || token.is("with")
+            });
+    (reads.iter().all(Result::is_err) || titled_confirmation)
+        .then(|| ItemShape::Heading(written_words(tokens)))
+}
+
+fn read_title(item: &Item, tokens: &[Token]) -> Option<ItemShape> {
+    (item.marker == MarkerKind::Paragraph
+        && item.children.is_empty()
+        && short_phrase(tokens, 10)
+        && !tokens.iter().any(|token| token.is_punct(':')))
+    .then(|| ItemShape::Heading(written_words(tokens)))
 }

@@ -46,6 +46,8 @@ mod otherwise;
 mod policy_reference;
 mod provide;
 mod say;
+mod statement;
+mod succeeded;
 mod thank;
 mod ticket;
 mod values;
@@ -127,6 +129,8 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     move_to::RULE,
     offer::RULE,
     ensure::RULE,
+    statement::PROHIBITION_RULE,
+    statement::STATEMENT_RULE,
 ];
 
 /// A rule for the condition of a clause.
@@ -150,6 +154,7 @@ pub(crate) const CONDITION_RULES: &[ConditionRule] = &[
     failed_to_act::RULE,
     not_found::RULE,
     failed::RULE,
+    succeeded::RULE,
     answer::RULE,
 ];
 
@@ -177,7 +182,14 @@ pub(crate) struct ItemRule {
 }
 
 /// Every item rule, in the order tried; an item none reads is a step.
-pub(crate) const ITEM_RULES: &[ItemRule] = &[note_item::RULE, heading::RULE, heading::COLON_RULE];
+pub(crate) const ITEM_RULES: &[ItemRule] = &[
+    note_item::RULE,
+    heading::MARKDOWN_RULE,
+    heading::RULE,
+    heading::COLON_RULE,
+    heading::SECTION_RULE,
+    heading::TITLE_RULE,
+];
 
 // ----- reading with the tables --------------------------------------------------------------
 
@@ -194,12 +206,32 @@ pub(crate) fn read_actions(tokens: &[Token]) -> Vec<Result<ReadAction, Vec<Token
         .collect()
 }
 
+/// [`read_actions`] for a whole clause: a clause that opens with a
+/// statement and holds an instruction no rule reads is a description,
+/// kept whole as one statement.
+pub(crate) fn read_clause_actions(tokens: &[Token]) -> Vec<Result<ReadAction, Vec<Token>>> {
+    let reads = read_actions(tokens);
+    let opens_with_statement = matches!(reads.first(), Some(Ok((Action::Statement { .. }, _))));
+    if opens_with_statement && reads.iter().any(Result::is_err) {
+        let body = action::phrase_body(tokens);
+        return vec![Ok((
+            Action::Statement { words: body },
+            statement::STATEMENT_RULE.name,
+        ))];
+    }
+    reads
+}
+
 /// The first action rule that reads the phrase.
 fn read_phrase(phrase: &[Token]) -> Option<ReadAction> {
     let body = action::phrase_body(phrase);
+    // `…, or the email doesn't match`: an alternative condition, never a
+    // statement to keep as a note.
+    let alternative = phrase.first().is_some_and(|token| token.is("or"));
     let phrase = Phrase { body: &body };
     ACTION_RULES
         .iter()
+        .filter(|rule| !(alternative && rule.name == statement::STATEMENT_RULE.name))
         .find_map(|rule| (rule.read)(&phrase).map(|action| (action, rule.name)))
 }
 

@@ -1,7 +1,7 @@
 //! `If the email address is not found`: a lookup that came back empty.
 
 use super::{ConditionRule, Example};
-use crate::extract::condition::{Condition, ConditionWords};
+use crate::extract::condition::{Condition, ConditionWords, Missing};
 use crate::extract::lexicon::Class;
 use crate::extract::tokens::Tok;
 
@@ -36,5 +36,63 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
             || has_no
             || words.first().is_some_and(|word| *word == "no") && words.len() > 1
             || condition.any(Class::EmptyWord);
-    not_found.then_some(Condition::NotFound { still })
+    if !not_found {
+        return None;
+    }
+    Some(Condition::NotFound {
+        still,
+        missing: missing(condition),
+    })
+}
+
+/// What is missing: the customer's pick (`not in the list`), a lookup's
+/// result (`no orders`, `there are no payments`, `nothing comes back`),
+/// or whichever came last (`the order is not found`).
+fn missing(condition: &ConditionWords<'_>) -> Missing {
+    if condition.any(Class::ListWord) {
+        return Missing::Pick;
+    }
+    let words = &condition.words;
+    // `no orders`, `has no orders`, `there are no payments`, `no account comes back`.
+    let after_no = words.iter().position(|word| *word == "no");
+    let empty = condition.any(Class::EmptyWord)
+        || words
+            .windows(2)
+            .any(|pair| pair[1] == "any" && pair[0].ends_with("n't"));
+    match after_no {
+        Some(position) => Missing::Lookup(
+            words[position + 1..]
+                .iter()
+                .take_while(|word| !condition_filler(word))
+                .map(|word| word.to_string())
+                .collect(),
+        ),
+        None if empty => Missing::Lookup(Vec::new()),
+        None => Missing::Any,
+    }
+}
+
+/// Words after `no <noun>` that end the noun: `no account comes back`.
+fn condition_filler(word: &str) -> bool {
+    matches!(
+        word,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "comes"
+            | "come"
+            | "came"
+            | "found"
+            | "on"
+            | "in"
+            | "for"
+            | "at"
+            | "with"
+            | "back"
+            | "returned"
+            | "left"
+            | "yet"
+            | "that"
+            | "this"
+    )
 }

@@ -8,7 +8,7 @@ use crate::extract::lexicon::Class;
 pub(crate) const RULE: ConditionRule = ConditionRule {
     name: "otherwise",
     shape: "Otherwise, …",
-    about: "`Otherwise` / `else` is the other outcome of the last condition: the values a match did not name, or the `no` of a question or check.",
+    about: "`Otherwise` / `else` (or `Anything else:`, `For any other result`) is the other outcome of the last condition: the values a match did not name, the options of a question no condition named, or the `no` of a question or check.",
     read,
     examples: &[Example {
         text: "If \"Shipped\", say it is on its way; otherwise, route to an agent.",
@@ -19,8 +19,12 @@ pub(crate) const RULE: ConditionRule = ConditionRule {
 };
 
 fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
-    condition
-        .opener
-        .is_some_and(|t| t.is_a(Class::Otherwise))
-        .then_some(Condition::Otherwise)
+    let opener = condition.opener.is_some_and(|t| t.is_a(Class::Otherwise));
+    // `Anything else:`, `Any other status:`, `For any other result`.
+    let words = &condition.words;
+    let any_other = words.windows(2).any(|pair| {
+        matches!(pair[0], "any" | "all" | "every" | "anything" | "everything")
+            && matches!(pair[1], "other" | "else")
+    });
+    (opener || any_other).then_some(Condition::Otherwise)
 }

@@ -51,7 +51,8 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
     };
     let words = skip_while(words, |t| t.is("that"));
     if words.is_empty() {
-        return None;
+        // `Tell them.` says the statement just before it.
+        return (!phrase.verb().is_some_and(|verb| verb.is("send"))).then_some(Action::SayPrevious);
     }
     Some(Action::Say {
         words: words.to_vec(),

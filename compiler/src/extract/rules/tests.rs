@@ -12,7 +12,10 @@ fn every_example_compiles_to_what_it_says() {
     for (rule, example) in examples() {
         let got = compile_example(example.text);
         if bless {
-            eprintln!("@@ {rule}\n>> {}\n{got}\n@@", example.text);
+            eprintln!(
+                "@@ {rule}\n>> {}\n{got}\n@@",
+                example.text.replace('\n', "\\n")
+            );
         }
         if got != example.compiles_to {
             failures.push(format!(

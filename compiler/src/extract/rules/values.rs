@@ -44,5 +44,6 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
             .map(|word| word.to_string())
             .collect(),
         tokens: condition.body.to_vec(),
+        still: condition.body.iter().any(|token| token.is("still")),
     })
 }
