@@ -542,10 +542,9 @@ fn tool_result(
             output,
         );
     };
-    let returns = machine
-        .tools
-        .get(usize::from(*tool))
-        .map_or(&Shape::Record, |tool| &tool.returns);
+    let declared = machine.tools.get(usize::from(*tool));
+    let returns = declared.map_or(&Shape::Record, |tool| &tool.returns);
+    let checks_identity = declared.is_some_and(|tool| tool.verifies_identity);
     let failed = |why: &'static str| match error {
         Some(edge) => Ok((*edge, Evidence::Tool(why))),
         None => Err(why),
@@ -562,6 +561,14 @@ fn tool_result(
                     set(session, *var, value.clone());
                 }
                 Ok((not_found.unwrap_or(*ok), Evidence::Tool("not found")))
+            } else if let (true, Some(customer)) = (checks_identity, session.customer.clone()) {
+                if !is_customer(value, &customer) {
+                    return identity_mismatch(machine, session, output);
+                }
+                if let Some(var) = bind {
+                    set(session, *var, value.clone());
+                }
+                Ok((*ok, Evidence::Tool("ok: the session's customer")))
             } else {
                 if let Some(var) = bind {
                     set(session, *var, value.clone());
@@ -574,6 +581,39 @@ fn tool_result(
         Ok((edge, evidence)) => take(machine, session, edge, evidence, output),
         Err(why) => fault(machine, session, why, output),
     }
+}
+
+/// Whether an identity tool's result is `customer` (see
+/// [`Session::with_customer`]): the result itself when it is a text or a
+/// number, or one of its `id`, `customer_id`, `user_id`, `email` fields.
+fn is_customer(value: &Value, customer: &str) -> bool {
+    let same = |value: &Value| match value {
+        Value::Text(_) | Value::Number(_) => value.plain().trim().eq_ignore_ascii_case(customer),
+        _ => false,
+    };
+    match value {
+        Value::Record(_) => ["id", "customer_id", "user_id", "email"]
+            .iter()
+            .any(|field| value.field(field).is_some_and(same)),
+        other => same(other),
+    }
+}
+
+/// The identity the customer gave is not the customer the session was
+/// started for: hand off, without binding it (the check is in the log as
+/// this hand-off's reason).
+fn identity_mismatch(machine: &Machine, session: &mut Session, output: &mut Output) {
+    output.effects.push(Effect::HandOff(Handoff {
+        reason: Arc::from(
+            "the identity given in the conversation is not the customer this session was started for",
+        ),
+        queue: Arc::from("agent"),
+        ticket: false,
+        context: context(machine, session),
+    }));
+    session.phase = Phase::HandedOff;
+    session.outcome = Some(Arc::from("escalated"));
+    output.rest = Some(session.state);
 }
 
 /// Checks a payload against the declared type (records are checked as

@@ -31,6 +31,10 @@ pub struct Header {
     /// The policy files the machine was compiled from, as given.
     #[serde(default)]
     pub policy: Vec<String>,
+    /// The customer the session was started for, if any (part of its
+    /// start: replay binds the session to it again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
 }
 
 /// One event line of a log, as read back: the event, the effects it
@@ -147,6 +151,7 @@ pub fn write(conversation: &Conversation<'_>, policy: &[String]) -> String {
         hash: machine.hash().to_string(),
         today: conversation.session().today().iso(),
         policy: policy.to_vec(),
+        customer: conversation.session().customer().map(str::to_string),
     };
     let mut text = serde_json::to_string(&header).unwrap_or_default();
     text.push('\n');
@@ -188,7 +193,8 @@ pub fn replay<'m>(machine: &'m Machine, log: &str) -> Result<Conversation<'m>, E
             format!("line 1: `{}` is not a date", header.today),
         )
     })?;
-    let mut conversation = Conversation::new(machine, today);
+    let mut conversation =
+        Conversation::new(machine, today).for_customer(header.customer.as_deref());
     for (index, recorded) in log.lines().enumerate().skip(1) {
         if recorded.trim().is_empty() {
             continue;

@@ -55,6 +55,9 @@ pub(crate) struct Tool {
     pub(crate) destructive: bool,
     /// `effect = "write"` or `"destructive"`: the call changes something.
     pub(crate) writes: bool,
+    /// Success establishes who the customer is (checked against a bound
+    /// session's customer).
+    pub(crate) verifies_identity: bool,
 }
 
 /// What a tool's result must look like.
@@ -570,6 +573,7 @@ impl Indexer {
             returns: shape(&entry.returns),
             destructive: entry.effect == "destructive",
             writes: matches!(entry.effect.as_str(), "write" | "destructive"),
+            verifies_identity: entry.verifies_identity,
         }
     }
 

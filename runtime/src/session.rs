@@ -37,6 +37,9 @@ pub struct Session {
     pub(crate) counters: Box<[u8]>,
     pub(crate) destructive: Vec<(u16, Box<[Value]>)>,
     pub(crate) outcome: Option<Arc<str>>,
+    /// The customer the session was started for, if any: the identity
+    /// tool's result must be this customer (see [`Session::with_customer`]).
+    pub(crate) customer: Option<Arc<str>>,
 }
 
 impl Session {
@@ -53,7 +56,29 @@ impl Session {
             counters: vec![0; usize::from(machine.retry_slots)].into_boxed_slice(),
             destructive: Vec::new(),
             outcome: None,
+            customer: None,
         }
+    }
+
+    /// Binds the session to the customer it was started for (part of its
+    /// start, like the date). Then the result of the identity tool (the
+    /// catalog's `verifies_identity`) must be that customer, or the
+    /// conversation hands off: the customer matches when, ignoring case and
+    /// surrounding spaces, it equals the result itself (a text or number id)
+    /// or one of the result record's `id`, `customer_id`, `user_id` or
+    /// `email` fields. `None` (an anonymous channel) keeps identity by
+    /// email alone.
+    pub fn with_customer(mut self, customer: Option<&str>) -> Session {
+        self.customer = customer
+            .map(str::trim)
+            .filter(|customer| !customer.is_empty())
+            .map(Arc::from);
+        self
+    }
+
+    /// The customer the session is bound to, if any.
+    pub fn customer(&self) -> Option<&str> {
+        self.customer.as_deref()
     }
 
     /// The current state.

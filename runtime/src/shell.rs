@@ -40,6 +40,13 @@ impl<'m> Conversation<'m> {
         }
     }
 
+    /// Binds the session to the customer it is started for (see
+    /// [`Session::with_customer`]); before the start.
+    pub fn for_customer(mut self, customer: Option<&str>) -> Conversation<'m> {
+        self.session = self.session.with_customer(customer);
+        self
+    }
+
     /// The machine.
     pub fn machine(&self) -> &'m Machine {
         self.machine

@@ -109,7 +109,7 @@ impl Client {
             .post(
                 "/v1/sessions",
                 OPERATOR,
-                json!({ "policy": CANCELLATION, "channel": "chat", "customer": "maya" }),
+                json!({ "policy": CANCELLATION, "channel": "chat", "customer": "maya@example.com" }),
             )
             .await;
         (

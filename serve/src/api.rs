@@ -3,7 +3,7 @@
 //! read-only views are in [`crate::views`]. Every refusal is an [`ApiError`]: a 4xx JSON body for a bad
 //! request, never a 5xx.
 
-use crate::auth::{may_use, random_token};
+use crate::auth::{Caller, may_use, random_token};
 use crate::clock::date_of;
 use crate::error::ApiError;
 use crate::request::{Id, Shared, session_id};
@@ -222,7 +222,10 @@ async fn list(State(app): Shared, headers: HeaderMap) -> Result<Json<Json_>, Api
 struct StartBody {
     policy: String,
     channel: String,
-    customer: String,
+    /// The customer the session is for; absent on an anonymous channel,
+    /// where identity rests on the email the customer gives alone.
+    #[serde(default)]
+    customer: Option<String>,
 }
 
 /// Starts a session of the latest version of `policy`.
@@ -230,12 +233,14 @@ async fn begin(
     app: &App,
     policy: &str,
     channel: &str,
-    customer: &str,
+    customer: Option<&str>,
     origin: Option<String>,
 ) -> Result<Response, ApiError> {
     let policy = field("policy", policy, 200)?;
     let channel = field("channel", channel, 50)?;
-    let customer = field("customer", customer, 200)?;
+    let customer = customer
+        .map(|customer| field("customer", customer, 200))
+        .transpose()?;
     let now = app.clock.now_micros();
     let version = app
         .machines
@@ -252,7 +257,7 @@ async fn begin(
         version: version.version,
         hash: version.hash.clone(),
         channel: channel.to_string(),
-        customer: customer.to_string(),
+        customer: customer.unwrap_or_default().to_string(),
         token_hash: crate::auth::digest(&token),
         today: today.iso(),
         created_at: now,
@@ -264,7 +269,10 @@ async fn begin(
         origin,
     };
     let mut guard = app.sessions.try_lock(&id)?;
-    let mut live = Live::new(row, Arc::clone(&machine), Session::new(&machine, today));
+    // The customer is part of the session's start: the identity tool's
+    // result must be them (keel_runtime::Session::with_customer).
+    let session = Session::new(&machine, today).with_customer(customer);
+    let mut live = Live::new(row, Arc::clone(&machine), session);
     let reply = sessions::run(app, &mut live, Some(Event::Start), true).await;
     let reply = match reply {
         Ok(reply) => reply,
@@ -304,7 +312,7 @@ async fn start(
         &app,
         &payload.policy,
         &payload.channel,
-        &payload.customer,
+        payload.customer.as_deref(),
         None,
     )
     .await
@@ -350,7 +358,7 @@ async fn external(
         &app,
         &payload.policy,
         &payload.channel,
-        &payload.customer,
+        Some(payload.customer.as_str()),
         Some(origin),
     )
     .await
@@ -430,7 +438,11 @@ async fn message(
                     drop(guard);
                     app.sessions.forget(&id);
                 }
-                return Ok(Json(reply_json(&reply)));
+                let mut answer = reply_json(&reply);
+                if caller != Caller::Operator {
+                    crate::sessions::customer_view(&mut answer);
+                }
+                return Ok(Json(answer));
             }
         }
     }

@@ -148,6 +148,18 @@ pub fn phase_name(phase: Phase) -> &'static str {
     }
 }
 
+/// What a session token's holder (the customer's channel) may see of a
+/// reply: a hand-off's reason and queue, never its context (names, ids,
+/// what the tools returned), which is operator data.
+pub(crate) fn customer_view(answer: &mut serde_json::Value) {
+    if let Some(handoff) = answer
+        .get_mut("handoff")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        handoff.retain(|key, _| key == "reason" || key == "queue");
+    }
+}
+
 /// The log header of a session.
 pub fn header(row: &SessionRow, machine: &Machine) -> Header {
     Header {
@@ -156,6 +168,7 @@ pub fn header(row: &SessionRow, machine: &Machine) -> Header {
         hash: row.hash.clone(),
         today: row.today.clone(),
         policy: Vec::new(),
+        customer: Some(row.customer.clone()).filter(|customer| !customer.is_empty()),
     }
 }
 

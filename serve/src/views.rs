@@ -40,6 +40,10 @@ pub(crate) async fn read(
     let caller = app.operators.caller(&headers)?;
     let id = session_id(id)?;
     let (row, events) = stored(&app, &caller, &id).await?;
+    // A session token's holder sees the conversation (what they and the bot
+    // said) and where it stands; tool results, hand-off contexts, the
+    // customer id and an external event's data are operator data.
+    let operator = caller == Caller::Operator;
     let mut transcript = Vec::new();
     let mut path: Vec<String> = Vec::new();
     // A stored line that does not read back is left out (the store only
@@ -50,7 +54,10 @@ pub(crate) async fn read(
     {
         match &line.event {
             Event::User(text) => transcript.push(json!({ "from": "customer", "text": text })),
-            Event::ToolResult(result) => transcript.push(json!({ "tool_result": result })),
+            Event::ToolResult(result) if operator => {
+                transcript.push(json!({ "tool_result": result }))
+            }
+            Event::ToolResult(_) => {}
             // Events without data by name (`start`, `timer`, …); the
             // others (an interpretation, a phrasing) are records, not turns.
             other => {
@@ -62,7 +69,13 @@ pub(crate) async fn read(
         for effect in &line.effects {
             match effect {
                 Effect::Send(text) => transcript.push(json!({ "from": "bot", "text": text })),
-                other => transcript.push(serde_json::to_value(other).unwrap_or(Json_::Null)),
+                other if operator => {
+                    transcript.push(serde_json::to_value(other).unwrap_or(Json_::Null))
+                }
+                Effect::HandOff(handoff) => transcript.push(json!({
+                    "handoff": { "reason": handoff.reason.as_ref(), "queue": handoff.queue.as_ref() }
+                })),
+                _ => {}
             }
         }
         for hop in line.path {
@@ -77,6 +90,21 @@ pub(crate) async fn read(
         .as_deref()
         .and_then(|origin| serde_json::from_str(origin).ok())
         .unwrap_or(Json_::Null);
+    if !operator {
+        return Ok(Json(json!({
+            "session_id": row.id,
+            "policy": row.policy,
+            "version": row.version,
+            "channel": row.channel,
+            "phase": row.phase,
+            "node": row.node,
+            "outcome": row.outcome,
+            "seq": row.seq,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "transcript": transcript,
+        })));
+    }
     Ok(Json(json!({
         "session_id": row.id,
         "policy": row.policy,

@@ -111,7 +111,7 @@ pub(crate) fn start(process: &Process) -> (String, String) {
         "POST",
         "/v1/sessions",
         OPERATOR,
-        Some(json!({ "policy": CANCELLATION, "channel": "chat", "customer": "maya" })),
+        Some(json!({ "policy": CANCELLATION, "channel": "chat", "customer": "maya@example.com" })),
     );
     assert_eq!(status, 201, "{body}");
     (

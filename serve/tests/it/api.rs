@@ -28,7 +28,7 @@ async fn a_conversation_is_served_logged_and_replays() {
         assert_eq!(listed.body["policies"][0]["policy"], CANCELLATION);
         assert_eq!(listed.body["policies"][0]["latest"], 1);
 
-        let (id, token, started) = server.start_session(CANCELLATION, "maya").await;
+        let (id, token, started) = server.start_session(CANCELLATION, "maya@example.com").await;
         assert_eq!(messages(&started), ["Could you share your email address?"]);
         let mut last = started;
         for text in CANCEL {
@@ -40,13 +40,13 @@ async fn a_conversation_is_served_logged_and_replays() {
         assert_eq!(last["phase"], "ended");
 
         let read = server
-            .get(&format!("/v1/sessions/{id}"), Some(&token))
+            .get(&format!("/v1/sessions/{id}"), Some(OPERATOR))
             .await;
         assert_eq!(read.status, 200);
         let body = &read.body;
         assert_eq!(body["hash"], deployed.body["hash"]);
         assert_eq!(body["node"], "Single_order_cancellation_policy:5.f.end");
-        assert_eq!(body["customer"], "maya");
+        assert_eq!(body["customer"], "maya@example.com");
         assert_eq!(
             body["path"][0], "Single_order_cancellation_policy:1.a.ask",
             "{}",
@@ -94,7 +94,7 @@ async fn a_new_version_leaves_running_sessions_on_theirs() {
     for store in stores("pinning").await {
         let server = Server::start(&store).await;
         let first = server.deploy(POLICY).await;
-        let (old, old_token, _) = server.start_session(CANCELLATION, "maya").await;
+        let (old, old_token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
         server.say(&old, &old_token, CANCEL[0]).await;
 
         let second = server.deploy(POLICY_V2).await;
@@ -113,7 +113,8 @@ async fn a_new_version_leaves_running_sessions_on_theirs() {
             Some(2)
         );
 
-        let (new, new_token, started) = server.start_session(CANCELLATION, "maya").await;
+        let (new, new_token, started) =
+            server.start_session(CANCELLATION, "maya@example.com").await;
         assert_eq!(started["version"], 2);
         server.say(&new, &new_token, CANCEL[0]).await;
         let mut endings = Vec::new();
@@ -148,8 +149,8 @@ async fn one_customer_can_never_reach_another_customers_session() {
     for store in stores("security").await {
         let server = Server::start(&store).await;
         server.deploy(POLICY).await;
-        let (maya, maya_token, _) = server.start_session(CANCELLATION, "maya").await;
-        let (sam, sam_token, _) = server.start_session(CANCELLATION, "sam").await;
+        let (maya, maya_token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        let (sam, sam_token, _) = server.start_session(CANCELLATION, "sam@example.com").await;
         server.say(&sam, &sam_token, "sam@example.com").await;
 
         // Each token opens its own session.
@@ -211,7 +212,7 @@ async fn concurrent_messages_are_serialised_or_refused_never_interleaved() {
     for store in stores("concurrency").await {
         let server = std::sync::Arc::new(Server::start(&store).await);
         server.deploy(POLICY).await;
-        let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
         let mut statuses = Vec::new();
         for text in CANCEL {
             let racers: Vec<_> = (0..6)
@@ -287,7 +288,12 @@ async fn an_external_event_starts_a_proactive_session() {
         assert!(text.contains("slower than expected"), "{text}");
         let id = started.body["session_id"].as_str().unwrap_or_default();
         let token = started.body["session_token"].as_str().unwrap_or_default();
+        // The event's data is operator data: the session's token does not see it.
         let read = server.get(&format!("/v1/sessions/{id}"), Some(token)).await;
+        assert!(read.body.get("origin").is_none(), "{:?}", read.body);
+        let read = server
+            .get(&format!("/v1/sessions/{id}"), Some(OPERATOR))
+            .await;
         assert_eq!(read.body["origin"]["kind"], "carrier_scan_gap");
         assert_eq!(read.body["channel"], "email");
         let answer = server.say(id, token, "no thanks").await;
@@ -300,7 +306,7 @@ async fn metrics_report_the_seed_kpis() {
     for store in stores("metrics").await {
         let server = Server::start(&store).await;
         server.deploy(POLICY).await;
-        let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
         server.clock.advance(4_000_000);
         for text in CANCEL {
             server.say(&id, &token, text).await;
@@ -343,7 +349,7 @@ async fn sessions_continue_on_a_new_server_over_the_same_store() {
         let (id, token) = {
             let server = Server::start(&store).await;
             server.deploy(POLICY).await;
-            let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+            let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
             server.say(&id, &token, CANCEL[0]).await;
             (id, token)
         };
@@ -366,7 +372,7 @@ async fn the_event_log_refuses_updates_and_deletes() {
     for store in stores("append_only").await {
         let server = Server::start(&store).await;
         server.deploy(POLICY).await;
-        let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
         server.say(&id, &token, CANCEL[0]).await;
         let attempts = [
             format!("UPDATE events SET line = '{{}}' WHERE session_id = '{id}'"),
@@ -423,10 +429,8 @@ async fn sessions_beyond_the_memory_bound_come_back_from_their_log() {
         .await;
         server.deploy(POLICY).await;
         let mut sessions = Vec::new();
-        for customer in 0..12 {
-            let (id, token, _) = server
-                .start_session(CANCELLATION, &format!("c{customer}"))
-                .await;
+        for _ in 0..12 {
+            let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
             sessions.push((id, token));
         }
         for (id, token) in &sessions {

@@ -27,7 +27,7 @@ fn fixture() -> &'static Fixture {
             let store = stores("fuzz").await.remove(0);
             let server = Server::start(&store).await;
             server.deploy(POLICY).await;
-            let (session, token, _) = server.start_session(CANCELLATION, "maya").await;
+            let (session, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
             (server, session, token)
         });
         Fixture {

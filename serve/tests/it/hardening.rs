@@ -111,7 +111,7 @@ async fn large_deploys_are_answered_and_the_server_keeps_serving() {
     let store = stores("large_deploys").await.remove(0);
     let server = Server::start(&store).await;
     assert_eq!(server.deploy(POLICY).await.status, 201);
-    let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+    let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
     for (name, text) in [
         ("long steps", large_inputs::long_steps()),
         ("short steps", large_inputs::short_steps()),
@@ -147,7 +147,7 @@ async fn a_deploy_over_its_time_budget_is_refused_and_nothing_stalls() {
     let mut config = keel_serve::Config::standard();
     let server = Server::with(&store, tools(), clock.clone(), config.clone()).await;
     assert_eq!(server.deploy(POLICY).await.status, 201);
-    let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+    let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
     drop(server);
     // 10,000 steps compile in far more than 50 ms in any build.
     config.deploy_timeout = std::time::Duration::from_millis(50);
@@ -179,4 +179,148 @@ async fn a_deploy_over_its_time_budget_is_refused_and_nothing_stalls() {
         "nothing new was deployed: {:?}",
         listed.body
     );
+}
+
+/// The customer `keel` binds a session to must be the one the identity
+/// tool finds: the scenario (a session started for Maya, the chat
+/// types Sam's email) hands off before anything of Sam's is read, and the
+/// log replays with the binding. A session bound by the customer's id, or
+/// an anonymous one (no customer: email-only identity), goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_is_bound_to_the_session_customer() {
+    for store in stores("identity_binding").await {
+        let server = Server::start(&store).await;
+        assert_eq!(server.deploy(POLICY).await.status, 201);
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        let answer = server.say(&id, &token, "sam@example.com").await;
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        assert_eq!(answer.body["phase"], "handed_off", "{:?}", answer.body);
+        assert_eq!(
+            answer.body["handoff"]["reason"],
+            "the identity given in the conversation is not the customer this session was started for"
+        );
+        // The customer's channel never sees the hand-off's context.
+        assert!(
+            answer.body["handoff"].get("context").is_none(),
+            "{:?}",
+            answer.body
+        );
+        assert!(
+            !answer.body.to_string().contains("Carter"),
+            "{:?}",
+            answer.body
+        );
+        // Nothing of Sam's was read: no order lookup after the identity call.
+        let events = server
+            .get(&format!("/v1/sessions/{id}/events"), Some(OPERATOR))
+            .await;
+        let calls = events.body.to_string().matches("call_tool").count();
+        assert_eq!(calls, 1, "{}", events.body);
+        // The log names the customer, so replay binds the session again.
+        let log = server
+            .client
+            .get(format!("{}/v1/sessions/{id}/log", server.base))
+            .bearer_auth(OPERATOR)
+            .send()
+            .await
+            .expect("the log")
+            .text()
+            .await
+            .expect("text");
+        let header = keel_runtime::log::header(&log).expect("a header");
+        assert_eq!(header.customer.as_deref(), Some("maya@example.com"));
+        let compilation = keel_compiler::compile(
+            &[keel_compiler::Source::new("policy.md", POLICY)],
+            &[keel_compiler::Source::new("catalog.toml", CATALOG)],
+        );
+        let machine = keel_runtime::Machine::new(compilation.artifact()).expect("runs");
+        let replayed = keel_runtime::log::replay(&machine, &log).expect("replays");
+        assert_eq!(replayed.session().outcome(), Some("escalated"));
+
+        // Bound by the demo store's customer id, the right email goes on.
+        let (id, token, _) = server.start_session(CANCELLATION, "7390001").await;
+        let answer = server.say(&id, &token, "maya@example.com").await;
+        assert_eq!(
+            answer.body["phase"], "waiting_for_user",
+            "{:?}",
+            answer.body
+        );
+
+        // An anonymous channel: identity by email alone.
+        let started = server
+            .post(
+                "/v1/sessions",
+                Some(OPERATOR),
+                json!({ "policy": CANCELLATION, "channel": "chat" }),
+            )
+            .await;
+        assert_eq!(started.status, 201, "{:?}", started.body);
+        let id = started.body["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let token = started.body["session_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let answer = server.say(&id, &token, "sam@example.com").await;
+        assert_eq!(
+            answer.body["phase"], "waiting_for_user",
+            "{:?}",
+            answer.body
+        );
+    }
+}
+
+/// Every route a session token can call answers without operator data:
+/// the reply to a message and the session view carry no hand-off context,
+/// tool results, customer id or external event data; the operator's view
+/// of the same session does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_token_never_sees_operator_data() {
+    for store in stores("token_views").await {
+        let server = Server::start(&store).await;
+        assert_eq!(server.deploy(POLICY).await.status, 201);
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        server.say(&id, &token, "maya@example.com").await;
+        let handed = server.say(&id, &token, "a human please").await;
+        assert_eq!(handed.body["phase"], "handed_off", "{:?}", handed.body);
+        assert!(
+            handed.body["handoff"].get("context").is_none(),
+            "{:?}",
+            handed.body
+        );
+        let path = format!("/v1/sessions/{id}");
+        let seen = server.get(&path, Some(&token)).await;
+        assert_eq!(seen.status, 200);
+        let text = seen.body.to_string();
+        for secret in [
+            "7390001",
+            "Lopez",
+            "tool_result",
+            "context",
+            "call_tool",
+            "\"customer\":",
+            "origin",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        // The operator sees all of it.
+        let full = server.get(&path, Some(OPERATOR)).await.body.to_string();
+        for shown in ["7390001", "tool_result", "context", "\"customer\":"] {
+            assert!(full.contains(shown), "{shown} not in {full}");
+        }
+        // Operator-only routes refuse the token.
+        for route in [
+            format!("{path}/events"),
+            format!("{path}/log"),
+            "/metrics".to_string(),
+        ] {
+            assert_eq!(
+                server.get(&route, Some(&token)).await.status,
+                401,
+                "{route}"
+            );
+        }
+    }
 }

@@ -36,7 +36,7 @@ async fn only_write_calls_carry_an_idempotency_key() {
         )
         .await;
         server.deploy(POLICY).await;
-        let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
         let mut last = None;
         for text in ["maya@example.com", "the linen shirt", "yes"] {
             last = Some(server.say(&id, &token, text).await.body);
@@ -67,7 +67,7 @@ async fn a_destructive_call_left_unanswered_is_resumed_and_executed_once() {
         )
         .await;
         first.deploy(POLICY).await;
-        let (id, token, _) = first.start_session(CANCELLATION, "maya").await;
+        let (id, token, _) = first.start_session(CANCELLATION, "maya@example.com").await;
         first.say(&id, &token, "maya@example.com").await;
         first.say(&id, &token, "the linen shirt").await;
         // The cancellation is executed but its answer never comes back.
