@@ -149,14 +149,22 @@ pub fn phase_name(phase: Phase) -> &'static str {
 }
 
 /// What a session token's holder (the customer's channel) may see of a
-/// reply: a hand-off's reason and queue, never its context (names, ids,
+/// reply: a hand-off's reason, queue and helpdesk ticket number, never its context (names, ids,
 /// what the tools returned), which is operator data.
 pub(crate) fn customer_view(answer: &mut serde_json::Value) {
     if let Some(handoff) = answer
         .get_mut("handoff")
         .and_then(serde_json::Value::as_object_mut)
     {
-        handoff.retain(|key, _| key == "reason" || key == "queue");
+        handoff.retain(|key, _| matches!(key.as_str(), "reason" | "queue" | "helpdesk_ticket"));
+        // The ticket's helpdesk and number (for the customer's reference),
+        // not a helpdesk's error text.
+        if let Some(ticket) = handoff
+            .get_mut("helpdesk_ticket")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            ticket.retain(|key, _| key == "helpdesk" || key == "id");
+        }
     }
 }
 
