@@ -28,8 +28,8 @@ fn check(file: &str, snapshot: &str) {
     let mut total = 0;
     let mut first_taken_silently = Vec::new();
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        let row: serde_json::Value = serde_json::from_str(line)
-            .unwrap_or_else(|error| panic!("{file}: {error}: {line}"));
+        let row: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("{file}: {error}: {line}"));
         let reply = row["reply"].as_str().unwrap_or_default();
         let expected = row["expect"].as_str().unwrap_or_default();
         let understood = understand(Question::Email, reply, today());

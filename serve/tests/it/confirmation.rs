@@ -27,7 +27,7 @@ async fn confirmation_traps_are_asked_again_over_http() {
         let deployed = server.deploy(POLICY).await;
         assert_eq!(deployed.status, 201, "{:?}", deployed.body);
         for trap in TRAPS.iter().chain(["yes, cancel it"].iter()) {
-            let (id, token, _) = server.start_session(CANCELLATION, "maya").await;
+            let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
             for text in ["maya@example.com", "1"] {
                 let answer = server.say(&id, &token, text).await;
                 assert_eq!(answer.status, 200, "{:?}", answer.body);
