@@ -130,7 +130,7 @@ fn answer(
     // only if it names one of the ask's own edges.
     if let (Answer::Unclear, Some(chosen)) = (&understood.answer, interpreted) {
         if let Some(closed) = closed_set(ask) {
-            if let Some(answer) = closed_answer(ask, &closed, chosen) {
+            if let Some(answer) = crate::interpret::closed_answer(ask, &closed, chosen) {
                 understood = crate::slots::Understood {
                     answer,
                     rule: "llm",
@@ -763,63 +763,4 @@ pub(crate) fn closed_set(ask: &Ask) -> Option<Vec<String>> {
         ),
         _ => None,
     }
-}
-
-/// The answer an interpreter's `chosen` value means at `ask`, if it is one
-/// of the closed set (exactly, as sent); anything else is unclear.
-fn closed_answer(ask: &Ask, closed: &[String], chosen: &str) -> Option<Answer> {
-    if !closed.iter().any(|value| value == chosen) {
-        return None;
-    }
-    match ask.slot {
-        SlotKind::YesNo => match chosen {
-            "yes" => Some(Answer::Yes),
-            "no" => Some(Answer::No),
-            _ => None,
-        },
-        SlotKind::Options => ask
-            .options
-            .iter()
-            .position(|(label, _)| label.as_ref() == chosen)
-            .map(Answer::Option),
-        _ => None,
-    }
-}
-
-/// The question an interpreter may be asked about `reply`: `Some` when the
-/// session waits at an ask with a closed set (see [`closed_set`]) and the
-/// rules find the reply unclear (a reply they read, or a request for a
-/// person, never reaches an LLM).
-pub fn intent_question(
-    machine: &Machine,
-    session: &Session,
-    reply: &str,
-) -> Option<crate::interpret::IntentQuestion> {
-    if session.phase != Phase::WaitingForUser {
-        return None;
-    }
-    let Some(Kind::Ask(ask)) = machine
-        .states
-        .get(session.state.0 as usize)
-        .map(|state| &state.kind)
-    else {
-        return None;
-    };
-    let options = closed_set(ask)?;
-    let mut prompt = String::new();
-    render(machine, session, &ask.prompt, &mut prompt);
-    let labels: Vec<&str> = options.iter().map(String::as_str).collect();
-    let question = match ask.slot {
-        SlotKind::YesNo => Question::YesNo { prompt: &prompt },
-        _ => Question::Options(&labels),
-    };
-    if understand(question, reply, session.today).answer != Answer::Unclear {
-        return None;
-    }
-    Some(crate::interpret::IntentQuestion {
-        state: machine.state_name(session.state).to_string(),
-        prompt,
-        reply: reply.to_string(),
-        options,
-    })
 }

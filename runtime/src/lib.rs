@@ -56,13 +56,15 @@ pub mod synthesis;
 mod tools;
 mod value;
 
-pub use engine::{FUEL, advance, intent_question, step};
+pub use engine::{FUEL, advance, step};
 pub use error::{Error, ErrorKind};
 pub use event::{
     Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
     ToolResult,
 };
-pub use interpret::{IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR};
+pub use interpret::{
+    IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR, intent_question,
+};
 pub use machine::{EdgeId, Machine, StateId};
 pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};

@@ -201,7 +201,7 @@ impl<'m> Conversation<'m> {
     /// [`crate::intent_question`]), one `interpreter` call logged as
     /// [`Event::Interpreted`]. At most one call per reply.
     pub async fn read_reply(&self, reply: &str, interpreter: &mut impl Interpreter) -> Event {
-        match crate::engine::intent_question(self.machine, &self.session, reply) {
+        match crate::interpret::intent_question(self.machine, &self.session, reply) {
             Some(question) => Event::Interpreted(Box::new(interpreter.interpret(&question).await)),
             None => Event::User(reply.to_string()),
         }
