@@ -154,6 +154,7 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
                     "identity_first": guarantee.identity_first,
                     "own_records": guarantee.own_records,
                     "explicit_yes": guarantee.explicit_yes,
+                    "unreachable": guarantee.unreachable,
                 })).collect::<Vec<_>>(),
             })
         })

@@ -37,6 +37,38 @@ fn check_states_what_it_proved_about_destructive_calls() {
 }
 
 #[test]
+fn check_lists_a_destructive_tool_it_finds_unreachable_as_a_warning() {
+    // compiler/tests/data/verify/err_unreachable_cancellation.policy.md
+    // with front matter instead of the test header.
+    let output = keel(&[
+        "check",
+        "--format",
+        "short",
+        "tests/data/cli/unreachable_cancellation.policy.md",
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("@cancel_order: warning: keel finds no path from the start"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+    let output = keel(&[
+        "check",
+        "--format",
+        "json",
+        "tests/data/cli/unreachable_cancellation.policy.md",
+    ])
+    .run();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    insta::assert_snapshot!(
+        "check_unreachable_summary",
+        serde_json::to_string_pretty(&json["summary"]).expect("JSON")
+    );
+}
+
+#[test]
 fn check_reports_every_problem_with_source_line_and_hint() {
     let output = keel(&["check", "tests/data/cli/typo.policy.md"]).run();
     assert_eq!(output.status.code(), Some(1));

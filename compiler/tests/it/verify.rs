@@ -256,3 +256,28 @@ fn magento_cancellation_is_always_preceded_by_the_customers_yes() {
     let listing = compilation.machine.dump();
     assert!(listing.contains("yes -> Single_order_cancellation_policy:5.c.call"));
 }
+
+/// A destructive tool whose every call keel finds unreachable is listed
+/// among the guarantees with nothing proved and a warning, not left out.
+#[test]
+fn a_destructive_tool_keel_finds_unreachable_is_listed_as_a_warning() {
+    let path = data().join("err_unreachable_cancellation.policy.md");
+    let compilation = compile_case(&path, &read_case(&path));
+    let [guarantee] = compilation.guarantees.as_slice() else {
+        panic!("{:?}", compilation.guarantees);
+    };
+    assert_eq!(
+        (
+            guarantee.tool.as_str(),
+            guarantee.calls,
+            guarantee.unreachable
+        ),
+        ("cancel_order", 0, 1)
+    );
+    assert!(!guarantee.identity_first && !guarantee.own_records && !guarantee.explicit_yes);
+    let line = guarantee.describe();
+    assert!(
+        line.contains("warning") && line.contains("K0301") && !line.contains("proved to run"),
+        "{line}"
+    );
+}
