@@ -119,7 +119,8 @@ pub(crate) enum RuntimeCommand {
     Replay {
         /// The log (JSON lines).
         log: PathBuf,
-        /// The policy files, if not the ones the log names.
+        /// The policy files, if not the machine the log embeds (a served
+        /// log's) or the policy files it names.
         #[arg(long = "policy")]
         policies: Vec<PathBuf>,
     },
@@ -642,19 +643,21 @@ fn test(
 fn replay(log_path: &Path, policies: &[PathBuf], explain: bool) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(log_path)
         .map_err(|error| format!("cannot read {}: {error}", log_path.display()))?;
-    let header = log::header(&text).map_err(|error| format!("{}: {error}", log_path.display()))?;
-    let policies: Vec<PathBuf> = if policies.is_empty() {
-        header.policy.iter().map(PathBuf::from).collect()
+    let at = |error: keel_runtime::Error| format!("{}: {error}", log_path.display());
+    let header = log::header(&text).map_err(at)?;
+    // The policies given win; then the machine the log embeds (a served
+    // log's); then the policy files the log names (keel chat's).
+    let named: Vec<PathBuf> = header.policy.iter().map(PathBuf::from).collect();
+    let machine = if !policies.is_empty() {
+        machine(policies)?
+    } else if let Some(embedded) = log::embedded_machine(&header).map_err(at)? {
+        embedded
+    } else if !named.is_empty() {
+        machine(&named)?
     } else {
-        policies.to_vec()
+        let log = log_path.display();
+        return Err(format!("{log} has no policy or machine; pass --policy"));
     };
-    if policies.is_empty() {
-        return Err(format!(
-            "{} names no policy; pass --policy",
-            log_path.display()
-        ));
-    }
-    let machine = machine(&policies)?;
     match log::replay(&machine, &text) {
         Ok(conversation) => {
             if explain {

@@ -35,6 +35,41 @@ pub struct Header {
     /// start: replay binds the session to it again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
+    /// The deployed version of the policy the session ran (`keel serve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The machine itself, as its artifact JSON (`keel serve`'s `/log`), so
+    /// that replay needs no policy files; its content hash must be `hash`
+    /// ([`embedded_machine`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<serde_json::Value>,
+}
+
+/// The machine a log's header embeds, if it embeds one: refused unless
+/// its content hash (recomputed, not read from it) is the one the log is
+/// pinned to.
+pub fn embedded_machine(header: &Header) -> Result<Option<Machine>, Error> {
+    let Some(value) = &header.artifact else {
+        return Ok(None);
+    };
+    let artifact: keel_compiler::emit::artifact::Artifact = serde_json::from_value(value.clone())
+        .map_err(|error| {
+        Error::new(
+            ErrorKind::Log,
+            format!("line 1: the embedded machine does not read as an artifact: {error}"),
+        )
+    })?;
+    let hash = keel_compiler::emit::artifact::content_hash(&artifact);
+    if hash != header.hash || artifact.hash != header.hash {
+        return Err(Error::new(
+            ErrorKind::Log,
+            format!(
+                "line 1: the embedded machine's content hash is {hash}, but the session is pinned to {}",
+                header.hash
+            ),
+        ));
+    }
+    Machine::new(artifact).map(Some)
 }
 
 /// One event line of a log, as read back: the event, the effects it
@@ -152,6 +187,8 @@ pub fn write(conversation: &Conversation<'_>, policy: &[String]) -> String {
         today: conversation.session().today().iso(),
         policy: policy.to_vec(),
         customer: conversation.session().customer().map(str::to_string),
+        version: None,
+        artifact: None,
     };
     let mut text = serde_json::to_string(&header).unwrap_or_default();
     text.push('\n');

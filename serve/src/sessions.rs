@@ -177,6 +177,8 @@ pub fn header(row: &SessionRow, machine: &Machine) -> Header {
         today: row.today.clone(),
         policy: Vec::new(),
         customer: Some(row.customer.clone()).filter(|customer| !customer.is_empty()),
+        version: Some(row.version),
+        artifact: None,
     }
 }
 

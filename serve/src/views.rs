@@ -1,6 +1,7 @@
 //! The read-only routes: a session as its owner sees it (transcript,
 //! state, node path, machine hash), its event log for operators (JSON, or
-//! the JSON lines `keel replay` reads), and `/metrics`.
+//! the JSON lines `keel replay` reads: their header names the policy
+//! version and embeds the machine), and `/metrics`.
 
 use crate::App;
 use crate::auth::{Caller, may_use};
@@ -162,8 +163,15 @@ pub(crate) async fn log_lines(
     let id = session_id(id)?;
     let (row, events) = stored(&app, &Caller::Operator, &id).await?;
     let machine = app.machines.get(app.store.as_ref(), &row.hash).await?;
-    let mut text = serde_json::to_string(&header(&row, &machine))
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    // The header names the policy version and embeds the machine, so that
+    // `keel replay` needs nothing but this text.
+    let mut head = header(&row, &machine);
+    head.artifact = Some(
+        serde_json::to_value(machine.artifact())
+            .map_err(|error| ApiError::internal(error.to_string()))?,
+    );
+    let mut text =
+        serde_json::to_string(&head).map_err(|error| ApiError::internal(error.to_string()))?;
     text.push('\n');
     for event in &events {
         text.push_str(&event.line);

@@ -299,3 +299,77 @@ fn two_processes_on_one_postgres_serve_the_same_sessions_alternately() {
         "both deployed one version: {listed}"
     );
 }
+
+/// A served log names the policy version and embeds the machine, so
+/// `keel replay` and `keel explain` re-execute it from a folder with no
+/// policy in it and no `--policy`; a log whose embedded machine was
+/// changed is refused.
+#[test]
+fn a_served_log_replays_with_the_cli_and_no_policy() {
+    let store = stores("replay_alone")
+        .into_iter()
+        .next()
+        .expect("SQLite is always there");
+    let process = serve(&store, &[]);
+    let (id, token) = start(&process);
+    say(&process, &id, &token, "maya@example.com");
+    say(&process, &id, &token, "the espresso machine");
+    let last = say(&process, &id, &token, "no, keep it");
+    assert_eq!(last["outcome"], "kept", "{last}");
+    let log = client()
+        .get(format!("{}/v1/sessions/{id}/log", process.base))
+        .bearer_auth(OPERATOR)
+        .send()
+        .and_then(|response| response.text())
+        .expect("the log");
+    drop(process);
+    let (first, rest) = log.split_once('\n').expect("a header line");
+    let header: Value = serde_json::from_str(first).expect("a JSON header");
+    assert_eq!(header["machine"], CANCELLATION, "{first}");
+    assert_eq!(header["version"], 1, "{first}");
+    assert_eq!(header["artifact"]["hash"], header["hash"], "{first}");
+
+    let folder = crate::scratch("served_log_replay");
+    std::fs::write(folder.join("served.log"), &log).expect("the log is written");
+    let replayed = crate::keel(&["replay", "served.log"])
+        .current_dir(&folder)
+        .output()
+        .expect("keel runs");
+    let stdout = crate::text(&replayed.stdout);
+    assert!(
+        replayed.status.success(),
+        "{stdout}{}",
+        crate::text(&replayed.stderr)
+    );
+    assert!(
+        stdout.contains("replayed 7 events of served.log: identical"),
+        "{stdout}"
+    );
+    let explained = crate::keel(&["explain", "served.log"])
+        .current_dir(&folder)
+        .output()
+        .expect("keel runs");
+    assert!(
+        explained.status.success(),
+        "{}",
+        crate::text(&explained.stderr)
+    );
+    assert!(
+        crate::text(&explained.stdout).contains(&format!("session of {CANCELLATION}")),
+        "{}",
+        crate::text(&explained.stdout)
+    );
+
+    // The embedded machine, changed, no longer has the pinned hash.
+    let mut tampered = header.clone();
+    tampered["artifact"]["policies"][0]["title"] = json!("Another policy");
+    let tampered = format!("{tampered}\n{rest}");
+    std::fs::write(folder.join("tampered.log"), tampered).expect("the log is written");
+    let refused = crate::keel(&["replay", "tampered.log"])
+        .current_dir(&folder)
+        .output()
+        .expect("keel runs");
+    assert!(!refused.status.success());
+    let stderr = crate::text(&refused.stderr);
+    assert!(stderr.contains("content hash"), "{stderr}");
+}
