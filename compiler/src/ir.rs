@@ -198,6 +198,8 @@ pub struct Policy {
     pub title: String,
     /// When the policy applies.
     pub when: String,
+    /// The channels it serves (`channels:` front matter); empty: any.
+    pub channels: Vec<String>,
     /// The statements, in order.
     pub body: Block,
     /// Sentences kept as notes (no effect), with where they were.

@@ -248,6 +248,7 @@ async fn begin(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no policy `{policy}` is deployed")))?;
     let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
+    serves_channel(&machine, channel)?;
     let id = random_token("s_", 16)?;
     let token = random_token("st_", 24)?;
     let today = date_of(now);
@@ -295,6 +296,33 @@ async fn begin(
     answer["version"] = json!(version.version);
     answer["hash"] = json!(version.hash);
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// Whether the entry policy (the artifact's first) serves `channel`: a
+/// policy whose front matter lists `channels:` serves those (compared
+/// without regard to case), one that lists none serves any.
+fn serves_channel(machine: &keel_runtime::Machine, channel: &str) -> Result<(), ApiError> {
+    let allowed = machine
+        .artifact()
+        .policies
+        .first()
+        .map_or(&[][..], |policy| policy.channels.as_slice());
+    if allowed.is_empty()
+        || allowed
+            .iter()
+            .any(|listed| listed.eq_ignore_ascii_case(channel))
+    {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "channel_not_served",
+        format!(
+            "policy `{}` serves the channels {}, not `{channel}`",
+            machine.name(),
+            allowed.join(", ")
+        ),
+    ))
 }
 
 fn reply_json(reply: &Reply) -> Json_ {

@@ -5,7 +5,8 @@
 //! * `machine`, `start`: the entry policy and its first state's id;
 //! * `hash`: SHA-256 of this document with `hash` empty — the version a
 //!   session pins;
-//! * `policies`: name, title, when, source file, entry state, notes;
+//! * `policies`: name, title, when, the channels it serves (`channels:`
+//!   front matter; empty: any; since schema 4), entry state, notes;
 //! * `states`: `id` (stable, `policy:step.kind`), `policy`, `kind` and its
 //!   fields (see [`StateBody`]), `source` (file, step label, line/column range
 //!   and the text) — `null` for states keel added — and `extracted_by`;
@@ -29,7 +30,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,6 +78,10 @@ pub struct PolicyEntry {
     pub title: String,
     /// When it applies.
     pub when: String,
+    /// The channels it serves (`channels:` front matter); empty: any.
+    /// Absent in artifacts of schema 3 and before.
+    #[serde(default)]
+    pub channels: Vec<String>,
     /// Its first state, if it has one in this machine.
     pub entry: Option<String>,
     /// Sentences kept as notes.
@@ -462,6 +467,7 @@ pub fn artifact(
             name: policy.name.clone(),
             title: policy.title.clone(),
             when: policy.when.clone(),
+            channels: policy.channels.clone(),
             entry: policy.entry.map(|entry| machine.state(entry).id.clone()),
             notes: policy
                 .notes

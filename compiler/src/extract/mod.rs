@@ -128,6 +128,9 @@ pub fn extract_locked(
         name: value("policy").unwrap_or_else(|| default_name.to_string()),
         title: value("title").unwrap_or_default(),
         when: value("when").unwrap_or_default(),
+        channels: document
+            .front_matter_value("channels")
+            .map_or_else(Vec::new, |entry| entry.values()),
         body,
         notes: builder.notes,
         anchors,

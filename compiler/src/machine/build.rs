@@ -108,6 +108,7 @@ pub fn build(
             name: policy.name.clone(),
             title: policy.title.clone(),
             when: policy.when.clone(),
+            channels: policy.channels.clone(),
             entry: builder
                 .lowered
                 .get(&index)
@@ -152,6 +153,7 @@ fn empty_policy() -> ir::Policy {
         name: "policy".to_string(),
         title: String::new(),
         when: String::new(),
+        channels: Vec::new(),
         body: ir::Block(Vec::new()),
         notes: Vec::new(),
         anchors: Vec::new(),

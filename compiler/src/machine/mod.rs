@@ -252,6 +252,8 @@ pub struct PolicyInfo {
     pub title: String,
     /// When it applies.
     pub when: String,
+    /// The channels it serves; empty: any.
+    pub channels: Vec<String>,
     /// Its first state.
     pub entry: Option<StateId>,
     /// Sentences kept as notes, with their step labels.

@@ -398,6 +398,7 @@ fn policy(seed: u64) -> ir::Policy {
         name: "generated".into(),
         title: String::new(),
         when: String::new(),
+        channels: Vec::new(),
         body: Block(stmts),
         notes: Vec::new(),
         anchors: Vec::new(),

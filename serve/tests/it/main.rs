@@ -15,3 +15,5 @@ mod tools;
 mod fuzz;
 // Hardening: effects a catalog may not weaken, input sizes, identity, timeouts.
 mod hardening;
+// Serve hygiene: header and body deadlines, declared lengths, who learns a session is busy.
+mod hygiene;
