@@ -417,7 +417,19 @@ async fn message(
             ),
         ));
     }
-    let mut guard = app.sessions.try_lock(&id)?;
+    let mut guard = match app.sessions.try_lock(&id) {
+        Ok(guard) => guard,
+        Err(busy) => {
+            // Only whoever may use the session learns that it is busy.
+            let row = app
+                .store
+                .session(&id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("no such session"))?;
+            may_use(&caller, &row.token_hash)?;
+            return Err(busy);
+        }
+    };
     for attempt in 0..2 {
         if guard.is_none() || attempt > 0 {
             *guard = Live::load(&app, &id).await?;
