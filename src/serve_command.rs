@@ -43,6 +43,12 @@ pub(crate) struct ServeArgs {
     /// How long a deploy may take to compile (ms); a longer one is refused.
     #[arg(long, default_value_t = 20_000)]
     deploy_timeout_ms: u64,
+    /// Close a connection whose request headers take longer than this (ms).
+    #[arg(long, default_value_t = 10_000)]
+    header_timeout_ms: u64,
+    /// Refuse (408) a request whose body takes longer than this (ms).
+    #[arg(long, default_value_t = 20_000)]
+    body_timeout_ms: u64,
     /// The largest request body (bytes).
     #[arg(long, default_value_t = 16 * 1024)]
     max_body_bytes: usize,
@@ -94,6 +100,8 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
         config: Config {
             max_body_bytes: args.max_body_bytes,
             max_message_chars: args.max_message_chars,
+            header_timeout: Duration::from_millis(args.header_timeout_ms),
+            body_timeout: Duration::from_millis(args.body_timeout_ms),
             tool_timeout: Duration::from_millis(args.tool_timeout_ms),
             deploy_timeout: Duration::from_millis(args.deploy_timeout_ms),
             resume_after: Duration::from_millis(args.resume_after_ms),

@@ -12,7 +12,7 @@ use crate::store::SessionRow;
 use crate::{App, Config, views};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -56,9 +56,11 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Reads every request body (up to the route's limit) before routing, so
-/// that whatever the answer, the client is never cut off mid-body; a body
-/// over the limit is refused with 413 before anything else looks at it.
+/// Reads every request body (up to the route's limit, within
+/// [`Config::body_timeout`]) before routing, so that whatever the answer,
+/// the client is never cut off mid-body. A body that grows past the limit
+/// is refused with 413 as soon as it does, and a body still incomplete at
+/// the deadline with 408; each of these closes the connection.
 async fn read_whole_body(
     State(app): Shared,
     request: axum::extract::Request,
@@ -69,22 +71,44 @@ async fn read_whole_body(
     } else {
         app.config.max_body_bytes
     };
+    let too_large = || {
+        closing(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("a request body may have at most {limit} bytes"),
+        ))
+    };
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => {
+    let timeout = app.config.body_timeout;
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => {
             next.run(axum::extract::Request::from_parts(
                 parts,
                 axum::body::Body::from(bytes),
             ))
             .await
         }
-        Err(_) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("a request body may have at most {limit} bytes"),
-        )
-        .into_response(),
+        Ok(Err(_)) => too_large(),
+        Err(_) => closing(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!(
+                "the request body did not arrive within {} ms",
+                timeout.as_millis()
+            ),
+        )),
     }
+}
+
+/// An error answer after which the connection is closed (its body was not
+/// read to the end).
+fn closing(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 async fn not_found() -> ApiError {

@@ -65,6 +65,13 @@ pub struct Config {
     pub max_policy_bytes: usize,
     /// The longest customer message, in characters.
     pub max_message_chars: usize,
+    /// How long a client may take to send a request's headers (from the
+    /// first byte it is awaited, idle keep-alive connections included);
+    /// past it the connection is closed.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's whole body; past it
+    /// the request is refused with 408 and the connection closed.
+    pub body_timeout: Duration,
     /// How long a tool call may take.
     pub tool_timeout: Duration,
     /// How long a deploy may take to compile (waiting for another deploy's
@@ -85,6 +92,8 @@ impl Config {
             max_body_bytes: 16 * 1024,
             max_policy_bytes: 1024 * 1024,
             max_message_chars: 2000,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(20),
             tool_timeout: Duration::from_secs(10),
             deploy_timeout: Duration::from_secs(20),
             resume_after: Duration::from_secs(30),
@@ -157,9 +166,15 @@ impl App {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves. Sessions left
-/// waiting for a tool (by a crash, here or in another process) are resumed
-/// at start and by a sweep every half [`Config::resume_after`].
+/// Serves `app` on `listener` until `shutdown` resolves, then lets the
+/// requests under way finish. Sessions left waiting for a tool (by a
+/// crash, here or in another process) are resumed at start and by a sweep
+/// every half [`Config::resume_after`].
+///
+/// Connections are hyper's HTTP/1 with a timer, so that a client that does
+/// not finish its headers within [`Config::header_timeout`] is cut off
+/// (`axum::serve` sets no timer, and so no header timeout); the body
+/// deadline ([`Config::body_timeout`]) is [`api::router`]'s.
 pub async fn serve(
     app: Arc<App>,
     listener: tokio::net::TcpListener,
@@ -175,9 +190,45 @@ pub async fn serve(
             tokio::time::sleep(period).await;
         }
     });
-    let served = axum::serve(listener, api::router(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(app.config.header_timeout);
+    let router = api::router(app);
+    let (closing, _) = tokio::sync::watch::channel(());
+    let mut connections = tokio::task::JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors, or a connection reset before
+                    // it was accepted: wait a little, then accept again.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let connection =
+                    http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let mut closed = closing.subscribe();
+                connections.spawn(async move {
+                    let mut connection = std::pin::pin!(connection);
+                    tokio::select! {
+                        // A connection error (a timeout, a reset) concerns
+                        // that client only.
+                        _ = connection.as_mut() => return,
+                        _ = closed.changed() => connection.as_mut().graceful_shutdown(),
+                    }
+                    let _ = connection.await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = closing.send(());
+    while connections.join_next().await.is_some() {}
     sweeper.abort();
-    served
+    Ok(())
 }

@@ -2,6 +2,136 @@
 //! hold, and what a caller without the session's token may learn.
 
 use crate::common::*;
+use keel_serve::launch::StoreChoice;
+use keel_serve::{Config, ManualClock, Tools};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A server over SQLite with `config`: what a connection may hold does not
+/// depend on the store.
+async fn sqlite_server(name: &str, config: Config) -> Server {
+    let store = stores(name)
+        .await
+        .into_iter()
+        .find(|store| matches!(store, StoreChoice::Sqlite(_)))
+        .expect("SQLite is always there");
+    let tools = Tools::demo(keel_runtime::DemoStore::embedded(
+        keel_serve::clock::date_of(DEMO_NOW),
+    ));
+    Server::with(&store, tools, ManualClock::new(DEMO_NOW), config).await
+}
+
+/// A raw connection to the server.
+async fn connect(server: &Server) -> TcpStream {
+    let address = server.base.trim_start_matches("http://");
+    TcpStream::connect(address)
+        .await
+        .expect("the server accepts")
+}
+
+/// Everything the server sends until it closes the connection, or `None`
+/// if it is still open after `patience`.
+async fn until_closed(
+    stream: &mut (impl AsyncReadExt + Unpin),
+    patience: Duration,
+) -> Option<String> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let read = tokio::time::timeout(patience, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(count) => received.extend_from_slice(&buffer[..count]),
+            }
+        }
+    })
+    .await;
+    read.ok()
+        .map(|()| String::from_utf8_lossy(&received).into_owned())
+}
+
+/// A connection that sends half a request line and waits, or sends
+/// nothing at all, is closed once the header timeout passes, not held
+/// open; the standard timeout is a matter of seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    assert!(Config::standard().header_timeout <= Duration::from_secs(10));
+    let config = Config {
+        header_timeout: Duration::from_millis(500),
+        ..Config::standard()
+    };
+    let server = sqlite_server("header_timeout", config).await;
+    let mut stream = connect(&server).await;
+    let began = Instant::now();
+    stream
+        .write_all(b"POST /v1/sessions HTT")
+        .await
+        .expect("the half line is sent");
+    let answer = until_closed(&mut stream, Duration::from_secs(20)).await;
+    let waited = began.elapsed();
+    let answer = answer.expect("the server closed the connection");
+    assert!(
+        waited >= Duration::from_millis(400),
+        "closed after {waited:?}, before the timeout"
+    );
+    // Whatever hyper says before closing, it is no answer to a request.
+    assert!(!answer.contains("201"), "{answer}");
+    let mut silent = connect(&server).await;
+    let began = Instant::now();
+    let answer = until_closed(&mut silent, Duration::from_secs(20)).await;
+    let waited = began.elapsed();
+    assert!(
+        answer.is_some(),
+        "a silent connection is still open after {waited:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(400),
+        "closed after {waited:?}"
+    );
+    // The server still answers others.
+    assert_eq!(server.get("/healthz", None).await.status, 200);
+}
+
+/// A body that trickles in (a byte every 100 ms of a declared 200) is cut
+/// off with 408 at the body deadline, and the connection closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_trickles_is_cut_off() {
+    let config = Config {
+        body_timeout: Duration::from_secs(1),
+        ..Config::standard()
+    };
+    let server = sqlite_server("body_timeout", config).await;
+    let stream = connect(&server).await;
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /v1/sessions HTTP/1.1\r\nHost: keel\r\nAuthorization: Bearer {OPERATOR}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+    );
+    writer
+        .write_all(head.as_bytes())
+        .await
+        .expect("the head is sent");
+    let began = Instant::now();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let answer = until_closed(&mut reader, Duration::from_secs(15))
+        .await
+        .expect("the server answered and closed before the body was complete");
+    let waited = began.elapsed();
+    trickle.abort();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(15),
+        "answered after {waited:?}"
+    );
+}
 
 /// While a session handles a message, a request without a token, with
 /// another session's token or with an unknown one never learns that it is
