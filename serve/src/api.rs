@@ -58,9 +58,10 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Reads every request body (up to the route's limit, within
 /// [`Config::body_timeout`]) before routing, so that whatever the answer,
-/// the client is never cut off mid-body. A body that grows past the limit
-/// is refused with 413 as soon as it does, and a body still incomplete at
-/// the deadline with 408; each of these closes the connection.
+/// the client is never cut off mid-body. A declared `Content-Length` over
+/// the limit is refused with 413 before a byte of the body is read, a body
+/// that grows past it with 413 as soon as it does, and a body still
+/// incomplete at the deadline with 408; each of these closes the connection.
 async fn read_whole_body(
     State(app): Shared,
     request: axum::extract::Request,
@@ -78,6 +79,14 @@ async fn read_whole_body(
             format!("a request body may have at most {limit} bytes"),
         ))
     };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return too_large();
+    }
     let (parts, body) = request.into_parts();
     let timeout = app.config.body_timeout;
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {

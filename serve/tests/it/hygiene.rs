@@ -133,6 +133,54 @@ async fn a_body_that_trickles_is_cut_off() {
     );
 }
 
+/// A request declaring a `Content-Length` over the limit gets 413 at once,
+/// without a byte of its body sent (the body deadline is a minute here, so
+/// an answer within seconds was not waiting for it), and the connection
+/// is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_length_over_the_limit_is_refused_before_the_body() {
+    let config = Config {
+        body_timeout: Duration::from_secs(60),
+        ..Config::standard()
+    };
+    let server = sqlite_server("declared_length", config).await;
+    for (path, length) in [
+        ("/v1/sessions", 16 * 1024 + 1),
+        ("/v1/sessions", 1_000_000_000_000_u64),
+        ("/v1/policies", 1024 * 1024 + 1),
+    ] {
+        let mut stream = connect(&server).await;
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: keel\r\nAuthorization: Bearer {OPERATOR}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+        );
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("the head is sent");
+        let answer = until_closed(&mut stream, Duration::from_secs(20))
+            .await
+            .expect("the server answered without waiting for the body");
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "{path} {length}: {answer}"
+        );
+        assert!(answer.contains("body_too_large"), "{answer}");
+        assert!(
+            answer.to_ascii_lowercase().contains("connection: close"),
+            "{answer}"
+        );
+    }
+    // A length within the limit is read and answered as usual.
+    let answer = server
+        .post(
+            "/v1/sessions",
+            Some(OPERATOR),
+            serde_json::json!({ "policy": "none", "channel": "chat" }),
+        )
+        .await;
+    assert_eq!(answer.status, 404, "{:?}", answer.body);
+}
+
 /// While a session handles a message, a request without a token, with
 /// another session's token or with an unknown one never learns that it is
 /// busy (401, 403, 403, as when it is idle); its own token and an operator
