@@ -320,6 +320,18 @@ fn chat(
             first
         });
         show_turn(&conversation, first, trace);
+        if let Some((timer, seconds)) = conversation.pending_timer() {
+            // `keel chat` does not make the customer wait: the follow-up
+            // comes at once, on the date it would.
+            let days = i32::try_from(seconds / 86_400).unwrap_or(i32::MAX);
+            let today = conversation.session().today().plus_days(days).iso();
+            println!("[{seconds} s later, the follow-up timer fires ({today})]\n");
+            event = Event::TimerFired(keel_runtime::TimerFired {
+                timer,
+                today: Some(today),
+            });
+            continue;
+        }
         if !conversation.waits_for_user() {
             break;
         }
@@ -407,7 +419,7 @@ fn show_turn(conversation: &Conversation<'_>, first: usize, trace: bool) {
                     handoff.reason
                 ),
                 Effect::End(outcome) => println!("[conversation ended: {outcome}]"),
-                Effect::CallTool(_) => {}
+                Effect::CallTool(_) | Effect::Schedule(_) => {}
             }
         }
     }

@@ -47,6 +47,11 @@ pub enum Type {
     Bool,
     /// A calendar date.
     Date,
+    /// A carrier's raw status or exception code (`in_transit`,
+    /// `Exception_004`): never shown to a customer as is — a message
+    /// shows `$path.phrase`, its plain words from the catalog's
+    /// `[carrier]` vocabulary.
+    CarrierCode,
     /// One of a closed set of values.
     Enum(Vec<String>),
     /// A record type declared under `[types.Name]`.
@@ -89,6 +94,9 @@ impl Type {
             (Type::Number, Type::Int) => true,
             (Type::Enum(_), Type::String) => true,
             (Type::String, Type::Enum(_)) => true,
+            // A raw code may go to a tool or be compared with a literal;
+            // only a message may not show it (K0316).
+            (Type::CarrierCode, Type::String) | (Type::String, Type::CarrierCode) => true,
             (Type::List(left), Type::List(right)) => left.fits(right),
             (left, right) => left == right,
         }
@@ -105,6 +113,7 @@ impl fmt::Display for Type {
             Type::Money => f.write_str("money"),
             Type::Bool => f.write_str("bool"),
             Type::Date => f.write_str("date"),
+            Type::CarrierCode => f.write_str("carrier_code"),
             Type::Enum(values) => write!(f, "enum({})", values.join(" | ")),
             Type::Record(name) => f.write_str(name),
             Type::List(inner) => write!(f, "[{inner}]"),
@@ -159,6 +168,22 @@ pub struct Catalog {
     pub tools: BTreeMap<String, Tool>,
     /// Record types by name.
     pub types: BTreeMap<String, RecordType>,
+    /// External events by kind (`carrier_scan_gap`), each with the record
+    /// type `$event` holds in a policy it triggers.
+    pub events: BTreeMap<String, EventType>,
+    /// Plain words for carrier statuses and codes.
+    pub carrier: crate::vocabulary::Vocabulary,
+}
+
+/// An external event a policy may be triggered by (`[events]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventType {
+    /// The event's kind.
+    pub kind: String,
+    /// The record type of its data.
+    pub record: String,
+    /// Where it is declared.
+    pub span: Span,
 }
 
 impl Catalog {
@@ -168,6 +193,11 @@ impl Catalog {
     pub fn field_type(&self, base: &Type, fields: &[String]) -> Option<Type> {
         let mut current = base.clone();
         for field in fields {
+            if current.required() == &Type::CarrierCode && field == crate::vocabulary::PHRASE {
+                // `$tracking.status.phrase`: the code in plain words.
+                current = Type::String;
+                continue;
+            }
             current = match current.required().clone() {
                 Type::Record(name) => self.types.get(&name)?.fields.get(field)?.clone(),
                 Type::List(item) => Type::List(Box::new(
@@ -225,6 +255,22 @@ impl Catalog {
             declared
                 .types
                 .insert(name.clone(), RecordType { name, fields, span });
+        }
+        for (kind, record) in raw.events {
+            let span = span_at(record.span());
+            declared.events.insert(
+                kind.clone(),
+                EventType {
+                    kind,
+                    record: record.into_inner(),
+                    span,
+                },
+            );
+        }
+        if let Some(carrier) = raw.carrier {
+            let span = span_at(carrier.span());
+            declared.carrier =
+                crate::vocabulary::Vocabulary::read(carrier.into_inner(), span, diagnostics);
         }
         for (name, raw_tool) in raw.tools {
             let span = span_at(raw_tool.span());
@@ -319,6 +365,22 @@ impl Catalog {
     }
 
     fn merge(&mut self, other: Catalog, diagnostics: &mut Vec<Diagnostic>) {
+        for (kind, event) in other.events {
+            match self.events.get(&kind) {
+                Some(existing) if existing.record != event.record => diagnostics.push(
+                    bad_catalog(
+                        format!("event `{kind}` is declared twice, differently"),
+                        event.span,
+                    )
+                    .note(Some(existing.span), "the other declaration"),
+                ),
+                Some(_) => {}
+                None => {
+                    self.events.insert(kind, event);
+                }
+            }
+        }
+        self.carrier.merge(other.carrier, diagnostics);
         for (name, tool) in other.tools {
             match self.tools.get(&name) {
                 Some(existing) if !same_tool(existing, &tool) => diagnostics.push(
@@ -480,6 +542,9 @@ fn check_record_names(declared: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
         }
         check(&tool.returns, tool.span);
     }
+    for event in declared.events.values() {
+        check(&Type::Record(event.record.clone()), event.span);
+    }
 }
 
 /// How deep `[…]` and `?` may nest in a written type: deeper than anyone
@@ -532,6 +597,7 @@ fn parse_named_type(written: &str) -> Result<Type, String> {
         "money" => Type::Money,
         "bool" | "boolean" => Type::Bool,
         "date" => Type::Date,
+        "carrier_code" => Type::CarrierCode,
         name if name.chars().next().is_some_and(char::is_uppercase)
             && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
         {
@@ -539,7 +605,7 @@ fn parse_named_type(written: &str) -> Result<Type, String> {
         }
         other => {
             return Err(format!(
-                "unknown type `{other}` (known: string, email, int, number, money, bool, date, a declared Record, [T], T?)"
+                "unknown type `{other}` (known: string, email, int, number, money, bool, date, carrier_code, a declared Record, [T], T?)"
             ));
         }
     })
@@ -552,6 +618,12 @@ struct RawCatalog {
     tools: BTreeMap<String, toml::Spanned<RawTool>>,
     #[serde(default)]
     types: BTreeMap<String, toml::Spanned<BTreeMap<String, toml::Spanned<RawField>>>>,
+    /// `[events]`: event kind → the record type of its data.
+    #[serde(default)]
+    events: BTreeMap<String, toml::Spanned<String>>,
+    /// `[carrier]`: plain words for carrier statuses and codes.
+    #[serde(default)]
+    carrier: Option<toml::Spanned<crate::vocabulary::RawVocabulary>>,
 }
 
 #[derive(Deserialize)]

@@ -136,6 +136,16 @@ pub mod codes {
         id: "K0116",
         name: "stale-lock-entry",
     };
+    /// A `trigger:` naming an event the catalog does not declare.
+    pub const UNKNOWN_EVENT: Code = Code {
+        id: "K0117",
+        name: "unknown-event",
+    };
+    /// A `trigger:` that cannot be read (its shape or its condition).
+    pub const BAD_TRIGGER: Code = Code {
+        id: "K0118",
+        name: "bad-trigger",
+    };
 }
 
 /// One problem, with the place it came from and what to do about it.

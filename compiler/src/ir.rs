@@ -206,6 +206,8 @@ pub struct Policy {
     pub notes: Vec<(Origin, String)>,
     /// For every condition, the step it was attached to and why.
     pub anchors: Vec<Anchor>,
+    /// The external event that starts the policy (front matter `trigger:`).
+    pub trigger: Option<Trigger>,
     /// The whole document.
     pub span: Span,
 }
@@ -233,6 +235,22 @@ pub struct Anchor {
     pub outcome: String,
     /// Why this anchor, in words.
     pub why: String,
+}
+
+/// What starts a triggered policy: an event kind from the catalog's
+/// `[events]`, whose data `$event` holds, and a condition on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    /// The event's kind (`carrier_scan_gap`).
+    pub event: String,
+    /// The record type of its data.
+    pub record: String,
+    /// Conditions that must all hold for the event to start the policy.
+    pub when: Vec<Expr>,
+    /// The condition as written.
+    pub wording: String,
+    /// The front matter line.
+    pub span: Span,
 }
 
 /// A sequence of statements.
@@ -331,6 +349,9 @@ pub enum StmtKind {
         /// Its new value.
         value: Expr,
     },
+    /// Wait, durably, before going on (`follow up after 24 hours`): the
+    /// server keeps a timer and wakes the session once when it is due.
+    Wait(Wait),
     /// Go back to a numbered step at most `limit` times (`go back to step
     /// 4, at most 3 times`); then go on with what follows.
     Repeat {
@@ -438,6 +459,15 @@ pub struct Escalate {
     pub queue: String,
     /// `create a ticket` rather than a live hand-off.
     pub ticket: bool,
+}
+
+/// A durable wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wait {
+    /// How long, in seconds.
+    pub seconds: u64,
+    /// The duration as written (`24 hours`).
+    pub wording: String,
 }
 
 /// A bounded re-ask of a failed lookup.

@@ -44,7 +44,9 @@ pub mod machine;
 pub mod source;
 mod spelling;
 pub mod syntax;
+pub mod trigger;
 pub mod verify;
+pub mod vocabulary;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use load::{Inputs, LoadError, load};

@@ -291,7 +291,7 @@ pub fn read_statement(value: &Value, catalog: &Catalog) -> Result<LlmStatement, 
 fn literal_fits(literal: &str, expected: &Type) -> bool {
     let literal = literal.trim();
     match expected.required() {
-        Type::String => true,
+        Type::String | Type::CarrierCode => true,
         Type::Enum(domain) => domain.iter().any(|allowed| allowed == literal),
         Type::Email => literal.split_once('@').is_some_and(|(user, host)| {
             !user.is_empty() && host.contains('.') && !literal.contains(char::is_whitespace)

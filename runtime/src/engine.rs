@@ -8,13 +8,13 @@
 
 use crate::eval;
 use crate::event::{
-    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
+    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, Timer, ToolCall, ToolOutcome,
 };
 use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, Shape, SlotKind, StateId, VarId};
-use crate::render::{capacity, lookup, project, render};
+use crate::render::{capacity, lookup, project, render, untranslated};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, ReadBack, understand};
-use crate::value::Value;
+use crate::value::{Date, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -32,6 +32,23 @@ pub fn step(machine: &Machine, mut session: Session, event: &Event) -> (Session,
 pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: &mut Output) {
     match (session.phase, event) {
         (Phase::New, Event::Start) => run(machine, session, machine.start, output),
+        (Phase::New, Event::Triggered(triggered)) => {
+            if let Some(trigger) = &machine.trigger {
+                set(session, trigger.var, triggered.data.clone());
+            }
+            run(machine, session, machine.start, output);
+        }
+        (Phase::WaitingForTimer, Event::TimerFired(fired)) if fired.timer == session.pending => {
+            if let Some(today) = fired.today.as_deref().and_then(Date::parse_iso) {
+                session.today = today;
+            }
+            wake(machine, session, "the timer fired", output);
+        }
+        // The customer wrote during a wait: follow up now (the timer, when
+        // it comes due, finds nothing waiting for it).
+        (Phase::WaitingForTimer, Event::User(_)) => {
+            wake(machine, session, "the customer wrote first", output);
+        }
         (Phase::WaitingForUser, Event::User(text)) => {
             answer(machine, session, Some(text), None, output);
         }
@@ -53,10 +70,55 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
         (_, Event::User(_) | Event::Interpreted(_)) => {
             output.ignored = Some("no question is open");
         }
-        (_, Event::Start) => output.ignored = Some("the session has already started"),
+        (_, Event::Start | Event::Triggered(_)) => {
+            output.ignored = Some("the session has already started");
+        }
+        (_, Event::TimerFired(_)) => output.ignored = Some("no timer with that id is pending"),
         (_, Event::Timer) => output.ignored = Some("nobody is being waited for"),
         (_, Event::HandoffAcknowledged) => output.ignored = Some("nothing was handed off"),
     }
+}
+
+/// Leaves a wait state along its one edge.
+fn wake(machine: &Machine, session: &mut Session, why: &'static str, output: &mut Output) {
+    match machine
+        .states
+        .get(session.state.0 as usize)
+        .map(|state| &state.kind)
+    {
+        Some(Kind::Wait { next, .. }) => {
+            let next = *next;
+            take(
+                machine,
+                session,
+                next,
+                Evidence::Value(Snippet::new(why)),
+                output,
+            );
+        }
+        _ => fault(
+            machine,
+            session,
+            "the session waits at a state that keeps no timer",
+            output,
+        ),
+    }
+}
+
+/// Whether an external event's data meets the triggered machine's
+/// conditions (`trigger: { when: … }`); `false` for a machine with no
+/// trigger. The data is checked against nothing else here: fields the
+/// conditions compare that are missing or of another type do not hold.
+pub fn trigger_holds(machine: &Machine, data: &Value, today: Date) -> bool {
+    let Some(trigger) = &machine.trigger else {
+        return false;
+    };
+    let mut session = Session::new(machine, today);
+    set(&mut session, trigger.var, data.clone());
+    trigger
+        .when
+        .iter()
+        .all(|condition| test(&session, condition).0)
 }
 
 fn answer(
@@ -349,6 +411,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 } else {
                     let mut text = String::with_capacity(capacity(session, &ask.prompt, 256));
                     render(machine, session, &ask.prompt, &mut text);
+                    untranslated(machine, session, &ask.prompt, &mut output.untranslated);
                     output.effects.push(Effect::Send(text));
                     session.phase = Phase::WaitingForUser;
                     session.attempts = 0;
@@ -427,6 +490,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
             Kind::Say { message, next } => {
                 let mut text = String::with_capacity(128);
                 render(machine, session, message, &mut text);
+                untranslated(machine, session, message, &mut output.untranslated);
                 output.effects.push(Effect::Send(text));
                 (*next, Evidence::Always)
             }
@@ -478,6 +542,17 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 }
             }
             Kind::Goto { next } => (*next, Evidence::Always),
+            Kind::Wait { seconds, .. } => {
+                session.calls = session.calls.saturating_add(1);
+                session.pending = session.calls;
+                session.phase = Phase::WaitingForTimer;
+                output.effects.push(Effect::Schedule(Timer {
+                    id: session.calls,
+                    seconds: *seconds,
+                }));
+                output.rest = Some(current);
+                return;
+            }
         };
         output.taken.push(Taken { edge, evidence });
         match machine.edges.get(edge.0 as usize) {

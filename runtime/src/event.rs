@@ -14,6 +14,13 @@ use std::sync::Arc;
 pub enum Event {
     /// The conversation begins.
     Start,
+    /// The conversation begins because of an external event; its data is
+    /// bound to `$event` (a triggered policy's record type).
+    Triggered(Box<Triggered>),
+    /// The timer the session waits for is due (or the customer wrote
+    /// first: then the event is [`Event::User`]); `today` is the date the
+    /// server's clock reads when it fires.
+    TimerFired(TimerFired),
     /// The customer wrote something.
     User(String),
     /// The customer wrote something the rules could not read, and an
@@ -28,6 +35,26 @@ pub enum Event {
     Timer,
     /// The human team took over the hand-off.
     HandoffAcknowledged,
+}
+
+/// An external event that started a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Triggered {
+    /// Its kind (`carrier_scan_gap`).
+    pub kind: String,
+    /// Its data.
+    pub data: Value,
+}
+
+/// A timer that came due.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimerFired {
+    /// The timer's id (from its [`Effect::Schedule`]).
+    pub timer: u32,
+    /// The date when it fired, `YYYY-MM-DD`; the session's date moves on
+    /// to it (a follow-up the next day compares dates with that day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 /// The answer to an [`Effect::CallTool`].
@@ -62,8 +89,19 @@ pub enum Effect {
     CallTool(ToolCall),
     /// Hand the conversation to people.
     HandOff(Handoff),
+    /// Keep a durable timer; feed back [`Event::TimerFired`] once it is due.
+    Schedule(Timer),
     /// The conversation is over.
     End(Arc<str>),
+}
+
+/// A timer to keep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timer {
+    /// Unique within the session (shared with tool call ids).
+    pub id: u32,
+    /// Due this many seconds after it is scheduled.
+    pub seconds: u64,
 }
 
 /// A tool call to perform.
@@ -269,6 +307,10 @@ pub struct Output {
     pub ignored: Option<&'static str>,
     /// An unclear reply re-asked at this ask, with the count so far.
     pub reasked: Option<u32>,
+    /// Carrier codes a message showed through the fallback phrase because
+    /// the catalog's table does not hold them (for a metric; the customer
+    /// never sees the code).
+    pub untranslated: Vec<Arc<str>>,
 }
 
 impl Output {
@@ -279,6 +321,7 @@ impl Output {
         self.rest = None;
         self.ignored = None;
         self.reasked = None;
+        self.untranslated.clear();
     }
 }
 

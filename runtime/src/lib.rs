@@ -56,11 +56,11 @@ pub mod synthesis;
 mod tools;
 mod value;
 
-pub use engine::{FUEL, advance, step};
+pub use engine::{FUEL, advance, step, trigger_holds};
 pub use error::{Error, ErrorKind};
 pub use event::{
-    Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
-    ToolResult,
+    Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, Timer, TimerFired, ToolCall,
+    ToolOutcome, ToolResult, Triggered,
 };
 pub use interpret::{
     IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR, intent_question,

@@ -268,6 +268,26 @@ pub fn explain(conversation: &Conversation<'_>) -> String {
     for entry in conversation.entries() {
         match &entry.event {
             Event::Start => out.push_str("\n▶ conversation starts\n"),
+            Event::Triggered(triggered) => {
+                let _ = writeln!(
+                    out,
+                    "\n▶ conversation starts on the event {}: {}",
+                    triggered.kind,
+                    truncate(&triggered.data.plain(), 160)
+                );
+            }
+            Event::TimerFired(fired) => {
+                let _ = writeln!(
+                    out,
+                    "\n⏰ timer {} fired{}",
+                    fired.timer,
+                    fired
+                        .today
+                        .as_ref()
+                        .map(|today| format!(" on {today}"))
+                        .unwrap_or_default()
+                );
+            }
             Event::User(text) => {
                 let _ = writeln!(out, "\ncustomer: {text}");
             }
@@ -355,6 +375,13 @@ pub fn explain(conversation: &Conversation<'_>) -> String {
                 }
                 Effect::End(outcome) => {
                     let _ = writeln!(out, "  ■ ends: {outcome}");
+                }
+                Effect::Schedule(timer) => {
+                    let _ = writeln!(
+                        out,
+                        "  ⏲ sets timer {} for {} s from now",
+                        timer.id, timer.seconds
+                    );
                 }
             }
         }

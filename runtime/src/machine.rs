@@ -37,6 +37,19 @@ pub struct Machine {
     /// Enum domains of fields the machine branches on: a tool result whose
     /// field holds another value is malformed.
     pub(crate) domains: Vec<(VarId, Box<str>, Vec<Box<str>>)>,
+    /// For a triggered policy: the event kind, the variable its data is
+    /// bound to, and the conditions on it.
+    pub(crate) trigger: Option<Trigger>,
+    /// Plain words for carrier codes (code → phrase) and the fallback.
+    pub(crate) carrier: Option<(BTreeMap<String, String>, String)>,
+}
+
+/// What starts a triggered machine.
+#[derive(Debug)]
+pub(crate) struct Trigger {
+    pub(crate) event: Box<str>,
+    pub(crate) var: VarId,
+    pub(crate) when: Vec<Expr>,
 }
 
 /// One transition.
@@ -100,6 +113,8 @@ pub(crate) enum Piece {
     Text(Box<str>),
     Field(Path),
     List(Path),
+    /// A carrier code, shown in the plain words of the machine's table.
+    Phrase(Path),
 }
 
 /// Slot types.
@@ -205,6 +220,10 @@ pub(crate) enum Kind {
     Goto {
         next: EdgeId,
     },
+    Wait {
+        seconds: u64,
+        next: EdgeId,
+    },
 }
 
 impl Machine {
@@ -278,6 +297,11 @@ impl Machine {
     /// The start state.
     pub fn start(&self) -> StateId {
         self.start
+    }
+
+    /// The event kind that starts this machine, for a triggered policy.
+    pub fn trigger_event(&self) -> Option<&str> {
+        self.trigger.as_ref().map(|trigger| trigger.event.as_ref())
     }
 
     pub(crate) fn var_name(&self, var: VarId) -> &str {
@@ -535,6 +559,10 @@ impl Indexer {
                 StateBody::Goto { .. } => Kind::Goto {
                     next: need("next", &mut problems),
                 },
+                StateBody::Wait { seconds, .. } => Kind::Wait {
+                    seconds: *seconds,
+                    next: need("next", &mut problems),
+                },
             };
             self.problems.extend(problems);
             states.push(State { kind });
@@ -548,6 +576,19 @@ impl Indexer {
             }
         };
         mark_confirmations(&mut states, &edges, &tools);
+        let trigger = artifact
+            .policies
+            .first()
+            .and_then(|policy| policy.trigger.as_ref())
+            .map(|trigger| Trigger {
+                event: trigger.event.as_str().into(),
+                var: self.var(keel_compiler::trigger::EVENT_VAR),
+                when: trigger.when.iter().map(|expr| self.expr(expr)).collect(),
+            });
+        let carrier = artifact
+            .carrier
+            .as_ref()
+            .map(|carrier| (carrier.phrases.clone(), carrier.fallback.clone()));
         if self.var_names.len() > usize::from(u16::MAX) {
             self.problems.push("too many variables".to_string());
         }
@@ -563,6 +604,8 @@ impl Indexer {
             retry_slots,
             tools,
             domains,
+            trigger,
+            carrier,
         })
     }
 
@@ -603,6 +646,7 @@ impl Indexer {
                 Part::Text(text) => Piece::Text(text.clone().into_boxed_str()),
                 Part::Field(path) => Piece::Field(self.path(path)),
                 Part::List(path) => Piece::List(self.path(path)),
+                Part::Phrase(path) => Piece::Phrase(self.path(path)),
             })
             .collect()
     }

@@ -26,6 +26,40 @@ pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out
                 }
             }
             Piece::List(path) => write_list(lookup(session, path), out),
+            Piece::Phrase(path) => out.push_str(phrase(machine, lookup(session, path)).0),
+        }
+    }
+}
+
+/// The plain words for a carrier code: the table's phrase, its AfterShip
+/// tag's, or the fallback — never the code itself. The flag is false when
+/// the fallback stood in.
+pub(crate) fn phrase<'m>(machine: &'m Machine, value: &Value) -> (&'m str, bool) {
+    let fallback = machine.carrier.as_ref().map_or(
+        keel_compiler::vocabulary::DEFAULT_FALLBACK,
+        |(_, fallback)| fallback.as_str(),
+    );
+    match (&machine.carrier, value) {
+        (Some((phrases, _)), Value::Text(code)) => {
+            keel_compiler::vocabulary::phrase_for(phrases, fallback, code)
+        }
+        _ => (fallback, false),
+    }
+}
+
+/// Appends the carrier codes a template shows through the fallback phrase.
+pub(crate) fn untranslated(
+    machine: &Machine,
+    session: &Session,
+    pieces: &[Piece],
+    out: &mut Vec<std::sync::Arc<str>>,
+) {
+    for piece in pieces {
+        if let Piece::Phrase(path) = piece {
+            let value = lookup(session, path);
+            if !phrase(machine, value).1 {
+                out.push(std::sync::Arc::from(value.plain().as_str()));
+            }
         }
     }
 }

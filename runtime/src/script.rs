@@ -25,7 +25,12 @@ pub struct Script {
     /// The injected date (`YYYY-MM-DD`); the caller's default otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
-    /// The customer's turns, in order.
+    /// The external event that starts a triggered policy (its `$event`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<ScriptEvent>,
+    /// The customer's turns, in order. A timer the policy sets
+    /// (`follow up after …`) fires before the next turn, as if that long
+    /// had passed (the session's date moves on by its whole days).
     #[serde(default)]
     pub user: Vec<String>,
     /// Tool responses to use instead of the demo store, in call order per tool.
@@ -48,6 +53,17 @@ pub struct Difference {
     pub why: String,
     /// What must happen through the backend.
     pub expect: Expect,
+}
+
+/// The event a scripted conversation of a triggered policy starts with.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptEvent {
+    /// Its kind (`carrier_scan_gap`).
+    pub kind: String,
+    /// Its data, bound to `$event`.
+    #[serde(default)]
+    pub data: serde_json::Value,
 }
 
 /// One stubbed tool response; exactly one of the outcome fields is set.
@@ -339,11 +355,19 @@ pub fn run_with<'m, T: BlockingTools>(
     }
     let mut conversation = Conversation::new(machine, today);
     let mut said = Vec::new();
-    let first = conversation.start_blocking(&mut tools);
+    let start = match &script.event {
+        Some(event) => Event::Triggered(Box::new(crate::event::Triggered {
+            kind: event.kind.clone(),
+            data: Value::from_json(&event.data),
+        })),
+        None => Event::Start,
+    };
+    let first = conversation.turn_blocking(start, &mut tools);
     said.extend(conversation.messages_since(first).map(|text| Said {
         from: "bot",
         text: text.to_string(),
     }));
+    fire_timers(&mut conversation, &mut tools, &mut said);
     let mut unread = 0;
     for turn in &script.user {
         if !conversation.waits_for_user() {
@@ -359,12 +383,40 @@ pub fn run_with<'m, T: BlockingTools>(
             from: "bot",
             text: text.to_string(),
         }));
+        fire_timers(&mut conversation, &mut tools, &mut said);
     }
     let transcript = transcript(&conversation, said, &tools.answered_by_stub, unread);
     Ok(Run {
         conversation,
         transcript,
     })
+}
+
+/// Fires the timers the conversation waits for, one after another, as if
+/// each had come due (a bounded number: a policy's waits are finite).
+fn fire_timers(
+    conversation: &mut Conversation<'_>,
+    tools: &mut impl crate::tools::BlockingTools,
+    said: &mut Vec<Said>,
+) {
+    for _ in 0..64 {
+        let Some((timer, seconds)) = conversation.pending_timer() else {
+            return;
+        };
+        let days = i32::try_from(seconds / 86_400).unwrap_or(i32::MAX);
+        let today = conversation.session().today().plus_days(days).iso();
+        let first = conversation.turn_blocking(
+            Event::TimerFired(crate::event::TimerFired {
+                timer,
+                today: Some(today),
+            }),
+            tools,
+        );
+        said.extend(conversation.messages_since(first).map(|text| Said {
+            from: "bot",
+            text: text.to_string(),
+        }));
+    }
 }
 
 fn transcript(
@@ -433,7 +485,7 @@ fn transcript(
                     outcome.status = "ended".to_string();
                     outcome.outcome = Some(end.to_string());
                 }
-                Effect::Send(_) => {}
+                Effect::Send(_) | Effect::Schedule(_) => {}
             }
         }
     }

@@ -16,6 +16,9 @@ pub enum Phase {
     WaitingForUser,
     /// Waiting for a tool result.
     WaitingForTool,
+    /// Waiting for a timer (`follow up after …`), or the customer's next
+    /// message, whichever comes first.
+    WaitingForTimer,
     /// Handed off to people; waiting for the acknowledgement.
     HandedOff,
     /// Ended at an `end` state.
@@ -89,6 +92,11 @@ impl Session {
     /// What it waits for.
     pub fn phase(&self) -> Phase {
         self.phase
+    }
+
+    /// The id of the tool call or timer the session waits for.
+    pub fn pending_id(&self) -> u32 {
+        self.pending
     }
 
     /// The injected date.

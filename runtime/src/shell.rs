@@ -88,6 +88,25 @@ impl<'m> Conversation<'m> {
         })
     }
 
+    /// The timer the session waits for, if it waits for one: its id and
+    /// how many seconds it was set for.
+    pub fn pending_timer(&self) -> Option<(u32, u64)> {
+        if self.session.phase() != Phase::WaitingForTimer {
+            return None;
+        }
+        self.entries.iter().rev().find_map(|entry| {
+            entry
+                .output
+                .effects
+                .iter()
+                .rev()
+                .find_map(|effect| match effect {
+                    Effect::Schedule(timer) => Some((timer.id, timer.seconds)),
+                    _ => None,
+                })
+        })
+    }
+
     /// Starts the conversation, performing tool calls in-process; returns
     /// the index of the first log entry of this turn.
     pub fn start_blocking(&mut self, tools: &mut impl BlockingTools) -> usize {

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 use std::sync::Arc;
 
-type Body<T> = Result<Json<T>, JsonRejection>;
+pub(crate) type Body<T> = Result<Json<T>, JsonRejection>;
 
 /// The routes over `app`.
 pub fn router(app: Arc<App>) -> Router {
@@ -37,7 +37,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/sessions/{id}/messages", post(message))
         .route("/v1/sessions/{id}/events", get(views::events))
         .route("/v1/sessions/{id}/log", get(views::log_lines))
-        .route("/v1/events", post(external))
+        .route("/v1/events", post(external).get(crate::triggers::list))
+        .route("/v1/inbound", post(crate::continuity::inbound))
+        .route("/v1/shipments", post(crate::monitor::register))
+        .route("/v1/webhooks/easypost", post(crate::monitor::easypost))
+        .route("/v1/webhooks/aftership", post(crate::monitor::aftership))
         .route("/metrics", get(views::metrics))
         .route("/healthz", get(health))
         .layer(DefaultBodyLimit::max(max_body_bytes))
@@ -137,7 +141,7 @@ async fn health() -> Json<Json_> {
 }
 
 /// The body, or the 4xx that says what is wrong with it.
-fn body<T>(body: Body<T>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(body: Body<T>) -> Result<T, ApiError> {
     body.map(|Json(value)| value).map_err(|rejection| {
         let status = rejection.status();
         let code = match status {
@@ -157,7 +161,7 @@ fn body<T>(body: Body<T>) -> Result<T, ApiError> {
 }
 
 /// A short, printable field.
-fn field<'a>(name: &str, value: &'a str, max: usize) -> Result<&'a str, ApiError> {
+pub(crate) fn field<'a>(name: &str, value: &'a str, max: usize) -> Result<&'a str, ApiError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
         return Err(ApiError::new(
@@ -261,14 +265,29 @@ struct StartBody {
     customer: Option<String>,
 }
 
-/// Starts a session of the latest version of `policy`.
-async fn begin(
+/// Starts a session of the latest version of `policy` with `start` (the
+/// start event, or the external event that triggers it).
+pub(crate) async fn begin(
     app: &App,
     policy: &str,
     channel: &str,
     customer: Option<&str>,
     origin: Option<String>,
+    start: Event,
 ) -> Result<Response, ApiError> {
+    let (status, answer) = begin_json(app, policy, channel, customer, origin, start).await?;
+    Ok((status, Json(answer)).into_response())
+}
+
+/// [`begin`], answering with the status and JSON body.
+pub(crate) async fn begin_json(
+    app: &App,
+    policy: &str,
+    channel: &str,
+    customer: Option<&str>,
+    origin: Option<String>,
+    start: Event,
+) -> Result<(StatusCode, Json_), ApiError> {
     let policy = field("policy", policy, 200)?;
     let channel = field("channel", channel, 50)?;
     let customer = customer
@@ -301,13 +320,14 @@ async fn begin(
         node: machine.state_name(machine.start()).to_string(),
         outcome: None,
         origin,
+        wake_at: None,
     };
     let mut guard = app.sessions.try_lock(&id)?;
     // The customer is part of the session's start: the identity tool's
     // result must be them (keel_runtime::Session::with_customer).
     let session = Session::new(&machine, today).with_customer(customer);
     let mut live = Live::new(row, Arc::clone(&machine), session);
-    let reply = sessions::run(app, &mut live, Some(Event::Start), true).await;
+    let reply = sessions::run(app, &mut live, Some(start), true).await;
     let reply = match reply {
         Ok(reply) => reply,
         Err(error) => {
@@ -328,7 +348,7 @@ async fn begin(
     answer["policy"] = json!(version.name);
     answer["version"] = json!(version.version);
     answer["hash"] = json!(version.hash);
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    Ok((StatusCode::CREATED, answer))
 }
 
 /// Whether the entry policy (the artifact's first) serves `channel`: a
@@ -358,7 +378,7 @@ fn serves_channel(machine: &keel_runtime::Machine, channel: &str) -> Result<(), 
     ))
 }
 
-fn reply_json(reply: &Reply) -> Json_ {
+pub(crate) fn reply_json(reply: &Reply) -> Json_ {
     serde_json::to_value(reply).unwrap_or_else(|_| json!({}))
 }
 
@@ -375,54 +395,19 @@ async fn start(
         &payload.channel,
         payload.customer.as_deref(),
         None,
+        Event::Start,
     )
     .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExternalBody {
-    /// What happened (`carrier_scan_gap`, …).
-    kind: String,
-    /// The proactive policy to start.
-    policy: String,
-    /// Whom it concerns.
-    customer: String,
-    #[serde(default = "default_channel")]
-    channel: String,
-    /// The event's own data, kept with the session.
-    #[serde(default)]
-    data: Json_,
-}
-
-fn default_channel() -> String {
-    "email".to_string()
 }
 
 async fn external(
     State(app): Shared,
     headers: HeaderMap,
-    payload: Body<ExternalBody>,
+    payload: Body<crate::triggers::ExternalBody>,
 ) -> Result<Response, ApiError> {
     app.operators.operator(&headers)?;
     let payload = body(payload)?;
-    let kind = field("kind", &payload.kind, 100)?;
-    let origin = json!({ "kind": kind, "data": payload.data }).to_string();
-    if origin.len() > app.config.max_body_bytes {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "the event's data is too large",
-        ));
-    }
-    begin(
-        &app,
-        &payload.policy,
-        &payload.channel,
-        Some(payload.customer.as_str()),
-        Some(origin),
-    )
-    .await
+    crate::triggers::receive(&app, payload).await
 }
 
 #[derive(Deserialize)]
@@ -501,7 +486,8 @@ async fn message(
                     ));
                 }
             }
-            Phase::New | Phase::WaitingForUser => {}
+            // A message during a wait wakes the session: it follows up now.
+            Phase::New | Phase::WaitingForUser | Phase::WaitingForTimer => {}
         }
         match sessions::run(&app, live, Some(Event::User(text.clone())), false).await {
             Err(error) if error.code == "stale" && attempt == 0 => continue,

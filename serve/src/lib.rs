@@ -29,22 +29,32 @@
 //! | `GET /v1/sessions/{id}` | operator or the session's token | transcript, state, node path, machine hash |
 //! | `GET /v1/sessions/{id}/events` | operator | the event log as JSON |
 //! | `GET /v1/sessions/{id}/log` | operator | the event log as JSON lines (`keel replay` reads it) |
-//! | `POST /v1/events` | operator | an external event starting a proactive policy for a customer |
+//! | `POST /v1/events` | operator | an external event: starts the policies it triggers, recorded either way |
+//! | `GET /v1/events` | operator | the recorded external events and what each did |
+//! | `POST /v1/inbound` | operator | a customer's message on any channel: continues their live session or starts one |
+//! | `POST /v1/shipments` | operator | a shipment for the tracking monitor to watch |
+//! | `POST /v1/webhooks/easypost` | EasyPost (signed) | tracker events |
+//! | `POST /v1/webhooks/aftership` | AfterShip (signed) | tracking updates |
 //! | `GET /metrics` | operator | Prometheus text |
 
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod continuity;
 pub mod error;
 mod handoff;
+pub mod kpis;
 pub mod launch;
 pub mod metrics;
+pub mod monitor;
 pub mod policies;
 mod request;
 pub mod sessions;
 pub mod store;
+pub mod timers;
 pub mod tool_server;
 pub mod tools;
+pub mod triggers;
 pub mod views;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -83,6 +93,49 @@ pub struct Config {
     /// Sessions kept in memory; beyond this, idle ones are dropped and
     /// rebuilt from their log when next used.
     pub max_sessions_in_memory: usize,
+    /// Proactive WISMO: timers, the tracking monitor, channel continuity.
+    pub proactive: Proactive,
+}
+
+/// The settings of proactive outreach (seed 003).
+#[derive(Clone, Debug)]
+pub struct Proactive {
+    /// How often due timers are fired and the tracking monitor sweeps.
+    pub sweep_every: Duration,
+    /// A message on another channel within this long of a live session's
+    /// last turn continues it (`POST /v1/inbound`).
+    pub continuity_window: Duration,
+    /// No carrier scan for this long after the last one: `carrier_scan_gap`.
+    pub scan_gap: Duration,
+    /// Label created and no carrier scan for this long: `late_first_scan`.
+    pub late_first_scan: Duration,
+    /// A shipment no webhook has updated for this long is polled through
+    /// [`Proactive::tracking_tool`].
+    pub poll_after: Duration,
+    /// The tool polled for a shipment's tracking (argument
+    /// `tracking_number`; adapter `tracking.status`).
+    pub tracking_tool: String,
+    /// EasyPost's webhook secret (`X-Hmac-Signature`); no secret, no webhook.
+    pub easypost_secret: Option<String>,
+    /// AfterShip's webhook secret (`aftership-hmac-sha256`); no secret, no webhook.
+    pub aftership_secret: Option<String>,
+}
+
+impl Proactive {
+    /// The defaults: 48 hours for a scan gap, 24 for a late first scan (the
+    /// article's "no carrier scan in 48 hours"), a day of continuity.
+    pub fn standard() -> Proactive {
+        Proactive {
+            sweep_every: Duration::from_secs(5),
+            continuity_window: Duration::from_secs(24 * 3600),
+            scan_gap: Duration::from_secs(48 * 3600),
+            late_first_scan: Duration::from_secs(24 * 3600),
+            poll_after: Duration::from_secs(12 * 3600),
+            tracking_tool: "get_tracking".to_string(),
+            easypost_secret: None,
+            aftership_secret: None,
+        }
+    }
 }
 
 impl Config {
@@ -98,6 +151,7 @@ impl Config {
             deploy_timeout: Duration::from_secs(20),
             resume_after: Duration::from_secs(30),
             max_sessions_in_memory: 100_000,
+            proactive: Proactive::standard(),
         }
     }
 }
@@ -166,6 +220,16 @@ impl App {
     }
 }
 
+impl App {
+    /// One proactive sweep: fires due timers, polls stale shipments and
+    /// emits the tracking monitor's events (scan gaps, late first scans).
+    pub async fn sweep_proactive(&self) -> Result<(usize, usize), ApiError> {
+        let woke = timers::fire_due(self).await?;
+        let emitted = monitor::sweep(self).await?;
+        Ok((woke, emitted))
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then lets the
 /// requests under way finish. Sessions left waiting for a tool (by a
 /// crash, here or in another process) are resumed at start and by a sweep
@@ -188,6 +252,20 @@ pub async fn serve(
             // A failure here leaves the sessions for the next sweep or message.
             let _ = resumer.resume_abandoned().await;
             tokio::time::sleep(period).await;
+        }
+    });
+    let proactive = Arc::clone(&app);
+    let every = app
+        .config
+        .proactive
+        .sweep_every
+        .max(Duration::from_millis(50));
+    let waker = tokio::spawn(async move {
+        loop {
+            // Failures are retried by the next sweep; nothing is lost: the
+            // timers and shipments are in the store.
+            let _ = proactive.sweep_proactive().await;
+            tokio::time::sleep(every).await;
         }
     });
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -230,5 +308,6 @@ pub async fn serve(
     let _ = closing.send(());
     while connections.join_next().await.is_some() {}
     sweeper.abort();
+    waker.abort();
     Ok(())
 }

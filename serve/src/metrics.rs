@@ -1,7 +1,7 @@
-//! The KPIs of the WISMO article (seed 003), counted by this process and
-//! written in Prometheus' text format for `GET /metrics`: sessions, turns,
-//! true resolution rate, escalation rate per node, time to resolution,
-//! tool latency and errors. Labels are kept in ordered maps, so the text
+//! What this process counts, in Prometheus' text format for `GET
+//! /metrics`: turns, tool latency and errors, carrier codes shown through
+//! the fallback phrase. The KPIs of the WISMO article (seed 003) come from
+//! the store instead ([`crate::kpis`]), so they survive restarts. Labels are kept in ordered maps, so the text
 //! is the same for the same history.
 
 use std::collections::BTreeMap;
@@ -70,6 +70,8 @@ struct Counts {
     tool_latency: BTreeMap<String, Histogram>,
     /// (tool, kind) → failed calls: `error` or `timeout`.
     tool_errors: BTreeMap<(String, String), u64>,
+    /// Carrier codes shown through the fallback phrase, by code.
+    untranslated: BTreeMap<String, u64>,
 }
 
 /// The counters.
@@ -152,79 +154,25 @@ impl Metrics {
         });
     }
 
+    /// A message showed a carrier code the catalog's table does not hold
+    /// (the customer read the fallback phrase, never the code).
+    pub fn untranslated(&self, code: &str) {
+        let code: String = code.chars().take(64).collect();
+        self.with(|counts| *counts.untranslated.entry(code).or_default() += 1);
+    }
+
     /// The Prometheus text.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let Ok(counts) = self.counts.lock() else {
             return out;
         };
-        out.push_str("# HELP keel_sessions_started_total Sessions started, by policy.\n# TYPE keel_sessions_started_total counter\n");
-        for (policy, count) in &counts.started {
-            let _ = writeln!(
-                out,
-                "keel_sessions_started_total{{policy=\"{}\"}} {count}",
-                label(policy)
-            );
-        }
         out.push_str("# HELP keel_turns_total Customer turns served, by policy.\n# TYPE keel_turns_total counter\n");
         for (policy, count) in &counts.turns {
             let _ = writeln!(
                 out,
                 "keel_turns_total{{policy=\"{}\"}} {count}",
                 label(policy)
-            );
-        }
-        out.push_str("# HELP keel_sessions_finished_total Sessions finished, by policy and kind (resolved, escalated, fault).\n# TYPE keel_sessions_finished_total counter\n");
-        let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
-        for ((policy, kind), count) in &counts.finished {
-            *totals.entry(policy).or_default() += count;
-            let _ = writeln!(
-                out,
-                "keel_sessions_finished_total{{policy=\"{}\",kind=\"{kind}\"}} {count}",
-                label(policy)
-            );
-        }
-        out.push_str("# HELP keel_true_resolution_rate Finished sessions resolved with no human, by policy.\n# TYPE keel_true_resolution_rate gauge\n");
-        for (policy, total) in &totals {
-            let resolved = counts
-                .finished
-                .get(&(policy.to_string(), "resolved".to_string()))
-                .copied()
-                .unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "keel_true_resolution_rate{{policy=\"{}\"}} {}",
-                label(policy),
-                ratio(resolved, *total)
-            );
-        }
-        out.push_str("# HELP keel_escalations_total Hand-offs to people, by policy and the node they left from.\n# TYPE keel_escalations_total counter\n");
-        for ((policy, node), count) in &counts.escalations {
-            let _ = writeln!(
-                out,
-                "keel_escalations_total{{policy=\"{}\",node=\"{}\"}} {count}",
-                label(policy),
-                label(node)
-            );
-        }
-        out.push_str("# HELP keel_escalation_rate Hand-offs from a node per finished session of its policy.\n# TYPE keel_escalation_rate gauge\n");
-        for ((policy, node), count) in &counts.escalations {
-            let total = totals.get(policy.as_str()).copied().unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "keel_escalation_rate{{policy=\"{}\",node=\"{}\"}} {}",
-                label(policy),
-                label(node),
-                ratio(*count, total)
-            );
-        }
-        out.push_str("# HELP keel_time_to_resolution_seconds From a session's start to its end or hand-off.\n# TYPE keel_time_to_resolution_seconds histogram\n");
-        for (policy, histogram) in &counts.resolution {
-            histogram.write(
-                &mut out,
-                "keel_time_to_resolution_seconds",
-                &format!("policy=\"{}\"", label(policy)),
-                RESOLUTION_BUCKETS,
             );
         }
         out.push_str("# HELP keel_tool_latency_seconds Tool call latency, by tool.\n# TYPE keel_tool_latency_seconds histogram\n");
@@ -236,6 +184,14 @@ impl Metrics {
                 TOOL_BUCKETS,
             );
         }
+        out.push_str("# HELP keel_carrier_codes_unmapped_total Carrier codes a message showed through the fallback phrase (no plain words in the catalog), by code.\n# TYPE keel_carrier_codes_unmapped_total counter\n");
+        for (code, count) in &counts.untranslated {
+            let _ = writeln!(
+                out,
+                "keel_carrier_codes_unmapped_total{{code=\"{}\"}} {count}",
+                label(code)
+            );
+        }
         out.push_str("# HELP keel_tool_errors_total Failed tool calls, by tool and kind (error, timeout).\n# TYPE keel_tool_errors_total counter\n");
         for ((tool, kind), count) in &counts.tool_errors {
             let _ = writeln!(
@@ -245,13 +201,5 @@ impl Metrics {
             );
         }
         out
-    }
-}
-
-fn ratio(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
     }
 }

@@ -142,6 +142,7 @@ pub fn phase_name(phase: Phase) -> &'static str {
         Phase::New => "new",
         Phase::WaitingForUser => "waiting_for_user",
         Phase::WaitingForTool => "waiting_for_tool",
+        Phase::WaitingForTimer => "waiting_for_timer",
         Phase::HandedOff => "handed_off",
         Phase::Ended => "ended",
         Phase::Closed => "closed",
@@ -258,6 +259,11 @@ impl Live {
         }))
     }
 
+    /// The machine it runs.
+    pub fn machine(&self) -> &Arc<Machine> {
+        &self.machine
+    }
+
     /// The session's state.
     pub fn session(&self) -> &Session {
         &self.session
@@ -277,6 +283,8 @@ struct Turn<'a> {
     commits: u32,
     /// The call a crash left pending when this turn began (it is a resend).
     resumed: Option<u32>,
+    /// When a timer this turn set comes due (µs).
+    wake_at: Option<i64>,
 }
 
 impl Turn<'_> {
@@ -284,6 +292,17 @@ impl Turn<'_> {
         let mut output = Output::default();
         advance(&self.live.machine, &mut self.session, &event, &mut output);
         let found = track(&output, &mut self.visits);
+        for effect in &output.effects {
+            if let Effect::Schedule(timer) = effect {
+                let micros = i64::try_from(timer.seconds)
+                    .unwrap_or(i64::MAX / 2_000_000)
+                    .saturating_mul(1_000_000);
+                self.wake_at = Some(self.app.clock.now_micros().saturating_add(micros));
+            }
+        }
+        for code in &output.untranslated {
+            self.app.metrics.untranslated(code);
+        }
         self.pending = if self.session.phase() == Phase::WaitingForTool {
             found.or_else(|| self.pending.take())
         } else {
@@ -314,6 +333,11 @@ impl Turn<'_> {
             .state_name(self.session.state())
             .to_string();
         row.outcome = self.session.outcome().map(str::to_string);
+        row.wake_at = if self.session.phase() == Phase::WaitingForTimer {
+            self.wake_at.or(self.live.row.wake_at)
+        } else {
+            None
+        };
         let commit = Commit {
             expected_seq: (!self.creating).then_some(self.live.row.seq),
             session: row.clone(),
@@ -411,6 +435,7 @@ pub async fn run(
         effects: Vec::new(),
         commits: 0,
         resumed,
+        wake_at: None,
     };
     if let Some(event) = event {
         turn.apply(event);
@@ -460,7 +485,7 @@ pub async fn run(
                 }
                 handoff = Some(json);
             }
-            Effect::CallTool(_) | Effect::End(_) => {}
+            Effect::CallTool(_) | Effect::End(_) | Effect::Schedule(_) => {}
         }
     }
     Ok(Reply {

@@ -183,6 +183,7 @@ pub(crate) async fn log_lines(
 pub(crate) async fn metrics(State(app): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
     app.operators.operator(&headers)?;
     let mut text = app.metrics.render();
+    text.push_str(&crate::kpis::render(&app).await?);
     text.push_str(&format!(
         "# HELP keel_sessions_in_memory Sessions this process holds in memory.\n# TYPE keel_sessions_in_memory gauge\nkeel_sessions_in_memory {}\n",
         app.sessions.held()

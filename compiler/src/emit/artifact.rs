@@ -6,7 +6,9 @@
 //! * `hash`: SHA-256 of this document with `hash` empty — the version a
 //!   session pins;
 //! * `policies`: name, title, when, the channels it serves (`channels:`
-//!   front matter; empty: any; since schema 4), entry state, notes;
+//!   front matter; empty: any; since schema 4), entry state, notes, and
+//!   for a triggered policy its `trigger` (event kind, record type, the
+//!   conditions on `$event`);
 //! * `states`: `id` (stable, `policy:step.kind`), `policy`, `kind` and its
 //!   fields (see [`StateBody`]), `source` (file, step label, line/column range
 //!   and the text) — `null` for states keel added — and `extracted_by`;
@@ -16,13 +18,18 @@
 //!   `human_requested`) and `values` for cases;
 //! * `tools`: the catalog entries the machine calls;
 //! * `types`: the record types those tools use, with each field's type and
-//!   enum domain.
+//!   enum domain;
+//! * `carrier`: the catalog's plain words for carrier codes (present when a
+//!   message shows one: a `phrase` part), with the fallback for codes the
+//!   table does not hold.
+//!
+//! Version 5 added `wait` states, `trigger`, `phrase` parts and `carrier`.
 //!
 //! Everything is ordered (states in reading order, maps sorted), so the same
 //! inputs always give the same bytes.
 
-use crate::catalog::Catalog;
-use crate::ir::{Expr, ExtractedBy, Message, MessagePart, Slot};
+use crate::catalog::{Catalog, Type};
+use crate::ir::{Expr, ExtractedBy, Message, MessagePart, Path, Slot};
 use crate::machine::{Label, Machine, StateId, StateKind};
 use crate::source::SourceMap;
 use serde::{Deserialize, Serialize};
@@ -30,7 +37,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +62,33 @@ pub struct Artifact {
     /// type and, for enums, its domain.
     #[serde(default)]
     pub types: BTreeMap<String, BTreeMap<String, FieldEntry>>,
+    /// Plain words for carrier codes, when a message shows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<CarrierEntry>,
+}
+
+/// The carrier vocabulary a machine renders `phrase` parts with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CarrierEntry {
+    /// Code → plain phrase.
+    pub phrases: BTreeMap<String, String>,
+    /// The phrase for a code the table does not hold.
+    pub fallback: String,
+}
+
+/// What starts a triggered policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TriggerEntry {
+    /// The event kind.
+    pub event: String,
+    /// The record type of its data (bound to `$event`).
+    pub record: String,
+    /// Conditions on `$event` that must all hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<ExprEntry>,
+    /// The condition as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wording: String,
 }
 
 /// One field of a record type.
@@ -84,6 +118,9 @@ pub struct PolicyEntry {
     pub channels: Vec<String>,
     /// Its first state, if it has one in this machine.
     pub entry: Option<String>,
+    /// The event that starts it, for a triggered policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<TriggerEntry>,
     /// Sentences kept as notes.
     pub notes: Vec<NoteEntry>,
 }
@@ -220,6 +257,13 @@ pub enum StateBody {
         /// Passes allowed.
         limit: u32,
     },
+    /// Wait durably, then go on along `next`.
+    Wait {
+        /// How long, in seconds.
+        seconds: u64,
+        /// The duration as written.
+        wording: String,
+    },
     /// Into another policy.
     Goto {
         /// The target policy (named `target`: `policy` is the state's owner).
@@ -250,6 +294,8 @@ pub enum Part {
     Field(String),
     /// A list variable, one line per item.
     List(String),
+    /// A carrier code (`tracking.status`) in the plain words of `carrier`.
+    Phrase(String),
 }
 
 /// An expression.
@@ -390,12 +436,13 @@ pub fn artifact(
             text: sources.snippet(span).to_string(),
         }
     };
+    let var_types = VarTypes::new(machine, catalog);
     let states: Vec<StateEntry> = machine
         .states()
         .map(|(state_id, state)| StateEntry {
             id: state.id.clone(),
             policy: state.policy.clone(),
-            body: match body(&state.kind) {
+            body: match body(&state.kind, &var_types) {
                 StateBody::Escalate {
                     reason,
                     queue,
@@ -459,7 +506,23 @@ pub fn artifact(
             }
         }
     }
-    let types = record_types(&tools, catalog);
+    let mut types = record_types(&tools, catalog);
+    // A triggered policy's event record is a type the runtime checks too.
+    for policy in &machine.policies {
+        if let Some(trigger) = &policy.trigger {
+            types.extend(record_types_named(&[trigger.record.clone()], catalog));
+        }
+    }
+    let shows_codes = states.iter().any(|state| match &state.body {
+        StateBody::Ask { prompt: parts, .. } | StateBody::Say { message: parts } => {
+            parts.iter().any(|part| matches!(part, Part::Phrase(_)))
+        }
+        _ => false,
+    });
+    let carrier = shows_codes.then(|| CarrierEntry {
+        phrases: catalog.carrier.phrases.clone(),
+        fallback: catalog.carrier.fallback_phrase().to_string(),
+    });
     let policies = machine
         .policies
         .iter()
@@ -469,6 +532,12 @@ pub fn artifact(
             when: policy.when.clone(),
             channels: policy.channels.clone(),
             entry: policy.entry.map(|entry| machine.state(entry).id.clone()),
+            trigger: policy.trigger.as_ref().map(|trigger| TriggerEntry {
+                event: trigger.event.clone(),
+                record: trigger.record.clone(),
+                when: trigger.when.iter().map(expr_entry).collect(),
+                wording: trigger.wording.clone(),
+            }),
             notes: policy
                 .notes
                 .iter()
@@ -490,6 +559,7 @@ pub fn artifact(
         transitions,
         tools,
         types,
+        carrier,
     };
     artifact.hash = content_hash(&artifact);
     artifact
@@ -518,6 +588,24 @@ fn record_types(
             }
         }
     }
+    record_types_named(&pending, catalog)
+}
+
+/// The record types named, and every record type their fields reach.
+fn record_types_named(
+    names_given: &[String],
+    catalog: &Catalog,
+) -> BTreeMap<String, BTreeMap<String, FieldEntry>> {
+    fn names(ty: &crate::catalog::Type, out: &mut Vec<String>) {
+        match ty {
+            crate::catalog::Type::Record(name) => out.push(name.clone()),
+            crate::catalog::Type::List(inner) | crate::catalog::Type::Optional(inner) => {
+                names(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let mut pending = names_given.to_vec();
     let mut out: BTreeMap<String, BTreeMap<String, FieldEntry>> = BTreeMap::new();
     while let Some(name) = pending.pop() {
         if out.contains_key(&name) {
@@ -566,7 +654,7 @@ pub fn to_json(artifact: &Artifact) -> String {
     text
 }
 
-fn body(kind: &StateKind) -> StateBody {
+fn body(kind: &StateKind, types: &VarTypes<'_>) -> StateBody {
     match kind {
         StateKind::Ask {
             slot,
@@ -591,7 +679,7 @@ fn body(kind: &StateKind) -> StateBody {
                 options,
                 list,
                 var: var.clone(),
-                prompt: parts(prompt),
+                prompt: parts(prompt, types),
                 max_attempts: *max_attempts,
             }
         }
@@ -621,7 +709,7 @@ fn body(kind: &StateKind) -> StateBody {
             wording: wording.clone(),
         },
         StateKind::Say { message } => StateBody::Say {
-            message: parts(message),
+            message: parts(message, types),
         },
         StateKind::Set { var, value } => StateBody::Set {
             var: var.clone(),
@@ -644,6 +732,10 @@ fn body(kind: &StateKind) -> StateBody {
             counter: counter.clone(),
             limit: *limit,
         },
+        StateKind::Wait { seconds, wording } => StateBody::Wait {
+            seconds: *seconds,
+            wording: wording.clone(),
+        },
         StateKind::Goto { policy, section } => StateBody::Goto {
             target: policy.clone(),
             section: section.clone(),
@@ -651,16 +743,69 @@ fn body(kind: &StateKind) -> StateBody {
     }
 }
 
-fn parts(message: &Message) -> Vec<Part> {
+fn parts(message: &Message, types: &VarTypes<'_>) -> Vec<Part> {
     message
         .parts
         .iter()
         .map(|part| match part {
             MessagePart::Text(text) => Part::Text(text.clone()),
-            MessagePart::Field(path) => Part::Field(path.0.join(".")),
+            MessagePart::Field(path) => match types.phrase_of(path) {
+                Some(code) => Part::Phrase(code),
+                None => Part::Field(path.0.join(".")),
+            },
             MessagePart::List(path) => Part::List(path.0.join(".")),
         })
         .collect()
+}
+
+/// The types variables are bound with anywhere in the machine (tool
+/// results and a triggered policy's `$event`): enough to tell a carrier
+/// code's `phrase` from a record's field of that name.
+struct VarTypes<'a> {
+    catalog: &'a Catalog,
+    bound: BTreeMap<String, Vec<Type>>,
+}
+
+impl VarTypes<'_> {
+    fn new<'a>(machine: &Machine, catalog: &'a Catalog) -> VarTypes<'a> {
+        let mut bound: BTreeMap<String, Vec<Type>> = BTreeMap::new();
+        for (_, state) in machine.states() {
+            if let StateKind::Call {
+                bind: Some((var, ty)),
+                ..
+            } = &state.kind
+            {
+                bound.entry(var.clone()).or_default().push(ty.clone());
+            }
+        }
+        for policy in &machine.policies {
+            if let Some(trigger) = &policy.trigger {
+                bound
+                    .entry(crate::trigger::EVENT_VAR.to_string())
+                    .or_default()
+                    .push(Type::Record(trigger.record.clone()));
+            }
+        }
+        VarTypes { catalog, bound }
+    }
+
+    /// `tracking.status` for `$tracking.status.phrase` when that field is
+    /// a carrier code.
+    fn phrase_of(&self, path: &Path) -> Option<String> {
+        let (last, code) = path.0.split_last()?;
+        if last != crate::vocabulary::PHRASE || code.is_empty() {
+            return None;
+        }
+        let types = self.bound.get(code.first()?)?;
+        types
+            .iter()
+            .any(|ty| {
+                self.catalog
+                    .field_type(ty, code.get(1..).unwrap_or(&[]))
+                    .is_some_and(|found| found.required() == &Type::CarrierCode)
+            })
+            .then(|| code.join("."))
+    }
 }
 
 fn expr_entry(expr: &Expr) -> ExprEntry {

@@ -20,6 +20,7 @@ pub fn dot(machine: &Machine) -> String {
             StateKind::End { .. } => "doublecircle",
             StateKind::Retry { .. } => "parallelogram",
             StateKind::Goto { .. } => "cds",
+            StateKind::Wait { .. } => "box, style=dashed",
         };
         let destructive = matches!(
             state.kind,

@@ -18,6 +18,7 @@ pub fn mermaid(machine: &Machine) -> String {
             StateKind::End { .. } => ("((", "))"),
             StateKind::Retry { .. } => ("[/", "/]"),
             StateKind::Goto { .. } => (">", "]"),
+            StateKind::Wait { .. } => ("[(", ")]"),
         };
         out.push_str(&format!("  s{}{open}\"{label}\"{close}\n", id.index()));
     }

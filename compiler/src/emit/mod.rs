@@ -43,6 +43,7 @@ pub(crate) fn state_label(state: &State) -> String {
         }
         StateKind::End { outcome } => format!("end: {outcome}"),
         StateKind::Retry { limit, .. } => format!("retry at most {limit}"),
+        StateKind::Wait { wording, .. } => format!("wait {wording}"),
         StateKind::Goto { policy, section } => match section {
             Some(section) => format!("#{policy} ({section})"),
             None => format!("#{policy}"),

@@ -177,6 +177,9 @@ fn sentence(kind: &StateKind) -> String {
                 if *limit == 1 { "" } else { "s" }
             )
         }
+        StateKind::Wait { wording, .. } => {
+            format!("Wait {wording} (or until the customer writes), then follow up")
+        }
         StateKind::Goto { policy, section } => match section {
             Some(section) => format!("Continue with the policy {} at “{section}”", words(policy)),
             None => format!("Continue with the policy {}", words(policy)),

@@ -68,6 +68,8 @@ pub(crate) enum Action {
     Continue { step: Option<String> },
     /// `go back to step 4, at most 3 times`.
     Repeat { step: String, limit: u32 },
+    /// `follow up after 24 hours`, `wait 2 days`: a durable timer.
+    Wait { seconds: u64, wording: String },
     /// Offer several options (defined by the item's sub-items).
     OfferOptions,
     /// Offer one thing: a yes/no question.

@@ -97,6 +97,15 @@ pub fn extract_locked(
         lock_use: LockUse::default(),
         diagnostics,
     };
+    // A triggered policy starts with `$event` bound (crate::trigger).
+    let trigger = crate::trigger::read(document, catalog, builder.diagnostics);
+    if let Some(trigger) = &trigger {
+        builder.arena.bind(
+            crate::trigger::EVENT_VAR,
+            crate::catalog::Type::Record(trigger.record.clone()),
+            ROOT,
+        );
+    }
     for item in &document.items {
         builder.top_steps.push(item.label.clone());
         builder.item(item, ROOT);
@@ -134,6 +143,7 @@ pub fn extract_locked(
         body,
         notes: builder.notes,
         anchors,
+        trigger,
         span: whole,
     };
     (policy, builder.lock_use)

@@ -193,6 +193,13 @@ impl Builder<'_> {
             Action::Continue { step } => {
                 self.push(block, Building::Simple(StmtKind::Continue(step)), here);
             }
+            Action::Wait { seconds, wording } => {
+                self.push(
+                    block,
+                    Building::Simple(StmtKind::Wait(crate::ir::Wait { seconds, wording })),
+                    here,
+                );
+            }
             Action::Repeat { step, limit } => {
                 self.push(
                     block,

@@ -109,6 +109,7 @@ pub fn build(
             title: policy.title.clone(),
             when: policy.when.clone(),
             channels: policy.channels.clone(),
+            trigger: policy.trigger.clone(),
             entry: builder
                 .lowered
                 .get(&index)
@@ -157,6 +158,7 @@ fn empty_policy() -> ir::Policy {
         body: ir::Block(Vec::new()),
         notes: Vec::new(),
         anchors: Vec::new(),
+        trigger: None,
         span: crate::source::Span::new(crate::source::SourceId::default(), 0, 0),
     }
 }
@@ -586,6 +588,19 @@ impl GraphBuilder<'_> {
                     },
                 );
                 exits.push((node, Label::RetryExhausted));
+                node
+            }
+            StmtKind::Wait(wait) => {
+                let node = self.add(
+                    lowering,
+                    &step,
+                    StateKind::Wait {
+                        seconds: wait.seconds,
+                        wording: wait.wording.clone(),
+                    },
+                    origin,
+                );
+                exits.push((node, Label::Next));
                 node
             }
             StmtKind::Say(message) => {

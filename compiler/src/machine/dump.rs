@@ -111,6 +111,7 @@ pub(crate) fn describe(kind: &StateKind) -> String {
         }
         StateKind::End { outcome } => format!("end {outcome}"),
         StateKind::Retry { counter, limit } => format!("retry counter {counter} at most {limit}"),
+        StateKind::Wait { seconds, wording } => format!("wait {seconds}s ({wording:?})"),
         StateKind::Goto { policy, section } => match section {
             Some(section) => format!("goto #{policy} at section {section:?}"),
             None => format!("goto #{policy}"),

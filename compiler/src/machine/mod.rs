@@ -151,6 +151,14 @@ pub enum StateKind {
         /// How many passes.
         limit: u32,
     },
+    /// Wait durably, then go on along `next` (the server wakes the
+    /// session once when the timer is due, or when the customer writes).
+    Wait {
+        /// How long, in seconds.
+        seconds: u64,
+        /// The duration as written.
+        wording: String,
+    },
     /// Go to another policy (`#Policy`): one `next` edge into it.
     Goto {
         /// The target policy.
@@ -174,6 +182,7 @@ impl StateKind {
             StateKind::End { .. } => "end",
             StateKind::Retry { .. } => "retry",
             StateKind::Goto { .. } => "goto",
+            StateKind::Wait { .. } => "wait",
         }
     }
 
@@ -254,6 +263,8 @@ pub struct PolicyInfo {
     pub when: String,
     /// The channels it serves; empty: any.
     pub channels: Vec<String>,
+    /// The external event that starts it, if it is triggered.
+    pub trigger: Option<crate::ir::Trigger>,
     /// Its first state.
     pub entry: Option<StateId>,
     /// Sentences kept as notes, with their step labels.

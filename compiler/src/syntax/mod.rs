@@ -19,8 +19,9 @@ use pest::Parser;
 use pest::iterators::Pair;
 
 /// Front matter keys keel understands.
-pub const FRONT_MATTER_KEYS: &[&str] =
-    &["policy", "title", "when", "channels", "catalog", "imports"];
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "policy", "title", "when", "channels", "catalog", "imports", "trigger",
+];
 
 /// Parses a policy text. Parsing never fails: the grammar is total, and
 /// problems (such as unknown front matter keys) come back as diagnostics.

@@ -310,7 +310,20 @@ impl<'a> Context<'a> {
         if !self.reachable.contains(&self.machine.start) {
             return facts;
         }
-        facts.insert(self.machine.start, Env::default());
+        // A triggered policy starts with `$event` bound to its record.
+        let mut start = Env::default();
+        if let Some(trigger) = self
+            .machine
+            .policies
+            .first()
+            .and_then(|p| p.trigger.as_ref())
+        {
+            start.bind(
+                crate::trigger::EVENT_VAR,
+                BTreeSet::from([Type::Record(trigger.record.clone())]),
+            );
+        }
+        facts.insert(self.machine.start, start);
         let mut queue: VecDeque<StateId> = VecDeque::from([self.machine.start]);
         let mut queued: BTreeSet<StateId> = BTreeSet::from([self.machine.start]);
         while let Some(from) = queue.pop_front() {
@@ -413,6 +426,7 @@ pub(crate) fn reads(kind: &StateKind) -> Vec<(&Path, bool)> {
         StateKind::Escalate { .. }
         | StateKind::End { .. }
         | StateKind::Retry { .. }
+        | StateKind::Wait { .. }
         | StateKind::Goto { .. } => Vec::new(),
     }
 }

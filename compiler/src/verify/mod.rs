@@ -24,6 +24,7 @@ mod missing_enum_case;
 mod no_human_from_ask;
 mod overlapping_cases;
 mod policy_recursion;
+mod raw_carrier_code;
 mod type_mismatch;
 mod unbound_variable;
 mod unbounded_loop;
@@ -80,6 +81,7 @@ pub(crate) const CHECKS: &[Check] = &[
     customer_data_before_identity::CHECK,
     handoff_without_reason::CHECK,
     unowned_record::CHECK,
+    raw_carrier_code::CHECK,
 ];
 
 /// The codes of every check, in order (for documentation and tests).

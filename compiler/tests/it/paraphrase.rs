@@ -70,6 +70,7 @@ fn signature(machine: &Machine) -> String {
             StateKind::End { outcome } => format!("end {outcome}"),
             StateKind::Retry { limit, .. } => format!("retry {limit}"),
             StateKind::Goto { policy, .. } => format!("goto {policy}"),
+            StateKind::Wait { seconds, .. } => format!("wait {seconds}"),
         })
         .collect();
     format!("{incoming}: {}", kinds.join("; "))

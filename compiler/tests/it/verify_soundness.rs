@@ -402,6 +402,7 @@ fn policy(seed: u64) -> ir::Policy {
         body: Block(stmts),
         notes: Vec::new(),
         anchors: Vec::new(),
+        trigger: None,
         span: Span::new(SourceId::default(), 0, 0),
     }
 }

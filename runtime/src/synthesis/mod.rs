@@ -576,6 +576,7 @@ impl World<'_> {
         Script {
             description: description.to_string(),
             today: Some(self.today.iso()),
+            event: None,
             user,
             stubs,
             expect: None,

@@ -86,6 +86,8 @@ pub struct SessionRow {
     pub outcome: Option<String>,
     /// The external event that started it, as JSON, for proactive sessions.
     pub origin: Option<String>,
+    /// When the timer it waits for is due (µs), while it waits for one.
+    pub wake_at: Option<i64>,
 }
 
 /// One logged event: a line of the keel session log format.
@@ -151,10 +153,69 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Sessions waiting for a tool result, last written before `before` (µs).
     fn waiting_for_tools(&self, before: i64) -> StoreFuture<'_, Vec<String>>;
+
+    /// Runs one statement on the side tables (external events, shipments,
+    /// the KPI queries over `sessions`): portable SQL with `$1`, `$2`, …
+    /// placeholders, BIGINT and TEXT values; returns the rows. Statements
+    /// are constants (`&'static str`), so no request text becomes SQL.
+    fn sql(
+        &self,
+        statement: &'static str,
+        params: Vec<SqlValue>,
+    ) -> StoreFuture<'_, Vec<Vec<SqlValue>>>;
+}
+
+/// A value of a side-table statement ([`Store::sql`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SqlValue {
+    /// NULL (only in results: parameters are never NULL, write `NULLIF`).
+    Null,
+    /// A BIGINT.
+    Int(i64),
+    /// TEXT.
+    Text(String),
+}
+
+impl SqlValue {
+    /// The integer, if it is one.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            SqlValue::Int(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The text, if it is text.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            SqlValue::Text(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl From<i64> for SqlValue {
+    fn from(value: i64) -> SqlValue {
+        SqlValue::Int(value)
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(value: &str) -> SqlValue {
+        SqlValue::Text(value.to_string())
+    }
+}
+
+impl From<String> for SqlValue {
+    fn from(value: String) -> SqlValue {
+        SqlValue::Text(value)
+    }
 }
 
 /// The schema, shared by both backends (types both understand).
 pub(crate) const TABLES: &[&str] = &[
+    crate::triggers::EXTERNAL_EVENTS_TABLE,
+    crate::monitor::SHIPMENTS_TABLE,
     "CREATE TABLE IF NOT EXISTS policies (
         name TEXT NOT NULL,
         version BIGINT NOT NULL,
@@ -177,10 +238,16 @@ pub(crate) const TABLES: &[&str] = &[
         phase TEXT NOT NULL,
         node TEXT NOT NULL,
         outcome TEXT,
-        origin TEXT)",
+        origin TEXT,
+        wake_at BIGINT)",
     // Partial: a turn that does not enter or leave a tool wait leaves it alone.
     "CREATE INDEX IF NOT EXISTS sessions_waiting_for_tools ON sessions (updated_at)
         WHERE phase = 'waiting_for_tool'",
+    // The timer sweep looks only at sessions waiting for a timer.
+    "CREATE INDEX IF NOT EXISTS sessions_waiting_for_timers ON sessions (wake_at)
+        WHERE phase = 'waiting_for_timer'",
+    // A customer's sessions: live-session lookups, channel continuity, KPIs.
+    "CREATE INDEX IF NOT EXISTS sessions_by_customer ON sessions (customer, created_at)",
     "CREATE TABLE IF NOT EXISTS events (
         session_id TEXT NOT NULL,
         seq BIGINT NOT NULL,
@@ -190,4 +257,8 @@ pub(crate) const TABLES: &[&str] = &[
 ];
 
 /// The columns of `sessions`, in the order the backends bind them.
-pub(crate) const SESSION_COLUMNS: &str = "id, policy, version, hash, channel, customer, token_hash, today, created_at, updated_at, seq, phase, node, outcome, origin";
+pub(crate) const SESSION_COLUMNS: &str = "id, policy, version, hash, channel, customer, token_hash, today, created_at, updated_at, seq, phase, node, outcome, origin, wake_at";
+
+/// Changes to tables an older keel created; each may fail harmlessly
+/// (the column is there already), so errors are ignored.
+pub(crate) const MIGRATIONS: &[&str] = &["ALTER TABLE sessions ADD COLUMN wake_at BIGINT"];

@@ -77,6 +77,14 @@ impl PostgresStore {
             .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .await
             .map_err(database)?;
+        for statement in super::MIGRATIONS {
+            // `IF NOT EXISTS`: the column may be there already.
+            let statement = statement.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS");
+            transaction
+                .batch_execute(&statement)
+                .await
+                .map_err(database)?;
+        }
         for statement in TABLES.iter().chain(TRIGGERS) {
             transaction
                 .batch_execute(statement)
@@ -117,6 +125,7 @@ fn session_row(row: &tokio_postgres::Row) -> SessionRow {
         node: row.get(12),
         outcome: row.get(13),
         origin: row.get(14),
+        wake_at: row.get(15),
     }
 }
 
@@ -224,11 +233,11 @@ impl Store for PostgresStore {
                         .prepare_cached(&format!(
                             "WITH moved AS (
                                 INSERT INTO sessions ({SESSION_COLUMNS})
-                                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                                 ON CONFLICT (id) DO NOTHING RETURNING id)
                              INSERT INTO events (session_id, seq, at, line)
                              SELECT moved.id, e.seq, e.at, e.line
-                             FROM moved, unnest($16::BIGINT[], $17::BIGINT[], $18::TEXT[]) AS e(seq, at, line)"
+                             FROM moved, unnest($17::BIGINT[], $18::BIGINT[], $19::TEXT[]) AS e(seq, at, line)"
                         ))
                         .await
                         .map_err(database)?;
@@ -251,6 +260,7 @@ impl Store for PostgresStore {
                                 &row.node,
                                 &row.outcome,
                                 &row.origin,
+                                &row.wake_at,
                                 &seqs,
                                 &ats,
                                 &lines,
@@ -263,7 +273,7 @@ impl Store for PostgresStore {
                     let statement = client
                         .prepare_cached(
                             "WITH moved AS (
-                                UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6
+                                UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6, wake_at = $11
                                 WHERE id = $1 AND seq = $7 RETURNING id)
                              INSERT INTO events (session_id, seq, at, line)
                              SELECT moved.id, e.seq, e.at, e.line
@@ -285,6 +295,7 @@ impl Store for PostgresStore {
                                 &seqs,
                                 &ats,
                                 &lines,
+                                &row.wake_at,
                             ],
                         )
                         .await
@@ -335,6 +346,55 @@ impl Store for PostgresStore {
                     line: row.get(2),
                 })
                 .collect())
+        })
+    }
+
+    fn sql(
+        &self,
+        statement: &'static str,
+        params: Vec<super::SqlValue>,
+    ) -> StoreFuture<'_, Vec<Vec<super::SqlValue>>> {
+        Box::pin(async move {
+            use super::SqlValue;
+            use tokio_postgres::types::{ToSql, Type};
+            let client = self.client().await?;
+            let prepared = client.prepare_cached(statement).await.map_err(database)?;
+            let ints: Vec<Option<i64>> = params.iter().map(SqlValue::int).collect();
+            let texts: Vec<Option<String>> = params
+                .iter()
+                .map(|value| value.text().map(str::to_string))
+                .collect();
+            let mut bound: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(params.len());
+            for (index, value) in params.iter().enumerate() {
+                bound.push(match value {
+                    SqlValue::Int(_) => &ints[index],
+                    SqlValue::Text(_) | SqlValue::Null => &texts[index],
+                });
+            }
+            let rows = client.query(&prepared, &bound).await.map_err(database)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let mut values = Vec::with_capacity(row.len());
+                for (index, column) in row.columns().iter().enumerate() {
+                    let value = match *column.type_() {
+                        Type::INT8 => row
+                            .try_get::<_, Option<i64>>(index)
+                            .map_err(database)?
+                            .map_or(SqlValue::Null, SqlValue::Int),
+                        Type::INT4 => row
+                            .try_get::<_, Option<i32>>(index)
+                            .map_err(database)?
+                            .map_or(SqlValue::Null, |int| SqlValue::Int(i64::from(int))),
+                        _ => row
+                            .try_get::<_, Option<String>>(index)
+                            .map_err(database)?
+                            .map_or(SqlValue::Null, SqlValue::Text),
+                    };
+                    values.push(value);
+                }
+                out.push(values);
+            }
+            Ok(out)
         })
     }
 

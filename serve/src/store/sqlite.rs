@@ -77,6 +77,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let connection = open(path)?;
+        for statement in super::MIGRATIONS {
+            // The column may be there already.
+            let _ = connection.execute(statement, []);
+        }
         for statement in TABLES.iter().chain(TRIGGERS) {
             connection.execute(statement, []).map_err(database)?;
         }
@@ -225,6 +229,47 @@ impl Store for SqliteStore {
         })
     }
 
+    fn sql(
+        &self,
+        statement: &'static str,
+        params: Vec<super::SqlValue>,
+    ) -> StoreFuture<'_, Vec<Vec<super::SqlValue>>> {
+        // Side-table writes are few (webhooks, event records): they take
+        // SQLite's write lock on a pooled connection, beside the writer.
+        self.read(move |connection| {
+            use super::SqlValue;
+            let mut prepared = connection.prepare_cached(&numbered(statement))?;
+            let values: Vec<rusqlite::types::Value> = params
+                .into_iter()
+                .map(|value| match value {
+                    SqlValue::Null => rusqlite::types::Value::Null,
+                    SqlValue::Int(int) => rusqlite::types::Value::Integer(int),
+                    SqlValue::Text(text) => rusqlite::types::Value::Text(text),
+                })
+                .collect();
+            let columns = prepared.column_count();
+            let mut rows = prepared.query(rusqlite::params_from_iter(values))?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let mut values = Vec::with_capacity(columns);
+                for index in 0..columns {
+                    values.push(match row.get_ref(index)? {
+                        rusqlite::types::ValueRef::Integer(int) => SqlValue::Int(int),
+                        rusqlite::types::ValueRef::Real(real) => SqlValue::Int(real as i64),
+                        rusqlite::types::ValueRef::Text(text) => {
+                            SqlValue::Text(String::from_utf8_lossy(text).into_owned())
+                        }
+                        rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => {
+                            SqlValue::Null
+                        }
+                    });
+                }
+                out.push(values);
+            }
+            Ok(out)
+        })
+    }
+
     fn waiting_for_tools(&self, before: i64) -> StoreFuture<'_, Vec<String>> {
         self.read(move |connection| {
             let mut statement = connection.prepare_cached(
@@ -234,6 +279,11 @@ impl Store for SqliteStore {
             rows.collect()
         })
     }
+}
+
+/// `$1` → `?1`: SQLite binds numbered parameters by number only as `?N`.
+fn numbered(statement: &str) -> String {
+    statement.replace('$', "?")
 }
 
 fn policy_version(row: &rusqlite::Row<'_>) -> Result<PolicyVersion, rusqlite::Error> {
@@ -271,6 +321,7 @@ fn session_row(row: &rusqlite::Row<'_>) -> Result<SessionRow, rusqlite::Error> {
         node: row.get(12)?,
         outcome: row.get(13)?,
         origin: row.get(14)?,
+        wake_at: row.get(15)?,
     })
 }
 
@@ -366,7 +417,7 @@ fn apply_commit(
     let changed = match commit.expected_seq {
         None => transaction
             .prepare_cached(&format!(
-                "INSERT OR IGNORE INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                "INSERT OR IGNORE INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             ))?
             .execute(params![
                 row.id,
@@ -383,11 +434,12 @@ fn apply_commit(
                 row.phase,
                 row.node,
                 row.outcome,
-                row.origin
+                row.origin,
+                row.wake_at
             ])?,
         Some(expected) => transaction
             .prepare_cached(
-                "UPDATE sessions SET updated_at = ?2, seq = ?3, phase = ?4, node = ?5, outcome = ?6 WHERE id = ?1 AND seq = ?7",
+                "UPDATE sessions SET updated_at = ?2, seq = ?3, phase = ?4, node = ?5, outcome = ?6, wake_at = ?8 WHERE id = ?1 AND seq = ?7",
             )?
             .execute(params![
                 row.id,
@@ -396,7 +448,8 @@ fn apply_commit(
                 row.phase,
                 row.node,
                 row.outcome,
-                expected
+                expected,
+                row.wake_at
             ])?,
     };
     if changed != 1 {

@@ -51,6 +51,7 @@ mod succeeded;
 mod thank;
 mod ticket;
 mod values;
+mod wait;
 
 /// An example of a rule: the text, and what it compiles to as step 6 of
 /// the reference policy (one line per state: the edges into it, then what
@@ -127,6 +128,7 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     ticket::RULE,
     end::RULE,
     move_to::RULE,
+    wait::RULE,
     offer::RULE,
     ensure::RULE,
     statement::PROHIBITION_RULE,

@@ -1,0 +1,304 @@
+//! External events in (`POST /v1/events`, and the tracking monitor's own):
+//! each starts the deployed policies its kind triggers — for its customer,
+//! with `$event` bound to its data, when the policy's condition holds —
+//! and every outcome is recorded in the store, none dropped:
+//!
+//! * `started`: a session began (its id is kept);
+//! * `duplicate`: the customer already has a live session of that policy,
+//!   which is left alone (its id is kept);
+//! * `condition_false`: the policy's `when:` does not hold for this data;
+//! * `unmatched`: no deployed policy is triggered by this kind.
+//!
+//! `GET /v1/events` lists the records; `/metrics` counts them.
+
+use crate::api::{begin_json, field};
+use crate::error::ApiError;
+use crate::request::Shared;
+use crate::store::SqlValue;
+use crate::{App, clock::date_of};
+use axum::Json;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use keel_runtime::{Event, Triggered, Value};
+use serde::Deserialize;
+use serde_json::{Value as Json_, json};
+
+/// The table of received events and what each did.
+pub(crate) const EXTERNAL_EVENTS_TABLE: &str = "CREATE TABLE IF NOT EXISTS external_events (
+        id TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        result TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (id, policy))";
+
+/// `POST /v1/events`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalBody {
+    /// What happened (`carrier_scan_gap`, …).
+    pub kind: String,
+    /// Only this policy (otherwise every policy the kind triggers).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Whom it concerns.
+    pub customer: String,
+    /// The channel to reach them on.
+    #[serde(default = "default_channel")]
+    pub channel: String,
+    /// The event's data, bound to `$event`.
+    #[serde(default)]
+    pub data: Json_,
+}
+
+fn default_channel() -> String {
+    "email".to_string()
+}
+
+/// What one event did for one policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The policy (empty when none matched).
+    pub policy: String,
+    /// `started`, `duplicate`, `condition_false` or `unmatched`.
+    pub result: &'static str,
+    /// The session started, or the live one that made it a duplicate.
+    pub session_id: Option<String>,
+    /// The started session's answer (id, token, first messages).
+    pub answer: Option<Json_>,
+}
+
+/// The `POST /v1/events` handler's work: dispatch and answer.
+pub(crate) async fn receive(app: &App, event: ExternalBody) -> Result<Response, ApiError> {
+    let (id, outcomes) = dispatch(app, &event).await?;
+    let started: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|outcome| outcome.result == "started")
+        .collect();
+    let results: Vec<Json_> = outcomes
+        .iter()
+        .map(|outcome| {
+            json!({
+                "policy": outcome.policy,
+                "result": outcome.result,
+                "session_id": outcome.session_id,
+            })
+        })
+        .collect();
+    // One session started: its answer at the top, as `POST /v1/sessions` gives it.
+    let mut answer = match started.as_slice() {
+        [one] => one.answer.clone().unwrap_or_else(|| json!({})),
+        _ => json!({}),
+    };
+    answer["event_id"] = json!(id);
+    answer["results"] = json!(results);
+    let status = if started.is_empty() {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+/// Starts what `event` triggers and records every outcome; returns the
+/// event's id and the outcomes, one per policy considered.
+pub async fn dispatch(app: &App, event: &ExternalBody) -> Result<(String, Vec<Outcome>), ApiError> {
+    let kind = field("kind", &event.kind, 100)?.to_string();
+    let customer = field("customer", &event.customer, 200)?.to_string();
+    let channel = field("channel", &event.channel, 50)?.to_string();
+    let data_text = event.data.to_string();
+    if data_text.len() > app.config.max_body_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the event's data is too large",
+        ));
+    }
+    let now = app.clock.now_micros();
+    let id = crate::auth::random_token("ev_", 12)?;
+    let data = Value::from_json(&event.data);
+    let mut outcomes = Vec::new();
+    for policy in candidates(app, &kind, event.policy.as_deref()).await? {
+        let outcome = match policy {
+            Candidate::Mismatch(name) => Outcome {
+                policy: name,
+                result: "unmatched",
+                session_id: None,
+                answer: None,
+            },
+            Candidate::Policy(name, machine) => {
+                if machine.trigger_event().is_some()
+                    && !keel_runtime::trigger_holds(&machine, &data, date_of(now))
+                {
+                    Outcome {
+                        policy: name,
+                        result: "condition_false",
+                        session_id: None,
+                        answer: None,
+                    }
+                } else if let Some(live) = live_session(app, &customer, &name).await? {
+                    Outcome {
+                        policy: name,
+                        result: "duplicate",
+                        session_id: Some(live),
+                        answer: None,
+                    }
+                } else {
+                    let origin = json!({ "kind": kind, "data": event.data, "event_id": id });
+                    let start = Event::Triggered(Box::new(Triggered {
+                        kind: kind.clone(),
+                        data: data.clone(),
+                    }));
+                    let (_, answer) = begin_json(
+                        app,
+                        &name,
+                        &channel,
+                        Some(&customer),
+                        Some(origin.to_string()),
+                        start,
+                    )
+                    .await?;
+                    Outcome {
+                        session_id: answer["session_id"].as_str().map(str::to_string),
+                        policy: name,
+                        result: "started",
+                        answer: Some(answer),
+                    }
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    if outcomes.is_empty() {
+        outcomes.push(Outcome {
+            policy: String::new(),
+            result: "unmatched",
+            session_id: None,
+            answer: None,
+        });
+    }
+    for outcome in &outcomes {
+        app.store
+            .sql(
+                "INSERT INTO external_events (id, at, kind, customer, policy, result, session_id, data)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                vec![
+                    SqlValue::from(id.as_str()),
+                    SqlValue::Int(now),
+                    SqlValue::from(kind.as_str()),
+                    SqlValue::from(customer.as_str()),
+                    SqlValue::from(outcome.policy.as_str()),
+                    SqlValue::from(outcome.result),
+                    SqlValue::from(outcome.session_id.clone().unwrap_or_default()),
+                    SqlValue::from(data_text.as_str()),
+                ],
+            )
+            .await?;
+    }
+    Ok((id, outcomes))
+}
+
+enum Candidate {
+    /// A deployed policy this event may start.
+    Policy(String, std::sync::Arc<keel_runtime::Machine>),
+    /// The policy asked for is triggered by another kind of event.
+    Mismatch(String),
+}
+
+/// The policies an event of `kind` may start: the one named, or every
+/// deployed policy (latest version) whose trigger is `kind`.
+async fn candidates(
+    app: &App,
+    kind: &str,
+    named: Option<&str>,
+) -> Result<Vec<Candidate>, ApiError> {
+    let now = app.clock.now_micros();
+    if let Some(name) = named {
+        let name = field("policy", name, 200)?;
+        let version = app
+            .machines
+            .latest(app.store.as_ref(), name, now)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no policy `{name}` is deployed")))?;
+        let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
+        // A policy with no trigger may still be started by any event (the
+        // caller chose it); one triggered by another kind may not.
+        return Ok(vec![match machine.trigger_event() {
+            Some(trigger) if trigger != kind => Candidate::Mismatch(version.name),
+            _ => Candidate::Policy(version.name, machine),
+        }]);
+    }
+    let mut latest: Vec<crate::store::PolicyVersion> = Vec::new();
+    for version in app.store.policies().await? {
+        match latest.last_mut() {
+            Some(last) if last.name == version.name => *last = version,
+            _ => latest.push(version),
+        }
+    }
+    let mut out = Vec::new();
+    for version in latest {
+        let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
+        if machine.trigger_event() == Some(kind) {
+            out.push(Candidate::Policy(version.name, machine));
+        }
+    }
+    Ok(out)
+}
+
+/// The customer's live (unfinished) session of `policy`, if any.
+pub(crate) async fn live_session(
+    app: &App,
+    customer: &str,
+    policy: &str,
+) -> Result<Option<String>, ApiError> {
+    let rows = app
+        .store
+        .sql(
+            "SELECT id FROM sessions WHERE customer = $1 AND policy = $2
+             AND phase IN ('new', 'waiting_for_user', 'waiting_for_tool', 'waiting_for_timer')
+             ORDER BY created_at DESC, id LIMIT 1",
+            vec![SqlValue::from(customer), SqlValue::from(policy)],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .and_then(|row| row.first())
+        .and_then(SqlValue::text)
+        .map(str::to_string))
+}
+
+/// `GET /v1/events`: the recorded events, newest first (at most 500).
+pub(crate) async fn list(
+    axum::extract::State(app): Shared,
+    headers: HeaderMap,
+) -> Result<Json<Json_>, ApiError> {
+    app.operators.operator(&headers)?;
+    let rows = app
+        .store
+        .sql(
+            "SELECT id, at, kind, customer, policy, result, session_id, data FROM external_events
+             ORDER BY at DESC, id, policy LIMIT 500",
+            Vec::new(),
+        )
+        .await?;
+    let events: Vec<Json_> = rows
+        .iter()
+        .map(|row| {
+            let text = |index: usize| row.get(index).and_then(SqlValue::text).unwrap_or("");
+            json!({
+                "id": text(0),
+                "at": row.get(1).and_then(SqlValue::int),
+                "kind": text(2),
+                "customer": text(3),
+                "policy": text(4),
+                "result": text(5),
+                "session_id": text(6),
+                "data": serde_json::from_str::<Json_>(text(7)).unwrap_or(Json_::Null),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "events": events })))
+}
