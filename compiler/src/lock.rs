@@ -249,7 +249,7 @@ pub fn read_statement(value: &Value, catalog: &Catalog) -> Result<LlmStatement, 
         "note" => Ok(LlmStatement::Note(needs_text(text)?)),
         "end" => {
             let outcome = if text.is_empty() {
-                "resolved".to_string()
+                "ended".to_string()
             } else {
                 text.to_lowercase().replace([' ', '-'], "_")
             };

@@ -205,6 +205,7 @@ fn answer(
         rule: understood.rule,
         matched: understood.matched,
     };
+    let confirmed = matches!(understood.answer, Answer::Yes);
     let (edge, value) = match understood.answer {
         Answer::Human => (ask.human, None),
         Answer::Value(value) => (ask.next, Some(value)),
@@ -230,6 +231,7 @@ fn answer(
     };
     match edge {
         Some(edge) => {
+            session.confirmed = confirmed;
             if let Some(value) = value {
                 set(session, ask.var, value);
             }
@@ -518,9 +520,16 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 return;
             }
             Kind::End { outcome } => {
+                // No outcome written, but the customer just said yes: they
+                // confirmed it is settled.
+                let outcome = if outcome.as_ref() == "ended" && session.confirmed {
+                    Arc::from("resolved")
+                } else {
+                    outcome.clone()
+                };
                 output.effects.push(Effect::End(outcome.clone()));
                 session.phase = Phase::Ended;
-                session.outcome = Some(outcome.clone());
+                session.outcome = Some(outcome);
                 output.rest = Some(current);
                 return;
             }

@@ -43,6 +43,9 @@ pub struct Session {
     /// The customer the session was started for, if any: the identity
     /// tool's result must be this customer (see [`Session::with_customer`]).
     pub(crate) customer: Option<Arc<str>>,
+    /// The customer's last answer was an explicit yes (an ending with no
+    /// outcome right after it counts as resolved: the customer confirmed).
+    pub(crate) confirmed: bool,
 }
 
 impl Session {
@@ -60,6 +63,7 @@ impl Session {
             destructive: Vec::new(),
             outcome: None,
             customer: None,
+            confirmed: false,
         }
     }
 
@@ -105,7 +109,9 @@ impl Session {
     }
 
     /// The outcome once finished: the end state's outcome, `escalated`, or
-    /// `fault` if keel had to stop the machine.
+    /// `fault` if keel had to stop the machine. An end state that names no
+    /// outcome gives `ended` — or `resolved` when the customer's last answer
+    /// was yes (they confirmed it).
     pub fn outcome(&self) -> Option<&str> {
         self.outcome.as_deref()
     }

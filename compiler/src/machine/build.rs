@@ -136,7 +136,7 @@ pub fn build(
                 .get(entry)
                 .map_or(String::new(), |policy| policy.name.clone()),
             kind: StateKind::End {
-                outcome: "resolved".to_string(),
+                outcome: "ended".to_string(),
             },
             origin: None,
         });
@@ -399,7 +399,7 @@ impl GraphBuilder<'_> {
                 &mut lowering,
                 "end",
                 StateKind::End {
-                    outcome: "resolved".to_string(),
+                    outcome: "ended".to_string(),
                 },
             );
             for (from, label) in body.exits {
@@ -499,7 +499,7 @@ impl GraphBuilder<'_> {
                     lowering,
                     "end",
                     StateKind::End {
-                        outcome: "resolved".to_string(),
+                        outcome: "ended".to_string(),
                     },
                 );
                 for (state, label) in open {

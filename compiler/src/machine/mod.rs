@@ -141,7 +141,8 @@ pub enum StateKind {
     },
     /// End. Terminal.
     End {
-        /// `resolved`, `cancelled`, `retained`, …
+        /// What the policy wrote (`resolved`, `cancelled`, `retained`, …),
+        /// or `ended` for an ending that says nothing of how it went.
         outcome: String,
     },
     /// A bounded counter: at most `limit` passes take `again`.

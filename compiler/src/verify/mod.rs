@@ -19,6 +19,7 @@ mod guarantees;
 
 mod customer_data_before_identity;
 mod dead_end_state;
+mod ending_without_outcome;
 mod handoff_without_reason;
 mod missing_enum_case;
 mod no_human_from_ask;
@@ -82,6 +83,7 @@ pub(crate) const CHECKS: &[Check] = &[
     handoff_without_reason::CHECK,
     unowned_record::CHECK,
     raw_carrier_code::CHECK,
+    ending_without_outcome::CHECK,
 ];
 
 /// The codes of every check, in order (for documentation and tests).

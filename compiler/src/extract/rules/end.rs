@@ -5,12 +5,12 @@ use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
 
 /// `End / close / stop / finish / resolve / mark the conversation (chat, case,
-/// …) [as <outcome>]` ends the conversation with that outcome (`resolved` when
-/// none is named).
+/// …) [as <outcome>]` ends the conversation with that outcome (`ended` when
+/// none is named; `resolved` for `resolve …`).
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "end",
     shape: "End the conversation [as <outcome>]",
-    about: "`End / close / stop / finish / resolve / mark the conversation (chat, case, …) [as <outcome>]` ends the conversation with that outcome (`resolved` when none is named).",
+    about: "`End / close / stop / finish / resolve / mark the conversation (chat, case, …) [as <outcome>]` ends the conversation with that outcome (`ended` when none is named, which the KPIs do not count as resolved; `resolved` for `resolve the ticket`).",
     read,
     examples: &[Example {
         text: "End the conversation as not eligible.",
@@ -40,6 +40,16 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
                 .join("_")
         })
         .filter(|outcome| !outcome.is_empty())
-        .unwrap_or_else(|| "resolved".to_string());
+        // A plain ending says nothing of how it went: `ended`, which the
+        // KPIs do not count as resolved (unless the customer's last answer
+        // was yes: the runtime's `resolved` by confirmation); `resolve the
+        // ticket` says it in its verb.
+        .unwrap_or_else(|| {
+            if phrase.verb().is_some_and(|verb| verb.is("resolve")) {
+                "resolved".to_string()
+            } else {
+                "ended".to_string()
+            }
+        });
     Some(Action::End { outcome })
 }
