@@ -42,12 +42,12 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
             if let Some(today) = fired.today.as_deref().and_then(Date::parse_iso) {
                 session.today = today;
             }
-            wake(machine, session, "the timer fired", output);
+            crate::proactive::wake(machine, session, "the timer fired", output);
         }
         // The customer wrote during a wait: follow up now (the timer, when
         // it comes due, finds nothing waiting for it).
         (Phase::WaitingForTimer, Event::User(_)) => {
-            wake(machine, session, "the customer wrote first", output);
+            crate::proactive::wake(machine, session, "the customer wrote first", output);
         }
         (Phase::WaitingForUser, Event::User(text)) => {
             answer(machine, session, Some(text), None, output);
@@ -77,48 +77,6 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
         (_, Event::Timer) => output.ignored = Some("nobody is being waited for"),
         (_, Event::HandoffAcknowledged) => output.ignored = Some("nothing was handed off"),
     }
-}
-
-/// Leaves a wait state along its one edge.
-fn wake(machine: &Machine, session: &mut Session, why: &'static str, output: &mut Output) {
-    match machine
-        .states
-        .get(session.state.0 as usize)
-        .map(|state| &state.kind)
-    {
-        Some(Kind::Wait { next, .. }) => {
-            let next = *next;
-            take(
-                machine,
-                session,
-                next,
-                Evidence::Value(Snippet::new(why)),
-                output,
-            );
-        }
-        _ => fault(
-            machine,
-            session,
-            "the session waits at a state that keeps no timer",
-            output,
-        ),
-    }
-}
-
-/// Whether an external event's data meets the triggered machine's
-/// conditions (`trigger: { when: … }`); `false` for a machine with no
-/// trigger. The data is checked against nothing else here: fields the
-/// conditions compare that are missing or of another type do not hold.
-pub fn trigger_holds(machine: &Machine, data: &Value, today: Date) -> bool {
-    let Some(trigger) = &machine.trigger else {
-        return false;
-    };
-    let mut session = Session::new(machine, today);
-    set(&mut session, trigger.var, data.clone());
-    trigger
-        .when
-        .iter()
-        .all(|condition| test(&session, condition).0)
 }
 
 fn answer(
@@ -358,13 +316,13 @@ fn list_items<'a>(session: &'a Session, ask: &Ask) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-fn set(session: &mut Session, var: VarId, value: Value) {
+pub(crate) fn set(session: &mut Session, var: VarId, value: Value) {
     if let Some(slot) = session.vars.get_mut(usize::from(var.0)) {
         *slot = value;
     }
 }
 
-fn take(
+pub(crate) fn take(
     machine: &Machine,
     session: &mut Session,
     edge: EdgeId,
@@ -765,7 +723,7 @@ fn eval(session: &Session, expr: &Expr) -> Value {
 }
 
 /// Evaluates a condition; also returns what was compared, for the audit.
-fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
+pub(crate) fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
     let compare = |left: &Expr, right: &Expr| {
         let left = eval(session, left);
         let right = eval(session, right);
@@ -815,7 +773,7 @@ fn context(machine: &Machine, session: &Session) -> BTreeMap<String, Value> {
 }
 
 /// Stops a machine that cannot go on, handing the conversation to people.
-fn fault(machine: &Machine, session: &mut Session, why: &str, output: &mut Output) {
+pub(crate) fn fault(machine: &Machine, session: &mut Session, why: &str, output: &mut Output) {
     output.effects.push(Effect::HandOff(Handoff {
         reason: Arc::from(format!(
             "keel stopped the conversation at {}: {why}",

@@ -46,6 +46,7 @@ mod event;
 mod interpret;
 pub mod log;
 mod machine;
+mod proactive;
 mod render;
 pub mod script;
 mod session;
@@ -56,7 +57,7 @@ pub mod synthesis;
 mod tools;
 mod value;
 
-pub use engine::{FUEL, advance, step, trigger_holds};
+pub use engine::{FUEL, advance, step};
 pub use error::{Error, ErrorKind};
 pub use event::{
     Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, Timer, TimerFired, ToolCall,
@@ -66,6 +67,7 @@ pub use interpret::{
     IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR, intent_question,
 };
 pub use machine::{EdgeId, Machine, StateId};
+pub use proactive::trigger_holds;
 pub use session::{Phase, Session};
 pub use shell::{Conversation, Entry, block_on};
 pub use store::{DEMO_STORE_JSON, DemoStore};

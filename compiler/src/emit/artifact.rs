@@ -510,7 +510,10 @@ pub fn artifact(
     // A triggered policy's event record is a type the runtime checks too.
     for policy in &machine.policies {
         if let Some(trigger) = &policy.trigger {
-            types.extend(record_types_named(&[trigger.record.clone()], catalog));
+            types.extend(record_types_named(
+                std::slice::from_ref(&trigger.record),
+                catalog,
+            ));
         }
     }
     let shows_codes = states.iter().any(|state| match &state.body {

@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn plain_and_implicit_endings_are_warned_and_stated_ones_are_not() {
-        assert_eq!(codes_of("1. Say hello.\n2. End the conversation.\n"), ["K0317"]);
+        assert_eq!(
+            codes_of("1. Say hello.\n2. End the conversation.\n"),
+            ["K0317"]
+        );
         assert_eq!(codes_of("1. Say hello.\n"), ["K0317"]);
         assert!(codes_of("1. Say hello.\n2. End the conversation as resolved.\n").is_empty());
         assert!(codes_of("1. Say hello.\n2. Resolve the ticket.\n").is_empty());

@@ -243,9 +243,6 @@ pub(crate) const TABLES: &[&str] = &[
     // Partial: a turn that does not enter or leave a tool wait leaves it alone.
     "CREATE INDEX IF NOT EXISTS sessions_waiting_for_tools ON sessions (updated_at)
         WHERE phase = 'waiting_for_tool'",
-    // The timer sweep looks only at sessions waiting for a timer.
-    "CREATE INDEX IF NOT EXISTS sessions_waiting_for_timers ON sessions (wake_at)
-        WHERE phase = 'waiting_for_timer'",
     // A customer's sessions: live-session lookups, channel continuity, KPIs.
     "CREATE INDEX IF NOT EXISTS sessions_by_customer ON sessions (customer, created_at)",
     "CREATE TABLE IF NOT EXISTS events (
@@ -261,4 +258,10 @@ pub(crate) const SESSION_COLUMNS: &str = "id, policy, version, hash, channel, cu
 
 /// Changes to tables an older keel created; each may fail harmlessly
 /// (the column is there already), so errors are ignored.
-pub(crate) const MIGRATIONS: &[&str] = &["ALTER TABLE sessions ADD COLUMN wake_at BIGINT"];
+/// They run after [`TABLES`].
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "ALTER TABLE sessions ADD COLUMN wake_at BIGINT",
+    // The timer sweep looks only at sessions waiting for a timer.
+    "CREATE INDEX IF NOT EXISTS sessions_waiting_for_timers ON sessions (wake_at)
+        WHERE phase = 'waiting_for_timer'",
+];

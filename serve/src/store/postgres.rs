@@ -77,17 +77,17 @@ impl PostgresStore {
             .execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .await
             .map_err(database)?;
+        for statement in TABLES.iter().chain(TRIGGERS) {
+            transaction
+                .batch_execute(statement)
+                .await
+                .map_err(database)?;
+        }
         for statement in super::MIGRATIONS {
             // `IF NOT EXISTS`: the column may be there already.
             let statement = statement.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS");
             transaction
                 .batch_execute(&statement)
-                .await
-                .map_err(database)?;
-        }
-        for statement in TABLES.iter().chain(TRIGGERS) {
-            transaction
-                .batch_execute(statement)
                 .await
                 .map_err(database)?;
         }

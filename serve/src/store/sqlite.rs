@@ -77,12 +77,12 @@ impl SqliteStore {
     /// Opens (creating if needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let connection = open(path)?;
+        for statement in TABLES.iter().chain(TRIGGERS) {
+            connection.execute(statement, []).map_err(database)?;
+        }
         for statement in super::MIGRATIONS {
             // The column may be there already.
             let _ = connection.execute(statement, []);
-        }
-        for statement in TABLES.iter().chain(TRIGGERS) {
-            connection.execute(statement, []).map_err(database)?;
         }
         connection
             .pragma_update(None, "wal_autocheckpoint", 0)
