@@ -304,7 +304,7 @@ fn chat(
     let mut executor = backend
         .as_ref()
         .map(|backend| keel_adapters::Executor::new(backend, &label));
-    let mut conversation = Conversation::new(&machine, *today);
+    let mut conversation = Conversation::new(&machine, *today).with_timers_at_once();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut event = Event::Start;
@@ -320,18 +320,6 @@ fn chat(
             first
         });
         show_turn(&conversation, first, trace);
-        if let Some((timer, seconds)) = conversation.pending_timer() {
-            // `keel chat` does not make the customer wait: the follow-up
-            // comes at once, on the date it would.
-            let days = i32::try_from(seconds / 86_400).unwrap_or(i32::MAX);
-            let today = conversation.session().today().plus_days(days).iso();
-            println!("[{seconds} s later, the follow-up timer fires ({today})]\n");
-            event = Event::TimerFired(keel_runtime::TimerFired {
-                timer,
-                today: Some(today),
-            });
-            continue;
-        }
         if !conversation.waits_for_user() {
             break;
         }

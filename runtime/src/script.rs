@@ -353,7 +353,7 @@ pub fn run_with<'m, T: BlockingTools>(
     for stub in &script.stubs {
         tools.push(&stub.tool, stub.call, stub.outcome()?);
     }
-    let mut conversation = Conversation::new(machine, today);
+    let mut conversation = Conversation::new(machine, today).with_timers_at_once();
     let mut said = Vec::new();
     let start = match &script.event {
         Some(event) => Event::Triggered(Box::new(crate::event::Triggered {
@@ -367,7 +367,6 @@ pub fn run_with<'m, T: BlockingTools>(
         from: "bot",
         text: text.to_string(),
     }));
-    fire_timers(&mut conversation, &mut tools, &mut said);
     let mut unread = 0;
     for turn in &script.user {
         if !conversation.waits_for_user() {
@@ -383,40 +382,12 @@ pub fn run_with<'m, T: BlockingTools>(
             from: "bot",
             text: text.to_string(),
         }));
-        fire_timers(&mut conversation, &mut tools, &mut said);
     }
     let transcript = transcript(&conversation, said, &tools.answered_by_stub, unread);
     Ok(Run {
         conversation,
         transcript,
     })
-}
-
-/// Fires the timers the conversation waits for, one after another, as if
-/// each had come due (a bounded number: a policy's waits are finite).
-fn fire_timers(
-    conversation: &mut Conversation<'_>,
-    tools: &mut impl crate::tools::BlockingTools,
-    said: &mut Vec<Said>,
-) {
-    for _ in 0..64 {
-        let Some((timer, seconds)) = conversation.pending_timer() else {
-            return;
-        };
-        let days = i32::try_from(seconds / 86_400).unwrap_or(i32::MAX);
-        let today = conversation.session().today().plus_days(days).iso();
-        let first = conversation.turn_blocking(
-            Event::TimerFired(crate::event::TimerFired {
-                timer,
-                today: Some(today),
-            }),
-            tools,
-        );
-        said.extend(conversation.messages_since(first).map(|text| Said {
-            from: "bot",
-            text: text.to_string(),
-        }));
-    }
 }
 
 fn transcript(

@@ -27,6 +27,7 @@ pub struct Conversation<'m> {
     machine: &'m Machine,
     session: Session,
     entries: Vec<Entry>,
+    timers_at_once: bool,
 }
 
 impl<'m> Conversation<'m> {
@@ -37,6 +38,7 @@ impl<'m> Conversation<'m> {
             session: Session::new(machine, today),
             // A short conversation's entries, within the allocator's small sizes.
             entries: Vec::with_capacity(8),
+            timers_at_once: false,
         }
     }
 
@@ -44,6 +46,26 @@ impl<'m> Conversation<'m> {
     /// [`Session::with_customer`]); before the start.
     pub fn for_customer(mut self, customer: Option<&str>) -> Conversation<'m> {
         self.session = self.session.with_customer(customer);
+        self
+    }
+
+    /// Applies the due-now event of the pending timer when timers fire at
+    /// once; whether it did.
+    fn fire_due_timer(&mut self) -> bool {
+        match self.timer_due_now().filter(|_| self.timers_at_once) {
+            Some(fired) => {
+                self.apply(fired);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Fires every timer the policy sets (`follow up after …`) as soon as
+    /// it is set, as if that long had passed — for in-process callers
+    /// (`keel chat`, scripted conversations), which make nobody wait.
+    pub fn with_timers_at_once(mut self) -> Self {
+        self.timers_at_once = true;
         self
     }
 
@@ -107,6 +129,19 @@ impl<'m> Conversation<'m> {
         })
     }
 
+    /// The event of the pending timer coming due, as if that long had
+    /// passed (the date moves on by its whole days); `None` when the
+    /// session waits for no timer. For in-process callers (`keel chat`,
+    /// scripted conversations), which do not make anyone wait.
+    pub fn timer_due_now(&self) -> Option<Event> {
+        let (timer, seconds) = self.pending_timer()?;
+        let days = i32::try_from(seconds / 86_400).unwrap_or(i32::MAX);
+        Some(Event::TimerFired(crate::event::TimerFired {
+            timer,
+            today: Some(self.session.today().plus_days(days).iso()),
+        }))
+    }
+
     /// Starts the conversation, performing tool calls in-process; returns
     /// the index of the first log entry of this turn.
     pub fn start_blocking(&mut self, tools: &mut impl BlockingTools) -> usize {
@@ -122,14 +157,19 @@ impl<'m> Conversation<'m> {
     pub fn turn_blocking(&mut self, event: Event, tools: &mut impl BlockingTools) -> usize {
         let first = self.entries.len();
         self.apply(event);
-        while let Some(call) = self.pending_call() {
-            let id = call.id;
-            let caller = Caller {
-                machine: self.machine,
-                session: &self.session,
-            };
-            let outcome = tools.perform_for(call, caller);
-            self.apply(Event::ToolResult(ToolResult { call: id, outcome }));
+        loop {
+            while let Some(call) = self.pending_call() {
+                let id = call.id;
+                let caller = Caller {
+                    machine: self.machine,
+                    session: &self.session,
+                };
+                let outcome = tools.perform_for(call, caller);
+                self.apply(Event::ToolResult(ToolResult { call: id, outcome }));
+            }
+            if !self.fire_due_timer() {
+                break;
+            }
         }
         first
     }
@@ -144,19 +184,25 @@ impl<'m> Conversation<'m> {
     ) -> usize {
         let first = self.entries.len();
         self.apply(event);
-        while let Some(call) = self.pending_call().cloned() {
-            let caller = Caller {
-                machine: self.machine,
-                session: &self.session,
-            };
-            let outcome = match tokio::time::timeout(timeout, tools.call_for(&call, caller)).await {
-                Ok(outcome) => outcome,
-                Err(_) => ToolOutcome::Timeout,
-            };
-            self.apply(Event::ToolResult(ToolResult {
-                call: call.id,
-                outcome,
-            }));
+        loop {
+            while let Some(call) = self.pending_call().cloned() {
+                let caller = Caller {
+                    machine: self.machine,
+                    session: &self.session,
+                };
+                let outcome =
+                    match tokio::time::timeout(timeout, tools.call_for(&call, caller)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => ToolOutcome::Timeout,
+                    };
+                self.apply(Event::ToolResult(ToolResult {
+                    call: call.id,
+                    outcome,
+                }));
+            }
+            if !self.fire_due_timer() {
+                break;
+            }
         }
         first
     }
