@@ -8,13 +8,13 @@
 
 use crate::eval;
 use crate::event::{
-    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, Timer, ToolCall, ToolOutcome,
+    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
 };
 use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, Shape, SlotKind, StateId, VarId};
 use crate::render::{capacity, lookup, project, render, untranslated};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, ReadBack, understand};
-use crate::value::{Date, Value};
+use crate::value::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -32,22 +32,9 @@ pub fn step(machine: &Machine, mut session: Session, event: &Event) -> (Session,
 pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: &mut Output) {
     match (session.phase, event) {
         (Phase::New, Event::Start) => run(machine, session, machine.start, output),
-        (Phase::New, Event::Triggered(triggered)) => {
-            if let Some(trigger) = &machine.trigger {
-                set(session, trigger.var, triggered.data.clone());
-            }
-            run(machine, session, machine.start, output);
-        }
-        (Phase::WaitingForTimer, Event::TimerFired(fired)) if fired.timer == session.pending => {
-            if let Some(today) = fired.today.as_deref().and_then(Date::parse_iso) {
-                session.today = today;
-            }
-            crate::proactive::wake(machine, session, "the timer fired", output);
-        }
-        // The customer wrote during a wait: follow up now (the timer, when
-        // it comes due, finds nothing waiting for it).
-        (Phase::WaitingForTimer, Event::User(_)) => {
-            crate::proactive::wake(machine, session, "the customer wrote first", output);
+        (Phase::New, Event::Triggered(_))
+        | (Phase::WaitingForTimer, Event::TimerFired(_) | Event::User(_)) => {
+            crate::proactive::advance(machine, session, event, output);
         }
         (Phase::WaitingForUser, Event::User(text)) => {
             answer(machine, session, Some(text), None, output);
@@ -73,7 +60,7 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
         (_, Event::Start | Event::Triggered(_)) => {
             output.ignored = Some("the session has already started");
         }
-        (_, Event::TimerFired(_)) => output.ignored = Some("no timer with that id is pending"),
+        (_, Event::TimerFired(_)) => output.ignored = Some(crate::proactive::NO_SUCH_TIMER),
         (_, Event::Timer) => output.ignored = Some("nobody is being waited for"),
         (_, Event::HandoffAcknowledged) => output.ignored = Some("nothing was handed off"),
     }
@@ -337,7 +324,7 @@ pub(crate) fn take(
 }
 
 /// Follows transitions from `state` until the machine must wait or stops.
-fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Output) {
+pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Output) {
     let mut current = state;
     let mut fuel = FUEL;
     loop {
@@ -478,13 +465,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
                 return;
             }
             Kind::End { outcome } => {
-                // No outcome written, but the customer just said yes: they
-                // confirmed it is settled.
-                let outcome = if outcome.as_ref() == "ended" && session.confirmed {
-                    Arc::from("resolved")
-                } else {
-                    outcome.clone()
-                };
+                let outcome = crate::proactive::outcome(session, outcome);
                 output.effects.push(Effect::End(outcome.clone()));
                 session.phase = Phase::Ended;
                 session.outcome = Some(outcome);
@@ -510,13 +491,7 @@ fn run(machine: &Machine, session: &mut Session, state: StateId, output: &mut Ou
             }
             Kind::Goto { next } => (*next, Evidence::Always),
             Kind::Wait { seconds, .. } => {
-                session.calls = session.calls.saturating_add(1);
-                session.pending = session.calls;
-                session.phase = Phase::WaitingForTimer;
-                output.effects.push(Effect::Schedule(Timer {
-                    id: session.calls,
-                    seconds: *seconds,
-                }));
+                crate::proactive::schedule(session, *seconds, output);
                 output.rest = Some(current);
                 return;
             }
