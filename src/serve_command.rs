@@ -2,8 +2,8 @@
 //! reads the policy files and prints; `keel-serve` does the rest.
 
 use clap::Args;
-use keel_serve::Config;
 use keel_serve::launch::{Options, StoreChoice};
+use keel_serve::{Config, Proactive};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -55,6 +55,32 @@ pub(crate) struct ServeArgs {
     /// The longest customer message (characters).
     #[arg(long, default_value_t = 2000)]
     max_message_chars: usize,
+    /// Proactive WISMO: no carrier scan for this long after the last one
+    /// emits `carrier_scan_gap` (hours).
+    #[arg(long, default_value_t = 48)]
+    scan_gap_hours: u64,
+    /// A label with no carrier scan after this long emits `late_first_scan` (hours).
+    #[arg(long, default_value_t = 24)]
+    late_first_scan_hours: u64,
+    /// Poll the tracking tool for a shipment no webhook updated for this long (hours).
+    #[arg(long, default_value_t = 12)]
+    poll_after_hours: u64,
+    /// The tool polled for tracking (argument `order_id`).
+    #[arg(long, default_value = "get_tracking")]
+    tracking_tool: String,
+    /// A message on another channel within this long of a live session's
+    /// last turn continues it (`POST /v1/inbound`; hours).
+    #[arg(long, default_value_t = 24)]
+    continuity_window_hours: u64,
+    /// How often due timers fire and the tracking monitor sweeps (ms). The
+    /// webhook secrets come from KEEL_EASYPOST_WEBHOOK_SECRET and
+    /// KEEL_AFTERSHIP_WEBHOOK_SECRET (no secret: that webhook is refused).
+    #[arg(long, default_value_t = 5_000)]
+    sweep_every_ms: u64,
+}
+
+fn hours(count: u64) -> Duration {
+    Duration::from_secs(count.saturating_mul(3600))
 }
 
 /// Runs `keel serve`.
@@ -105,6 +131,16 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
             tool_timeout: Duration::from_millis(args.tool_timeout_ms),
             deploy_timeout: Duration::from_millis(args.deploy_timeout_ms),
             resume_after: Duration::from_millis(args.resume_after_ms),
+            proactive: Proactive {
+                sweep_every: Duration::from_millis(args.sweep_every_ms),
+                continuity_window: hours(args.continuity_window_hours),
+                scan_gap: hours(args.scan_gap_hours),
+                late_first_scan: hours(args.late_first_scan_hours),
+                poll_after: hours(args.poll_after_hours),
+                tracking_tool: args.tracking_tool,
+                easypost_secret: std::env::var("KEEL_EASYPOST_WEBHOOK_SECRET").ok(),
+                aftership_secret: std::env::var("KEEL_AFTERSHIP_WEBHOOK_SECRET").ok(),
+            },
             ..Config::standard()
         },
     };
