@@ -112,8 +112,9 @@ pub struct Proactive {
     /// A shipment no webhook has updated for this long is polled through
     /// [`Proactive::tracking_tool`].
     pub poll_after: Duration,
-    /// The tool polled for a shipment's tracking (argument
-    /// `tracking_number`; adapter `tracking.status`).
+    /// The tool polled for a shipment's tracking (argument `order_id`),
+    /// as the latest deployed policy that declares it declares it (its
+    /// adapter included).
     pub tracking_tool: String,
     /// EasyPost's webhook secret (`X-Hmac-Signature`); no secret, no webhook.
     pub easypost_secret: Option<String>,

@@ -3,7 +3,7 @@
 //! HMAC-SHA256 of the raw body under the webhook secret.
 
 use super::Update;
-use super::hmac::{base64, hmac_sha256, same};
+use super::hmac::same;
 use serde_json::Value;
 
 /// The header AfterShip signs with.
@@ -11,7 +11,7 @@ pub(crate) const SIGNATURE_HEADER: &str = "aftership-hmac-sha256";
 
 /// Whether `header` is the signature of `body` under `secret`.
 pub(crate) fn verify(secret: &str, body: &[u8], header: &str) -> bool {
-    let expected = base64(&hmac_sha256(secret.as_bytes(), body));
+    let expected = super::aftership_signature(secret, body);
     same(expected.as_bytes(), header.trim().as_bytes())
 }
 

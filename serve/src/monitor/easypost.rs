@@ -6,7 +6,7 @@
 //! and keel takes the secret as given).
 
 use super::Update;
-use super::hmac::{hmac_sha256, same};
+use super::hmac::same;
 use serde_json::Value;
 
 /// The header EasyPost signs with.
@@ -14,10 +14,7 @@ pub(crate) const SIGNATURE_HEADER: &str = "x-hmac-signature";
 
 /// Whether `header` is the signature of `body` under `secret`.
 pub(crate) fn verify(secret: &str, body: &[u8], header: &str) -> bool {
-    let expected = format!(
-        "hmac-sha256-hex={}",
-        crate::auth::hex(&hmac_sha256(secret.as_bytes(), body))
-    );
+    let expected = super::easypost_signature(secret, body);
     same(
         expected.as_bytes(),
         header.trim().to_ascii_lowercase().as_bytes(),

@@ -38,6 +38,21 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
 
+/// The `X-Hmac-Signature` header EasyPost sends with `body` under
+/// `secret` (for test senders and the tests).
+pub fn easypost_signature(secret: &str, body: &[u8]) -> String {
+    format!(
+        "hmac-sha256-hex={}",
+        crate::auth::hex(&hmac::hmac_sha256(secret.as_bytes(), body))
+    )
+}
+
+/// The `aftership-hmac-sha256` header AfterShip sends with `body` under
+/// `secret` (for test senders and the tests).
+pub fn aftership_signature(secret: &str, body: &[u8]) -> String {
+    hmac::base64(&hmac::hmac_sha256(secret.as_bytes(), body))
+}
+
 /// The shipments the monitor watches, with the last scan of each.
 pub(crate) const SHIPMENTS_TABLE: &str = "CREATE TABLE IF NOT EXISTS shipments (
         tracking_number TEXT PRIMARY KEY,
@@ -297,15 +312,16 @@ pub(crate) async fn apply(app: &App, update: Update) -> Result<Option<Vec<Json_>
             )
             .await?;
     }
-    // Scans only move forward; NULLIF(…, -1) keeps what is known.
+    // Scans only move forward; NULLIF(…, -1) keeps what is known (the
+    // casts tell PostgreSQL the parameters are BIGINT, as the columns).
     app.store
         .sql(
             "UPDATE shipments SET
                 carrier = CASE WHEN $2 = '' THEN carrier ELSE $2 END,
                 source = $3, code = $4,
                 location = CASE WHEN $5 = '' THEN location ELSE $5 END,
-                first_scan_at = COALESCE(first_scan_at, NULLIF($6, -1)),
-                last_scan_at = CASE WHEN NULLIF($7, -1) IS NULL THEN last_scan_at
+                first_scan_at = COALESCE(first_scan_at, NULLIF(CAST($6 AS BIGINT), -1)),
+                last_scan_at = CASE WHEN NULLIF(CAST($7 AS BIGINT), -1) IS NULL THEN last_scan_at
                     WHEN last_scan_at IS NULL OR last_scan_at < $7 THEN $7 ELSE last_scan_at END,
                 updated_at = $8
              WHERE tracking_number = $1",
@@ -501,8 +517,10 @@ async fn tracking_machine(app: &App, tool: &str) -> Option<std::sync::Arc<keel_r
 }
 
 /// Asks the tracking tool about a shipment (by order): the fallback when
-/// webhooks stay silent. Its record's `code`, `scanned_at` (ISO 8601),
-/// `location` and `status` (`Delivered`) are read; a failure is `None`.
+/// webhooks stay silent. Its record's `code`, `scanned_at` (ISO 8601, the
+/// last carrier scan), `location`, `carrier` and `state` (the canonical
+/// states: `Delivered`; `Problem`, `Returning` are exceptions) or `status`
+/// (an AfterShip tag) are read; a failure is `None`.
 async fn poll(app: &App, shipment: &Shipment) -> Option<Update> {
     let tool = app.config.proactive.tracking_tool.clone();
     let mut args = keel_runtime::Args::new();
@@ -510,15 +528,21 @@ async fn poll(app: &App, shipment: &Shipment) -> Option<Update> {
         std::sync::Arc::from("order_id"),
         keel_runtime::Value::text(&shipment.order_id),
     );
+    // A tool is served in the context of a machine that declares it: the
+    // latest deployed policy that does, whose catalog names its adapter.
+    let machine = tracking_machine(app, &tool).await?;
+    let adapter = machine
+        .artifact()
+        .tools
+        .get(&tool)
+        .and_then(|entry| entry.adapter.as_deref())
+        .map(std::sync::Arc::from);
     let call = keel_runtime::ToolCall {
         id: 0,
         tool: std::sync::Arc::from(tool.as_str()),
-        adapter: Some(std::sync::Arc::from("tracking.status")),
+        adapter,
         args,
     };
-    // A tool is served in the context of a machine that declares it: the
-    // latest deployed policy that does.
-    let machine = tracking_machine(app, &tool).await?;
     let session =
         keel_runtime::Session::new(&machine, crate::clock::date_of(app.clock.now_micros()));
     let request = crate::tools::Request {
@@ -544,14 +568,17 @@ async fn poll(app: &App, shipment: &Shipment) -> Option<Update> {
     };
     let scanned = text("scanned_at").and_then(|at| time::parse(&at));
     let code = text("code").unwrap_or_else(|| shipment.code.clone());
-    let delivered = text("status").as_deref() == Some("Delivered");
+    // The canonical state (platform reference §5.3), or an AfterShip-like tag.
+    let state = text("state").or_else(|| text("status")).unwrap_or_default();
+    let delivered = state == "Delivered";
     Some(Update {
         source: "poll",
         tracking_number: shipment.tracking_number.clone(),
         carrier: text("carrier").unwrap_or_default(),
         order_id: None,
         customer: None,
-        exception: (text("status").as_deref() == Some("Exception")).then(|| code.clone()),
+        exception: matches!(state.as_str(), "Exception" | "Problem" | "Returning")
+            .then(|| code.clone()),
         code,
         first_scan: scanned,
         last_scan: scanned,
