@@ -1,6 +1,10 @@
 //! keel-runtime's integration tests, one binary.
 
 mod common;
+// The carrier vocabulary, row by row: plain words, never a code.
+mod carrier;
+// The engine's proactive events: a triggered start, its timer once, a customer first.
+mod timers;
 // The confirmation corpus: no reply cancels without an explicit yes.
 mod confirmation;
 // Several email addresses in one reply are asked about.
