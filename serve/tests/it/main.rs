@@ -17,3 +17,5 @@ mod fuzz;
 mod hardening;
 // Serve hygiene: header and body deadlines, declared lengths, who learns a session is busy.
 mod hygiene;
+// Proactive WISMO: carrier webhooks, scan gaps, a timer across restarts, continuity.
+mod proactive;
