@@ -214,9 +214,25 @@ impl Arena {
     }
 
     /// Whether something in `target` can be seen from `current`: it is on the
-    /// way out from `current`, or nested inside it.
+    /// way out from `current`, or nested inside it. Walks up at most the
+    /// nesting depth and allocates nothing: it runs for every decision
+    /// point a condition looks back over.
     fn visible(&self, target: BlockId, current: BlockId) -> bool {
-        self.lineage(current).contains(&target) || self.lineage(target).contains(&current)
+        self.encloses(target, current) || self.encloses(current, target)
+    }
+
+    /// Whether `inner` is `outer` or nested in it.
+    fn encloses(&self, outer: BlockId, inner: BlockId) -> bool {
+        let mut block = inner;
+        loop {
+            if block == outer {
+                return true;
+            }
+            match self[block].parent {
+                Some(parent) => block = self[parent].block,
+                None => return false,
+            }
+        }
     }
 
     /// The most recently created decision point visible from `current` that matches.
@@ -233,18 +249,18 @@ impl Arena {
     }
 
     /// Every decision point visible from `current` that matches, most
-    /// recent first.
+    /// recent first, as they are asked for: a caller that looks back only
+    /// so far stops there instead of walking the whole policy.
     pub(crate) fn all_recent(
         &self,
         current: BlockId,
         matches: impl Fn(&Building) -> bool,
-    ) -> Vec<StmtId> {
+    ) -> impl Iterator<Item = StmtId> {
         self.decision_points
             .iter()
             .rev()
             .copied()
-            .filter(|&id| matches(&self[id].kind) && self.visible(self[id].block, current))
-            .collect()
+            .filter(move |&id| matches(&self[id].kind) && self.visible(self[id].block, current))
     }
 
     /// The variables visible in `block`, oldest first.

@@ -56,7 +56,6 @@ impl Builder<'_> {
                             }
                         )
                     })
-                    .into_iter()
                     .any(|question| self.option_named(question, words).is_some());
                 if names_an_answer(words) || names_option {
                     return Some((condition, rule));

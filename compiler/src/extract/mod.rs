@@ -221,6 +221,7 @@ impl<'a> Builder<'a> {
     /// The recorded attachments, with their anchors' steps and spans.
     fn finish_anchors(&mut self) -> Vec<ir::Anchor> {
         let mut anchors: Vec<ir::Anchor> = Vec::new();
+        let mut seen: BTreeMap<(Span, Span), Vec<usize>> = BTreeMap::new();
         for pending in std::mem::take(&mut self.anchors) {
             let node = &self.arena[pending.target];
             let anchor_kind = match &node.kind {
@@ -250,8 +251,11 @@ impl<'a> Builder<'a> {
                 why: pending.why,
             };
             // A condition read in several branches is one attachment per
-            // anchor and outcome.
-            if !anchors.contains(&anchor) {
+            // anchor and outcome (compared among those of the same spans
+            // only: comparing with every anchor so far was quadratic).
+            let same = seen.entry((anchor.span, anchor.anchor_span)).or_default();
+            if !same.iter().any(|&index| anchors[index] == anchor) {
+                same.push(anchors.len());
                 anchors.push(anchor);
             }
         }

@@ -360,11 +360,12 @@ impl Builder<'_> {
         });
         // The nearest question is always a candidate; looking further back
         // (past questions the words cannot answer) stays within this step
-        // and the one before it.
+        // and the one before it. Questions come in reading order, so the
+        // first one further back ends the search (and keeps it from
+        // walking the whole policy for every answer).
         let questions: Vec<StmtId> = questions
-            .into_iter()
             .enumerate()
-            .filter(|(nearness, question)| {
+            .take_while(|(nearness, question)| {
                 *nearness == 0
                     || self.near_enough(&self.arena[*question].origin.step, &context.step)
             })
@@ -529,9 +530,14 @@ impl Builder<'_> {
     /// Whether a question at `question_step` is near enough to a condition
     /// at `condition_step` to be what it answers: in the same top-level
     /// step, or in the one just before (`16. If no, …` after `15. Ask …`).
+    ///
+    /// Step labels are unique (the outline numbers repeats `3~2`), so the
+    /// search runs from the last step read, where both steps are.
     fn near_enough(&self, question_step: &str, condition_step: &str) -> bool {
-        let top = |step: &str| step.split('.').next().unwrap_or(step).to_string();
-        let position = |step: &str| self.top_steps.iter().position(|known| *known == top(step));
+        let position = |step: &str| {
+            let top = step.split('.').next().unwrap_or(step);
+            self.top_steps.iter().rposition(|known| known == top)
+        };
         match (position(question_step), position(condition_step)) {
             (Some(question), Some(condition)) => question + 1 >= condition,
             _ => true,
