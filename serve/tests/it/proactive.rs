@@ -590,3 +590,64 @@ async fn a_message_on_another_channel_continues_the_live_session_within_the_wind
         assert_ne!(late.body["session_id"], id);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_label_no_carrier_scans_and_a_delivery_are_emitted_once_each() {
+    for store in stores("proactive_late").await {
+        let clock = ManualClock::new(DEMO_NOW);
+        let tool = tracking_tool("2026-03-10T00:00:00Z").await;
+        let server = server(&store, Arc::clone(&clock), &tool).await;
+        deploy(&server).await;
+        // A label created 30 hours ago, never scanned.
+        let registered = server
+            .post(
+                "/v1/shipments",
+                Some(OPERATOR),
+                json!({
+                    "tracking_number": TRACKING,
+                    "order_id": "1042",
+                    "customer": "maya@example.com",
+                    "label_created_at": "2026-03-08T18:00:00Z",
+                }),
+            )
+            .await;
+        assert_eq!(registered.status, 201);
+        let (_, emitted) = server.app.sweep_proactive().await.expect("a sweep");
+        let (_, again) = server.app.sweep_proactive().await.expect("a sweep");
+        assert_eq!((emitted, again), (1, 0), "{}", server.label);
+
+        // EasyPost reports the delivery: one `delivered` event, not two.
+        let mut body = easypost_event("2026-03-09T22:00:00Z");
+        body["result"]["status"] = json!("delivered");
+        body["result"]["status_detail"] = json!("arrived_at_destination");
+        let (status, answer) = easypost(&server, &body).await;
+        assert_eq!(status, 200, "{answer:?}");
+        assert_eq!(answer["events"][0]["kind"], "delivered", "{answer:?}");
+        let (_, answer) = easypost(&server, &body).await;
+        assert_eq!(answer["events"], json!([]), "{answer:?}");
+
+        // Neither starts a policy here: both are recorded as unmatched.
+        let listed = server.get("/v1/events", Some(OPERATOR)).await;
+        let results: Vec<String> = listed.body["events"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|event| {
+                format!(
+                    "{}:{}",
+                    event["kind"].as_str().unwrap_or(""),
+                    event["result"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        // Both at the same instant: listed by their (random) ids.
+        let mut results = results;
+        results.sort();
+        assert_eq!(
+            results,
+            ["delivered:unmatched", "late_first_scan:unmatched"],
+            "{:?}",
+            listed.body
+        );
+    }
+}
