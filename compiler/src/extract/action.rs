@@ -81,6 +81,13 @@ pub(crate) enum Action {
     Statement { words: Vec<Token> },
     /// `Tell them` with nothing after it: say the statement just before.
     SayPrevious,
+    /// `Read back: …`: a yes/no question confirming what will happen, in
+    /// the author's quoted words or their words after `:`; both empty when
+    /// the next question is the read-back.
+    ReadBack {
+        content: Vec<Token>,
+        quoted: Option<String>,
+    },
 }
 
 /// How a message opens.
@@ -129,8 +136,18 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
                 || current
                     .windows(2)
                     .any(|pair| (pair[0].is("ask") || pair[0].is("asking")) && pair[1].is("if"));
+            // `ask them to check it and send it again`: what they are asked
+            // to do goes on after `and`, unless a tool or policy is named.
+            let asked_to_do = current.first().is_some_and(|t| t.is_a(Class::AskVerb))
+                && current.iter().any(|t| t.is("to"))
+                && token.is("and")
+                && tokens.get(look).is_some_and(|t| t.is_a(Class::PromptVerb))
+                && !tokens[look..]
+                    .iter()
+                    .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
             let starts_action = tokens.get(look).is_some_and(Token::is_phrase_verb)
                 && !inside_parentheses(tokens, index)
+                && !asked_to_do
                 && !(in_question && (token.is("or") || token.is_punct(',')));
             if starts_action {
                 out.push(std::mem::take(&mut current));
@@ -197,9 +214,17 @@ pub(crate) fn without_asides(tokens: &[Token]) -> Vec<Token> {
 /// dropped.
 pub(crate) fn phrase_body(phrase: &[Token]) -> Vec<Token> {
     let phrase = without_asides(phrase);
-    let start = phrase
+    let mut start = phrase
         .iter()
         .position(|t| !t.is_a(Class::Filler) && !t.is_punct(','))
         .unwrap_or(phrase.len());
+    // `Start by asking …`, `Begin by checking …`.
+    if phrase
+        .get(start)
+        .is_some_and(|t| t.is("start") || t.is("begin"))
+        && phrase.get(start + 1).is_some_and(|t| t.is("by"))
+    {
+        start += 2;
+    }
     phrase[start..].to_vec()
 }

@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Expr, Origin, Path, Slot};
 use crate::source::Span;
 use crate::syntax::{ArgValue, ToolArg};
+use std::collections::BTreeSet;
 
 impl Builder<'_> {
     pub(super) fn retry(&mut self, call: StmtId, block: BlockId, noun: &[Token], here: Origin) {
@@ -191,7 +192,9 @@ impl Builder<'_> {
         let bind = match tool.returns.required() {
             Type::Bool if explicit_bind.is_none() => None,
             returns => {
-                let name = explicit_bind.unwrap_or_else(|| default_binding(returns, tool_name));
+                let name = explicit_bind
+                    .or_else(|| self.authors_name(returns, tool_name, scope))
+                    .unwrap_or_else(|| default_binding(returns, tool_name));
                 Some((name, tool.returns.clone()))
             }
         };
@@ -281,6 +284,36 @@ impl Builder<'_> {
             } if *found == block => Some(parent),
             _ => None,
         }
+    }
+}
+
+impl Builder<'_> {
+    /// `Run @check_duplicate(…)` then `$check.amount`: the name the author
+    /// uses for a record result, when the default name is never written
+    /// and exactly one unbound `$name` is a word of the record type's or
+    /// the tool's name and reads only fields the record has.
+    fn authors_name(&self, returns: &Type, tool_name: &str, scope: &Scope<'_>) -> Option<String> {
+        let Type::Record(record) = returns.required() else {
+            return None;
+        };
+        let default = default_binding(returns, tool_name);
+        if self.written_roots.contains_key(&default) {
+            return None;
+        }
+        let fields = &self.catalog.types.get(record)?.fields;
+        let snake_record = snake(record);
+        let words: BTreeSet<&str> = snake_record
+            .split('_')
+            .chain(tool_name.split('_'))
+            .collect();
+        let mut candidates = self.written_roots.iter().filter(|(root, used)| {
+            words.contains(root.as_str())
+                && scope.has(root).is_none()
+                && !self.catalog.tools.contains_key(root.as_str())
+                && used.iter().all(|field| fields.contains_key(field))
+        });
+        let (first, _) = candidates.next()?;
+        candidates.next().is_none().then(|| first.clone())
     }
 }
 

@@ -55,6 +55,22 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     let Some(first) = clause.first() else {
         return (None, Vec::new());
     };
+    // `For any other result, …`, `In every other case, …`: otherwise.
+    if first.is_any(&["for", "in", "with", "on"])
+        && clause
+            .get(1)
+            .is_some_and(|t| t.is_any(&["any", "all", "every", "anything", "everything"]))
+        && clause.get(2).is_some_and(|t| t.is_any(&["other", "else"]))
+    {
+        if let Some(comma) = clause
+            .iter()
+            .take(6)
+            .position(|t| t.is_punct(',') || t.is_punct(':'))
+        {
+            let opener = Token::word_at("otherwise", first.span);
+            return (Some(vec![opener]), clause[comma + 1..].to_vec());
+        }
+    }
     let opener_len = if first.is_a(Class::ConditionOpener) || first.is("should") || first.is("once")
     {
         1
@@ -98,26 +114,51 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
             .iter()
             .take_while(|t| !t.is_punct(','))
             .any(|t| t.is_a(Class::Customer) || t.is_a(Class::SubjectPronoun));
+    // An aside in parentheses (`(for example it's on a card we don't
+    // have on file)`) never ends the condition.
+    let mut depth = 0i32;
+    let in_aside: Vec<bool> = rest
+        .iter()
+        .map(|token| {
+            if token.is_punct('(') {
+                depth += 1;
+            } else if token.is_punct(')') {
+                depth -= 1;
+                return true;
+            }
+            depth > 0
+        })
+        .collect();
     let end = rest
         .iter()
         .enumerate()
         .position(|(index, token)| {
-            (token.is_punct(',')
-                && !continues_values(rest, index)
-                && !continues_alternatives(rest, index))
-                || token.is_punct(':')
-                || (index > 0
-                    && !subject_clause
-                    && token.is_phrase_verb()
-                    && !token.is_a(Class::InCondition)
-                    && !previous_is_subject_verb(rest, index))
+            !in_aside[index]
+                && ((token.is_punct(',')
+                    && !continues_values(rest, index)
+                    && !continues_alternatives(rest, index))
+                    || token.is_punct(':')
+                    || token.is_punct('→')
+                    || (token.is_punct('-')
+                        && rest.get(index + 1).is_some_and(|t| t.is_punct('>')))
+                    || (index > 0
+                        && !subject_clause
+                        && token.is_phrase_verb()
+                        && !token.is_a(Class::InCondition)
+                        && !previous_is_subject_verb(rest, index)))
         })
         .unwrap_or(rest.len());
     let mut condition = vec![first.clone()];
     condition.extend_from_slice(&rest[..end]);
     let actions: Vec<Token> = rest[end..]
         .iter()
-        .skip_while(|t| t.is_punct(',') || t.is_punct(':'))
+        .skip_while(|t| {
+            t.is_punct(',')
+                || t.is_punct(':')
+                || t.is_punct('→')
+                || t.is_punct('-')
+                || t.is_punct('>')
+        })
         .cloned()
         .collect();
     (Some(condition), actions)
@@ -244,6 +285,12 @@ fn previous_is_subject_verb(rest: &[Token], index: usize) -> bool {
         let previous = &rest[index - 1];
         previous.is_a(Class::Customer)
             || previous.is_a(Class::SubjectPronoun)
+            // `doesn't go through`, `can't find`: the verb is the condition's.
+            || previous.is_a(Class::Auxiliary)
+            // (`if no, inform …`: a bare `no` is an answer, not a negation.)
+            || (previous.is_a(Class::Negation) && !previous.is_a(Class::YesOrNo))
+            || previous.is("to")
+            || previous.is("we")
             || previous.is("it")
             || previous.is("who")
     }

@@ -6,11 +6,11 @@ use super::attach::names_an_answer;
 use super::condition::{self, Condition};
 use super::rules::{self, ItemShape};
 use super::scope::Scope;
-use super::tokens::{self, Token};
+use super::tokens::{self, Tok, Token};
 use super::{Builder, ItemContext, message, origin};
 use crate::ir::{ExtractedBy, Slot, StmtKind};
 use crate::source::Span;
-use crate::syntax::Item;
+use crate::syntax::{Item, MarkerKind};
 
 impl Builder<'_> {
     /// Attaches a condition from every block the item runs in.
@@ -168,6 +168,15 @@ impl Builder<'_> {
 
     pub(super) fn item(&mut self, item: &Item, block: BlockId) {
         let tokens = tokens::tokens(&item.text);
+        // The first numbered or lettered step, or anything naming a tool
+        // or policy, ends the introduction.
+        if matches!(item.marker, MarkerKind::Number | MarkerKind::Letter)
+            || tokens
+                .iter()
+                .any(|token| matches!(token.kind, Tok::Tool { .. } | Tok::Policy(_)))
+        {
+            self.in_introduction = false;
+        }
         let mut context = ItemContext {
             step: item.label.clone(),
             condition_words: String::new(),

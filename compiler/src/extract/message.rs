@@ -76,6 +76,78 @@ pub(crate) fn field_sentence(noun: &[Token], scope: &Scope<'_>) -> Result<Messag
     ))
 }
 
+/// A question or read-back the author quoted, with its `$values` filled in
+/// as fields; the variables it names that are not in scope come back too.
+pub(crate) fn quoted(text: &str, scope: &Scope<'_>) -> (Message, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut unknown = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let starts_name = c == '$'
+            && text[index + 1..]
+                .chars()
+                .next()
+                .is_some_and(|next| next.is_ascii_alphabetic() || next == '_');
+        if !starts_name {
+            literal.push(c);
+            continue;
+        }
+        // `$order.id`: names and dots, but not a sentence's final dot.
+        let mut path = String::new();
+        while let Some(&(_, next)) = chars.peek() {
+            let continues_name = next.is_ascii_alphanumeric() || next == '_';
+            let dot_then_name = next == '.'
+                && path.chars().last().is_some_and(|last| last != '.')
+                && text[chars.peek().map_or(0, |(at, _)| *at) + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|after| after.is_ascii_alphabetic() || after == '_');
+            if continues_name || dot_then_name {
+                path.push(next);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let segments: Vec<String> = path.split('.').map(str::to_string).collect();
+        if scope.path_type(&segments).is_none() {
+            unknown.push(path.clone());
+            literal.push('$');
+            literal.push_str(&path);
+            continue;
+        }
+        if !literal.is_empty() {
+            parts.push(MessagePart::Text(std::mem::take(&mut literal)));
+        }
+        parts.push(MessagePart::Field(Path(segments)));
+    }
+    if !literal.is_empty() {
+        parts.push(MessagePart::Text(literal));
+    }
+    let mut message = Message { parts };
+    message.normalise();
+    (message, unknown)
+}
+
+/// A read-back in the policy's words: `To confirm: <what will happen>. Is
+/// that right?`
+pub(crate) fn read_back(content: &[Token], scope: &Scope<'_>) -> Message {
+    let mut message = Message::text("To confirm: ");
+    let said = finish(
+        Message {
+            parts: second_person(content, scope, false),
+        },
+        '.',
+    );
+    message.parts.extend(said.parts);
+    message
+        .parts
+        .push(MessagePart::Text(" Is that right?".to_string()));
+    message.normalise();
+    message
+}
+
 /// A yes/no question from `if the order was delivered`.
 pub(crate) fn yes_no_question(question: &[Token], scope: &Scope<'_>) -> Message {
     let rewritten = second_person(question, scope, true);

@@ -91,8 +91,11 @@ pub fn extract_locked(
         choices: BTreeSet::new(),
         notes: Vec::new(),
         last_statement: None,
+        read_back: None,
         anchors: Vec::new(),
         top_steps: Vec::new(),
+        in_introduction: true,
+        written_roots: written_roots(&document.items),
         lock,
         lock_use: LockUse::default(),
         diagnostics,
@@ -167,8 +170,18 @@ struct Builder<'a> {
     /// The last statement kept as a note, with its block and step: a
     /// hand-off in that step carries it, a bare `tell them` says it.
     last_statement: Option<(BlockId, String, Vec<tokens::Token>)>,
+    /// The last read-back question, with its block and step: `Ask them to
+    /// confirm` right after it is the same question.
+    read_back: Option<(BlockId, String, StmtId)>,
     /// Every condition's attachment so far.
     anchors: Vec<PendingAnchor>,
+    /// Until the first numbered or lettered item (or one naming a tool or
+    /// policy), the policy is in its introduction.
+    in_introduction: bool,
+    /// Every `$name` the text uses, with the fields it reads of it
+    /// (`$check.amount` → `check` → `{amount}`): a call's result takes the
+    /// author's name for it.
+    written_roots: BTreeMap<String, BTreeSet<String>>,
     /// The top-level step labels in the order written (`1`, `2`, `h3`, …).
     top_steps: Vec<String>,
     /// Frozen LLM answers for sentences the rules do not understand.
@@ -270,4 +283,24 @@ fn origin(context: &ItemContext, span: Span) -> Origin {
         extracted_by: context.extracted_by,
         rule: context.rule,
     }
+}
+
+/// Every `$name` the items use, with the first field read of each use.
+fn written_roots(items: &[crate::syntax::Item]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut pending: Vec<&crate::syntax::Item> = items.iter().collect();
+    while let Some(item) = pending.pop() {
+        for token in tokens::tokens(&item.text) {
+            if let tokens::Tok::Var(path) = &token.kind {
+                if let Some(root) = path.first() {
+                    let fields = roots.entry(root.clone()).or_default();
+                    if let Some(field) = path.get(1) {
+                        fields.insert(field.clone());
+                    }
+                }
+            }
+        }
+        pending.extend(item.children.iter());
+    }
+    roots
 }

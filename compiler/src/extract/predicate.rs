@@ -110,6 +110,43 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
         }
         return PredicateRead::Unknown;
     }
+    // Amounts and counts: `$check.amount is more than $500`, `the total is
+    // under 50`, `at least 3`.
+    let number = words_tokens.iter().find_map(|token| match &token.kind {
+        Tok::Number(number) => Some(number.trim_end_matches('.').to_string()),
+        _ => None,
+    });
+    if let (Some(number), None) = (&number, &days) {
+        let is_amount = |ty: &Type| matches!(ty.required(), Type::Money | Type::Number | Type::Int);
+        let amount_field = paths
+            .iter()
+            .find(|path| scope.path_type(&path.0).is_some_and(|ty| is_amount(&ty)))
+            .cloned()
+            .or_else(|| scope.find_field(&words, &is_amount).map(|(path, _)| path));
+        if let Some(field) = amount_field {
+            let field = Box::new(Expr::Path(field));
+            let number = Box::new(Expr::Number(number.clone()));
+            let pair = |first: &str, second: &str| {
+                words
+                    .windows(2)
+                    .any(|pair| pair[0] == first && pair[1] == second)
+            };
+            let at_least = pair("at", "least") || pair("or", "more");
+            let at_most = pair("at", "most") || pair("or", "less") || pair("no", "more");
+            let more = any(Class::MoreThan)
+                || words
+                    .iter()
+                    .any(|word| matches!(*word, "above" | "exceeds" | "greater"));
+            let fewer = any(Class::LessThan) || words.contains(&"below");
+            return PredicateRead::Expr(match (at_least, at_most, more, fewer) {
+                (true, false, _, _) => Expr::AtMost(number, field),
+                (false, true, _, _) => Expr::AtMost(field, number),
+                (false, false, true, false) => Expr::After(field, number),
+                (false, false, false, true) => Expr::After(number, field),
+                _ => return PredicateRead::Unknown,
+            });
+        }
+    }
     let within = any(Class::ByDate);
     let late = any(Class::Late);
     if within || late {

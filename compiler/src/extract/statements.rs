@@ -66,6 +66,30 @@ impl Builder<'_> {
                 }
             }
             Action::AskYesNo { question } => {
+                // `Ask them to confirm (with a clear yes)` right after a
+                // read-back is that question, not a second one.
+                let asks_nothing_more = question
+                    .iter()
+                    .all(|token| token.word().is_none() || token.is_a(Class::ConfirmFiller));
+                if asks_nothing_more {
+                    match &self.read_back {
+                        Some((read_in, step, _)) if *read_in == block && *step == here.step => {
+                            return None;
+                        }
+                        _ if question.is_empty() => {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    codes::UNRECOGNISED_SENTENCE,
+                                    "`ask them to confirm` confirms nothing here: there is no read-back just before it in this step",
+                                )
+                                .at(span)
+                                .hint("say what to confirm: `Read back: … Ask them to confirm.`, or `Ask the customer to confirm that …`"),
+                            );
+                            return None;
+                        }
+                        _ => {}
+                    }
+                }
                 let prompt = message::yes_no_question(&question, &scope);
                 let plain: Vec<Token> = question
                     .iter()
@@ -208,24 +232,50 @@ impl Builder<'_> {
                 );
             }
             Action::AskQuoted { question } => {
-                let first = question
-                    .split_whitespace()
+                // `Is that right?` at the end makes a read-back a yes/no.
+                let last_sentence = question
+                    .trim_end_matches(['?', ' '])
+                    .rsplit(['.', '!', '?', ':'])
                     .next()
-                    .unwrap_or("")
-                    .to_lowercase();
-                let yes_no = lexicon::is(&first, Class::QuestionOpener);
+                    .unwrap_or("");
+                let opens = |text: &str| {
+                    let first = text.split_whitespace().next().unwrap_or("").to_lowercase();
+                    lexicon::is(&first, Class::QuestionOpener)
+                };
+                let yes_no = opens(&question) || (question.ends_with('?') && opens(last_sentence));
                 let (slot, ty, base) = if yes_no {
                     (Slot::YesNo, Type::Bool, "answer")
                 } else {
                     (Slot::Text, Type::String, "reply")
                 };
+                let (prompt, unknown) = message::quoted(&question, &scope);
+                for name in unknown {
+                    self.unknown_field(span, &format!("`${name}` is not known here"));
+                }
                 let var = unique_var(base, &scope);
                 self.arena.bind(&var, ty, block);
-                self.push(
-                    block,
-                    ask_building(slot, var, Message::text(question)),
-                    here,
-                );
+                let id = self.push(block, ask_building(slot, var, prompt), here.clone());
+                if yes_no {
+                    self.read_back = Some((block, here.step, id));
+                }
+            }
+            Action::ReadBack { content, quoted } => {
+                let prompt = match (quoted, content.is_empty()) {
+                    (Some(text), _) => {
+                        let (prompt, unknown) = message::quoted(&text, &scope);
+                        for name in unknown {
+                            self.unknown_field(span, &format!("`${name}` is not known here"));
+                        }
+                        prompt
+                    }
+                    (None, false) => message::read_back(&content, &scope),
+                    // `Read the refund back and ask …`: the next question is it.
+                    (None, true) => return None,
+                };
+                let var = unique_var("confirmed", &scope);
+                self.arena.bind(&var, Type::Bool, block);
+                let id = self.push(block, ask_building(Slot::YesNo, var, prompt), here.clone());
+                self.read_back = Some((block, here.step, id));
             }
             Action::AskChoice { question, options } => {
                 let prompt = message::choice_prompt(&question, &options, &scope);

@@ -202,7 +202,20 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
     let mut current: Vec<Token> = Vec::new();
     for (index, token) in sentence.iter().enumerate() {
         let next = sentence.get(index + 1);
-        let after_comma = current.last().is_some_and(|t| t.is_punct(','));
+        // `…, if …`, `… — otherwise …`, `go by the result: if …`.
+        // `…, and if …`, `… but if …`: the conjunction goes with the comma.
+        let conjunction = token.is_a(Class::ConditionOpener)
+            && current
+                .last()
+                .is_some_and(|t| t.is_any(&["and", "but", "then"]))
+            && current.iter().any(Token::is_phrase_verb);
+        if conjunction {
+            current.pop();
+        }
+        let after_comma = conjunction
+            || current
+                .last()
+                .is_some_and(|t| t.is_punct(',') || t.is_punct(':') || t.is_punct('-'));
         let answer_condition = token.is("if")
             && next.is_some_and(|t| t.is_any(&["yes", "no", "not", "so"]))
             && !current.is_empty();
@@ -211,7 +224,10 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
             && current.iter().any(|t| t.word().is_some())
             && !opens_with_condition_only(&current);
         if answer_condition || comma_condition {
-            while current.last().is_some_and(|t| t.is_punct(',')) {
+            while current
+                .last()
+                .is_some_and(|t| t.is_punct(',') || t.is_punct(':') || t.is_punct('-'))
+            {
                 current.pop();
             }
             if !current.is_empty() {

@@ -17,6 +17,20 @@ impl Builder<'_> {
     /// A phrase no rule reads: the lock file's frozen answer if it has one
     /// (checked against the catalog again), else an `unrecognised-sentence`.
     pub(super) fn unread(&mut self, span: Span, text: &str, block: BlockId, context: &ItemContext) {
+        // Before the first step, what no rule reads is the introduction:
+        // kept whole as a note (`Use this when …`, `Returns: delivered
+        // orders only`), never an instruction keel guesses at.
+        if self.in_introduction {
+            let origin = super::origin(
+                &ItemContext {
+                    rule: "introduction",
+                    ..context.clone()
+                },
+                span,
+            );
+            self.notes.push((origin, text.to_string()));
+            return;
+        }
         let Some(lock) = self.lock else {
             return self.unrecognised(span, text);
         };

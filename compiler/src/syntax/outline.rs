@@ -252,7 +252,7 @@ pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
         .iter()
         .enumerate()
         .filter_map(|(position, &index)| {
-            build(&tree, index, "", position, &mut used_labels, source)
+            build(&tree, index, "", position, &mut used_labels, source, false)
         })
         .collect()
 }
@@ -307,6 +307,7 @@ fn build(
     position: usize,
     used_labels: &mut Labels,
     source: SourceId,
+    parent_is_heading: bool,
 ) -> Option<Item> {
     let node = &tree.nodes[index];
     let own = match node.marker {
@@ -320,9 +321,11 @@ fn build(
         MarkerKind::Bullet(_) => (position + 1).to_string(),
         MarkerKind::Paragraph => format!("p{}", position + 1),
     };
-    // Numbered steps under a heading without a number keep their own
+    // Numbered steps and numbered headings under a heading keep their own
     // numbers (`## How it works` then `1.`, `2.` are steps 1 and 2).
-    let parent_label = if parent_label.starts_with('h') && node.marker == MarkerKind::Number {
+    let numbered = node.marker == MarkerKind::Number
+        || (matches!(node.marker, MarkerKind::Heading(_)) && !node.marker_text.is_empty());
+    let parent_label = if parent_is_heading && numbered {
         ""
     } else {
         parent_label
@@ -339,7 +342,15 @@ fn build(
         .iter()
         .enumerate()
         .filter_map(|(child_position, &child)| {
-            build(tree, child, &label, child_position, used_labels, source)
+            build(
+                tree,
+                child,
+                &label,
+                child_position,
+                used_labels,
+                source,
+                matches!(node.marker, MarkerKind::Heading(_)),
+            )
         })
         .collect();
     if node.text.is_empty() && children.is_empty() {

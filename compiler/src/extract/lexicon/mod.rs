@@ -200,12 +200,15 @@ pub(crate) enum Class {
     ListWord,
     /// `yes`, `no`, `ok`: answers in a word.
     YesOrNo,
+    /// Words of `ask them to confirm (with a clear yes)` that ask nothing
+    /// more than the read-back before them.
+    ConfirmFiller,
 }
 
 impl Class {
     /// The last class declared (for the test that every class has words).
     #[cfg(test)]
-    const LAST: Class = Class::YesOrNo;
+    const LAST: Class = Class::ConfirmFiller;
 }
 
 /// One word class: its name, what it is for, and its words.

@@ -67,6 +67,10 @@ pub(super) const CLASSES: &[WordClass] = &[
             "inform",
             "tell",
             "notify",
+            "reassure",
+            "assure",
+            "warn",
+            "mention",
             "explain",
             "advise",
             "remind",
@@ -145,13 +149,15 @@ pub(super) const CLASSES: &[WordClass] = &[
         Class::MoveVerb,
         "move to another step",
         &[
-            "continue", "proceed", "go", "move", "skip", "jump", "return",
+            "continue", "proceed", "go", "move", "skip", "jump", "return", "carry", "keep",
         ],
     ),
     class(
         Class::MoveDirection,
         "where a move goes",
-        &["on", "to", "ahead", "forward", "back", "with"],
+        &[
+            "on", "to", "ahead", "forward", "back", "with", "straight", "directly", "going",
+        ],
     ),
     class(Class::OfferVerb, "offer", &["offer"]),
     class(
@@ -237,7 +243,7 @@ pub(super) const CLASSES: &[WordClass] = &[
         &[
             "upload", "describe", "explain", "tell", "send", "attach", "take", "list", "confirm",
             "check", "choose", "pick", "select", "spell", "type", "write", "briefly", "please",
-            "re-enter",
+            "re-enter", "try", "give", "enter", "share",
         ],
     ),
 ];

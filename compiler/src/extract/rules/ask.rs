@@ -36,6 +36,10 @@ pub(crate) const RULE: ActionRule = ActionRule {
             text: "Ask: \"Would you like us to resend it?\"",
             compiles_to: r#"[ok] ask yes/no -> $answer: "Would you like us to resend it?""#,
         },
+        Example {
+            text: "Ask: \"Do you want us to send the tracking number of $order.id again?\"",
+            compiles_to: r#"[ok] ask yes/no -> $answer: "Do you want us to send the tracking number of {order.id} again?""#,
+        },
     ],
 };
 
@@ -84,12 +88,27 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
             noun: after_person[1..].to_vec(),
         });
     }
-    if first.is_some_and(|t| t.is("to")) && after_person.get(1).is_some_and(|t| t.is("confirm")) {
+    // `ask them to confirm (that) …`, `to reply yes if …`, `to say yes`.
+    let confirms = after_person.get(1).is_some_and(|t| {
+        t.is("confirm") || t.is("reply") || t.is("say") || t.is("answer") || t.is("agree")
+    });
+    if first.is_some_and(|t| t.is("to")) && confirms {
         let question = skip_while(&after_person[2..], |t| {
-            t.is("that") || t.is_a(Class::Whether)
+            t.is("that") || t.is_a(Class::Whether) || t.is("yes") || t.is("to")
         });
         return Some(Action::AskYesNo {
             question: question.to_vec(),
+        });
+    }
+    // `ask for an explicit yes`, `ask for a clear yes`.
+    if first.is_some_and(|t| t.is("for"))
+        && after_person.len() <= 4
+        && after_person
+            .iter()
+            .any(|t| t.is("yes") || t.is("confirmation"))
+    {
+        return Some(Action::AskYesNo {
+            question: Vec::new(),
         });
     }
     let noun = skip_while(after_person, |t| t.is_a(Class::AskLead));

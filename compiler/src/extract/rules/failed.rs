@@ -9,7 +9,7 @@ use crate::extract::lexicon::Class;
 pub(crate) const RULE: ConditionRule = ConditionRule {
     name: "failed",
     shape: "If <the call> fails / errors / times out, …",
-    about: "`fails`, `error`, `unavailable`, `times out` attach to the last call's error outcome.",
+    about: "`fails`, `error`, `unavailable`, `times out`, `doesn't go through`, `didn't work` attach to the last call's error outcome.",
     read,
     examples: &[Example {
         text: "If the lookup fails, create a ticket.",
@@ -18,10 +18,16 @@ pub(crate) const RULE: ConditionRule = ConditionRule {
 };
 
 fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
+    let words = &condition.words;
     let failed = condition.any(Class::FailureWord)
-        || condition
-            .words
+        || words
             .windows(2)
-            .any(|pair| pair == ["times", "out"] || pair == ["timed", "out"]);
+            .any(|pair| pair == ["times", "out"] || pair == ["timed", "out"])
+        // `doesn't go through`, `didn't work`, `does not succeed`.
+        || (condition.negated
+            && (words.windows(2).any(|pair| {
+                matches!(pair[0], "go" | "goes" | "gone" | "went") && pair[1] == "through"
+            }) || condition.any(Class::SuccessWord)
+                || words.iter().any(|word| matches!(*word, "work" | "succeed" | "succeeded"))));
     failed.then_some(Condition::Failed)
 }

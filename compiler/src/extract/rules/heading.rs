@@ -185,10 +185,16 @@ fn read_section(item: &Item, tokens: &[Token]) -> Option<ItemShape> {
     if item.children.is_empty() || !short_phrase(tokens, 8) {
         return None;
     }
-    // A question takes its sub-items as its answers.
-    if tokens.iter().any(|token| {
-        token.is_a(Class::QuestionWord) || token.is_a(Class::Whether) || token.is("or")
-    }) {
+    // A question takes its sub-items as its answers: `Ask which …:`.
+    let asks = tokens
+        .iter()
+        .any(|token| token.is_a(Class::AskVerb) || token.is_a(Class::OfferVerb));
+    if tokens.iter().any(|token| token.is_punct('?'))
+        || (asks
+            && tokens.iter().any(|token| {
+                token.is_a(Class::QuestionWord) || token.is_a(Class::Whether) || token.is("or")
+            }))
+    {
         return None;
     }
     // An instruction a rule reads (`Ask for the email address`) is a step

@@ -30,6 +30,7 @@ mod ask;
 mod call;
 mod check;
 mod confirm;
+mod dispatch;
 mod display;
 mod end;
 mod ensure;
@@ -38,6 +39,7 @@ mod failed_to_act;
 mod hand_off;
 mod heading;
 mod move_to;
+mod no_op;
 mod not_found;
 mod note;
 mod note_item;
@@ -45,6 +47,7 @@ mod offer;
 mod otherwise;
 mod policy_reference;
 mod provide;
+mod read_back;
 mod say;
 mod statement;
 mod succeeded;
@@ -116,6 +119,8 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     note::RULE,
     call::RULE,
     policy_reference::RULE,
+    read_back::RULE,
+    dispatch::RULE,
     ask::RULE,
     confirm::RULE,
     check::RULE,
@@ -129,6 +134,8 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     end::RULE,
     move_to::RULE,
     wait::RULE,
+    move_to::STEP_RULE,
+    no_op::RULE,
     offer::RULE,
     ensure::RULE,
     statement::PROHIBITION_RULE,

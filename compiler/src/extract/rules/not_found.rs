@@ -28,12 +28,22 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
         .iter()
         .any(|token| matches!(token.kind, Tok::Var(_)))
         && condition.any(Class::Comparison);
-    let has_no = words
-        .windows(2)
-        .any(|pair| matches!(pair, ["has" | "have" | "are" | "is" | "returns", "no"]));
+    let has_no = words.windows(2).any(|pair| {
+        matches!(
+            pair,
+            [
+                "has" | "have" | "are" | "is" | "returns" | "there's" | "there" | "with",
+                "no"
+            ]
+        )
+    });
+    // `there aren't any`, `they don't have any orders`.
+    let not_any = condition.negated && words.contains(&"any");
     let not_found =
         (condition.negated && !explicit_comparison && condition.any(Class::NotFoundWord))
             || has_no
+            || not_any
+            || (condition.negated && condition.any(Class::ListWord))
             || words.first().is_some_and(|word| *word == "no") && words.len() > 1
             || condition.any(Class::EmptyWord);
     if !not_found {

@@ -21,6 +21,10 @@ pub(crate) const RULE: ActionRule = ActionRule {
             text: "Let them know a refund takes 5-7 business days.",
             compiles_to: r#"[ok] say "A refund takes 5-7 business days.""#,
         },
+        Example {
+            text: "Warn them that a refund can take 5 to 10 days depending on their bank.",
+            compiles_to: r#"[ok] say "A refund can take 5 to 10 days depending on your bank.""#,
+        },
     ],
 };
 

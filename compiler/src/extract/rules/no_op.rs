@@ -1,0 +1,41 @@
+//! `Leave the order as it is`, `Keep the subscription`: nothing to do.
+
+use super::{ActionRule, Example, Phrase};
+use crate::extract::action::Action;
+use crate::extract::tokens::written;
+
+/// `Leave / keep <it> as it is (unchanged, alone, in place)`, `keep the
+/// subscription`, `nothing changes`: the branch does nothing more than
+/// what else it says (an ending, a message); the words are kept as a note.
+pub(crate) const RULE: ActionRule = ActionRule {
+    name: "no-op",
+    shape: "Leave <it> as it is · Keep the <thing> · Nothing changes",
+    about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>` and `Nothing changes` ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
+    read,
+    examples: &[Example {
+        text: "If \"Shipped\", leave the order as it is and end the conversation as unchanged.",
+        compiles_to: r#"note "leave the order as it is"
+[ok] match $order.status in {Processing, Shipped, In transit, Delivered, Canceled}
+["Shipped"] end unchanged"#,
+    }],
+};
+
+fn read(phrase: &Phrase<'_>) -> Option<Action> {
+    let body = phrase.body;
+    let verb = phrase.verb()?;
+    let words: Vec<&str> = body.iter().filter_map(|t| t.word()).collect();
+    let as_it_is = words.windows(3).any(|triple| triple == ["as", "it", "is"])
+        || words.windows(2).any(|pair| pair == ["as", "is"])
+        || words
+            .iter()
+            .any(|word| matches!(*word, "unchanged" | "alone" | "untouched"))
+        || words.windows(2).any(|pair| pair == ["in", "place"]);
+    let leaves = (verb.is("leave") || verb.is("keep")) && (as_it_is || verb.is("keep"));
+    let nothing_changes = verb.is("nothing")
+        && words
+            .get(1)
+            .is_some_and(|word| matches!(*word, "changes" | "happens" | "else" | "more"));
+    (leaves || nothing_changes).then(|| Action::Note {
+        text: written(body),
+    })
+}
