@@ -146,6 +146,12 @@ pub mod codes {
         id: "K0118",
         name: "bad-trigger",
     };
+    /// Words of a sentence that no rule read and no statement carries
+    /// (a condition inside an action, `… only if they have the receipt`).
+    pub const UNREAD_WORDS: Code = Code {
+        id: "K0119",
+        name: "unread-words",
+    };
 }
 
 /// One problem, with the place it came from and what to do about it.

@@ -4,6 +4,7 @@
 use super::arena::{BlockId, Building, StmtId};
 use super::attach::names_an_answer;
 use super::condition::{self, Condition};
+use super::lexicon::Class;
 use super::rules::{self, ItemShape};
 use super::scope::Scope;
 use super::tokens::{self, Tok, Token};
@@ -160,7 +161,12 @@ impl Builder<'_> {
                 }
                 Err(phrase) => {
                     let span = tokens::span_of(&phrase).unwrap_or(clause_span);
-                    self.unread(span, &tokens::written(&phrase), locals[0], context);
+                    match rules::unread_guard(&phrase) {
+                        Some(guard) => {
+                            self.unread_words(span, &phrase, &guard, locals[0], context);
+                        }
+                        None => self.unread(span, &tokens::written(&phrase), locals[0], context),
+                    }
                 }
             }
         }
@@ -225,9 +231,29 @@ impl Builder<'_> {
                     }
                 }
             }
-            for clause in tokens::clauses(&sentence) {
+            for (clause_index, clause) in tokens::clauses(&sentence).into_iter().enumerate() {
                 let clause_span = tokens::span_of(&clause).unwrap_or(item.span);
                 let (mut condition_tokens, mut action_tokens) = condition::split_condition(&clause);
+                // `Provide the tracking number, unless it was canceled.`: a
+                // condition after what it guards, with nothing of its own
+                // to do, is not read (never a branch the rest runs in).
+                if clause_index > 0
+                    && !self.in_introduction
+                    && !action_tokens.iter().any(|token| token.word().is_some())
+                {
+                    if let Some(trailing) = &condition_tokens {
+                        if !trailing[0].is_a(Class::Otherwise) {
+                            self.unread_words(
+                                clause_span,
+                                &sentence,
+                                trailing,
+                                locals[0],
+                                &context,
+                            );
+                            continue;
+                        }
+                    }
+                }
                 let mut classified = condition_tokens
                     .as_ref()
                     .map(|tokens| rules::classify(tokens));
@@ -413,7 +439,17 @@ impl Builder<'_> {
                         }
                         Err(phrase) => {
                             let span = tokens::span_of(&phrase).unwrap_or(child.span);
-                            self.unread(span, &tokens::written(&phrase), block, &child_context);
+                            match rules::unread_guard(&phrase) {
+                                Some(guard) => {
+                                    self.unread_words(span, &phrase, &guard, block, &child_context)
+                                }
+                                None => self.unread(
+                                    span,
+                                    &tokens::written(&phrase),
+                                    block,
+                                    &child_context,
+                                ),
+                            }
                         }
                     }
                 }

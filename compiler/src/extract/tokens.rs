@@ -161,13 +161,16 @@ fn fold_abbreviations(tokens: Vec<Token>) -> Vec<Token> {
 pub(crate) fn sentences_ending(tokens: &[Token]) -> Vec<(Vec<Token>, Option<char>)> {
     let mut out = Vec::new();
     let mut current = Vec::new();
-    for token in tokens {
+    for (index, token) in tokens.iter().enumerate() {
         if let Tok::Punct(mark @ ('.' | '!' | '?' | ';')) = token.kind {
             if !current.is_empty() {
                 out.push((std::mem::take(&mut current), Some(mark)));
             }
         } else {
             current.push(token.clone());
+            if let Some(mark) = quote_ends_sentence(tokens, index) {
+                out.push((std::mem::take(&mut current), Some(mark)));
+            }
         }
     }
     if !current.is_empty() {
@@ -180,19 +183,41 @@ pub(crate) fn sentences_ending(tokens: &[Token]) -> Vec<(Vec<Token>, Option<char
 pub(crate) fn sentences(tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
-    for token in tokens {
+    for (index, token) in tokens.iter().enumerate() {
         if matches!(token.kind, Tok::Punct('.' | '!' | '?' | ';')) {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
         } else {
             current.push(token.clone());
+            if quote_ends_sentence(tokens, index).is_some() {
+                out.push(std::mem::take(&mut current));
+            }
         }
     }
     if !current.is_empty() {
         out.push(current);
     }
     out
+}
+
+/// `Ask: "Shall I go ahead?" If they say yes, …`: a quotation ending in
+/// `?`, `!` or `.` followed by a capitalised word ends the sentence; the
+/// mark it ends with comes back.
+fn quote_ends_sentence(tokens: &[Token], index: usize) -> Option<char> {
+    let Tok::Literal(text) = &tokens[index].kind else {
+        return None;
+    };
+    let mark = text
+        .trim_end()
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '?' | '!' | '.'))?;
+    let next_capital = tokens.get(index + 1).is_some_and(|next| match &next.kind {
+        Tok::Word { text, .. } => text.chars().next().is_some_and(char::is_uppercase),
+        _ => false,
+    });
+    next_capital.then_some(mark)
 }
 
 /// Splits a sentence into clauses where a new condition begins:
@@ -208,7 +233,12 @@ pub(crate) fn clauses(sentence: &[Token]) -> Vec<Vec<Token>> {
             && current
                 .last()
                 .is_some_and(|t| t.is_any(&["and", "but", "then"]))
-            && current.iter().any(Token::is_phrase_verb);
+            && (current.iter().any(Token::is_phrase_verb)
+                || current
+                    .len()
+                    .checked_sub(2)
+                    .is_some_and(|before| current[before].is_punct(',')))
+            && !opens_with_condition_only(&current[..current.len() - 1]);
         if conjunction {
             current.pop();
         }

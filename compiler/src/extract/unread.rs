@@ -14,6 +14,35 @@ use crate::source::Span;
 use crate::syntax::{ArgValue, ToolArg};
 
 impl Builder<'_> {
+    /// A phrase a rule would read but for a condition inside it that its
+    /// statement cannot carry: an `unread-words` error naming the words.
+    pub(super) fn unread_words(
+        &mut self,
+        span: Span,
+        phrase: &[Token],
+        guard: &[Token],
+        block: BlockId,
+        context: &ItemContext,
+    ) {
+        // `Use this when …` before the first step: the introduction.
+        if self.in_introduction {
+            return self.unread(span, &tokens::written(phrase), block, context);
+        }
+        let span = tokens::span_of(guard).unwrap_or(span);
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::UNREAD_WORDS,
+                format!(
+                    "\"{}\" is a condition keel does not read inside \"{}\": it would be dropped",
+                    tokens::written(guard),
+                    tokens::written(phrase)
+                ),
+            )
+            .at(span)
+            .hint("make it a condition of its own before the action: `If they have the receipt, …` (see docs/policy-language.md)"),
+        );
+    }
+
     /// A phrase no rule reads: the lock file's frozen answer if it has one
     /// (checked against the catalog again), else an `unrecognised-sentence`.
     pub(super) fn unread(&mut self, span: Span, text: &str, block: BlockId, context: &ItemContext) {

@@ -1,6 +1,6 @@
 //! Handing the conversation to a person: `Route to an agent`.
 
-use super::{ActionRule, Example, Phrase, reason_after_for};
+use super::{ActionRule, Example, Phrase, reason_after_for, reason_after_target};
 use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
 
@@ -8,7 +8,7 @@ use crate::extract::lexicon::Class;
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "hand-off",
     shape: "Route [the conversation] to an agent [for <reason>]",
-    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads; `… or create a ticket` makes the hand-off a ticket.",
+    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads, and so is whatever follows who it goes to (`an agent who can contact the carrier`, `… so they can refund it by hand`): carried, never dropped; `… or create a ticket` makes the hand-off a ticket.",
     read,
     examples: &[
         Example {
@@ -54,7 +54,7 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
             _ => None,
         });
     Some(Action::Escalate {
-        reason: reason_after_for(body),
+        reason: reason_after_for(body).or_else(|| reason_after_target(body)),
         queue,
         ticket: body.iter().any(|t| t.is("ticket")),
     })

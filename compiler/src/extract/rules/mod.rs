@@ -238,10 +238,57 @@ fn read_phrase(phrase: &[Token]) -> Option<ReadAction> {
     // statement to keep as a note.
     let alternative = phrase.first().is_some_and(|token| token.is("or"));
     let phrase = Phrase { body: &body };
-    ACTION_RULES
+    let read = ACTION_RULES
         .iter()
         .filter(|rule| !(alternative && rule.name == statement::STATEMENT_RULE.name))
-        .find_map(|rule| (rule.read)(&phrase).map(|action| (action, rule.name)))
+        .find_map(|rule| (rule.read)(&phrase).map(|action| (action, rule.name)))?;
+    // A condition inside a phrase whose statement cannot carry it is not
+    // read: the phrase goes back as unread, never run without its guard.
+    let carries_condition = matches!(
+        read.0,
+        Action::AskYesNo { .. }
+            | Action::Check { .. }
+            | Action::Statement { .. }
+            | Action::Note { .. }
+            | Action::AskQuoted { .. }
+            | Action::AskChoice { .. }
+            | Action::ReadBack { .. }
+            | Action::Call { check: Some(_), .. }
+    );
+    let message = matches!(read.0, Action::Say { .. });
+    if !carries_condition && guard_start(&body, message).is_some() {
+        return None;
+    }
+    Some(read)
+}
+
+/// Where a condition starts inside an action phrase: `…, but only if
+/// they have the receipt`, `end the conversation unless …`, `… as long
+/// as …`. In a message (`say`) only a guard set off by a comma or `but`
+/// counts: `tell them that if they return it …` is what to say.
+fn guard_start(body: &[Token], message: bool) -> Option<usize> {
+    (1..body.len()).find(|&index| {
+        let token = &body[index];
+        let next = |offset: usize| body.get(index + offset);
+        let set_off = body[index - 1].is_punct(',') || body[index - 1].is("but");
+        let opens = token.is_any(&["unless", "provided"])
+            || (token.is("only") && next(1).is_some_and(|t| t.is_any(&["if", "when", "once"])))
+            || (token.is("as")
+                && next(1).is_some_and(|t| t.is("long"))
+                && next(2).is_some_and(|t| t.is("as")))
+            || (token.is("if") && !body[index - 1].is("only"))
+            // `the email they used when they ordered` is not a condition.
+            || (token.is_any(&["when", "whenever"]) && set_off);
+        opens && (!message || set_off || (token.is("only") && body[index - 1].is("but")))
+    })
+}
+
+/// The condition words inside a phrase no rule read (see
+/// [`read_actions`]), for an `unread-words` diagnostic.
+pub(crate) fn unread_guard(phrase: &[Token]) -> Option<Vec<Token>> {
+    let body = action::phrase_body(phrase);
+    let start = guard_start(&body, false)?;
+    Some(body[start..].to_vec())
 }
 
 /// Classifies condition tokens (starting with the opener word): the first
@@ -344,6 +391,28 @@ pub(crate) fn times_limit(tokens: &[Token]) -> Option<u32> {
 pub(crate) fn reason_after_for(tokens: &[Token]) -> Option<String> {
     let position = tokens.iter().rposition(|t| t.is("for"))?;
     let reason = super::tokens::written(&tokens[position + 1..]);
+    (!reason.is_empty()).then_some(reason)
+}
+
+/// The words after who a hand-off goes to (`an agent who can contact the
+/// carrier`, `a ticket and include the new address`): what the person
+/// needs to know, carried as the reason, never dropped. `None` when
+/// nothing follows the target.
+pub(crate) fn reason_after_target(tokens: &[Token]) -> Option<String> {
+    let target = tokens
+        .iter()
+        .position(|t| t.is_a(Class::Human) || t.is_a(Class::Team) || t.is_a(Class::TicketNoun))?;
+    let rest = skip_while(&tokens[target + 1..], |t| {
+        t.is_punct(',')
+            || t.is_a(Class::Human)
+            || t.is_a(Class::Team)
+            || t.is_any(&["and", "then", "so", "that", "to"])
+    });
+    if rest.iter().all(|t| t.word().is_none()) {
+        return None;
+    }
+    let reason = super::tokens::written(rest);
+    let reason = reason.trim_end_matches(['.', ' ']).to_string();
     (!reason.is_empty()).then_some(reason)
 }
 

@@ -84,3 +84,52 @@ fn the_verb_classes_rules_dispatch_on_do_not_overlap() {
         }
     }
 }
+
+/// Every word accounted for: each sentence of the planted-qualifier corpus
+/// (`tests/data/qualifiers/corpus.txt`) either carries its qualifier into
+/// what it compiles to or has it named by an error; a condition inside an
+/// action is always an error, never a statement that runs without it.
+#[test]
+fn planted_qualifiers_are_carried_or_reported() {
+    let corpus = include_str!("../../../tests/data/qualifiers/corpus.txt");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (number, line) in corpus.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(" | ").collect();
+        let [kind, sentence, words] = fields.as_slice() else {
+            panic!(
+                "corpus.txt:{}: expected `kind | sentence | words`",
+                number + 1
+            );
+        };
+        cases += 1;
+        let got = compile_example(sentence);
+        let lower = got.to_lowercase();
+        let words = words.to_lowercase();
+        let named_by_error = got
+            .lines()
+            .any(|line| line.starts_with('K') && line.to_lowercase().contains(&words));
+        let ok = match *kind {
+            "carried" => lower.contains(&words),
+            "reported" => {
+                named_by_error
+                    && !got
+                        .lines()
+                        .any(|line| !line.starts_with('K') && line.to_lowercase().contains(&words))
+            }
+            other => panic!("corpus.txt:{}: unknown kind {other}", number + 1),
+        };
+        if !ok {
+            failures.push(format!(
+                "corpus.txt:{} {kind}: {sentence}\n{got}",
+                number + 1
+            ));
+        }
+    }
+    assert!(cases >= 20, "the corpus has {cases} sentences");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -1,6 +1,6 @@
 //! `Create a ticket`: a hand-off as a ticket.
 
-use super::{ActionRule, Example, Phrase, reason_after_for};
+use super::{ActionRule, Example, Phrase, reason_after_for, reason_after_target};
 use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
 
@@ -21,7 +21,7 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
     let rest = phrase.rest();
     (phrase.verb_is(Class::TicketVerb) && rest.iter().any(|t| t.is_a(Class::TicketNoun))).then(
         || Action::Escalate {
-            reason: reason_after_for(rest),
+            reason: reason_after_for(rest).or_else(|| reason_after_target(rest)),
             queue: None,
             ticket: true,
         },
