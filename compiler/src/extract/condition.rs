@@ -52,6 +52,16 @@ pub(crate) enum Missing {
 
 /// Splits a clause into its condition (if any) and the action tokens.
 pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Token>) {
+    // `…; and if it is "past_due", …`: the conjunction joins the sentences.
+    let clause = match clause {
+        [conjunction, opener, ..]
+            if conjunction.is_any(&["and", "but", "then"])
+                && opener.is_a(Class::ConditionOpener) =>
+        {
+            &clause[1..]
+        }
+        _ => clause,
+    };
     let Some(first) = clause.first() else {
         return (None, Vec::new());
     };

@@ -415,7 +415,14 @@ impl Builder<'_> {
             // `Label: what to do`; a sub-item without a label is both the
             // option's name and what it does.
             let (label_tokens, rest) = match option_label(&tokens) {
-                Some(separator) => (&tokens[..separator], &tokens[separator + 1..]),
+                // `Refund -> step 8`: the arrow's `>` goes with it.
+                Some(separator) => {
+                    let arrow = tokens.get(separator + 1).is_some_and(|t| t.is_punct('>'));
+                    (
+                        &tokens[..separator],
+                        &tokens[separator + 1 + usize::from(arrow)..],
+                    )
+                }
                 None => (&tokens[..], &tokens[..]),
             };
             let label = tokens::written(label_tokens);
@@ -486,7 +493,7 @@ pub(super) fn option_label(tokens: &[Token]) -> Option<usize> {
     let separator = tokens
         .iter()
         .take(8)
-        .position(|token| token.is_punct(':') || token.is_punct('-'))?;
+        .position(|token| token.is_punct(':') || token.is_punct('-') || token.is_punct('→'))?;
     let label_words = tokens[..separator]
         .iter()
         .filter(|token| token.word().is_some())

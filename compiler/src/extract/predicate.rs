@@ -28,6 +28,16 @@ pub(super) fn predicate(words_tokens: &[Token], scope: &Scope<'_>) -> PredicateR
         })
         .collect();
     let any = |class: Class| words_tokens.iter().any(|token| token.is_a(class));
+    // `$membership.offer_used is false`: a yes/no field is the test itself
+    // (`false`, like `not`, makes the condition the `no` of it).
+    if let [path] = paths.as_slice() {
+        if scope
+            .path_type(&path.0)
+            .is_some_and(|ty| matches!(ty.required(), Type::Bool))
+        {
+            return PredicateRead::Expr(Expr::Path(path.clone()));
+        }
+    }
     let compares = any(Class::Comparison);
     if compares {
         // `$email does not match $order.email`, or one `$path` and a field named in words.
