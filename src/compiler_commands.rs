@@ -3,6 +3,7 @@
 use crate::render;
 use clap::{Subcommand, ValueEnum};
 use keel_compiler::{Compilation, emit};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -108,9 +109,54 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
             format,
             deny,
         } => {
+            // Each policy is checked as the entry in turn, the others given
+            // with it there to be referenced (`#Name`); a problem is
+            // reported once, with the first policy whose check finds it.
             let mut compilations = Vec::new();
-            for policy in &policies {
-                compilations.push(crate::llm::compile_paths(std::slice::from_ref(policy))?);
+            let mut reported = BTreeSet::new();
+            for (index, policy) in policies.iter().enumerate() {
+                let mut paths = vec![policy.clone()];
+                let mut compilation = crate::llm::compile_paths(&paths)?;
+                // Only a policy that references one it cannot find is
+                // compiled again with the others (their catalogs may differ).
+                let references_another = compilation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == keel_compiler::diagnostic::codes::UNKNOWN_POLICY);
+                if references_another && policies.len() > 1 {
+                    paths.extend(
+                        policies
+                            .iter()
+                            .enumerate()
+                            .filter(|(other, _)| *other != index)
+                            .map(|(_, other)| other.clone()),
+                    );
+                    compilation = crate::llm::compile_paths(&paths)?;
+                }
+                let others: Vec<PathBuf> = paths[1..]
+                    .iter()
+                    .filter_map(|other| std::fs::canonicalize(other).ok())
+                    .collect();
+                compilation.diagnostics.retain(|diagnostic| {
+                    // Another policy's own problems are reported in its turn.
+                    let elsewhere = diagnostic.span.is_some_and(|span| {
+                        std::fs::canonicalize(compilation.sources.name(span.source))
+                            .is_ok_and(|source| others.contains(&source))
+                    });
+                    if elsewhere {
+                        return false;
+                    }
+                    let place = diagnostic.span.map(|span| {
+                        let location = compilation.sources.location(span);
+                        (
+                            compilation.sources.name(span.source).to_string(),
+                            location.line,
+                            location.column,
+                        )
+                    });
+                    reported.insert((place, diagnostic.code.id, diagnostic.message.clone()))
+                });
+                compilations.push(compilation);
             }
             let deny_warnings = matches!(deny, Some(DenyLevel::Warnings));
             let failed = compilations

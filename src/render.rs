@@ -65,6 +65,27 @@ pub(crate) fn short(compilation: &Compilation) {
     }
 }
 
+/// `keel explain --plain`: the compiled policy in plain language. A policy
+/// with errors is read back too — what keel made of it — followed by what
+/// it refused, each error with its line: the read-back is what an author
+/// needs most exactly when the policy does not compile.
+pub(crate) fn plain_with_refusals(compilation: &Compilation) -> String {
+    let mut out = keel_compiler::emit::plain(&compilation.machine);
+    if compilation.has_errors() {
+        out.push_str(
+            "\nNOT COMPILED: keel refused these lines, and the steps above are only what it could read (`keel check` shows each with its hint):\n",
+        );
+        for diagnostic in compilation.diagnostics.iter().filter(|d| d.is_error()) {
+            let (file, line, _) = place(compilation, diagnostic);
+            out.push_str(&format!(
+                "- {file}:{line}: {} [{} {}]\n",
+                diagnostic.message, diagnostic.code.id, diagnostic.code.name
+            ));
+        }
+    }
+    out
+}
+
 /// The summary line after the diagnostics: counts, size, and the
 /// verifier's static bounds (`unbounded` when some loop has no counter).
 pub(crate) fn summary(compilation: &Compilation) -> String {

@@ -679,9 +679,9 @@ fn replay(log_path: &Path, policies: &[PathBuf], explain: bool) -> Result<ExitCo
 }
 
 fn explain_plain(policies: &[PathBuf]) -> Result<ExitCode, String> {
-    let (compilation, _) = compiled(policies)?;
-    print!("{}", keel_compiler::emit::plain(&compilation.machine));
-    Ok(ExitCode::SUCCESS)
+    let compilation = crate::llm::compile_paths(policies)?;
+    print!("{}", crate::render::plain_with_refusals(&compilation));
+    Ok(ExitCode::from(u8::from(compilation.has_errors())))
 }
 
 /// The first line of every file `keel paths` writes; files that start with

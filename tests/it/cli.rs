@@ -69,6 +69,35 @@ fn check_lists_a_destructive_tool_it_finds_unreachable_as_a_warning() {
 }
 
 #[test]
+fn policies_checked_together_reference_each_other() {
+    // README: policies given together may reference each other with `#Name`;
+    // `keel check` checks each as the entry in turn, the others beside it.
+    let output = keel(&[
+        "check",
+        "--format",
+        "short",
+        "tests/data/cli/together/lookup.policy.md",
+        "tests/data/cli/together/manual_check.policy.md",
+    ])
+    .run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // Alone, the reference has nothing to point at.
+    let alone = keel(&[
+        "check",
+        "--format",
+        "short",
+        "tests/data/cli/together/lookup.policy.md",
+    ])
+    .run();
+    assert_eq!(alone.status.code(), Some(1));
+    assert!(
+        text(&alone.stderr).contains("K0105"),
+        "{}",
+        text(&alone.stderr)
+    );
+}
+
+#[test]
 fn check_reports_every_problem_with_source_line_and_hint() {
     let output = keel(&["check", "tests/data/cli/typo.policy.md"]).run();
     assert_eq!(output.status.code(), Some(1));
