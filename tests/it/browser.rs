@@ -3,7 +3,11 @@
 //!
 //! For each example: the page opens from `file://` (no network), the SVG has
 //! one element per state, clicking a state highlights its policy lines,
-//! clicking a line highlights its states, and a screenshot is saved under
+//! clicking a line highlights its states, the graph opens fitted to the
+//! window, a badge shows its hidden hand-off edges (and the hand-off shows
+//! all of its kind), the zoom buttons zoom, and the search box finds a
+//! state by step label or words and brings it into view. Screenshots of the
+//! fitted page, a shown badge and a search are saved under
 //! `target/browser-artifacts/`. `.ci/run` installs `chromium` and
 //! `chromium-driver`; without them this test fails and says so.
 
@@ -177,15 +181,48 @@ impl Session<'_> {
     }
 
     fn click(&self, selector: &str) {
-        // Scrolled into view and clicked through the page's own handler, the
-        // way a reviewer's click reaches it.
+        // Clicked through the page's own handler, the way a reviewer's click
+        // reaches it (the graph pans itself; nothing is scrolled).
         let clicked = self.post(
             "/execute/sync",
-            json!({"script": "var target = document.querySelector(arguments[0]); if (!target) { return false; } target.scrollIntoView({block: 'center', inline: 'center'}); target.dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;",
+            json!({"script": "var target = document.querySelector(arguments[0]); if (!target) { return false; } target.dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;",
                    "args": [selector]}),
         );
         assert_eq!(clicked, Value::Bool(true), "nothing matches {selector}");
     }
+
+    /// Runs a script in the page and returns its value.
+    fn script(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": args}))
+    }
+
+    /// The bounding box (left, top, right, bottom) of the first match, in
+    /// the window's pixels.
+    fn rect(&self, selector: &str) -> [f64; 4] {
+        let value = self.script(
+            "var r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];",
+            json!([selector]),
+        );
+        let number = |index: usize| value[index].as_f64().unwrap_or(f64::NAN);
+        [number(0), number(1), number(2), number(3)]
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let screenshot = self.get("/screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(screenshot.as_str().unwrap_or_default())
+            .expect("a base64 PNG");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        std::fs::write(path, png).expect("screenshot saved");
+    }
+}
+
+/// Whether `inner` lies inside `outer` (one pixel of slack).
+fn inside(inner: [f64; 4], outer: [f64; 4]) -> bool {
+    inner[0] >= outer[0] - 1.0
+        && inner[1] >= outer[1] - 1.0
+        && inner[2] <= outer[2] + 1.0
+        && inner[3] <= outer[3] + 1.0
 }
 
 /// The standard output of a `keel` run that must succeed.
@@ -211,6 +248,7 @@ fn review_pages_in_a_real_browser() {
         "bigcommerce_order_info",
         "single_order_cancellation",
         "magento_cancel_retention",
+        "taubench_retail_cancel",
     ] {
         let policy = format!("examples/{example}/policy.md");
         let page = scratch.join(format!("{example}.html"));
@@ -283,12 +321,118 @@ fn review_pages_in_a_real_browser() {
             "{example}: {state_id} not among {selected_states:?}"
         );
 
-        let screenshot = session.get("/screenshot");
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(screenshot.as_str().unwrap_or_default())
-            .expect("a base64 PNG");
-        assert!(png.starts_with(b"\x89PNG"), "{example}: a PNG screenshot");
-        std::fs::write(artifacts.join(format!("{example}.png")), png).expect("screenshot saved");
+        // It opened fitted: the whole picture inside the graph's canvas.
+        session.click("#fit");
+        let canvas = session.rect("#canvas");
+        assert!(
+            inside(session.rect("svg.machine"), canvas),
+            "{example}: the graph fits the window"
+        );
+        session.screenshot(&artifacts.join(format!("{example}.png")));
+
+        // A badge shows its hidden hand-off edges on a click, and hides them again.
+        let badges = session.elements("g.badge");
+        assert!(
+            !badges.is_empty(),
+            "{example}: implicit hand-offs are badges"
+        );
+        let indices: Vec<String> = session
+            .attribute(&badges[0], "data-transitions")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        assert!(!indices.is_empty());
+        let shown = |session: &Session<'_>| -> Vec<String> {
+            let value = session.script(
+                "return Array.prototype.slice.call(document.querySelectorAll('g.transition.implicit')).filter(function (e) { return getComputedStyle(e).display !== 'none'; }).map(function (e) { return e.getAttribute('data-index'); });",
+                json!([]),
+            );
+            value
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|item| item.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert!(
+            shown(&session).is_empty(),
+            "{example}: hand-off edges start hidden"
+        );
+        let badge_kind = session.attribute(&badges[0], "data-kind");
+        let first_badge = format!("g.badge[data-transitions=\"{}\"]", indices.join(" "));
+        session.click(&first_badge);
+        assert_eq!(
+            shown(&session),
+            indices,
+            "{example}: the badge's edges are drawn"
+        );
+        session.screenshot(&artifacts.join(format!("{example}-badge.png")));
+        session.click(&first_badge);
+        assert!(shown(&session).is_empty(), "{example}: and hidden again");
+        // The hand-off the badges lead to shows every edge of its kind.
+        session.click(&format!("g.state.badge-target.badge-{badge_kind}"));
+        let all_of_kind = session.elements(&format!("g.transition.implicit.badge-{badge_kind}"));
+        assert_eq!(
+            shown(&session).len(),
+            all_of_kind.len(),
+            "{example}: every {badge_kind} edge"
+        );
+        session.click(&format!("g.state.badge-target.badge-{badge_kind}"));
+
+        // Zoom: the picture grows by the button's step, around the centre.
+        let before = session.rect("svg.machine");
+        session.click("#zoom-in");
+        let after = session.rect("svg.machine");
+        let ratio = (after[2] - after[0]) / (before[2] - before[0]);
+        assert!((ratio - 1.25).abs() < 0.01, "{example}: zoomed by {ratio}");
+        session.click("#zoom-out");
+        session.click("#zoom-out");
+        let smaller = session.rect("svg.machine");
+        assert!(
+            smaller[2] - smaller[0] < before[2] - before[0],
+            "{example}: zoomed out"
+        );
+
+        // Search by step label: the state is found, marked and brought into view.
+        let step = session.attribute(chosen, "data-step");
+        assert!(!step.is_empty(), "{example}: {state_id} has a step label");
+        session.script(
+            "var box = document.getElementById('search'); box.value = arguments[0]; box.dispatchEvent(new Event('input'));",
+            json!([step]),
+        );
+        let current = session.elements("g.state.current");
+        assert_eq!(current.len(), 1, "{example}: one current match for {step}");
+        assert_eq!(
+            session.attribute(&current[0], "data-step"),
+            step,
+            "{example}"
+        );
+        let found_rect = session.rect("g.state.current");
+        assert!(
+            inside(found_rect, canvas),
+            "{example}: the match is in view"
+        );
+        session.screenshot(&artifacts.join(format!("{example}-search.png")));
+        // And by words: every state whose text holds them.
+        session.script(
+            "var box = document.getElementById('search'); box.value = 'hand-off'; box.dispatchEvent(new Event('input'));",
+            json!([]),
+        );
+        let found = session.elements("g.state.found");
+        let handoffs = session.elements("g.state.kind-escalate");
+        assert!(
+            found.len() >= handoffs.len() && !found.is_empty(),
+            "{example}: words find states"
+        );
+        let counter = session.get(&format!("/element/{}/text", session.elements("#found")[0]));
+        assert_eq!(
+            counter.as_str().unwrap_or_default(),
+            format!("1 of {}", found.len()),
+            "{example}"
+        );
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }

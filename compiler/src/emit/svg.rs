@@ -3,9 +3,12 @@
 //! Each state is one `<g class="state kind-…">` with `data-id` (its stable
 //! id) and `data-lines` (the policy lines behind it), so a page can link the
 //! picture and the text both ways. Destructive calls, hand-offs and states an
-//! LLM extracted carry extra classes.
+//! LLM extracted carry extra classes. Implicit transitions (the hand-offs
+//! keel adds) are badges on their source states (`<g class="badge">`, with
+//! the transitions they stand for) and hidden edges
+//! (`class="transition implicit"`) a page shows when a badge is clicked.
 
-use super::layout::{Layout, layout};
+use super::layout::{Badge, ImplicitKind, Layout, layout};
 use crate::catalog::Effect;
 use crate::ir::ExtractedBy;
 use crate::machine::{Label, Machine, StateKind};
@@ -56,10 +59,11 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
             .map(|(index, (x, y))| format!("{}{x} {y}", if index == 0 { "M" } else { " L" }))
             .collect();
         let label = transition.label.text();
-        let class = match transition.label {
-            Label::HumanRequested | Label::RetryExhausted => "transition global",
-            Label::Error | Label::NotFound => "transition failure",
-            _ => "transition",
+        let class = match (&routed.implicit, &transition.label) {
+            // Drawn only when its badge is clicked.
+            (Some(kind), _) => format!("transition implicit badge-{}", kind.key),
+            (None, Label::Error | Label::NotFound) => "transition failure".into(),
+            _ => "transition".into(),
         };
         let back = if routed.back { " back" } else { "" };
         let _ = writeln!(
@@ -71,20 +75,32 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
             escape(&label),
             path.join("")
         );
-        if !matches!(
-            transition.label,
-            Label::Next | Label::HumanRequested | Label::RetryExhausted
-        ) {
-            let (x, y) = label_point(&routed.points);
+        if let Some(placed) = &routed.label {
             let _ = writeln!(
                 out,
-                "<text class=\"edge-label\" x=\"{x}\" y=\"{y}\">{}</text>",
-                escape(&short(&label, 28))
+                "<text class=\"edge-label\" x=\"{}\" y=\"{}\">{}</text>",
+                placed.x + 2.0,
+                placed.y + 10.5,
+                escape(&placed.text)
             );
         }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n<g class=\"states\">\n");
+    // The kind each hand-off badges stand for, and each state's badges.
+    let mut target_kind: Vec<Option<&ImplicitKind>> = vec![None; layout.states.len()];
+    for routed in &layout.transitions {
+        if let (Some(kind), Some(slot)) = (&routed.implicit, target_kind.get_mut(routed.to.index()))
+        {
+            slot.get_or_insert(kind);
+        }
+    }
+    let mut badges_of: Vec<Vec<&Badge>> = vec![Vec::new(); layout.states.len()];
+    for badge in &layout.badges {
+        if let Some(list) = badges_of.get_mut(badge.state.index()) {
+            list.push(badge);
+        }
+    }
     for (index, placed) in layout.states.iter().enumerate() {
         let state = machine.state(placed.state);
         let mut classes = vec!["state".to_string(), format!("kind-{}", state.kind.name())];
@@ -107,12 +123,26 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
         {
             classes.push("llm".into());
         }
+        // A hand-off that badges stand for carries its badge's kind and mark.
+        let target_of: Option<&ImplicitKind> =
+            target_kind.get(placed.state.index()).copied().flatten();
+        if let Some(kind) = target_of {
+            classes.push(format!("badge-target badge-{}", kind.key));
+        }
         let lines = state_lines(machine, sources, index);
+        let step = state
+            .origin
+            .as_ref()
+            .map_or(String::new(), |origin| origin.step.clone());
+        let badge = target_of.map_or(String::new(), |kind| {
+            format!(" data-badge=\"{}\"", kind.key)
+        });
         let _ = writeln!(
             out,
-            "<g class=\"{}\" id=\"state-{index}\" data-id=\"{}\" data-lines=\"{}\" tabindex=\"0\"><title>{}</title>",
+            "<g class=\"{}\" id=\"state-{index}\" data-id=\"{}\" data-step=\"{}\" data-lines=\"{}\"{badge} tabindex=\"0\"><title>{}</title>",
             classes.join(" "),
             escape(&state.id),
+            escape(&step),
             lines.join(" "),
             escape(&state.id)
         );
@@ -137,6 +167,36 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
                 escape(text)
             );
         }
+        if let Some(kind) = target_of {
+            let _ = write!(
+                out,
+                "<g class=\"badge-mark\"><circle cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                x + w - 10.0,
+                y + 10.0,
+                x + w - 10.0,
+                y + 13.5,
+                escape(&kind.mark)
+            );
+        }
+        for badge in badges_of.get(placed.state.index()).into_iter().flatten() {
+            let _ = write!(
+                out,
+                "<g class=\"badge badge-{key}\" data-kind=\"{key}\" data-transitions=\"{}\" tabindex=\"0\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                badge
+                    .transitions
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                escape(&badge.kind.title),
+                badge.x,
+                badge.y,
+                badge.x,
+                badge.y + 3.5,
+                escape(&badge.kind.mark),
+                key = badge.kind.key,
+            );
+        }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n</svg>\n");
@@ -158,35 +218,22 @@ const STYLE: &str = "<style>
 .implicit rect { stroke-dasharray: 4 3; }
 .llm rect { stroke: #d53f8c; stroke-width: 3; stroke-dasharray: 6 2; }
 .transition path { fill: none; stroke: #718096; stroke-width: 1.2; }
-.transition.global path { stroke: #cbd5e0; stroke-dasharray: 3 3; }
 .transition.failure path { stroke: #dd6b20; }
 .transition.back path { stroke: #6b46c1; }
+.transition.implicit { display: none; }
+.transition.implicit.shown { display: inline; }
+.transition.implicit path { stroke: #c05621; stroke-width: 1.6; stroke-dasharray: 5 3; }
+.badge circle, .badge-mark circle { fill: #fff1e6; stroke: #c05621; stroke-width: 1.2; }
+.badge text, .badge-mark text { fill: #9c4221; font-size: 9px; font-weight: bold; text-anchor: middle; }
+.badge { cursor: pointer; }
+.badge.shown circle { fill: #c05621; }
+.badge.shown text { fill: #fff; }
 .edge-label { fill: #4a5568; font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .state.selected rect { stroke: #e53e3e; stroke-width: 3; }
 .transition.uncovered path { stroke: #e53e3e; stroke-width: 2; stroke-dasharray: 2 2; }
+.badge.uncovered circle { stroke: #e53e3e; stroke-width: 2.5; }
 </style>
 ";
-
-/// Where an edge's label goes: along its first segment, near the source.
-fn label_point(points: &[(f64, f64)]) -> (f64, f64) {
-    match points {
-        [first, second, ..] => (
-            ((first.0 * 2.0 + second.0) / 3.0 + 4.0).round(),
-            ((first.1 * 2.0 + second.1) / 3.0).round(),
-        ),
-        [only] => *only,
-        [] => (0.0, 0.0),
-    }
-}
-
-fn short(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(limit).collect();
-        format!("{cut}…")
-    }
-}
 
 /// Escapes text for XML.
 pub(crate) fn escape(text: &str) -> String {

@@ -127,15 +127,18 @@ fn compile_twice(text: &str, other: &str) -> (String, String) {
             .map(|diagnostic| format!("{:?}", diagnostic))
             .collect::<Vec<_>>()
             .join("\n");
+        // The drawing too: laid out without panicking, the same every time.
+        let drawing = emit::svg(&compilation.machine, &compilation.sources);
         (
             emit::artifact::to_json(&compilation.artifact()),
             diagnostics,
+            drawing,
         )
     };
     let first = run();
     let second = run();
     assert_eq!(first, second, "compiling twice differed");
-    first
+    (first.0, first.1)
 }
 
 proptest! {
