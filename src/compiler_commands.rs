@@ -247,7 +247,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
         } => {
             let old = compile_files(std::slice::from_ref(&old))?;
             let new = compile_files(std::slice::from_ref(&new))?;
-            let result = keel_compiler::diff::diff(&old, &new);
+            let result = keel_compiler::diff(&old, &new);
             let text = match format {
                 DiffFormat::Text => result.to_text(),
                 DiffFormat::Json => {
@@ -256,7 +256,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                     json.push('\n');
                     json
                 }
-                DiffFormat::Html => keel_compiler::diff::diff_page(&old, &new, &result),
+                DiffFormat::Html => keel_compiler::diff_page(&old, &new, &result),
             };
             write_output(output.as_ref(), &text)?;
             Ok(if result.safety.is_empty() {

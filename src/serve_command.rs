@@ -2,8 +2,7 @@
 //! reads the policy files and prints; `keel-serve` does the rest.
 
 use clap::Args;
-use keel_serve::launch::{Options, StoreChoice};
-use keel_serve::{Config, Proactive};
+use keel_serve::{Config, LaunchOptions, Proactive, StoreChoice};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -102,7 +101,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
         operator_tokens.push(token);
     }
     let made_up = if operator_tokens.is_empty() {
-        let token = keel_serve::auth::random_token("op_", 24).map_err(|error| error.message)?;
+        let token = keel_serve::random_token("op_", 24).map_err(|error| error.message)?;
         operator_tokens.push(token.clone());
         Some(token)
     } else {
@@ -112,7 +111,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
         StoreChoice::Sqlite(path) => format!("SQLite {}", path.display()),
         StoreChoice::Postgres(_) => "PostgreSQL".to_string(),
     };
-    let options = Options {
+    let options = LaunchOptions {
         listen: args.listen,
         store,
         tools: args.tools,
@@ -144,7 +143,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<ExitCode, String> {
             ..Config::standard()
         },
     };
-    keel_serve::launch::launch(options, |ready| {
+    keel_serve::launch(options, |ready| {
         for version in &ready.deployed {
             println!(
                 "deployed {} version {} ({})",

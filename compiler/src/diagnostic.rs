@@ -218,7 +218,7 @@ impl Diagnostic {
 
 /// Sorts diagnostics by place, then code, so output never depends on the
 /// order in which stages happened to find them.
-pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|left, right| {
         let left_key = (left.span, left.code, &left.message);
         let right_key = (right.span, right.code, &right.message);

@@ -21,15 +21,15 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most this many paths are enumerated per version.
-pub const PATH_LIMIT: usize = 20_000;
+pub(crate) const PATH_LIMIT: usize = 20_000;
 
 /// At most this many bytes of path text are kept per version (a policy of
 /// thousands of questions has thousands of paths thousands of steps long).
-pub const PATH_TEXT_LIMIT: usize = 4 * 1024 * 1024;
+pub(crate) const PATH_TEXT_LIMIT: usize = 4 * 1024 * 1024;
 
 /// At most this many steps of the path search per version (simple paths
 /// can be exponentially many).
-pub const PATH_STEP_LIMIT: usize = 2_000_000;
+pub(crate) const PATH_STEP_LIMIT: usize = 2_000_000;
 
 /// The differences between two versions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -33,24 +33,25 @@
 
 pub mod adapters;
 pub mod catalog;
-pub mod diagnostic;
-pub mod diff;
+mod diagnostic;
+mod diff;
 pub mod emit;
 pub mod extract;
 pub mod ir;
 mod load;
 pub mod lock;
 pub mod machine;
-pub mod source;
+mod source;
 mod spelling;
 pub mod syntax;
 pub mod trigger;
 pub mod verify;
 pub mod vocabulary;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity, codes};
+pub use diff::{Diff, diff, diff_page};
 pub use load::{Inputs, LoadError, load};
-pub use source::{Source, SourceMap};
+pub use source::{Location, Source, SourceId, SourceMap, Span};
 
 use catalog::Catalog;
 use machine::Machine;

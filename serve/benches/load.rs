@@ -19,8 +19,8 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use keel_runtime::DemoStore;
-use keel_serve::launch::{StoreChoice, open};
 use keel_serve::{App, Clock, Config, SystemClock, Tools};
+use keel_serve::{StoreChoice, open_store};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -153,11 +153,9 @@ fn main() {
         "SQLite"
     };
     let base = server_runtime.block_on(async {
-        let store = open(&store).await.expect("the store opens");
+        let store = open_store(&store).await.expect("the store opens");
         let clock = Arc::new(SystemClock);
-        let tools = Tools::demo(DemoStore::embedded(keel_serve::clock::date_of(
-            clock.now_micros(),
-        )));
+        let tools = Tools::demo(DemoStore::embedded(keel_serve::date_of(clock.now_micros())));
         let app = App::new(
             store,
             tools,

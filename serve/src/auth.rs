@@ -25,7 +25,7 @@ pub fn random_token(prefix: &str, bytes: usize) -> Result<String, ApiError> {
 }
 
 /// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
@@ -36,12 +36,12 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// SHA-256 of a token, hex.
-pub fn digest(token: &str) -> String {
+pub(crate) fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Equal strings, compared in time independent of where they differ.
-pub fn same(left: &str, right: &str) -> bool {
+pub(crate) fn same(left: &str, right: &str) -> bool {
     left.len() == right.len()
         && left
             .bytes()
@@ -106,7 +106,7 @@ impl Operators {
 }
 
 /// Whether `caller` may use the session whose token digest is `token_hash`.
-pub fn may_use(caller: &Caller, token_hash: &str) -> Result<(), ApiError> {
+pub(crate) fn may_use(caller: &Caller, token_hash: &str) -> Result<(), ApiError> {
     match caller {
         Caller::Operator => Ok(()),
         Caller::Bearer(token) if same(&digest(token), token_hash) => Ok(()),

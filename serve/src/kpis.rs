@@ -60,7 +60,7 @@ impl Row {
 
 /// How a finished session counts: `resolved`, `ended` (no outcome),
 /// `escalated` or `fault`.
-pub fn finish_kind(outcome: &str) -> &'static str {
+pub(crate) fn finish_kind(outcome: &str) -> &'static str {
     match outcome {
         "escalated" => "escalated",
         "fault" => "fault",
@@ -85,7 +85,7 @@ fn trigger(origin: Option<&str>) -> String {
 }
 
 /// The KPI families as Prometheus text.
-pub async fn render(app: &App) -> Result<String, ApiError> {
+pub(crate) async fn render(app: &App) -> Result<String, ApiError> {
     let rows = app
         .store
         .sql(

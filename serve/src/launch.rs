@@ -21,7 +21,7 @@ pub enum StoreChoice {
 
 /// What to serve.
 #[derive(Debug)]
-pub struct Options {
+pub struct LaunchOptions {
     /// `host:port` (port 0: any free port).
     pub listen: String,
     /// The store.
@@ -49,7 +49,7 @@ pub struct Ready {
 }
 
 /// Opens a store.
-pub async fn open(choice: &StoreChoice) -> Result<Arc<dyn Store>, String> {
+pub async fn open_store(choice: &StoreChoice) -> Result<Arc<dyn Store>, String> {
     Ok(match choice {
         StoreChoice::Sqlite(path) => Arc::new(
             SqliteStore::open(path).map_err(|error| format!("{}: {error}", path.display()))?,
@@ -64,13 +64,13 @@ pub async fn open(choice: &StoreChoice) -> Result<Arc<dyn Store>, String> {
 
 /// Runs the server on a new multi-threaded tokio runtime; calls `ready`
 /// once it listens.
-pub fn launch(options: Options, ready: impl FnOnce(&Ready)) -> Result<(), String> {
+pub fn launch(options: LaunchOptions, ready: impl FnOnce(&Ready)) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start tokio: {error}"))?;
     runtime.block_on(async move {
-        let store = open(&options.store).await?;
+        let store = open_store(&options.store).await?;
         let clock = Arc::new(SystemClock);
         let tools = match (options.backend, &options.tools) {
             (Some(backend), _) => Tools::Backend(Box::new(backend)),

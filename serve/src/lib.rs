@@ -5,15 +5,15 @@
 //!
 //! # Steps
 //!
-//! * [`policies::Machines::deploy`]: policy and catalog sources → a
+//! * [`Machines::deploy`]: policy and catalog sources → a
 //!   compiled machine, recorded as the policy's next version;
 //! * [`store`]: one [`Store`] trait over [`SqliteStore`] (a file, the
 //!   default) and [`PostgresStore`] (by URL, shared by several processes);
-//! * [`sessions::run`]: a locked session + an event → the pure engine
+//! * `sessions::run`: a locked session + an event → the pure engine
 //!   stepped, tool calls performed through [`Tools`], the events committed
-//!   → a [`sessions::Reply`];
-//! * [`api::router`]: the HTTP API over an [`App`] (axum; the read-only
-//!   routes in [`views`]);
+//!   → a [`Reply`];
+//! * [`router`]: the HTTP API over an [`App`] (axum; the read-only
+//!   routes in `views.rs`);
 //! * [`serve`]: binds, resumes the sessions a crash left waiting for a
 //!   tool, and serves until shut down.
 //!
@@ -37,30 +37,38 @@
 //! | `POST /v1/webhooks/aftership` | AfterShip (signed) | tracking updates |
 //! | `GET /metrics` | operator | Prometheus text |
 
-pub mod api;
-pub mod auth;
-pub mod clock;
-pub mod continuity;
-pub mod error;
+mod api;
+mod auth;
+mod clock;
+mod continuity;
+mod error;
 mod handoff;
-pub mod kpis;
-pub mod launch;
-pub mod metrics;
-pub mod monitor;
-pub mod policies;
+mod kpis;
+mod launch;
+mod metrics;
+mod monitor;
+mod policies;
 mod request;
-pub mod sessions;
+mod sessions;
 pub mod store;
-pub mod timers;
-pub mod tool_server;
-pub mod tools;
-pub mod triggers;
-pub mod views;
+mod timers;
+mod tool_server;
+mod tools;
+mod triggers;
+mod views;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use api::router;
+pub use auth::{Operators, random_token};
+pub use clock::{Clock, ManualClock, SystemClock, date_of};
 pub use error::ApiError;
+pub use launch::{LaunchOptions, Ready, StoreChoice, launch, open_store};
+pub use metrics::Metrics;
+pub use monitor::{aftership_signature, easypost_signature};
+pub use policies::Machines;
+pub use sessions::{Reply, Sessions};
 pub use store::{PostgresStore, SqliteStore, Store, StoreError};
-pub use tools::Tools;
+pub use tool_server::{Counts, ToolServer};
+pub use tools::{IDEMPOTENCY_HEADER, Tools, idempotency_key};
 
 use std::sync::Arc;
 use std::time::Duration;

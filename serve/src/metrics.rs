@@ -81,7 +81,7 @@ pub struct Metrics {
 }
 
 /// How a session finished, for the KPIs.
-pub fn finish_kind(outcome: &str) -> &'static str {
+pub(crate) fn finish_kind(outcome: &str) -> &'static str {
     if outcome.starts_with("escalated") {
         "escalated"
     } else if outcome == "fault" {

@@ -61,7 +61,7 @@ pub struct Sessions {
 }
 
 /// A locked session slot.
-pub type Guard = tokio::sync::OwnedMutexGuard<Option<Live>>;
+pub(crate) type Guard = tokio::sync::OwnedMutexGuard<Option<Live>>;
 
 impl Sessions {
     /// Room for `capacity` sessions in memory.
@@ -137,7 +137,7 @@ pub struct Reply {
 }
 
 /// The phase as stored.
-pub fn phase_name(phase: Phase) -> &'static str {
+pub(crate) fn phase_name(phase: Phase) -> &'static str {
     match phase {
         Phase::New => "new",
         Phase::WaitingForUser => "waiting_for_user",
@@ -170,7 +170,7 @@ pub(crate) fn customer_view(answer: &mut serde_json::Value) {
 }
 
 /// The log header of a session.
-pub fn header(row: &SessionRow, machine: &Machine) -> Header {
+pub(crate) fn header(row: &SessionRow, machine: &Machine) -> Header {
     Header {
         keel_session: log::LOG_VERSION,
         machine: machine.name().to_string(),
@@ -415,7 +415,7 @@ impl Turn<'_> {
 /// Runs one turn on a locked session: applies `event` (if any), performs
 /// the tool calls it leads to (or a call left pending by a crash), and
 /// commits. `creating` stores the session for the first time.
-pub async fn run(
+pub(crate) async fn run(
     app: &App,
     live: &mut Live,
     event: Option<Event>,

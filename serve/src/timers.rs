@@ -18,7 +18,7 @@ use crate::store::SqlValue;
 use keel_runtime::{Event, Phase, TimerFired};
 
 /// Fires every timer due by now; returns how many sessions woke.
-pub async fn fire_due(app: &App) -> Result<usize, ApiError> {
+pub(crate) async fn fire_due(app: &App) -> Result<usize, ApiError> {
     let now = app.clock.now_micros();
     let due = app
         .store

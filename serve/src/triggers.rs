@@ -38,7 +38,7 @@ pub(crate) const EXTERNAL_EVENTS_TABLE: &str = "CREATE TABLE IF NOT EXISTS exter
 /// `POST /v1/events`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ExternalBody {
+pub(crate) struct ExternalBody {
     /// What happened (`carrier_scan_gap`, …).
     pub kind: String,
     /// Only this policy (otherwise every policy the kind triggers).
@@ -60,7 +60,7 @@ fn default_channel() -> String {
 
 /// What one event did for one policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The policy (empty when none matched).
     pub policy: String,
     /// `started`, `duplicate`, `condition_false` or `unmatched`.
@@ -105,7 +105,10 @@ pub(crate) async fn receive(app: &App, event: ExternalBody) -> Result<Response, 
 
 /// Starts what `event` triggers and records every outcome; returns the
 /// event's id and the outcomes, one per policy considered.
-pub async fn dispatch(app: &App, event: &ExternalBody) -> Result<(String, Vec<Outcome>), ApiError> {
+pub(crate) async fn dispatch(
+    app: &App,
+    event: &ExternalBody,
+) -> Result<(String, Vec<Outcome>), ApiError> {
     let kind = field("kind", &event.kind, 100)?.to_string();
     let customer = field("customer", &event.customer, 200)?.to_string();
     let channel = field("channel", &event.channel, 50)?.to_string();

@@ -8,7 +8,7 @@
 //! CI (`CI` set), where they fail.
 
 use keel_runtime::{DemoStore, Machine};
-use keel_serve::tool_server::ToolServer;
+use keel_serve::ToolServer;
 use keel_serve::{Clock, SystemClock};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -202,7 +202,7 @@ fn stores(name: &str) -> Vec<Vec<String>> {
 #[test]
 fn killed_between_a_destructive_request_and_its_answer_it_resumes_and_cancels_once() {
     for store in stores("crash") {
-        let today = keel_serve::clock::date_of(SystemClock.now_micros());
+        let today = keel_serve::date_of(SystemClock.now_micros());
         let tools = ToolServer::start_blocking(DemoStore::embedded(today)).expect("a tool server");
         let tool_args = ["--tools", &tools.base(), "--resume-after-ms", "0"];
         let first = serve(&store, &tool_args);

@@ -76,7 +76,7 @@ fn semantic_diffs() {
                 .join(variant)
                 .join("policy.md"),
         );
-        let result = diff::diff(&base, &changed);
+        let result = diff(&base, &changed);
         insta::assert_snapshot!(format!("diff.{variant}"), result.to_text());
         let unsafe_change = variant != "reworded";
         assert_eq!(
@@ -86,6 +86,6 @@ fn semantic_diffs() {
             result.safety
         );
     }
-    let same = diff::diff(&base, &base);
+    let same = diff(&base, &base);
     assert!(same.is_empty() && same.safety.is_empty());
 }

@@ -1,7 +1,7 @@
 //! The raw seed policies, cut verbatim from `shared/seeds/`, parse into the
 //! outline a reader sees in them.
 
-use keel_compiler::source::SourceId;
+use keel_compiler::SourceId;
 use keel_compiler::syntax;
 
 #[test]

@@ -5,7 +5,7 @@
 //! input is long. The inputs are generated (`large_inputs.rs`), not committed.
 
 use keel_compiler::emit::{self, ReviewOptions};
-use keel_compiler::{Compilation, Source, compile, diff};
+use keel_compiler::{Compilation, Source, compile, diff, diff_page};
 
 const CATALOG: &str = include_str!("../../../examples/single_order_cancellation/catalog.toml");
 
@@ -56,9 +56,9 @@ fn every_stage(text: String) -> (usize, usize) {
         assert!(views.iter().all(|view| !view.is_empty()));
         // The diff (of a version with itself: every path and safety search
         // runs on both sides) and its page, which draws both graphs.
-        let changes = diff::diff(&compilation, &compilation);
+        let changes = diff(&compilation, &compilation);
         assert!(changes.safety.is_empty());
-        let page = diff::diff_page(&compilation, &compilation, &changes);
+        let page = diff_page(&compilation, &compilation, &changes);
         assert!(!changes.to_text().is_empty() || !page.is_empty());
         assert!(!json.is_empty());
         (machine.state_count(), compilation.diagnostics.len())

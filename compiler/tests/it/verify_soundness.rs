@@ -33,8 +33,8 @@ use keel_compiler::ir::{
     Origin, Path, Slot, Stmt, StmtKind,
 };
 use keel_compiler::machine::{self, Label, Machine, StateId, StateKind};
-use keel_compiler::source::{SourceId, Span};
 use keel_compiler::verify::{self, Verification};
+use keel_compiler::{SourceId, Span};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -471,7 +471,7 @@ async fn emit(app: &App, kind: &str, shipment: &Shipment, now: i64) -> Result<Js
 /// [`Proactive::poll_after`](crate::Proactive::poll_after), then emits the
 /// clock's events for every shipment not yet delivered. Returns how many
 /// events were emitted.
-pub async fn sweep(app: &App) -> Result<usize, ApiError> {
+pub(crate) async fn sweep(app: &App) -> Result<usize, ApiError> {
     let now = app.clock.now_micros();
     let rows = app
         .store

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use keel_runtime::Machine;
-use keel_serve::launch::StoreChoice;
+use keel_serve::StoreChoice;
 use serde_json::json;
 
 /// The cancellation example's happy path.
@@ -418,7 +418,7 @@ async fn sessions_beyond_the_memory_bound_come_back_from_their_log() {
             ..keel_serve::Config::standard()
         };
         let tools = keel_serve::Tools::demo(keel_runtime::DemoStore::embedded(
-            keel_serve::clock::date_of(DEMO_NOW),
+            keel_serve::date_of(DEMO_NOW),
         ));
         let server = Server::with(
             &store,

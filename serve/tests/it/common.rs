@@ -5,8 +5,8 @@
 //! (`CI` set), where it fails.
 
 use keel_runtime::DemoStore;
-use keel_serve::launch::{StoreChoice, open};
 use keel_serve::{App, Config, ManualClock, Tools};
+use keel_serve::{StoreChoice, open_store};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -85,7 +85,7 @@ impl Server {
     /// Serves over `store` with the demo store's tools.
     pub(crate) async fn start(store: &StoreChoice) -> Server {
         let clock = ManualClock::new(DEMO_NOW);
-        let tools = Tools::demo(DemoStore::embedded(keel_serve::clock::date_of(DEMO_NOW)));
+        let tools = Tools::demo(DemoStore::embedded(keel_serve::date_of(DEMO_NOW)));
         Server::with(store, tools, clock, Config::standard()).await
     }
 
@@ -100,7 +100,7 @@ impl Server {
             StoreChoice::Sqlite(_) => "sqlite",
             StoreChoice::Postgres(_) => "postgres",
         };
-        let opened = open(store).await.expect("the store opens");
+        let opened = open_store(store).await.expect("the store opens");
         let app = App::new(
             opened,
             tools,

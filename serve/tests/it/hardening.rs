@@ -140,9 +140,9 @@ async fn a_deploy_over_its_time_budget_is_refused_and_nothing_stalls() {
     let store = stores("deploy_budget").await.remove(0);
     let clock = keel_serve::ManualClock::new(DEMO_NOW);
     let tools = || {
-        keel_serve::Tools::demo(keel_runtime::DemoStore::embedded(
-            keel_serve::clock::date_of(DEMO_NOW),
-        ))
+        keel_serve::Tools::demo(keel_runtime::DemoStore::embedded(keel_serve::date_of(
+            DEMO_NOW,
+        )))
     };
     let mut config = keel_serve::Config::standard();
     let server = Server::with(&store, tools(), clock.clone(), config.clone()).await;

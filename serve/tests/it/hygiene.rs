@@ -2,7 +2,7 @@
 //! hold, and what a caller without the session's token may learn.
 
 use crate::common::*;
-use keel_serve::launch::StoreChoice;
+use keel_serve::StoreChoice;
 use keel_serve::{Config, ManualClock, Tools};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,9 +16,9 @@ async fn sqlite_server(name: &str, config: Config) -> Server {
         .into_iter()
         .find(|store| matches!(store, StoreChoice::Sqlite(_)))
         .expect("SQLite is always there");
-    let tools = Tools::demo(keel_runtime::DemoStore::embedded(
-        keel_serve::clock::date_of(DEMO_NOW),
-    ));
+    let tools = Tools::demo(keel_runtime::DemoStore::embedded(keel_serve::date_of(
+        DEMO_NOW,
+    )));
     Server::with(&store, tools, ManualClock::new(DEMO_NOW), config).await
 }
 

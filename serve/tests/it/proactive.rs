@@ -7,9 +7,9 @@
 use crate::common::{CANCELLATION, DEMO_NOW, OPERATOR, POLICY, Server, messages, stores};
 use axum::Json;
 use axum::extract::{Path, State};
-use keel_serve::launch::StoreChoice;
-use keel_serve::monitor::{aftership_signature, easypost_signature};
+use keel_serve::StoreChoice;
 use keel_serve::{Config, ManualClock, Tools};
+use keel_serve::{aftership_signature, easypost_signature};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use keel_runtime::DemoStore;
-use keel_serve::tool_server::ToolServer;
+use keel_serve::ToolServer;
 use keel_serve::{Config, ManualClock, Tools};
 use std::time::Duration;
 
@@ -13,11 +13,8 @@ async fn tool_server() -> ToolServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a port");
-    ToolServer::spawn(
-        listener,
-        DemoStore::embedded(keel_serve::clock::date_of(DEMO_NOW)),
-    )
-    .expect("the tool server")
+    ToolServer::spawn(listener, DemoStore::embedded(keel_serve::date_of(DEMO_NOW)))
+        .expect("the tool server")
 }
 
 fn http_tools(tools: &ToolServer) -> Tools {
@@ -49,7 +46,7 @@ async fn only_write_calls_carry_an_idempotency_key() {
         assert_eq!(counts.keys.len(), 1, "only cancel_order writes: {counts:?}");
         assert_eq!(
             counts.keys[0],
-            keel_serve::tools::idempotency_key(&id, "Single_order_cancellation_policy:5.c.call", 1)
+            keel_serve::idempotency_key(&id, "Single_order_cancellation_policy:5.c.call", 1)
         );
     }
 }
