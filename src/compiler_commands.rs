@@ -122,7 +122,7 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                 let references_another = compilation
                     .diagnostics
                     .iter()
-                    .any(|d| d.code == keel_compiler::diagnostic::codes::UNKNOWN_POLICY);
+                    .any(|d| d.code == keel_compiler::codes::UNKNOWN_POLICY);
                 if references_another && policies.len() > 1 {
                     paths.extend(
                         policies
