@@ -15,6 +15,9 @@ pub(crate) struct Named {
     pub(crate) from: String,
     pub(crate) label: String,
     pub(crate) to: String,
+    /// One of keel's conversation repairs: left out of the coverage, which
+    /// is the policy's own transitions (see `paths::policy_transitions`).
+    pub(crate) repair: bool,
 }
 
 impl Named {
@@ -32,6 +35,10 @@ pub(crate) fn transitions(machine: &Machine) -> Vec<Named> {
             from: machine.state(from).id.clone(),
             label: transition.label.text(),
             to: machine.state(to).id.clone(),
+            repair: keel_compiler::machine::is_repair_transition(
+                machine.state(from),
+                &transition.label,
+            ),
         })
         .collect()
 }
@@ -47,12 +54,13 @@ pub(crate) fn entry(
     let (taken, missed): (Vec<_>, Vec<_>) = all
         .iter()
         .enumerate()
+        .filter(|(_, named)| !named.repair)
         .partition(|(index, _)| covered.contains(index));
     json!({
         "policy": policy,
         "machine": name,
         "hash": hash,
-        "transitions": all.len(),
+        "transitions": taken.len() + missed.len(),
         "covered": taken.iter().map(|(index, named)| named.json(*index)).collect::<Vec<_>>(),
         "uncovered": missed.iter().map(|(index, named)| named.json(*index)).collect::<Vec<_>>(),
     })
@@ -66,8 +74,8 @@ pub(crate) fn document(entries: Vec<Json>) -> String {
     text
 }
 
-/// The indices (in [`Machine::transitions`] order) of the transitions the
-/// coverage file does not list as covered for this machine.
+/// The indices (in [`Machine::transitions`] order) of the policy
+/// transitions the coverage file does not list as covered for this machine.
 pub(crate) fn uncovered(text: &str, path: &str, machine: &Machine) -> Result<Vec<usize>, String> {
     let document: Json = serde_json::from_str(text)
         .map_err(|error| format!("{path} is not a coverage file: {error}"))?;
@@ -103,13 +111,14 @@ pub(crate) fn uncovered(text: &str, path: &str, machine: &Machine) -> Result<Vec
                 from: field("from")?,
                 label: field("label")?,
                 to: field("to")?,
+                repair: false,
             })
         })
         .collect::<Result<_, String>>()?;
     Ok(transitions(machine)
         .iter()
         .enumerate()
-        .filter(|(_, named)| !covered.contains(named))
+        .filter(|(_, named)| !named.repair && !covered.contains(named))
         .map(|(index, _)| index)
         .collect())
 }

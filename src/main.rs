@@ -12,6 +12,7 @@ mod backend;
 mod compiler_commands;
 mod coverage;
 mod llm;
+mod paths_command;
 mod render;
 mod runtime_commands;
 mod serve_command;

@@ -59,6 +59,7 @@ fn shown(slot: &str, answer: &Answer, items: &[Value]) -> String {
     let plain = match answer {
         Answer::Human => return "human".to_string(),
         Answer::Unclear => return "unclear".to_string(),
+        Answer::Repair(intent) => return intent.name().to_string(),
         Answer::Value(Value::Text(text)) => text.to_string(),
         Answer::Value(Value::Number(number)) => format!("number:{number}"),
         Answer::Value(Value::Date(date)) => format!("date:{}", date.iso()),

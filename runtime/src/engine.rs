@@ -6,11 +6,12 @@
 //! ask, a tool call) or stops (an escalate or end state); a fuel budget
 //! bounds the moves per step so no machine can loop forever.
 
+mod calls;
+mod repair;
+
 use crate::eval;
-use crate::event::{
-    Effect, Event, Evidence, Handoff, Output, Snippet, Taken, ToolCall, ToolOutcome,
-};
-use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, Shape, SlotKind, StateId, VarId};
+use crate::event::{Effect, Event, Evidence, Handoff, Output, Snippet, Taken};
+use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, SlotKind, StateId, VarId};
 use crate::render::{capacity, lookup, project, render, untranslated};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, ReadBack, understand};
@@ -48,9 +49,11 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
         ),
         (Phase::WaitingForUser, Event::Timer) => answer(machine, session, None, None, output),
         (Phase::WaitingForTool, Event::ToolResult(result)) if result.call == session.pending => {
-            tool_result(machine, session, &result.outcome, output);
+            calls::tool_result(machine, session, &result.outcome, output);
         }
         (Phase::HandedOff, Event::HandoffAcknowledged) => session.phase = Phase::Closed,
+        // A message after the end may take the conversation up again.
+        (Phase::Ended, Event::User(text)) => repair::reopen(machine, session, text, output),
         // A record of what was sent; the machine does not move.
         (_, Event::Phrased(_)) => {}
         (_, Event::ToolResult(_)) => output.ignored = Some("no tool call with that id is pending"),
@@ -86,6 +89,46 @@ fn answer(
             output,
         );
     };
+    let mut understood = match reply {
+        Some(reply) => read(machine, session, ask, reply),
+        None => crate::slots::Understood {
+            answer: Answer::Unclear,
+            rule: "silence",
+            matched: Snippet::default(),
+        },
+    };
+    // The rules decide first; an interpreter's value counts only where
+    // they found the reply unclear, only at an ask that may use one, and
+    // only if it names one of the ask's own edges.
+    if let (Answer::Unclear, Some(chosen)) = (&understood.answer, interpreted) {
+        if let Some(closed) = closed_set(ask) {
+            if let Some(answer) = crate::interpret::closed_answer(ask, &closed, chosen) {
+                understood = crate::slots::Understood {
+                    answer,
+                    rule: "llm",
+                    matched: Snippet::from(chosen.as_str()),
+                };
+            }
+        }
+    }
+    settle(
+        machine,
+        session,
+        ask,
+        understood,
+        reply.map(String::as_str),
+        output,
+    );
+}
+
+/// Reads `reply` as an answer to `ask`, with the ask's own slot rules (a
+/// confirmation strictly, against what it reads back).
+pub(crate) fn read(
+    machine: &Machine,
+    session: &Session,
+    ask: &Ask,
+    reply: &str,
+) -> crate::slots::Understood {
     let mut prompt = String::new();
     let options: Vec<&str>;
     // The list an item is picked from, looked up once.
@@ -111,47 +154,41 @@ fn answer(
         SlotKind::Item => Question::Item(items),
         SlotKind::Items => Question::Items(items),
     };
-    let mut understood = match reply {
-        Some(reply) if ask.confirms => {
-            render(machine, session, &ask.prompt, &mut prompt);
-            let read_back = read_back(session, ask, &prompt);
-            understand(Question::Confirm(&read_back), reply, session.today)
-        }
-        Some(reply) => {
-            let first = understand(question, reply, session.today);
-            if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
-                render(machine, session, &ask.prompt, &mut prompt);
-                understand(Question::YesNo { prompt: &prompt }, reply, session.today)
-            } else {
-                first
-            }
-        }
-        None => crate::slots::Understood {
-            answer: Answer::Unclear,
-            rule: "silence",
-            matched: Snippet::default(),
-        },
-    };
-    // The rules decide first; an interpreter's value counts only where
-    // they found the reply unclear, only at an ask that may use one, and
-    // only if it names one of the ask's own edges.
-    if let (Answer::Unclear, Some(chosen)) = (&understood.answer, interpreted) {
-        if let Some(closed) = closed_set(ask) {
-            if let Some(answer) = crate::interpret::closed_answer(ask, &closed, chosen) {
-                understood = crate::slots::Understood {
-                    answer,
-                    rule: "llm",
-                    matched: Snippet::from(chosen.as_str()),
-                };
-            }
-        }
+    if ask.confirms {
+        render(machine, session, &ask.prompt, &mut prompt);
+        let read_back = read_back(session, ask, &prompt);
+        return understand(Question::Confirm(&read_back), reply, session.today);
     }
+    let first = understand(question, reply, session.today);
+    if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
+        render(machine, session, &ask.prompt, &mut prompt);
+        understand(Question::YesNo { prompt: &prompt }, reply, session.today)
+    } else {
+        first
+    }
+}
+
+/// Acts on what a reply meant at `ask`: the answer's edge, a repair, a
+/// correction of an earlier answer, or the question again.
+fn settle(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    understood: crate::slots::Understood,
+    reply: Option<&str>,
+    output: &mut Output,
+) {
+    let matched = understood.matched.as_str().len();
     let evidence = Evidence::Slot {
         rule: understood.rule,
         matched: understood.matched,
     };
     let confirmed = matches!(understood.answer, Answer::Yes);
+    let items = list_items(session, ask);
     let (edge, value) = match understood.answer {
+        Answer::Repair(intent) => {
+            return repair::handle(machine, session, ask, intent, reply, evidence, output);
+        }
         Answer::Human => (ask.human, None),
         Answer::Value(value) => (ask.next, Some(value)),
         Answer::Yes => (ask.yes, Some(Value::Bool(true))),
@@ -181,9 +218,22 @@ fn answer(
                 set(session, ask.var, value);
             }
             session.attempts = 0;
+            if let Some(reply) = reply {
+                repair::offer(session, ask, reply, matched);
+            }
             take(machine, session, edge, evidence, output);
         }
-        None => unclear(machine, session, ask, evidence, output),
+        None => {
+            // An answer to an earlier question ("sorry, wrong email, it's
+            // maya@example.com") goes back to that question.
+            if let Some(reply) = reply {
+                if repair::correct(machine, session, ask, reply, output) {
+                    return;
+                }
+                repair::keep_unread(session, reply);
+            }
+            unclear(machine, session, ask, evidence, output);
+        }
     }
 }
 
@@ -191,6 +241,20 @@ fn unclear(
     machine: &Machine,
     session: &mut Session,
     ask: &Ask,
+    evidence: Evidence,
+    output: &mut Output,
+) {
+    reask(machine, session, ask, None, evidence, output);
+}
+
+/// Asks the question again, after `lead` (or the slot's own "Sorry, …");
+/// each time counts toward the ask's attempts, and when they are used up
+/// the ask's `retry exhausted` edge is taken: every re-ask is bounded.
+fn reask(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    lead: Option<&str>,
     evidence: Evidence,
     output: &mut Output,
 ) {
@@ -225,6 +289,7 @@ fn unclear(
         return;
     }
     let mut text = String::from(match ask.slot {
+        _ if lead.is_some() => lead.unwrap_or_default(),
         SlotKind::Email => "Sorry, I couldn't find an email address in that. ",
         SlotKind::YesNo if ask.confirms => {
             "Before I go ahead I need a clear answer: “yes” to go ahead, or “no” to leave things as they are. "
@@ -306,6 +371,10 @@ fn list_items<'a>(session: &'a Session, ask: &Ask) -> &'a [Value] {
 pub(crate) fn set(session: &mut Session, var: VarId, value: Value) {
     if let Some(slot) = session.vars.get_mut(usize::from(var.0)) {
         *slot = value;
+        session.binds = session.binds.saturating_add(1);
+        if let Some(at) = session.bound_at.get_mut(usize::from(var.0)) {
+            *at = session.binds;
+        }
     }
 }
 
@@ -356,6 +425,12 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
                         return fault(machine, session, "there is nothing to choose from", output);
                     }
                 } else {
+                    // An answer the customer gave before the question came.
+                    if !session.offered.is_empty()
+                        && repair::prefill(machine, session, current, ask, output)
+                    {
+                        return;
+                    }
                     let mut text = String::with_capacity(capacity(session, &ask.prompt, 256));
                     render(machine, session, &ask.prompt, &mut text);
                     untranslated(machine, session, &ask.prompt, &mut output.untranslated);
@@ -395,12 +470,12 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
                         }
                     } else {
                         session.destructive.push((*tool, boxed));
-                        call(session, declared, args, output);
+                        calls::call(session, declared, args, output);
                         output.rest = Some(current);
                         return;
                     }
                 } else {
-                    call(session, declared, args, output);
+                    calls::call(session, declared, args, output);
                     output.rest = Some(current);
                     return;
                 }
@@ -464,7 +539,7 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
                 output.rest = Some(current);
                 return;
             }
-            Kind::End { outcome } => {
+            Kind::End { outcome, .. } => {
                 let outcome = crate::proactive::outcome(session, outcome);
                 output.effects.push(Effect::End(outcome.clone()));
                 session.phase = Phase::Ended;
@@ -502,169 +577,6 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
             None => return fault(machine, session, "a transition leads nowhere", output),
         }
     }
-}
-
-impl Kind {
-    fn error_edge(kind: &Kind) -> Option<EdgeId> {
-        match kind {
-            Kind::Call { error, .. } => *error,
-            _ => None,
-        }
-    }
-}
-
-fn call(
-    session: &mut Session,
-    declared: &crate::machine::Tool,
-    args: &[(Arc<str>, Expr)],
-    output: &mut Output,
-) {
-    let args = args
-        .iter()
-        .map(|(name, expr)| (name.clone(), eval(session, expr)))
-        .collect();
-    session.calls = session.calls.saturating_add(1);
-    session.pending = session.calls;
-    session.phase = Phase::WaitingForTool;
-    output.effects.push(Effect::CallTool(ToolCall {
-        id: session.calls,
-        tool: declared.name.clone(),
-        adapter: declared.adapter.clone(),
-        args,
-    }));
-}
-
-fn tool_result(
-    machine: &Machine,
-    session: &mut Session,
-    outcome: &ToolOutcome,
-    output: &mut Output,
-) {
-    let Some(Kind::Call {
-        tool,
-        bind,
-        ok,
-        not_found,
-        error,
-        ..
-    }) = machine
-        .states
-        .get(session.state.0 as usize)
-        .map(|state| &state.kind)
-    else {
-        return fault(
-            machine,
-            session,
-            "a tool result arrived at a state that calls nothing",
-            output,
-        );
-    };
-    let declared = machine.tools.get(usize::from(*tool));
-    let returns = declared.map_or(&Shape::Record, |tool| &tool.returns);
-    let checks_identity = declared.is_some_and(|tool| tool.verifies_identity);
-    let failed = |why: &'static str| match error {
-        Some(edge) => Ok((*edge, Evidence::Tool(why))),
-        None => Err(why),
-    };
-    let decision = match outcome {
-        ToolOutcome::Timeout => failed("timeout"),
-        ToolOutcome::Error(_) => failed("error"),
-        ToolOutcome::Ok(value) => {
-            let empty = value.is_null() || value.as_list().is_some_and(<[Value]>::is_empty);
-            if !conforms(value, returns) || !in_domains(machine, *bind, value) {
-                failed("malformed payload")
-            } else if empty && not_found.is_some() {
-                if let Some(var) = bind {
-                    set(session, *var, value.clone());
-                }
-                Ok((not_found.unwrap_or(*ok), Evidence::Tool("not found")))
-            } else if let (true, Some(customer)) = (checks_identity, session.customer.clone()) {
-                if !is_customer(value, &customer) {
-                    return identity_mismatch(machine, session, output);
-                }
-                if let Some(var) = bind {
-                    set(session, *var, value.clone());
-                }
-                Ok((*ok, Evidence::Tool("ok: the session's customer")))
-            } else {
-                if let Some(var) = bind {
-                    set(session, *var, value.clone());
-                }
-                Ok((*ok, Evidence::Tool("ok")))
-            }
-        }
-    };
-    match decision {
-        Ok((edge, evidence)) => take(machine, session, edge, evidence, output),
-        Err(why) => fault(machine, session, why, output),
-    }
-}
-
-/// Whether an identity tool's result is `customer` (see
-/// [`Session::with_customer`]): the result itself when it is a text or a
-/// number, or one of its `id`, `customer_id`, `user_id`, `email` fields.
-fn is_customer(value: &Value, customer: &str) -> bool {
-    let same = |value: &Value| match value {
-        Value::Text(_) | Value::Number(_) => value.plain().trim().eq_ignore_ascii_case(customer),
-        _ => false,
-    };
-    match value {
-        Value::Record(_) => ["id", "customer_id", "user_id", "email"]
-            .iter()
-            .any(|field| value.field(field).is_some_and(same)),
-        other => same(other),
-    }
-}
-
-/// The identity the customer gave is not the customer the session was
-/// started for: hand off, without binding it (the check is in the log as
-/// this hand-off's reason).
-fn identity_mismatch(machine: &Machine, session: &mut Session, output: &mut Output) {
-    output.effects.push(Effect::HandOff(Handoff {
-        reason: Arc::from(
-            "the identity given in the conversation is not the customer this session was started for",
-        ),
-        queue: Arc::from("agent"),
-        ticket: false,
-        context: context(machine, session),
-    }));
-    session.phase = Phase::HandedOff;
-    session.outcome = Some(Arc::from("escalated"));
-    output.rest = Some(session.state);
-}
-
-/// Checks a payload against the declared type (records are checked as
-/// records; their fields are checked where the machine branches on them).
-fn conforms(value: &Value, shape: &Shape) -> bool {
-    match (shape, value) {
-        (Shape::Optional(_), Value::Null) => true,
-        (Shape::Optional(inner), value) => conforms(value, inner),
-        (Shape::List(inner), Value::List(items)) => items.iter().all(|item| conforms(item, inner)),
-        (Shape::Record, Value::Record(_))
-        | (Shape::Bool, Value::Bool(_))
-        | (Shape::Number, Value::Number(_))
-        | (Shape::Text, Value::Text(_))
-        | (Shape::Date, Value::Date(_))
-        | (Shape::Money, Value::Money(_) | Value::Number(_)) => true,
-        _ => false,
-    }
-}
-
-fn in_domains(machine: &Machine, bind: Option<VarId>, value: &Value) -> bool {
-    let Some(bind) = bind else {
-        return true;
-    };
-    machine
-        .domains
-        .iter()
-        .filter(|(var, _, _)| *var == bind)
-        .all(|(_, field, domain)| match value.field(field) {
-            None | Some(Value::Null) => !matches!(value, Value::Record(_)),
-            Some(Value::Text(text)) => domain
-                .iter()
-                .any(|allowed| allowed.as_ref() == text.as_ref()),
-            Some(_) => false,
-        })
 }
 
 fn eval(session: &Session, expr: &Expr) -> Value {

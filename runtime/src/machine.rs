@@ -170,6 +170,22 @@ pub(crate) struct Ask {
     /// other question: a confirmation, read strictly (see
     /// [`crate::slots::Question::Confirm`]) and never given to an LLM.
     pub(crate) confirms: bool,
+    /// The customer drops the request ("never mind").
+    pub(crate) withdrawn: Option<EdgeId>,
+    /// The customer starts over.
+    pub(crate) start_over: Option<EdgeId>,
+    /// Earlier questions a reply here may correct, nearest first: the edge
+    /// (to the question's correction counter) and the question's state.
+    pub(crate) corrections: Vec<(EdgeId, StateId)>,
+}
+
+/// The repairs that may take an ended conversation up again.
+#[derive(Debug, Default)]
+pub(crate) struct Reopen {
+    pub(crate) start_over: Option<EdgeId>,
+    pub(crate) human: Option<EdgeId>,
+    /// Earlier questions the message may answer again, nearest first.
+    pub(crate) corrections: Vec<(EdgeId, StateId)>,
 }
 
 /// What a state does, with its edges resolved.
@@ -210,6 +226,9 @@ pub(crate) enum Kind {
     },
     End {
         outcome: Arc<str>,
+        /// How the customer's next message may take the conversation up
+        /// again (a correction, starting over, a person).
+        reopen: Box<Reopen>,
     },
     Retry {
         slot: u16,
@@ -437,6 +456,17 @@ impl Indexer {
                         human: labelled("human_requested"),
                         exhausted: labelled("retry_exhausted"),
                         confirms: false,
+                        withdrawn: labelled("withdrawn"),
+                        start_over: labelled("start_over"),
+                        corrections: outgoing[index]
+                            .iter()
+                            .copied()
+                            .filter(|edge| {
+                                artifact.transitions[edge.0 as usize].label == "corrected"
+                            })
+                            // The target is filled in once every state is indexed.
+                            .map(|edge| (edge, StateId(u32::MAX)))
+                            .collect(),
                     };
                     match slot {
                         SlotKind::YesNo if ask.yes.is_none() || ask.no.is_none() => problems.push(
@@ -545,6 +575,18 @@ impl Indexer {
                 },
                 StateBody::End { outcome } => Kind::End {
                     outcome: Arc::from(outcome.as_str()),
+                    reopen: Box::new(Reopen {
+                        start_over: labelled("start_over"),
+                        human: labelled("human_requested"),
+                        corrections: outgoing[index]
+                            .iter()
+                            .copied()
+                            .filter(|edge| {
+                                artifact.transitions[edge.0 as usize].label == "corrected"
+                            })
+                            .map(|edge| (edge, StateId(u32::MAX)))
+                            .collect(),
+                    }),
                 },
                 StateBody::Retry { limit, .. } => {
                     let slot = retry_slots;
@@ -589,6 +631,7 @@ impl Indexer {
             .carrier
             .as_ref()
             .map(|carrier| (carrier.phrases.clone(), carrier.fallback.clone()));
+        link_corrections(&mut states, &edges, &outgoing, &artifact);
         if self.var_names.len() > usize::from(u16::MAX) {
             self.problems.push("too many variables".to_string());
         }
@@ -735,6 +778,41 @@ fn mark_confirmations(states: &mut [State], edges: &[Edge], tools: &[Tool]) {
                     .and_then(|yes| edges.get(yes.0 as usize))
                     .is_some_and(|edge| leads.get(edge.to.0 as usize).copied().unwrap_or(false));
             }
+        }
+    }
+}
+
+/// Resolves each correction edge's question: the edge leads to a counter
+/// whose `again` edge leads to the question.
+fn link_corrections(
+    states: &mut [State],
+    edges: &[Edge],
+    outgoing: &[Vec<EdgeId>],
+    artifact: &Artifact,
+) {
+    let again = |counter: StateId| {
+        outgoing
+            .get(counter.0 as usize)
+            .into_iter()
+            .flatten()
+            .find(|edge| artifact.transitions[edge.0 as usize].label == "again")
+            .and_then(|edge| edges.get(edge.0 as usize))
+            .map(|edge| edge.to)
+    };
+    let resolve = |corrections: &[(EdgeId, StateId)]| -> Vec<(EdgeId, StateId)> {
+        corrections
+            .iter()
+            .filter_map(|(edge, _)| {
+                let counter = edges.get(edge.0 as usize)?.to;
+                Some((*edge, again(counter)?))
+            })
+            .collect()
+    };
+    for state in states.iter_mut() {
+        match &mut state.kind {
+            Kind::Ask(ask) => ask.corrections = resolve(&ask.corrections),
+            Kind::End { reopen, .. } => reopen.corrections = resolve(&reopen.corrections),
+            _ => {}
         }
     }
 }

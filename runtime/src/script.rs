@@ -369,7 +369,17 @@ pub fn run_with<'m, T: BlockingTools>(
     }));
     let mut unread = 0;
     for turn in &script.user {
-        if !conversation.waits_for_user() {
+        if !conversation.takes_messages() {
+            unread += 1;
+            continue;
+        }
+        let first = conversation.reply_blocking(turn, &mut tools);
+        // A message after the end that takes nothing up again is not read.
+        if conversation
+            .entries()
+            .get(first)
+            .is_some_and(|entry| entry.output.ignored.is_some())
+        {
             unread += 1;
             continue;
         }
@@ -377,7 +387,6 @@ pub fn run_with<'m, T: BlockingTools>(
             from: "customer",
             text: turn.clone(),
         });
-        let first = conversation.reply_blocking(turn, &mut tools);
         said.extend(conversation.messages_since(first).map(|text| Said {
             from: "bot",
             text: text.to_string(),
@@ -574,20 +583,48 @@ impl Coverage {
         }
     }
 
-    /// `(visited, total)` states.
+    /// `(visited, total)` states of the policy (keel's repair states are
+    /// counted in [`Coverage::repairs`]).
     pub fn states(&self, machine: &Machine) -> (usize, usize) {
-        (self.states.len(), machine.state_count())
+        let policy: Vec<u32> = (0..machine.state_count() as u32)
+            .filter(|state| !is_repair_state(machine, StateId(*state)))
+            .collect();
+        let visited = policy
+            .iter()
+            .filter(|state| self.states.contains(state))
+            .count();
+        (visited, policy.len())
     }
 
-    /// `(taken, total)` transitions.
+    /// `(taken, total)` transitions of the policy (keel's repair
+    /// transitions are counted in [`Coverage::repairs`]).
     pub fn edges(&self, machine: &Machine) -> (usize, usize) {
-        (self.edges.len(), machine.edge_count())
+        let policy: Vec<u32> = (0..machine.edge_count() as u32)
+            .filter(|edge| !is_repair_edge(machine, EdgeId(*edge)))
+            .collect();
+        let taken = policy
+            .iter()
+            .filter(|edge| self.edges.contains(edge))
+            .count();
+        (taken, policy.len())
     }
 
-    /// Transitions never taken, as `from —label→ to`.
+    /// `(taken, total)` of keel's conversation-repair transitions.
+    pub fn repairs(&self, machine: &Machine) -> (usize, usize) {
+        let repairs: Vec<u32> = (0..machine.edge_count() as u32)
+            .filter(|edge| is_repair_edge(machine, EdgeId(*edge)))
+            .collect();
+        let taken = repairs
+            .iter()
+            .filter(|edge| self.edges.contains(edge))
+            .count();
+        (taken, repairs.len())
+    }
+
+    /// Policy transitions never taken, as `from —label→ to`.
     pub fn missing_edges(&self, machine: &Machine) -> Vec<String> {
         (0..machine.edge_count() as u32)
-            .filter(|edge| !self.edges.contains(edge))
+            .filter(|edge| !self.edges.contains(edge) && !is_repair_edge(machine, EdgeId(*edge)))
             .filter_map(|edge| machine.edge(EdgeId(edge)))
             .map(|edge| {
                 let values = if edge.values.is_empty() {
@@ -600,11 +637,31 @@ impl Coverage {
             .collect()
     }
 
-    /// States never visited.
+    /// Policy states never visited.
     pub fn missing_states(&self, machine: &Machine) -> Vec<String> {
         (0..machine.state_count() as u32)
-            .filter(|state| !self.states.contains(state))
+            .filter(|state| {
+                !self.states.contains(state) && !is_repair_state(machine, StateId(*state))
+            })
             .map(|state| machine.state_name(StateId(state)).to_string())
             .collect()
     }
+}
+
+/// Whether a transition is one of keel's conversation repairs.
+fn is_repair_edge(machine: &Machine, edge: EdgeId) -> bool {
+    machine.edge(edge).is_some_and(|entry| entry.repair)
+}
+
+/// Whether keel added a state only for conversation repair: every
+/// transition into it is a repair transition.
+fn is_repair_state(machine: &Machine, state: StateId) -> bool {
+    if state == machine.start() {
+        return false;
+    }
+    let mut incoming = (0..machine.edge_count() as u32)
+        .map(EdgeId)
+        .filter(|edge| machine.edge_ends(*edge).is_some_and(|(_, to)| to == state))
+        .peekable();
+    incoming.peek().is_some() && incoming.all(|edge| is_repair_edge(machine, edge))
 }

@@ -46,6 +46,16 @@ pub struct Session {
     /// The customer's last answer was an explicit yes (an ending with no
     /// outcome right after it counts as resolved: the customer confirmed).
     pub(crate) confirmed: bool,
+    /// When each variable was bound (a sequence number; 0: not bound), so
+    /// a correction forgets exactly what was bound since the question it
+    /// goes back to.
+    pub(crate) bound_at: Box<[u32]>,
+    /// The last sequence number given out.
+    pub(crate) binds: u32,
+    /// Recent replies that may hold answers to later questions ("maya@…,
+    /// where is order 1039?"), each with the kind of question it already
+    /// answered; at most two, newest last.
+    pub(crate) offered: Vec<(Arc<str>, Option<crate::machine::SlotKind>)>,
 }
 
 impl Session {
@@ -64,6 +74,9 @@ impl Session {
             outcome: None,
             customer: None,
             confirmed: false,
+            bound_at: vec![0; machine.vars.len()].into_boxed_slice(),
+            binds: 0,
+            offered: Vec::new(),
         }
     }
 
@@ -151,5 +164,13 @@ impl Session {
         self.vars.len() * std::mem::size_of::<Value>()
             + self.counters.len()
             + self.destructive.capacity() * std::mem::size_of::<(u16, Box<[Value]>)>()
+            + self.bound_at.len() * std::mem::size_of::<u32>()
+            + self.offered.capacity()
+                * std::mem::size_of::<(Arc<str>, Option<crate::machine::SlotKind>)>()
+            + self
+                .offered
+                .iter()
+                .map(|(reply, _)| reply.len())
+                .sum::<usize>()
     }
 }

@@ -286,6 +286,13 @@ impl<'m> Conversation<'m> {
     }
 
     /// Whether the conversation waits for the customer.
+    /// Whether a customer message would be read: the session waits for
+    /// one, or has ended (a message may take it up again).
+    pub fn takes_messages(&self) -> bool {
+        matches!(self.session.phase(), Phase::WaitingForUser | Phase::Ended)
+    }
+
+    /// Whether the session waits for the customer's reply.
     pub fn waits_for_user(&self) -> bool {
         self.session.phase() == Phase::WaitingForUser
     }

@@ -10,8 +10,11 @@ mod confirmation;
 mod email;
 mod items;
 mod person;
+mod repair;
 
 pub use confirmation::ReadBack;
+use repair::Questions;
+pub use repair::Repair;
 
 use crate::event::Snippet;
 use crate::value::{Date, MONTHS, Value};
@@ -70,6 +73,8 @@ pub enum Answer {
     Items(Vec<usize>),
     /// The item is not in the list.
     NoneOfThem,
+    /// Not an answer: the customer steers the conversation (see [`Repair`]).
+    Repair(Repair),
     /// Not understood.
     Unclear,
 }
@@ -101,6 +106,12 @@ fn unclear() -> Understood {
 pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
     if let Question::Email = question {
         if let Some(found) = email::read(reply) {
+            // "agent please. order 1036, lee@example.com": the request for a
+            // person wins (but not the "human" of human@example.com).
+            let rest = email::without_addresses(reply);
+            if let Some(matched) = asks_for_human(&Words::new(&rest)) {
+                return understood(Answer::Human, "human", matched);
+            }
             return found;
         }
     }
@@ -108,8 +119,85 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
     if let Some(matched) = asks_for_human(&words) {
         return understood(Answer::Human, "human", matched);
     }
+    let repair = repair::repair(&words);
+    let repaired = |(intent, phrase): (Repair, &str)| {
+        understood(Answer::Repair(intent), intent.name(), phrase)
+    };
     match question {
-        Question::Email => email::spelled(&words).unwrap_or_else(unclear),
+        // A confirmation reads its own refusals ("never mind" is a no);
+        // what it leaves unclear may still be a repair or a question.
+        Question::Confirm(read_back) => {
+            let read = confirmation::confirm(reply, read_back);
+            match (&read.answer, repair) {
+                (
+                    Answer::Unclear,
+                    Some(found @ (Repair::StartOver | Repair::Repeat | Repair::SomethingElse, _)),
+                ) => repaired(found),
+                (Answer::Unclear, _) if read.rule == "confirm-question" => understood(
+                    Answer::Repair(Repair::Question),
+                    Repair::Question.name(),
+                    reply.trim(),
+                ),
+                _ => read,
+            }
+        }
+        // "Yes" or "no" first decides; otherwise a repair phrase does. A
+        // reply that corrects itself counts by its last part ("no wait,
+        // yes, they came on Tuesday").
+        Question::YesNo { prompt } if repair::corrected_tail(&words, false).is_some() => {
+            let (tail, _) = repair::corrected_tail(&words, false).unwrap_or_default();
+            let read = yes_no(&Words::new(tail), prompt);
+            if matches!(read.answer, Answer::Yes | Answer::No) {
+                understood(read.answer, "self-corrected", tail.trim())
+            } else {
+                yes_no(&words, prompt)
+            }
+        }
+        Question::YesNo { prompt } => match repair {
+            Some(found) if !plain_yes_or_no(words.get(0)) => repaired(found),
+            _ => {
+                let read = yes_no(&words, prompt);
+                if read.rule == "question" {
+                    understood(
+                        Answer::Repair(Repair::Question),
+                        Repair::Question.name(),
+                        reply.trim(),
+                    )
+                } else {
+                    read
+                }
+            }
+        },
+        Question::Options(options) => {
+            repair::pick(&words, repair, Questions::NeverPick, |words, _| {
+                choose_option(words, options)
+            })
+        }
+        Question::Item(items) => repair::pick(
+            &words,
+            repair,
+            Questions::PickByName,
+            |words, deliberate| choose_item(words, items, today, deliberate),
+        ),
+        Question::Items(items) => match repair {
+            Some(found) => repaired(found),
+            None if repair::is_question(&words) => understood(
+                Answer::Repair(Repair::Question),
+                Repair::Question.name(),
+                reply.trim(),
+            ),
+            None => items::choose_items(reply, items, today),
+        },
+        Question::Email => match (email::spelled(&words), repair) {
+            (Some(found), _) => found,
+            (None, Some(found)) => repaired(found),
+            (None, None) if repair::is_question(&words) => understood(
+                Answer::Repair(Repair::Question),
+                Repair::Question.name(),
+                reply.trim(),
+            ),
+            (None, None) => unclear(),
+        },
         Question::Text => {
             let text = reply.trim();
             if text.is_empty() {
@@ -136,12 +224,65 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
             Some((date, rule)) => understood(Answer::Value(Value::Date(date)), rule, &date.iso()),
             None => unclear(),
         },
-        Question::YesNo { prompt } => yes_no(&words, prompt),
-        Question::Confirm(read_back) => confirmation::confirm(reply, read_back),
-        Question::Options(options) => choose_option(&words, options),
-        Question::Item(items) => choose_item(&words, items, today),
-        Question::Items(items) => items::choose_items(reply, items, today),
     }
+}
+
+/// What a message steers the conversation to, whatever the question: a
+/// person, or a repair (`Answer::Human` or `Answer::Repair`), with the
+/// words that say so.
+pub(crate) fn steer(reply: &str) -> Option<(Answer, &'static str)> {
+    let without = email::without_addresses(reply);
+    let words = Words::new(&without);
+    if let Some(matched) = asks_for_human(&words) {
+        return Some((Answer::Human, matched));
+    }
+    repair::repair(&words).map(|(intent, phrase)| (Answer::Repair(intent), phrase))
+}
+
+/// Whether a message is only thanks or a goodbye.
+pub(crate) fn is_courtesy(reply: &str) -> bool {
+    const COURTESY: &[&str] = &[
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "ty",
+        "great",
+        "perfect",
+        "ok",
+        "okay",
+        "cool",
+        "bye",
+        "goodbye",
+        "cheers",
+        "awesome",
+        "so",
+        "much",
+        "a",
+        "lot",
+        "that's",
+        "all",
+        "good",
+        "got",
+        "it",
+        "alright",
+        "nice",
+        "wonderful",
+        "appreciate",
+        "appreciated",
+        "helpful",
+    ];
+    let words = Words::new(reply);
+    words.len() > 0 && words.iter().all(|word| COURTESY.contains(&word))
+}
+
+/// A plain yes or no word ("yes", "nope"), which answers a yes/no question
+/// before any repair phrase after it ("no, never mind the rest").
+fn plain_yes_or_no(word: &str) -> bool {
+    matches!(
+        word,
+        "yes" | "yeah" | "yep" | "yup" | "no" | "nope" | "nah" | "sure" | "ok" | "okay"
+    )
 }
 
 /// The reply, lower-cased and split into words.
@@ -337,6 +478,15 @@ impl<'a> Words<'a> {
         self.words.as_slice().len()
     }
 
+    /// The (lower-cased) text after word `index`.
+    fn text_after(&self, index: usize) -> &str {
+        self.words
+            .as_slice()
+            .get(index)
+            .and_then(|&(_, end)| self.text.get(end..))
+            .unwrap_or_default()
+    }
+
     fn get(&self, index: usize) -> &str {
         self.words
             .as_slice()
@@ -373,6 +523,11 @@ impl<'a> Words<'a> {
 
     /// Finds a phrase of whole words; returns the index of its first word.
     fn phrase(&self, phrase: &str) -> Option<usize> {
+        self.phrase_from(phrase, 0)
+    }
+
+    /// [`Words::phrase`], starting at word `from`.
+    fn phrase_from(&self, phrase: &str, from: usize) -> Option<usize> {
         if self.keys & key(phrase.as_bytes()) == 0 {
             return None;
         }
@@ -380,7 +535,7 @@ impl<'a> Words<'a> {
             Some(space) => (&phrase[..space], &phrase[space + 1..]),
             None => (phrase, ""),
         };
-        (0..self.len()).find(|&start| {
+        (from..self.len()).find(|&start| {
             self.bytes_at(start) == first.as_bytes()
                 && (phrase.len() == first.len()
                     || rest
@@ -995,6 +1150,23 @@ fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> 
 /// [`DECLINE_PHRASES`]' keys.
 const DECLINE_PHRASE_KEYS: [u64; 64] = phrase_keys(DECLINE_PHRASES);
 
+/// Refusals of every option that win over any label word in the reply.
+const STRONG_DECLINES: &[&str] = &[
+    "no thanks",
+    "no thank you",
+    "none of them",
+    "none of those",
+    "not interested",
+    "no offers",
+    "no offer",
+    "no deals",
+    "any offers",
+    "any discounts",
+    "skip the offers",
+    "just cancel",
+    "i'll pass",
+];
+
 const DECLINE_PHRASES: &[&str] = &[
     "no thanks",
     "no thank you",
@@ -1004,6 +1176,8 @@ const DECLINE_PHRASES: &[&str] = &[
     "neither",
     "not interested",
     "just cancel",
+    "want it cancelled",
+    "want it canceled",
     "still want to cancel",
     "want to cancel",
     "cancel it",
@@ -1034,6 +1208,14 @@ fn choose_option(words: &Words, options: &[&str]) -> Understood {
     }
     if let Some((index, _)) = best {
         return understood(Answer::Option(index), "option-label", options[index]);
+    }
+    // "No offers, thanks", "not interested in the offers": a refusal of
+    // them all, whatever label word it mentions.
+    if let Some(phrase) = STRONG_DECLINES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+    {
+        return understood(Answer::Decline, "decline", phrase);
     }
     if let Some((index, word)) = position(words, options.len()) {
         return understood(Answer::Option(index), "option-number", word);
@@ -1120,6 +1302,11 @@ const NONE_PHRASES: &[&str] = &[
     "not listed",
     "not in the list",
     "not on the list",
+    "not in that list",
+    "not in this list",
+    "not on that list",
+    "not on this list",
+    "not in there",
     "isn't there",
     "isn't listed",
     "isn't on",
@@ -1136,7 +1323,10 @@ const NONE_PHRASES: &[&str] = &[
     "missing",
 ];
 
-fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
+/// Picks one item of the list. `deliberate` reads references only: an id
+/// or the item's own words (never a position, a date or a status word),
+/// as a question that picks must name its item.
+fn choose_item(words: &Words, items: &[Value], today: Date, deliberate: bool) -> Understood {
     if words.len() == 0 {
         return unclear();
     }
@@ -1170,6 +1360,12 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
             return understood(Answer::NoneOfThem, "item-unknown-id", word);
         }
     }
+    if deliberate {
+        return match holders_by_word(words, items, false) {
+            Some(holders) => only_holder(words, &holders, items, false),
+            None => unclear(),
+        };
+    }
     let may_decline = words
         .iter()
         .any(|word| one_of(NONE_KEYS, word) || word.ends_with("n't"));
@@ -1195,30 +1391,8 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
         }
     }
     // A word only one item has: "the shoes", "the delivered one".
-    if let Some(holders) = holders_by_word(words, items) {
-        let mut chosen: Option<(usize, &str)> = None;
-        let mut conflict = false;
-        for (word, holders) in words.iter().zip(holders) {
-            if holders.count_ones() == 1 {
-                let only = holders.trailing_zeros() as usize;
-                match chosen {
-                    Some((previous, _)) if previous != only => conflict = true,
-                    _ => chosen = Some((only, word)),
-                }
-            }
-        }
-        // Every word some item has must be one the chosen item has too:
-        // "the black espresso one" is not the only espresso one if it is white.
-        if let Some((index, _)) = chosen {
-            conflict |= holders
-                .iter()
-                .take(words.len())
-                .any(|set| *set != 0 && set & (1 << index) == 0);
-        }
-        return match (chosen, conflict) {
-            (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
-            _ => every_word(words, items),
-        };
+    if let Some(holders) = holders_by_word(words, items, true) {
+        return only_holder(words, &holders, items, true);
     }
     let texts: Vec<String> = items.iter().map(item_text).collect();
     let mut chosen: Option<(usize, &str)> = None;
@@ -1242,6 +1416,35 @@ fn choose_item(words: &Words, items: &[Value], today: Date) -> Understood {
     match (chosen, conflict) {
         (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
         _ => every_word(words, items),
+    }
+}
+
+/// The one item the reply's words point at (see [`holders_by_word`]);
+/// with `fallback`, else the one item having all of them.
+fn only_holder(words: &Words, holders: &[u64; 16], items: &[Value], fallback: bool) -> Understood {
+    let mut chosen: Option<(usize, &str)> = None;
+    let mut conflict = false;
+    for (word, holders) in words.iter().zip(holders) {
+        if holders.count_ones() == 1 {
+            let only = holders.trailing_zeros() as usize;
+            match chosen {
+                Some((previous, _)) if previous != only => conflict = true,
+                _ => chosen = Some((only, word)),
+            }
+        }
+    }
+    // Every word some item has must be one the chosen item has too:
+    // "the black espresso one" is not the only espresso one if it is white.
+    if let Some((index, _)) = chosen {
+        conflict |= holders
+            .iter()
+            .take(words.len())
+            .any(|set| *set != 0 && set & (1 << index) == 0);
+    }
+    match (chosen, conflict) {
+        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
+        _ if fallback => every_word(words, items),
+        _ => unclear(),
     }
 }
 
@@ -1279,7 +1482,10 @@ fn describes(words: &Words, word: &str, items: &[Value]) -> bool {
 /// 64) whose describing text has it, by stem; `None` when there are more
 /// (the caller then compares texts one by one). Words too short or too
 /// common to tell items apart hold no items.
-fn holders_by_word(words: &Words, items: &[Value]) -> Option<[u64; 16]> {
+///
+/// A status ("Shipped") is matched by its own word only ("the shipped
+/// one"), never by a stem ("shipping"), and only when `statuses` is set.
+fn holders_by_word(words: &Words, items: &[Value], statuses: bool) -> Option<[u64; 16]> {
     let count = words.len();
     if count > 16 || items.len() > 64 {
         return None;
@@ -1307,8 +1513,20 @@ fn holders_by_word(words: &Words, items: &[Value]) -> Option<[u64; 16]> {
             if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
                 continue;
             }
+            let status = name.contains("status") || name.contains("state");
+            if status && !statuses {
+                continue;
+            }
             for candidate in value.split(|c: char| !c.is_alphanumeric()) {
                 if candidate.is_empty() {
+                    continue;
+                }
+                if status {
+                    for (word, set) in words.iter().zip(holders.iter_mut()).take(count) {
+                        if candidate.eq_ignore_ascii_case(word) {
+                            *set |= 1 << index;
+                        }
+                    }
                     continue;
                 }
                 let candidate = stem_ignoring_case(candidate);

@@ -24,6 +24,8 @@ mod browser;
 mod tidy;
 // Blind batches' scenarios on every text that compiles.
 mod blind;
+// The blind conversation-repair corpus on the four examples.
+mod repair;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

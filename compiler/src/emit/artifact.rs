@@ -15,7 +15,9 @@
 //!   hand-offs carry `context`, the variables bound on every path to them;
 //! * `transitions`: `from`, `to`, `label` (`next`, `case`, `option`, `else`,
 //!   `ok`, `not_found`, `error`, `yes`, `no`, `again`, `retry_exhausted`,
-//!   `human_requested`) and `values` for cases;
+//!   `human_requested`, and the conversation repairs `withdrawn`,
+//!   `start_over`, `corrected`), `values` for cases, and `repair: true` on
+//!   keel's repair transitions (since schema 6);
 //! * `tools`: the catalog entries the machine calls;
 //! * `types`: the record types those tools use, with each field's type and
 //!   enum domain;
@@ -41,7 +43,7 @@ mod parts;
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -400,6 +402,10 @@ pub struct TransitionEntry {
     /// For `case`: the values; for `option`: the option.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// One of keel's conversation-repair transitions (see
+    /// `machine::is_repair_transition`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repair: bool,
 }
 
 /// A tool as the runtime needs it.
@@ -485,6 +491,10 @@ pub fn artifact(
                 to: machine.state(to).id.clone(),
                 label,
                 values,
+                repair: crate::machine::is_repair_transition(
+                    machine.state(from),
+                    &transition.label,
+                ),
             }
         })
         .collect();

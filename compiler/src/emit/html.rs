@@ -124,7 +124,9 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
         .filter(|diagnostic| diagnostic.severity == Severity::Error)
         .count();
     let coverage = options.uncovered.as_ref().map(|uncovered| {
-        let total = machine.transition_count();
+        // The policy's own transitions; conversation repairs are not
+        // part of a coverage (see `paths::policy_transitions`).
+        let total = crate::machine::paths::policy_transitions(machine).len();
         let covered = total.saturating_sub(uncovered.len());
         format!("{covered} of {total} transitions exercised")
     });

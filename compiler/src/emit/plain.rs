@@ -9,11 +9,14 @@ use std::fmt::Write;
 
 /// The machine as numbered steps in plain English.
 pub fn plain(machine: &Machine) -> String {
-    // Keel's global hand-offs are explained once, not at every question.
+    // Keel's global hand-offs and repairs are explained once, not at every
+    // question.
     let global: Vec<StateId> = machine
         .states()
         .filter(|(_, state)| {
-            state.origin.is_none() && matches!(state.kind, StateKind::Escalate { .. })
+            state.origin.is_none()
+                && (matches!(state.kind, StateKind::Escalate { .. })
+                    || crate::machine::is_repair_state(state))
         })
         .map(|(id, _)| id)
         .collect();
@@ -49,6 +52,12 @@ pub fn plain(machine: &Machine) -> String {
         "At every question, the customer can ask for a human: the conversation is then handed to an agent. An answer keel cannot understand is asked again; after {} unclear answers the conversation is handed to an agent.\n",
         crate::machine::DEFAULT_MAX_ATTEMPTS
     );
+    let _ = writeln!(
+        out,
+        "At every question, the customer can also ask to hear it again, ask something else (keel says it cannot answer that here and asks again; both count as unclear answers), say “never mind” (the conversation ends as withdrawn; at a confirmation it is a no), start over (at most {} times: every answer is forgotten), or correct an earlier answer (keel goes back to that question, forgets every answer given since, and runs everything after it again; at most {} times per question).\n",
+        crate::machine::START_OVERS,
+        crate::machine::CORRECTIONS
+    );
     for (position, id) in numbered.iter().enumerate() {
         let state = machine.state(*id);
         let step = state
@@ -65,7 +74,35 @@ pub fn plain(machine: &Machine) -> String {
                 !global.contains(target) || !is_global_label_from_ask(&state.kind)
             })
             .collect();
+        let corrections: Vec<String> = outgoing
+            .iter()
+            .filter(|(_, transition, _)| transition.label == Label::Corrected)
+            .filter_map(|(_, _, counter)| {
+                machine
+                    .transitions_from(*counter)
+                    .into_iter()
+                    .find(|(_, transition, _)| transition.label == Label::Again)
+                    .and_then(|(_, _, target)| number.get(&target))
+                    .map(|target| format!("step {target}"))
+            })
+            .collect();
+        let outgoing: Vec<_> = outgoing
+            .into_iter()
+            .filter(|(_, transition, _)| {
+                !matches!(
+                    transition.label,
+                    Label::Withdrawn | Label::StartOver | Label::Corrected
+                )
+            })
+            .collect();
         let single_next = outgoing.len() == 1;
+        if !corrections.is_empty() {
+            let _ = writeln!(
+                out,
+                "   - If the customer corrects an earlier answer: go back to {}.",
+                corrections.join(" or ")
+            );
+        }
         for (_, transition, target) in outgoing {
             let destination = match number.get(&target) {
                 Some(target_number) if *target_number == position + 2 && single_next => continue,
@@ -230,6 +267,9 @@ fn condition(label: &Label, kind: &StateKind) -> String {
             _ => "If the answers stay unclear".to_string(),
         },
         Label::HumanRequested => "If the customer asks for a human".to_string(),
+        Label::Withdrawn => "If the customer says never mind".to_string(),
+        Label::StartOver => "If the customer asks to start over".to_string(),
+        Label::Corrected => "If the customer corrects an earlier answer".to_string(),
     }
 }
 

@@ -70,7 +70,13 @@ pub fn compile_example(sentence: &str) -> String {
         }
         let mut incoming: Vec<String> = transitions
             .iter()
-            .filter(|(_, _, _, to)| *to == id)
+            .filter(|(_, from, transition, to)| {
+                *to == id
+                    && !crate::machine::is_repair_transition(
+                        machine.state(*from),
+                        &transition.label,
+                    )
+            })
             .map(|(_, _, transition, _)| transition.label.text())
             .collect();
         incoming.dedup();

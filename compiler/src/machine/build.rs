@@ -141,11 +141,13 @@ pub fn build(
             origin: None,
         });
     }
-    Machine {
+    let mut machine = Machine {
         graph: builder.graph,
         start,
         policies: infos,
-    }
+    };
+    super::repair::add_repairs(&mut machine);
+    machine
 }
 
 /// A policy with no steps, standing in when none was given.

@@ -7,6 +7,9 @@
 
 mod build;
 mod dump;
+mod repair;
+
+pub use repair::{CORRECTIONS, START_OVERS, is_repair_state, is_repair_transition};
 pub mod paths;
 
 pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
@@ -220,6 +223,13 @@ pub enum Label {
     RetryExhausted,
     /// The customer asked for a human.
     HumanRequested,
+    /// The customer dropped the request ("never mind").
+    Withdrawn,
+    /// The customer asked to start over.
+    StartOver,
+    /// The customer corrected an earlier answer (to that question's
+    /// counter).
+    Corrected,
 }
 
 impl Label {
@@ -242,7 +252,23 @@ impl Label {
             Label::Again => "again".into(),
             Label::RetryExhausted => "retry exhausted".into(),
             Label::HumanRequested => "human requested".into(),
+            Label::Withdrawn => "withdrawn".into(),
+            Label::StartOver => "start over".into(),
+            Label::Corrected => "corrected".into(),
         }
+    }
+
+    /// Whether keel adds the transition to every ask of its own accord (a
+    /// hand-off or a conversation repair) rather than the policy's text.
+    pub fn is_implicit(&self) -> bool {
+        matches!(
+            self,
+            Label::HumanRequested
+                | Label::RetryExhausted
+                | Label::Withdrawn
+                | Label::StartOver
+                | Label::Corrected
+        )
     }
 }
 

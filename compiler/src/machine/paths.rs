@@ -59,7 +59,7 @@ pub fn enumerate(machine: &Machine, limit: usize) -> (Vec<Vec<TransitionId>>, bo
     let retries: u32 = machine
         .states()
         .map(|(_, state)| match state.kind {
-            StateKind::Retry { limit, .. } => limit,
+            StateKind::Retry { limit, .. } if !super::is_repair_state(state) => limit,
             _ => 0,
         })
         .fold(0u32, u32::saturating_add);
@@ -75,6 +75,20 @@ pub fn enumerate(machine: &Machine, limit: usize) -> (Vec<Vec<TransitionId>>, bo
     };
     walk.visit(machine.start);
     (walk.paths, walk.truncated)
+}
+
+/// The transitions a plan covers: the policy's own, without keel's
+/// conversation repairs (corrections, start over, never mind), which the
+/// repair corpus drives instead.
+pub fn policy_transitions(machine: &Machine) -> Vec<TransitionId> {
+    machine
+        .transitions()
+        .into_iter()
+        .filter(|(_, from, transition, _)| {
+            !super::is_repair_transition(machine.state(*from), &transition.label)
+        })
+        .map(|(id, ..)| id)
+        .collect()
 }
 
 /// Picks paths (see the module doc) and hands each to `realise`, which
@@ -110,11 +124,7 @@ pub fn plan<T>(
     // path through it (the one adding the most other untaken transitions on
     // ties, then the first found), so each path shows one branch as plainly
     // as it can.
-    let transitions: Vec<TransitionId> = machine
-        .transitions()
-        .into_iter()
-        .map(|(id, ..)| id)
-        .collect();
+    let transitions = policy_transitions(machine);
     let mut alive: Vec<bool> = vec![true; paths.len()];
     let mut hopeless: BTreeSet<TransitionId> = BTreeSet::new();
     while let Some(target) = transitions
@@ -270,6 +280,9 @@ impl Walk<'_> {
         *visits += 1;
         let count = self.counters.get(&state).copied().unwrap_or(0);
         for (transition, edge, to) in self.machine.transitions_from(state) {
+            if super::is_repair_transition(self.machine.state(state), &edge.label) {
+                continue;
+            }
             if let StateKind::Retry { limit, .. } = kind {
                 let allowed = match edge.label {
                     Label::Again => count < *limit,
@@ -346,6 +359,9 @@ fn shortest(
             continue;
         }
         for (transition, edge, to) in machine.transitions_from(spot.0) {
+            if super::is_repair_transition(machine.state(spot.0), &edge.label) {
+                continue;
+            }
             if let Some(next) = step_to(machine, &spot, &edge.label, to) {
                 if !parents.contains_key(&next) {
                     parents.insert(next.clone(), Some((spot.clone(), transition)));
@@ -424,7 +440,7 @@ mod tests {
             },
             accept,
         );
-        assert_eq!(cover.covered.len(), machine.transition_count());
+        assert_eq!(cover.covered.len(), policy_transitions(&machine).len());
         assert!(cover.chosen.len() < cover.paths);
         let every = plan(
             &machine,
@@ -450,7 +466,7 @@ mod tests {
             accept,
         );
         assert!(cover.truncated);
-        assert_eq!(cover.covered.len(), machine.transition_count());
+        assert_eq!(cover.covered.len(), policy_transitions(&machine).len());
     }
 
     #[test]
@@ -473,13 +489,13 @@ mod tests {
             },
         );
         assert_eq!(cover.infeasible, 1);
-        assert_eq!(cover.covered.len(), machine.transition_count());
+        assert_eq!(cover.covered.len(), policy_transitions(&machine).len());
     }
 
     #[test]
     fn through_finds_a_shortest_path_taking_a_transition() {
         let machine = machine(RETRY);
-        for (id, ..) in machine.transitions() {
+        for id in policy_transitions(&machine) {
             let path = through(&machine, id).expect("every transition is on some path");
             assert!(path.contains(&id));
             let (shortest_listed, _) = enumerate(&machine, 1_000);

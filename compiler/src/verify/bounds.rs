@@ -18,11 +18,12 @@
 //!
 //! * **User turns**: an ask weighs `max_attempts` (each visit takes at most
 //!   that many answers: unclear ones are asked again until the budget is
-//!   spent), every other state weighs nothing.
+//!   spent), an ending that conversation repair can reopen weighs one (the
+//!   message that reopens it), every other state weighs nothing.
 //! * **Bot actions**: every state the machine runs weighs one (messages,
 //!   tool calls, decisions, the prompt of the next ask, the hand-off or end);
-//!   walks start at the start or just after an ask took its answer, and stop
-//!   at the next ask.
+//!   walks start at the start or just after an ask (or a reopenable ending)
+//!   took its answer, and stop at the next one.
 
 use super::context::{Context, node, state};
 use crate::machine::{Label, StateId, StateKind};
@@ -44,8 +45,17 @@ pub struct Bounds {
 /// Computes both bounds.
 pub(crate) fn bounds(context: &Context<'_>) -> Bounds {
     let machine = context.machine;
+    // An ending that conversation repair can reopen ("start over", "I meant
+    // the other order") waits for the customer like an ask: the message
+    // that reopens it is one more turn.
+    let waits = |id: StateId| match &machine.state(id).kind {
+        StateKind::Ask { .. } => true,
+        StateKind::End { .. } => !machine.transitions_from(id).is_empty(),
+        _ => false,
+    };
     let turn_weight = |id: StateId| match &machine.state(id).kind {
         StateKind::Ask { max_attempts, .. } => u64::from((*max_attempts).max(1)),
+        _ if waits(id) => 1,
         _ => 0,
     };
     let user_turns = longest(context, &turn_weight, &|_| true, &[machine.start]);
@@ -53,8 +63,8 @@ pub(crate) fn bounds(context: &Context<'_>) -> Bounds {
     // the machine waits), so the edges out of asks are left out, and walks
     // start at the start and after every ask.
     let mut entries = vec![machine.start];
-    for (id, state) in context.reachable_states() {
-        if matches!(state.kind, StateKind::Ask { .. }) {
+    for (id, _) in context.reachable_states() {
+        if waits(id) {
             entries.extend(
                 machine
                     .transitions_from(id)
@@ -65,12 +75,7 @@ pub(crate) fn bounds(context: &Context<'_>) -> Bounds {
     }
     entries.sort();
     entries.dedup();
-    let bot_actions = longest(
-        context,
-        &|_| 1,
-        &|from| !matches!(machine.state(from).kind, StateKind::Ask { .. }),
-        &entries,
-    );
+    let bot_actions = longest(context, &|_| 1, &|from| !waits(from), &entries);
     Bounds {
         user_turns,
         bot_actions,
@@ -161,9 +166,15 @@ mod tests {
 
     #[test]
     fn a_single_ask_takes_at_most_its_attempts() {
+        use crate::machine::{CORRECTIONS, START_OVERS};
         let verification = verify_text("1. Ask for the user's email address.\n");
-        assert_eq!(verification.bounds.user_turns, Some(3));
-        // The prompt before the answer; the end after it.
-        assert_eq!(verification.bounds.bot_actions, Some(1));
+        // Three attempts, and the question comes back after each start over
+        // and each correction of its answer (conversation repair), each
+        // asked for once the conversation has ended.
+        let visits = u64::from(1 + START_OVERS + CORRECTIONS);
+        assert_eq!(verification.bounds.user_turns, Some(3 * visits + visits));
+        // Between two messages: the end after the answer, or (once a
+        // "start over" reopens the end) its counter and the prompt again.
+        assert_eq!(verification.bounds.bot_actions, Some(2));
     }
 }

@@ -274,7 +274,8 @@ impl<'a> Context<'a> {
         let mut after = before.clone();
         match &self.state(from).kind {
             StateKind::Ask { slot, var, .. } => {
-                let unanswered = matches!(label, Label::HumanRequested | Label::RetryExhausted);
+                // A hand-off or a repair leaves the question unanswered.
+                let unanswered = label.is_implicit();
                 let not_among_items =
                     matches!(slot, Slot::Item(_) | Slot::Items(_)) && *label == Label::NotFound;
                 let answered = !unanswered && !not_among_items;

@@ -97,10 +97,7 @@ fn transfer(context: &Context<'_>, kind: &StateKind, label: &Label, entry: &Tags
     let tags_of = |path: &str| entry.get(path).copied().unwrap_or(TYPED);
     match kind {
         StateKind::Ask { slot, var, .. } => {
-            let answered = !matches!(
-                label,
-                Label::HumanRequested | Label::RetryExhausted | Label::NotFound
-            );
+            let answered = !label.is_implicit() && *label != Label::NotFound;
             if answered {
                 let tags = match slot {
                     Slot::YesNo | Slot::Options(_) => CHOSEN,

@@ -77,6 +77,19 @@ pub(super) fn read(reply: &str) -> Option<Understood> {
     })
 }
 
+/// The reply with its email addresses blanked out (for the other rules).
+pub(super) fn without_addresses(reply: &str) -> String {
+    let mut out = String::with_capacity(reply.len());
+    let mut from = 0;
+    while let Some((start, end)) = next_email(reply, from) {
+        out.push_str(reply.get(from..start).unwrap_or_default());
+        out.push(' ');
+        from = end;
+    }
+    out.push_str(reply.get(from..).unwrap_or_default());
+    out
+}
+
 /// Words before an address that take it back ("not", "ignore", "don't
 /// use"). An address only called old ("the old one was", "I used to use")
 /// is not taken back: it may still be the one on the account, so keel asks.
@@ -137,6 +150,9 @@ fn last_clause(text: &str) -> &str {
 
 /// The first clause of the text after an address.
 fn first_clause(text: &str) -> &str {
+    // "sam@example.com... no sorry, maya@…": the dots that follow the
+    // address are not a clause of their own.
+    let text = text.trim_start_matches(['.', ' ', '-', '—', '–']);
     text.split([',', ';', '.', '!', '?', '(', ')'])
         .next()
         .unwrap_or(text)

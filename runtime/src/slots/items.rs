@@ -107,7 +107,7 @@ fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<Vec<usize
     let mut chosen: Vec<usize> = Vec::new();
     for part in parts.iter().filter(|part| !part.trim().is_empty()) {
         let words = Words::new(part);
-        let index = match choose_item(&words, items, today).answer {
+        let index = match choose_item(&words, items, today, false).answer {
             Answer::Item(index) => index,
             _ => return None,
         };
@@ -139,6 +139,14 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
     let mut content = 0;
     let mut first = "";
     for word in words.iter() {
+        // Small and common words name nothing ("in" is not "In transit"),
+        // unless they are the whole reply ("L" for size L).
+        if words.len() > 1
+            && ((word.len() < 3 && !word.bytes().all(|byte| byte.is_ascii_digit()))
+                || super::stop_word(word))
+        {
+            continue;
+        }
         let wanted = stem(word);
         let mut holders = 0u64;
         for (index, text) in texts.iter().enumerate() {
@@ -165,7 +173,10 @@ fn tokens(item: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Value::Record(fields) = item {
         for (name, value) in fields.iter() {
-            if super::ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+            if super::ID_FIELDS.contains(&name.as_ref())
+                || name.contains("tracking")
+                || name.contains("status")
+            {
                 continue;
             }
             if let Value::Text(text) = value {

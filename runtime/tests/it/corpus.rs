@@ -56,6 +56,7 @@ fn shown(answer: &Answer, items: &[Value]) -> String {
                 .join(",")
         ),
         Answer::NoneOfThem => "none".to_string(),
+        Answer::Repair(intent) => intent.name().to_string(),
         Answer::Unclear => "unclear".to_string(),
     }
 }
@@ -92,7 +93,10 @@ fn slot_rules_read_the_corpus_as_pinned() {
         let understood = understand(question, reply, today());
         let mut actual = shown(&understood.answer, &items);
         if matches!(slot, "email" | "text")
-            && !matches!(understood.answer, Answer::Human | Answer::Unclear)
+            && !matches!(
+                understood.answer,
+                Answer::Human | Answer::Unclear | Answer::Repair(_)
+            )
         {
             actual = format!("{slot}:{actual}");
         }

@@ -11,6 +11,8 @@ mod confirmation;
 mod email_corpus;
 // The labelled corpus of customer replies and the rules' accuracy on it.
 mod corpus;
+// The blind repair replies: picks, corrections and repairs inside a reply.
+mod repair_replies;
 // Property tests: random replies and tool responses never break the engine.
 mod properties;
 // The engine on the examples: replay, version pinning, at-most-once.

@@ -1,0 +1,464 @@
+//! Conversation repair in the engine: what a repair reply does at an ask,
+//! corrections of earlier answers, and answers given before their question
+//! was asked.
+//!
+//! Every move here follows one of the ask's own transitions — `no`,
+//! `withdrawn`, `start over`, `corrected` — which the compiler added and the
+//! verifier checked, or asks the question again within the ask's attempts.
+//! Nothing here is read from a clock or a model: a log replays exactly.
+
+use super::{read, reask, set, settle, take};
+use crate::event::{Evidence, Output};
+use crate::machine::{Ask, Kind, Machine, SlotKind, StateId};
+use crate::session::{Phase, Session};
+use crate::slots::{Answer, Repair, Understood};
+use crate::value::Value;
+use std::sync::Arc;
+
+/// What a repair reply does at `ask`.
+pub(super) fn handle(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    intent: Repair,
+    reply: Option<&str>,
+    evidence: Evidence,
+    output: &mut Output,
+) {
+    // What the customer asked or said instead may answer a later question
+    // ("where is order #1045?" before the email was given).
+    if let (Repair::Question | Repair::Skip | Repair::Repeat, Some(reply)) = (intent, reply) {
+        keep(session, reply, None);
+    }
+    match intent {
+        Repair::Repeat => reask(machine, session, ask, Some("Of course. "), evidence, output),
+        // At a confirmation, the clear-answer clarification says more.
+        Repair::Question => reask(
+            machine,
+            session,
+            ask,
+            (!ask.confirms).then_some("I'm sorry, I can't answer that here. "),
+            evidence,
+            output,
+        ),
+        // Skipping a choice that may be declined declines it ("skip the
+        // offers").
+        Repair::Skip if ask.slot == SlotKind::Options && ask.no.is_some() => {
+            if let Some(edge) = ask.no {
+                session.attempts = 0;
+                take(machine, session, edge, evidence, output);
+            }
+        }
+        Repair::Skip => reask(
+            machine,
+            session,
+            ask,
+            Some("I need an answer to this one before I can go on. "),
+            evidence,
+            output,
+        ),
+        // "Never mind" at a confirmation is its no.
+        Repair::CancelFlow if ask.confirms => match ask.no {
+            Some(edge) => {
+                set(session, ask.var, Value::Bool(false));
+                session.attempts = 0;
+                take(machine, session, edge, evidence, output);
+            }
+            None => reask(machine, session, ask, None, evidence, output),
+        },
+        Repair::CancelFlow => match ask.withdrawn {
+            Some(edge) => {
+                session.attempts = 0;
+                take(machine, session, edge, evidence, output);
+            }
+            None => reask(machine, session, ask, None, evidence, output),
+        },
+        Repair::StartOver => match ask.start_over {
+            Some(edge) => {
+                forget_all(session);
+                // The reply may name what to start with ("start over with
+                // lee@example.com").
+                if let Some(reply) = reply {
+                    keep(session, reply, None);
+                }
+                take(machine, session, edge, evidence, output);
+            }
+            None => reask(machine, session, ask, None, evidence, output),
+        },
+        Repair::SomethingElse => {
+            if matches!(ask.slot, SlotKind::Item | SlotKind::Items) {
+                return reask(
+                    machine,
+                    session,
+                    ask,
+                    Some("Which one do you mean? "),
+                    evidence,
+                    output,
+                );
+            }
+            // Back to the list the record was picked from, which is shown again.
+            let list = ask.corrections.iter().find(|(_, target)| {
+                matches!(
+                    ask_at(machine, *target).map(|target| target.slot),
+                    Some(SlotKind::Item | SlotKind::Items)
+                )
+            });
+            match list {
+                Some(&(edge, target)) => {
+                    if let Some(target) = ask_at(machine, target) {
+                        forget_since(session, target);
+                    }
+                    take(machine, session, edge, evidence, output);
+                }
+                None => reask(machine, session, ask, None, evidence, output),
+            }
+        }
+    }
+}
+
+/// Takes an ended conversation up again when the customer's next message
+/// is a repair: a person asked for, starting over, or an answer to an
+/// earlier identity or record question ("great, and the lamp?", "what
+/// about my other order?") — through the end state's own edges. A plain
+/// thank-you gets a courtesy line; anything else is ignored, as before.
+pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, output: &mut Output) {
+    let Some(Kind::End { reopen, .. }) = machine
+        .states
+        .get(session.state.0 as usize)
+        .map(|state| &state.kind)
+    else {
+        output.ignored = Some("no question is open");
+        return;
+    };
+    let steer = crate::slots::steer(reply);
+    let evidence = |rule: &'static str, matched: &str| Evidence::Slot {
+        rule,
+        matched: crate::event::Snippet::new(matched),
+    };
+    match steer {
+        Some((Answer::Human, matched)) => {
+            if let Some(edge) = reopen.human {
+                return reopened(machine, session, edge, evidence("human", matched), output);
+            }
+        }
+        Some((Answer::Repair(Repair::StartOver), matched)) => {
+            if let Some(edge) = reopen.start_over {
+                forget_all(session);
+                keep(session, reply, None);
+                return reopened(
+                    machine,
+                    session,
+                    edge,
+                    evidence("repair-start-over", matched),
+                    output,
+                );
+            }
+        }
+        Some((Answer::Repair(Repair::SomethingElse), matched)) => {
+            let list = reopen.corrections.iter().find(|(_, target)| {
+                matches!(
+                    ask_at(machine, *target).map(|target| target.slot),
+                    Some(SlotKind::Item | SlotKind::Items)
+                )
+            });
+            if let Some(&(edge, target)) = list {
+                if let Some(target) = ask_at(machine, target) {
+                    forget_since(session, target);
+                }
+                return reopened(
+                    machine,
+                    session,
+                    edge,
+                    evidence("repair-something-else", matched),
+                    output,
+                );
+            }
+        }
+        _ => {}
+    }
+    for &(edge, target_state) in &reopen.corrections {
+        let Some(target) = ask_at(machine, target_state) else {
+            continue;
+        };
+        // Who the customer is and which record they mean; never an offer or
+        // a yes taken up again.
+        if !matches!(
+            target.slot,
+            SlotKind::Email
+                | SlotKind::Item
+                | SlotKind::Items
+                | SlotKind::Name
+                | SlotKind::PostalCode
+        ) {
+            continue;
+        }
+        let understood = read(machine, session, target, reply);
+        if !corrects(target, &understood, true) {
+            continue;
+        }
+        if answer_value(session, target, &understood)
+            .is_some_and(|value| session.vars.get(usize::from(target.var.0)) == Some(&value))
+        {
+            continue;
+        }
+        let matched = understood.matched.as_str().to_string();
+        forget_since(session, target);
+        keep(session, reply, None);
+        return reopened(
+            machine,
+            session,
+            edge,
+            evidence("repair-correction", &matched),
+            output,
+        );
+    }
+    if crate::slots::is_courtesy(reply) {
+        output
+            .effects
+            .push(crate::event::Effect::Send("You're welcome.".to_string()));
+        output.rest = Some(session.state);
+        return;
+    }
+    output.ignored = Some("the conversation has ended");
+}
+
+fn reopened(
+    machine: &Machine,
+    session: &mut Session,
+    edge: crate::machine::EdgeId,
+    evidence: Evidence,
+    output: &mut Output,
+) {
+    session.outcome = None;
+    session.attempts = 0;
+    take(machine, session, edge, evidence, output);
+}
+
+/// Goes back to an earlier question when `reply` answers it instead of
+/// `ask` ("sorry, wrong email, it's maya@example.com"; "actually, the
+/// espresso machine instead"): that question reads the reply again, and
+/// every answer given since it is forgotten, so everything after it runs
+/// again. At a confirmation only an explicit switch counts ("instead", "I
+/// meant"), never a condition. Returns whether it went back.
+pub(super) fn correct(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    reply: &str,
+    output: &mut Output,
+) -> bool {
+    if ask.corrections.is_empty() {
+        return false;
+    }
+    let lower = reply.to_lowercase();
+    let cue = has_any(&lower, CORRECTION_CUES);
+    if ask.confirms && (!cue || has_any(&lower, &["if", "unless", "only"])) {
+        return false;
+    }
+    for &(edge, target_state) in &ask.corrections {
+        let Some(target) = ask_at(machine, target_state) else {
+            continue;
+        };
+        let understood = read(machine, session, target, reply);
+        if !corrects(target, &understood, cue) {
+            continue;
+        }
+        // The same answer again corrects nothing.
+        if answer_value(session, target, &understood)
+            .is_some_and(|value| session.vars.get(usize::from(target.var.0)) == Some(&value))
+        {
+            continue;
+        }
+        let evidence = Evidence::Slot {
+            rule: "repair-correction",
+            matched: understood.matched,
+        };
+        forget_since(session, target);
+        keep(session, reply, None);
+        session.attempts = 0;
+        take(machine, session, edge, evidence, output);
+        return true;
+    }
+    false
+}
+
+/// Words that say a reply corrects something said before.
+const CORRECTION_CUES: &[&str] = &[
+    "sorry", "actually", "wrong", "i mean", "i meant", "instead", "not that", "not this", "wait",
+    "change", "switch", "rather", "mistake", "typo", "other",
+];
+
+/// Whether `understood`, read at the earlier question `target`, is an
+/// answer the customer plainly meant for it.
+fn corrects(target: &Ask, understood: &Understood, cue: bool) -> bool {
+    match (&understood.answer, target.slot) {
+        (Answer::Value(_), SlotKind::Email) => true,
+        (Answer::Item(_), SlotKind::Item) => {
+            cue || matches!(
+                understood.rule,
+                "item-id" | "item-id-suffix" | "item-word" | "item-every-word"
+            )
+        }
+        (Answer::Items(_), SlotKind::Items) => cue,
+        (Answer::Option(_), SlotKind::Options) => cue || understood.rule == "option-label",
+        (
+            Answer::Value(_),
+            SlotKind::Name | SlotKind::PostalCode | SlotKind::Number | SlotKind::Date,
+        ) => cue,
+        _ => false,
+    }
+}
+
+/// The value an answer would bind at `target`, to compare with its current.
+fn answer_value(session: &Session, target: &Ask, understood: &Understood) -> Option<Value> {
+    match &understood.answer {
+        Answer::Value(value) => Some(value.clone()),
+        Answer::Item(index) => super::list_items(session, target).get(*index).cloned(),
+        Answer::Option(index) => target
+            .options
+            .get(*index)
+            .map(|(label, _)| Value::text(label)),
+        _ => None,
+    }
+}
+
+/// Answers `ask` from a reply given earlier, if one plainly answers it:
+/// an email, a record named by its id or its own words (or "my newest
+/// order"), an option by its label, a name or a zip code. Never a yes or
+/// no: an offered yes is no confirmation. Returns whether it answered.
+pub(super) fn prefill(
+    machine: &Machine,
+    session: &mut Session,
+    state: StateId,
+    ask: &Ask,
+    output: &mut Output,
+) -> bool {
+    if ask.confirms
+        || !matches!(
+            ask.slot,
+            SlotKind::Email
+                | SlotKind::Item
+                | SlotKind::Items
+                | SlotKind::Options
+                | SlotKind::Name
+                | SlotKind::PostalCode
+        )
+    {
+        return false;
+    }
+    for index in (0..session.offered.len()).rev() {
+        let Some((reply, used)) = session.offered.get(index).cloned() else {
+            continue;
+        };
+        if used == Some(ask.slot) {
+            continue;
+        }
+        let understood = read(machine, session, ask, &reply);
+        if !answers_early(ask, &understood) {
+            continue;
+        }
+        session.offered.remove(index);
+        session.state = state;
+        session.phase = Phase::WaitingForUser;
+        session.attempts = 0;
+        let early = Understood {
+            rule: "answered-early",
+            ..understood
+        };
+        settle(machine, session, ask, early, Some(&reply), output);
+        return true;
+    }
+    false
+}
+
+fn answers_early(ask: &Ask, understood: &Understood) -> bool {
+    match (&understood.answer, ask.slot) {
+        (Answer::Value(_), SlotKind::Email | SlotKind::Name | SlotKind::PostalCode) => true,
+        (Answer::Item(_), SlotKind::Item) => {
+            matches!(
+                understood.rule,
+                "item-id" | "item-id-suffix" | "item-word" | "item-every-word"
+            ) || matches!(
+                understood.matched.as_str(),
+                "most recent" | "latest" | "newest"
+            )
+        }
+        (Answer::Items(_), SlotKind::Items) => understood.rule == "items-named",
+        (Answer::Option(_), SlotKind::Options) => understood.rule == "option-label",
+        _ => false,
+    }
+}
+
+/// Keeps a reply that answered `ask` when it says more than the answer, so
+/// a later question can use the rest ("maya@example.com, where is order
+/// 1039?").
+pub(super) fn offer(session: &mut Session, ask: &Ask, reply: &str, matched: usize) {
+    if reply.len() > matched + 12 {
+        keep(session, reply, Some(ask.slot));
+    }
+}
+
+/// Keeps a reply no rule could read at its question: it may answer a
+/// later one ("Where is order #1045?" before the email was given).
+pub(super) fn keep_unread(session: &mut Session, reply: &str) {
+    keep(session, reply, None);
+}
+
+fn keep(session: &mut Session, reply: &str, used: Option<SlotKind>) {
+    if reply.trim().is_empty() {
+        return;
+    }
+    if session.offered.len() >= 2 {
+        session.offered.remove(0);
+    }
+    session.offered.push((Arc::from(reply), used));
+}
+
+/// Forgets every answer given since `target` was answered (and its own).
+fn forget_since(session: &mut Session, target: &Ask) {
+    let threshold = session
+        .bound_at
+        .get(usize::from(target.var.0))
+        .copied()
+        .unwrap_or(0);
+    if threshold == 0 {
+        return;
+    }
+    for (value, at) in session.vars.iter_mut().zip(session.bound_at.iter_mut()) {
+        if *at >= threshold {
+            *value = Value::Null;
+            *at = 0;
+        }
+    }
+}
+
+/// Forgets every answer (starting over).
+fn forget_all(session: &mut Session) {
+    for (value, at) in session.vars.iter_mut().zip(session.bound_at.iter_mut()) {
+        *value = Value::Null;
+        *at = 0;
+    }
+    session.offered.clear();
+}
+
+fn ask_at(machine: &Machine, state: StateId) -> Option<&Ask> {
+    match machine
+        .states
+        .get(state.0 as usize)
+        .map(|state| &state.kind)
+    {
+        Some(Kind::Ask(ask)) => Some(ask),
+        _ => None,
+    }
+}
+
+/// Whether `text` holds one of `needles` as whole words.
+fn has_any(text: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|needle| {
+        text.match_indices(needle).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + needle.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
