@@ -5,6 +5,8 @@
 //! every state has the edges its kind needs) so that [`crate::step`] never
 //! has to look anything up by name.
 
+mod derived;
+
 use crate::error::Error;
 use keel_compiler::emit::artifact::{
     Artifact, ExprEntry, Part, SourceEntry, StateBody, ToolEntry, TransitionEntry,
@@ -617,7 +619,7 @@ impl Indexer {
                 StateId(0)
             }
         };
-        mark_confirmations(&mut states, &edges, &tools);
+        derived::mark_confirmations(&mut states, &edges, &tools);
         let trigger = artifact
             .policies
             .first()
@@ -631,7 +633,7 @@ impl Indexer {
             .carrier
             .as_ref()
             .map(|carrier| (carrier.phrases.clone(), carrier.fallback.clone()));
-        link_corrections(&mut states, &edges, &outgoing, &artifact);
+        derived::link_corrections(&mut states, &edges, &outgoing, &artifact);
         if self.var_names.len() > usize::from(u16::MAX) {
             self.problems.push("too many variables".to_string());
         }
@@ -728,91 +730,6 @@ impl Indexer {
             ExprEntry::Append { list, item } => {
                 Expr::Append(self.path(list), Box::new(self.expr(item)))
             }
-        }
-    }
-}
-
-/// Marks each yes/no ask whose `yes` reaches a write or destructive call
-/// without passing another question. One backward walk from the writing
-/// calls, stopping at asks: linear in the machine's size.
-fn mark_confirmations(states: &mut [State], edges: &[Edge], tools: &[Tool]) {
-    let mut incoming: Vec<Vec<StateId>> = vec![Vec::new(); states.len()];
-    for edge in edges {
-        if let Some(list) = incoming.get_mut(edge.to.0 as usize) {
-            list.push(edge.from);
-        }
-    }
-    let writes = |kind: &Kind| match kind {
-        Kind::Call { tool, .. } => tools
-            .get(usize::from(*tool))
-            .is_some_and(|tool| tool.writes),
-        _ => false,
-    };
-    // `leads[s]`: from s a writing call is reached before any question.
-    let mut leads = vec![false; states.len()];
-    let mut stack: Vec<StateId> = Vec::new();
-    for (index, state) in states.iter().enumerate() {
-        if writes(&state.kind) {
-            leads[index] = true;
-            stack.push(StateId(index as u32));
-        }
-    }
-    while let Some(state) = stack.pop() {
-        for &from in incoming.get(state.0 as usize).into_iter().flatten() {
-            let index = from.0 as usize;
-            let is_ask = matches!(
-                states.get(index).map(|state| &state.kind),
-                Some(Kind::Ask(_))
-            );
-            if !is_ask && !leads.get(index).copied().unwrap_or(true) {
-                leads[index] = true;
-                stack.push(from);
-            }
-        }
-    }
-    for state in states.iter_mut() {
-        if let Kind::Ask(ask) = &mut state.kind {
-            if ask.slot == SlotKind::YesNo {
-                ask.confirms = ask
-                    .yes
-                    .and_then(|yes| edges.get(yes.0 as usize))
-                    .is_some_and(|edge| leads.get(edge.to.0 as usize).copied().unwrap_or(false));
-            }
-        }
-    }
-}
-
-/// Resolves each correction edge's question: the edge leads to a counter
-/// whose `again` edge leads to the question.
-fn link_corrections(
-    states: &mut [State],
-    edges: &[Edge],
-    outgoing: &[Vec<EdgeId>],
-    artifact: &Artifact,
-) {
-    let again = |counter: StateId| {
-        outgoing
-            .get(counter.0 as usize)
-            .into_iter()
-            .flatten()
-            .find(|edge| artifact.transitions[edge.0 as usize].label == "again")
-            .and_then(|edge| edges.get(edge.0 as usize))
-            .map(|edge| edge.to)
-    };
-    let resolve = |corrections: &[(EdgeId, StateId)]| -> Vec<(EdgeId, StateId)> {
-        corrections
-            .iter()
-            .filter_map(|(edge, _)| {
-                let counter = edges.get(edge.0 as usize)?.to;
-                Some((*edge, again(counter)?))
-            })
-            .collect()
-    };
-    for state in states.iter_mut() {
-        match &mut state.kind {
-            Kind::Ask(ask) => ask.corrections = resolve(&ask.corrections),
-            Kind::End { reopen, .. } => reopen.corrections = resolve(&reopen.corrections),
-            _ => {}
         }
     }
 }
