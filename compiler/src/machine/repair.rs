@@ -129,23 +129,14 @@ pub(super) fn add_repairs(machine: &mut Machine) {
                 },
             );
         }
-        for target in nearest.get(&end).cloned().unwrap_or_default() {
-            let counter = match correction_counters.get(&target) {
-                Some(&counter) => counter,
-                None => {
-                    let counter = correction_counter(machine, &mut ids, &mut implicit, target);
-                    correction_counters.insert(target, counter);
-                    counter
-                }
-            };
-            machine.graph.add_edge(
-                end,
-                counter,
-                Transition {
-                    label: Label::Corrected,
-                },
-            );
-        }
+        let targets = nearest.get(&end).cloned().unwrap_or_default();
+        add_corrections(
+            machine,
+            (&mut ids, &mut implicit),
+            &mut correction_counters,
+            end,
+            &targets,
+        );
     }
     for &ask in &asks {
         let policy = machine.graph[ask].policy.clone();
@@ -176,23 +167,14 @@ pub(super) fn add_repairs(machine: &mut Machine) {
                 label: Label::StartOver,
             },
         );
-        for target in nearest.get(&ask).cloned().unwrap_or_default() {
-            let counter = match correction_counters.get(&target) {
-                Some(&counter) => counter,
-                None => {
-                    let counter = correction_counter(machine, &mut ids, &mut implicit, target);
-                    correction_counters.insert(target, counter);
-                    counter
-                }
-            };
-            machine.graph.add_edge(
-                ask,
-                counter,
-                Transition {
-                    label: Label::Corrected,
-                },
-            );
-        }
+        let targets = nearest.get(&ask).cloned().unwrap_or_default();
+        add_corrections(
+            machine,
+            (&mut ids, &mut implicit),
+            &mut correction_counters,
+            ask,
+            &targets,
+        );
     }
 }
 
@@ -372,6 +354,34 @@ fn start_over_counter(
         },
     );
     counter
+}
+
+/// `corrected` edges from `from` to the counter of each question in
+/// `targets`, each counter made once (`counters`) with its edges.
+fn add_corrections(
+    machine: &mut Machine,
+    (ids, implicit): (&mut BTreeSet<String>, &mut BTreeMap<String, NodeIndex>),
+    counters: &mut BTreeMap<NodeIndex, NodeIndex>,
+    from: NodeIndex,
+    targets: &[NodeIndex],
+) {
+    for &target in targets {
+        let counter = match counters.get(&target) {
+            Some(&counter) => counter,
+            None => {
+                let counter = correction_counter(machine, ids, implicit, target);
+                counters.insert(target, counter);
+                counter
+            }
+        };
+        machine.graph.add_edge(
+            from,
+            counter,
+            Transition {
+                label: Label::Corrected,
+            },
+        );
+    }
 }
 
 /// The counter in front of `target` that bounds its corrections.

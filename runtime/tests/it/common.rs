@@ -37,3 +37,18 @@ pub(crate) const EXAMPLES: [&str; 4] = [
 pub(crate) fn today() -> Date {
     Date::from_ymd(2026, 3, 10).unwrap_or(Date(0))
 }
+
+/// An order record as the slot corpora's order lists hold them.
+pub(crate) fn order(id: &str, date: &str, items: &str, status: &str) -> keel_runtime::Value {
+    use keel_runtime::Value;
+    use std::sync::Arc;
+    Value::record(vec![
+        (Arc::from("id"), Value::text(id)),
+        (
+            Arc::from("created_at"),
+            Value::Date(Date::parse_iso(date).unwrap_or(Date(0))),
+        ),
+        (Arc::from("items"), Value::text(items)),
+        (Arc::from("status"), Value::text(status)),
+    ])
+}

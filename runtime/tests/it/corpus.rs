@@ -4,25 +4,12 @@
 //! marked `MISS`, and the accuracy per slot. A rule change that reads any
 //! reply differently shows up in review, however the total moves.
 
-use crate::common::today;
+use crate::common::{order, today};
 use keel_runtime::Value;
 use keel_runtime::slots::{Answer, Question, understand};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 const OPTIONS: [&str; 3] = ["Discount Offer", "Shipping Upgrade", "Future Discount"];
-
-fn order(id: &str, date: &str, items: &str, status: &str) -> Value {
-    Value::record(vec![
-        (Arc::from("id"), Value::text(id)),
-        (
-            Arc::from("created_at"),
-            Value::Date(keel_runtime::Date::parse_iso(date).unwrap_or(keel_runtime::Date(0))),
-        ),
-        (Arc::from("items"), Value::text(items)),
-        (Arc::from("status"), Value::text(status)),
-    ])
-}
 
 fn shown(answer: &Answer, items: &[Value]) -> String {
     match answer {

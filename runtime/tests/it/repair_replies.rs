@@ -6,25 +6,12 @@
 //! "never mind", "start over", "repeat", "my other order". Pinned line by
 //! line; README gives the figure before the repair work and now.
 
-use crate::common::{root, today};
+use crate::common::{order, root, today};
 use keel_runtime::Value;
 use keel_runtime::slots::{Answer, Question, Repair, understand};
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 const OPTIONS: [&str; 3] = ["Discount Offer", "Shipping Upgrade", "Future Discount"];
-
-fn order(id: &str, date: &str, items: &str, status: &str) -> Value {
-    Value::record(vec![
-        (Arc::from("id"), Value::text(id)),
-        (
-            Arc::from("created_at"),
-            Value::Date(keel_runtime::Date::parse_iso(date).unwrap_or(keel_runtime::Date(0))),
-        ),
-        (Arc::from("items"), Value::text(items)),
-        (Arc::from("status"), Value::text(status)),
-    ])
-}
 
 /// The answer in the corpus's labels.
 fn label(answer: &Answer, items: &[Value]) -> String {
