@@ -10,6 +10,7 @@ mod confirmation;
 mod email;
 mod items;
 mod person;
+mod phrases;
 mod repair;
 
 pub use confirmation::ReadBack;
@@ -106,6 +107,11 @@ fn unclear() -> Understood {
 pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understood {
     if let Question::Email = question {
         if let Some(found) = email::read(reply) {
+            // A reply that is its one address and nothing else asks for
+            // nobody (most replies here: read without copying them).
+            if found.rule == "email" && found.matched.as_str().len() == reply.trim().len() {
+                return found;
+            }
             // "agent please. order 1036, lee@example.com": the request for a
             // person wins (but not the "human" of human@example.com).
             let rest = email::without_addresses(reply);
@@ -144,18 +150,17 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
         // "Yes" or "no" first decides; otherwise a repair phrase does. A
         // reply that corrects itself counts by its last part ("no wait,
         // yes, they came on Tuesday").
-        Question::YesNo { prompt } if repair::corrected_tail(&words, false).is_some() => {
-            let (tail, _) = repair::corrected_tail(&words, false).unwrap_or_default();
-            let read = yes_no(&Words::new(tail), prompt);
-            if matches!(read.answer, Answer::Yes | Answer::No) {
-                understood(read.answer, "self-corrected", tail.trim())
-            } else {
-                yes_no(&words, prompt)
+        Question::YesNo { prompt } => match (repair::corrected_tail(&words, false), repair) {
+            (Some((tail, _)), _) => {
+                let read = yes_no(&Words::new(tail), prompt);
+                if matches!(read.answer, Answer::Yes | Answer::No) {
+                    understood(read.answer, "self-corrected", tail.trim())
+                } else {
+                    yes_no(&words, prompt)
+                }
             }
-        }
-        Question::YesNo { prompt } => match repair {
-            Some(found) if !plain_yes_or_no(words.get(0)) => repaired(found),
-            _ => {
+            (None, Some(found)) if !plain_yes_or_no(words.get(0)) => repaired(found),
+            (None, _) => {
                 let read = yes_no(&words, prompt);
                 if read.rule == "question" {
                     understood(

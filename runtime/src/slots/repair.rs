@@ -7,7 +7,9 @@
 //! is the machine's business: the engine follows the ask's implicit edge
 //! for it (see `crate::engine`), so the verifier sees every repair.
 
+use super::phrases::PhraseIndex;
 use super::{Answer, Understood, Words, understood};
+use std::sync::LazyLock;
 
 /// A repair the customer asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,14 +149,19 @@ const PHRASES: &[(Repair, &[&str])] = &[
 
 /// The repair a reply asks for, with the phrase that says so.
 pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
-    for (intent, phrases) in PHRASES {
-        for phrase in *phrases {
-            if words.phrase(phrase).is_some() {
-                return Some((*intent, phrase));
-            }
-        }
-    }
-    None
+    static INDEX: LazyLock<(PhraseIndex, Vec<(Repair, &'static str)>)> = LazyLock::new(|| {
+        let listed: Vec<(Repair, &'static str)> = PHRASES
+            .iter()
+            .flat_map(|(intent, phrases)| phrases.iter().map(|phrase| (*intent, *phrase)))
+            .collect();
+        (
+            PhraseIndex::new(listed.iter().map(|(_, phrase)| *phrase)),
+            listed,
+        )
+    });
+    let (index, listed) = &*INDEX;
+    let found = index.first_listed(words)?;
+    listed.get(found.phrase).copied()
 }
 
 /// Words that open a question when they start a reply or a clause.
@@ -343,24 +350,23 @@ pub(super) fn corrected_tail<'a>(
     words: &'a Words<'a>,
     pick: bool,
 ) -> Option<(&'a str, &'static str)> {
-    let mut last: Option<(usize, &'static str)> = None;
-    for correction in CORRECTIONS {
-        let length = correction.split(' ').count();
-        let mut from = usize::from(pick);
-        while let Some(at) = words.phrase_from(correction, from) {
-            let end = at + length;
-            let paused = !pick
-                || *correction != "no"
+    static INDEX: LazyLock<PhraseIndex> =
+        LazyLock::new(|| PhraseIndex::new(CORRECTIONS.iter().copied()));
+    // The marker that ends last; of two ending together, the longer one
+    // (listed first: "no wait" before "wait").
+    let last = INDEX
+        .occurrences(words, usize::from(pick))
+        .filter(|found| {
+            let marker = CORRECTIONS.get(found.phrase).copied().unwrap_or_default();
+            !pick
+                || marker != "no"
                 || words
-                    .text_after(end - 1)
+                    .text_after(found.end - 1)
                     .trim_start()
-                    .starts_with([',', '.', ';', '!', '-', '\u{2014}', '\u{2013}']);
-            if paused && last.is_none_or(|(held, _)| end > held) {
-                last = Some((end, correction));
-            }
-            from = at + 1;
-        }
-    }
+                    .starts_with([',', '.', ';', '!', '-', '\u{2014}', '\u{2013}'])
+        })
+        .max_by_key(|found| (found.end, std::cmp::Reverse(found.phrase)))
+        .and_then(|found| Some((found.end, *CORRECTIONS.get(found.phrase)?)));
     let (end, marker) = last?;
     let tail = words.text_after(end.checked_sub(1)?);
     (!tail.trim().is_empty()).then_some((tail, marker))
@@ -384,6 +390,16 @@ fn self_answer<'a>(words: &'a Words) -> Option<&'a str> {
 /// The reply less its negated mentions ("not the shoes, the sweater" → ",
 /// the sweater"); `None` when it negates nothing.
 fn without_negated(words: &Words) -> Option<String> {
+    // Most replies negate nothing: one look at their words says so.
+    let negating = |word: &str| {
+        matches!(
+            word.trim_start_matches('#'),
+            "not" | "don't" | "instead" | "rather"
+        )
+    };
+    if !words.iter().any(negating) {
+        return None;
+    }
     let text = words.text.as_ref();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
