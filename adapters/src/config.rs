@@ -40,6 +40,8 @@
 //! tags = ["keel"]                 # added to every ticket
 //! [handoff.policies]              # per policy (the machine's name)
 //! bigcommerce_order_info = "kustomer"
+//! [handoff.kustomer_tags]         # Kustomer takes tag ids: name → id
+//! keel_handoff = "5e1a00000000000000000001"
 //!
 //! [wire]                          # all optional; these are the defaults
 //! connect_timeout_ms = 3000
@@ -108,6 +110,8 @@ pub struct HandoffConfig {
     pub policies: BTreeMap<String, String>,
     /// Tags added to every ticket.
     pub tags: Vec<String>,
+    /// Kustomer's tag ids, by tag name (Kustomer takes ids, not names).
+    pub kustomer_tags: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +147,8 @@ struct RawHandoff {
     policies: BTreeMap<String, String>,
     #[serde(default)]
     tags: Vec<String>,
+    #[serde(default)]
+    kustomer_tags: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +225,7 @@ impl BackendFile {
                 helpdesk: raw.helpdesk,
                 policies: raw.policies,
                 tags: raw.tags,
+                kustomer_tags: raw.kustomer_tags,
             });
         for helpdesk in handoff.helpdesk.iter().chain(handoff.policies.values()) {
             if !HELPDESKS.contains(&helpdesk.as_str()) {

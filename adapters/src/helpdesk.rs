@@ -8,16 +8,23 @@
 //! | helpdesk | calls | found again after a crash by |
 //! |---|---|---|
 //! | Gorgias | `POST /api/tickets` (the transcript as the customer's message, reason and context as an internal note), HTTP Basic `user:api key` | `GET /api/tickets?external_id=<key>` |
-//! | Kustomer | `GET /v1/customers/email=<email>` (404: `POST /v1/customers`), `POST /v1/conversations`, `POST /v1/notes`, `Authorization: Bearer` | the customer's conversations' `externalId` |
+//! | Kustomer | `GET /v1/customers/email=<email>` (404: `POST /v1/customers`), `POST /v1/conversations` (tags are Kustomer tag ids: the names `[handoff.kustomer_tags]` maps go in `tags`, and every name in `custom.keelTagsStr`), `POST /v1/notes`, `Authorization: Bearer` | the customer's conversations' `externalId` |
 //! | Zendesk | `POST /api/v2/tickets.json` with an internal comment, HTTP Basic `email/token:token` | its `Idempotency-Key` header: a resend answers the first ticket |
 //!
 //! Which helpdesk: the backend file's `[handoff.policies]` entry for the
 //! policy, else the helpdesk the policy's catalog already talks to (a tool
 //! whose adapter is `gorgias.…`), else `[handoff] helpdesk`.
 //!
-//! `gorgias.message` (`send_async_message`) sends the customer an email
-//! through Gorgias: a ticket holding one outgoing message, found again by
-//! its external id.
+//! The catalog's helpdesk operations:
+//!
+//! | adapter | arguments | calls | a resend looks for |
+//! |---|---|---|---|
+//! | `gorgias.message` | `message` | a closed ticket holding one outgoing email to the customer | the ticket's `external_id` |
+//! | `zendesk.message` | `message`, `ticket_id`? | on a ticket: `PUT /api/v2/tickets/{id}.json` with a public comment; without one, a ticket whose public comment goes to the customer | the ticket's comments (`GET …/tickets/{id}/comments.json`) holding the same text; the `Idempotency-Key` |
+//! | `kustomer.message` | `message`, `conversation_id`? | `POST /v1/notes` on the conversation; without one, a new conversation (its `externalId` the key) and the note | the conversation's notes (`GET /v1/conversations/{id}/notes`) holding the same text |
+//! | `gorgias.ticket`, `zendesk.ticket`, `kustomer.conversation` | any | a ticket as a hand-off makes one: the tool's name as the reason, its arguments as the context | as a hand-off |
+//!
+//! Each answers `true` (a message) or `{"id": …}` (a ticket).
 
 use crate::backend::{Backend, Context, Failure, Outcome, Platform, json_of, text_arg};
 use crate::config::HELPDESKS;
@@ -160,6 +167,54 @@ pub(crate) async fn call(
         ("gorgias", "message") => {
             gorgias_message(backend, &text_arg(call, "message")?, context).await
         }
+        ("zendesk", "message") => {
+            let ticket = call
+                .args
+                .get("ticket_id")
+                .map(|_| text_arg(call, "ticket_id"));
+            zendesk_message(
+                backend,
+                &text_arg(call, "message")?,
+                ticket.transpose()?,
+                context,
+            )
+            .await
+        }
+        ("kustomer", "message") => {
+            let conversation = call
+                .args
+                .get("conversation_id")
+                .map(|_| text_arg(call, "conversation_id"));
+            kustomer_message(
+                backend,
+                &text_arg(call, "message")?,
+                conversation.transpose()?,
+                context,
+            )
+            .await
+        }
+        ("gorgias", "ticket") | ("zendesk", "ticket") | ("kustomer", "conversation") => {
+            let args: BTreeMap<String, Value> = call
+                .args
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect();
+            let reason = call.tool.replace('_', " ");
+            let transcript = Vec::new();
+            let ticket = Ticket {
+                policy: "keel",
+                reason: &reason,
+                queue: "agent",
+                context: &args,
+                transcript: &transcript,
+                call: context.clone(),
+            };
+            let created = backend
+                .hand_off(platform, &ticket)
+                .await
+                .map_err(Failure::Error)?;
+            Ok(json!({"id": created.id}))
+        }
         _ => Err(Failure::Error(format!(
             "keel has no adapter `{platform}.{operation}`"
         ))),
@@ -297,31 +352,42 @@ async fn kustomer_conversation(backend: &Backend, ticket: &Ticket<'_>) -> Result
     let platform = backend.platform("kustomer")?;
     let customer = kustomer_customer(backend, platform, ticket).await?;
     if ticket.call.resend {
-        let url = platform.url(&format!("/v1/customers/{customer}/conversations"));
-        let reply = backend
-            .send(&bearer(platform, Request::get("kustomer", url)))
-            .await?;
-        let json = json_of("kustomer", &reply, "the customer's conversations")?;
-        let found = json["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|conversation| {
-                conversation["attributes"]["externalId"].as_str() == Some(ticket.call.key.as_str())
-            });
-        if let Some(conversation) = found {
-            return Ok(id_text(&conversation["id"]));
+        if let Some(id) = kustomer_find(backend, platform, &customer, &ticket.call.key).await? {
+            return Ok(id);
         }
     }
-    let conversation = json!({
+    let names = tags(backend, ticket);
+    let ids: Vec<&String> = names
+        .iter()
+        .filter_map(|name| backend.file().handoff.kustomer_tags.get(name))
+        .collect();
+    let mut conversation = json!({
         "customer": customer,
         "name": subject(ticket),
         "status": "open",
         "priority": 3,
         "direction": "in",
         "externalId": ticket.call.key,
-        "custom": {"keelPolicyStr": ticket.policy, "keelQueueStr": ticket.queue},
+        "custom": {
+            "keelPolicyStr": ticket.policy,
+            "keelQueueStr": ticket.queue,
+            "keelTagsStr": names.join(","),
+        },
     });
+    if !ids.is_empty() {
+        conversation["tags"] = json!(ids);
+    }
+    let id = kustomer_create(backend, platform, conversation).await?;
+    kustomer_note(backend, platform, &id, &body(ticket)).await?;
+    Ok(id)
+}
+
+/// Makes a conversation; its id.
+async fn kustomer_create(
+    backend: &Backend,
+    platform: &Platform,
+    conversation: Json,
+) -> Result<String, Failure> {
     let request = bearer(
         platform,
         Request::send(
@@ -333,13 +399,20 @@ async fn kustomer_conversation(backend: &Backend, ticket: &Ticket<'_>) -> Result
         ),
     );
     let reply = backend.send(&request).await?;
-    let id = id_text(&json_of("kustomer", &reply, "the conversation")?["data"]["id"]);
-    // Notes hold at most 10,240 characters.
-    let mut text = body(ticket);
-    if text.chars().count() > 10_240 {
-        text = text.chars().take(10_239).collect::<String>() + "…";
-    }
-    let note = json!({"conversation": id, "body": text});
+    Ok(id_text(
+        &json_of("kustomer", &reply, "the conversation")?["data"]["id"],
+    ))
+}
+
+/// Adds an internal note to a conversation (at most 10,240 characters).
+async fn kustomer_note(
+    backend: &Backend,
+    platform: &Platform,
+    conversation: &str,
+    text: &str,
+) -> Result<(), Failure> {
+    let text = note_text(text);
+    let note = json!({"conversation": conversation, "body": text});
     let request = bearer(
         platform,
         Request::send(
@@ -351,7 +424,103 @@ async fn kustomer_conversation(backend: &Backend, ticket: &Ticket<'_>) -> Result
         ),
     );
     backend.send(&request).await?;
-    Ok(id)
+    Ok(())
+}
+
+/// A note's text as Kustomer keeps it: at most 10,240 characters.
+fn note_text(text: &str) -> String {
+    if text.chars().count() > 10_240 {
+        text.chars().take(10_239).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
+}
+
+/// Whether a conversation's notes hold this text already.
+async fn kustomer_noted(
+    backend: &Backend,
+    platform: &Platform,
+    conversation: &str,
+    text: &str,
+) -> Result<bool, Failure> {
+    let url = platform.url(&format!("/v1/conversations/{conversation}/notes"));
+    let reply = backend
+        .send(&bearer(platform, Request::get("kustomer", url)))
+        .await?;
+    let json = json_of("kustomer", &reply, "the conversation's notes")?;
+    let text = note_text(text);
+    Ok(json["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|note| note["attributes"]["body"].as_str() == Some(text.as_str())))
+}
+
+/// `kustomer.message`: a note on the conversation, or on a new one.
+async fn kustomer_message(
+    backend: &Backend,
+    message: &str,
+    conversation: Option<String>,
+    context: &Context,
+) -> Outcome {
+    let platform = backend.platform("kustomer")?;
+    let conversation = match conversation {
+        Some(id) => id,
+        None => {
+            let ticket = Ticket {
+                policy: "keel",
+                reason: "message",
+                queue: "agent",
+                context: &BTreeMap::new(),
+                transcript: &[],
+                call: context.clone(),
+            };
+            let customer = kustomer_customer(backend, platform, &ticket).await?;
+            let found = if context.resend {
+                kustomer_find(backend, platform, &customer, &context.key).await?
+            } else {
+                None
+            };
+            match found {
+                Some(id) => id,
+                None => {
+                    let conversation = json!({
+                        "customer": customer,
+                        "name": "About your order",
+                        "status": "open",
+                        "direction": "out",
+                        "externalId": context.key,
+                    });
+                    kustomer_create(backend, platform, conversation).await?
+                }
+            }
+        }
+    };
+    if context.resend && kustomer_noted(backend, platform, &conversation, message).await? {
+        return Ok(Json::Bool(true));
+    }
+    kustomer_note(backend, platform, &conversation, message).await?;
+    Ok(Json::Bool(true))
+}
+
+/// The customer's conversation with this external id, if any.
+async fn kustomer_find(
+    backend: &Backend,
+    platform: &Platform,
+    customer: &str,
+    key: &str,
+) -> Result<Option<String>, Failure> {
+    let url = platform.url(&format!("/v1/customers/{customer}/conversations"));
+    let reply = backend
+        .send(&bearer(platform, Request::get("kustomer", url)))
+        .await?;
+    let json = json_of("kustomer", &reply, "the customer's conversations")?;
+    Ok(json["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|conversation| conversation["attributes"]["externalId"].as_str() == Some(key))
+        .map(|conversation| id_text(&conversation["id"])))
 }
 
 /// The Kustomer customer of the hand-off: found by email, or made.
@@ -392,7 +561,6 @@ async fn kustomer_customer(
 }
 
 async fn zendesk_ticket(backend: &Backend, ticket: &Ticket<'_>) -> Result<String, Failure> {
-    let platform = backend.platform("zendesk")?;
     let mut fields = json!({
         "subject": subject(ticket),
         "comment": {"body": body(ticket), "public": false},
@@ -404,21 +572,95 @@ async fn zendesk_ticket(backend: &Backend, ticket: &Ticket<'_>) -> Result<String
     if let Some(email) = &ticket.call.email {
         fields["requester"] = json!({"name": email, "email": email});
     }
-    let request = Request::send(
-        "zendesk",
-        "POST",
-        platform.url("/api/v2/tickets.json"),
-        json!({"ticket": fields}),
-        Kind::Write,
-    )
-    .header(
+    zendesk_create(backend, fields, &ticket.call.key).await
+}
+
+fn zendesk_auth(platform: &Platform, request: Request) -> Request {
+    request.header(
         "Authorization",
         basic(&format!("{}/token", platform.user()), platform.token()),
     )
-    // Zendesk keeps the first answer to a key: a resend cannot make a second ticket.
-    .header("Idempotency-Key", ticket.call.key.clone());
+}
+
+/// Makes a ticket; its id. Zendesk keeps the first answer to a key: a
+/// resend cannot make a second ticket.
+async fn zendesk_create(backend: &Backend, fields: Json, key: &str) -> Result<String, Failure> {
+    let platform = backend.platform("zendesk")?;
+    let request = zendesk_auth(
+        platform,
+        Request::send(
+            "zendesk",
+            "POST",
+            platform.url("/api/v2/tickets.json"),
+            json!({"ticket": fields}),
+            Kind::Write,
+        ),
+    )
+    .header("Idempotency-Key", key.to_string());
     let reply = backend.send(&request).await?;
     Ok(id_text(
         &json_of("zendesk", &reply, "the ticket")?["ticket"]["id"],
     ))
+}
+
+/// `zendesk.message`: a public comment on the ticket (Zendesk emails it to
+/// the requester), or a new ticket holding it.
+async fn zendesk_message(
+    backend: &Backend,
+    message: &str,
+    ticket: Option<String>,
+    context: &Context,
+) -> Outcome {
+    let platform = backend.platform("zendesk")?;
+    let Some(ticket) = ticket else {
+        let Some(email) = &context.email else {
+            return Err(Failure::Error(
+                "zendesk: the conversation has no customer email to send the message to"
+                    .to_string(),
+            ));
+        };
+        let fields = json!({
+            "subject": "About your order",
+            "comment": {"body": message, "public": true},
+            "requester": {"name": email, "email": email},
+            "external_id": context.key,
+            "status": "solved",
+        });
+        zendesk_create(backend, fields, &context.key).await?;
+        return Ok(Json::Bool(true));
+    };
+    if !ticket.bytes().all(|byte| byte.is_ascii_digit()) || ticket.is_empty() {
+        return Err(Failure::Error(format!(
+            "zendesk: `{ticket}` is not a ticket id"
+        )));
+    }
+    if context.resend {
+        // A comment carries no key: the ticket's comments are read for this text.
+        let url = platform.url(&format!("/api/v2/tickets/{ticket}/comments.json"));
+        let reply = backend
+            .send(&zendesk_auth(platform, Request::get("zendesk", url)))
+            .await?;
+        let json = json_of("zendesk", &reply, "the ticket's comments")?;
+        let said = json["comments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|comment| comment["body"].as_str() == Some(message));
+        if said {
+            return Ok(Json::Bool(true));
+        }
+    }
+    let request = zendesk_auth(
+        platform,
+        Request::send(
+            "zendesk",
+            "PUT",
+            platform.url(&format!("/api/v2/tickets/{ticket}.json")),
+            json!({"ticket": {"comment": {"body": message, "public": true}}}),
+            Kind::Write,
+        ),
+    );
+    let reply = backend.send(&request).await?;
+    json_of("zendesk", &reply, "the ticket")?;
+    Ok(Json::Bool(true))
 }

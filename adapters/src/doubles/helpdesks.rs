@@ -4,16 +4,24 @@
 //!
 //! Quirks reproduced: Gorgias refuses a ticket without `messages` (1 to
 //! 500) and lists as `{"data", "meta": {"next_cursor"}}`; Kustomer's
-//! `GET /v1/customers/email=…` is a 404 for an unknown email, and every
-//! answer is `{"data": {"type", "id", "attributes"}}`; Zendesk answers a
+//! `GET /v1/customers/email=…` is a 404 for an unknown email, every
+//! answer is `{"data": {"type", "id", "attributes"}}`, a conversation's
+//! `tags` are tag ids (an unknown id is a 400; the double knows
+//! [`KUSTOMER_TAGS`]), and `GET /v1/conversations/{id}/notes` lists its
+//! notes; Zendesk answers a
 //! created ticket with `201 {"ticket", "audit"}` and keeps the answer of
 //! each `Idempotency-Key` (`x-idempotency-lookup: hit` on a repeat, and a
-//! 400 for the same key with another body).
+//! 400 for the same key with another body), takes a comment by
+//! `PUT /api/v2/tickets/{id}.json` (`200 {"ticket", "audit"}`) and lists
+//! them at `GET /api/v2/tickets/{id}/comments.json`.
 
 use super::{Req, Resp, State, TicketRecord, Tokens, check_auth};
 use base64::Engine;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
+
+/// The tags the Kustomer double knows: (name, id).
+pub const KUSTOMER_TAGS: &[(&str, &str)] = &[("keel_handoff", "5e1a00000000000000000001")];
 
 /// The helpdesk doubles' data.
 #[derive(Clone, Debug, Default)]
@@ -21,7 +29,10 @@ pub struct Store {
     gorgias: Vec<Json>,
     kustomer_customers: Vec<Json>,
     kustomer_conversations: Vec<Json>,
+    kustomer_notes: Vec<Json>,
     zendesk: Vec<Json>,
+    /// Zendesk's comments: (ticket id, comment).
+    zendesk_comments: Vec<(u64, Json)>,
     /// Zendesk's idempotency keys: key → (body, answer).
     zendesk_keys: BTreeMap<String, (Json, Json)>,
 }
@@ -192,6 +203,32 @@ fn kustomer(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
             {
                 return not_found();
             }
+            let mut tag_names = Vec::new();
+            match &request.body["tags"] {
+                Json::Null => {}
+                Json::Array(tags) => {
+                    for tag in tags {
+                        match KUSTOMER_TAGS
+                            .iter()
+                            .find(|(_, id)| tag.as_str() == Some(*id))
+                        {
+                            Some((name, _)) => tag_names.push((*name).to_string()),
+                            None => {
+                                return Resp::json(
+                                    400,
+                                    &json!({"errors": [{"status": 400, "code": "invalid", "title": format!("tag {tag} does not exist")}]}),
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    return Resp::json(
+                        400,
+                        &json!({"errors": [{"status": 400, "code": "invalid", "title": "tags must be an array of tag ids"}]}),
+                    );
+                }
+            }
             let id = format!("6a{:022x}", store.kustomer_conversations.len() + 1);
             let conversation = envelope("conversation", &id, request.body.clone());
             store
@@ -218,7 +255,7 @@ fn kustomer(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
                         .unwrap_or_default()
                         .to_string(),
                     text: String::new(),
-                    tags: Vec::new(),
+                    tags: tag_names,
                 },
             );
             Resp::json(201, &conversation)
@@ -244,8 +281,20 @@ fn kustomer(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
                 return not_found();
             };
             ticket.text.push_str(body);
-            let id = format!("7b{:022x}", state.journal.requests.len());
-            Resp::json(201, &envelope("note", &id, request.body.clone()))
+            let id = format!("7b{:022x}", state.helpdesks.kustomer_notes.len() + 1);
+            let note = envelope("note", &id, request.body.clone());
+            state.helpdesks.kustomer_notes.push(note["data"].clone());
+            state.journal.executed("kustomer", "note");
+            Resp::json(201, &note)
+        }
+        ("GET", ["v1", "conversations", id, "notes"]) => {
+            let data: Vec<Json> = store
+                .kustomer_notes
+                .iter()
+                .filter(|note| note["attributes"]["conversation"] == *id)
+                .cloned()
+                .collect();
+            Resp::json(200, &json!({"data": data}))
         }
         _ => not_found(),
     }
@@ -297,6 +346,8 @@ fn zendesk(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
             });
             let answer = json!({"ticket": created, "audit": {"id": id * 10, "ticket_id": id, "events": [{"type": "Comment", "body": comment, "public": ticket["comment"]["public"]}]}});
             state.helpdesks.zendesk.push(created);
+            let first = json!({"id": id * 100, "type": "Comment", "body": comment, "public": ticket["comment"]["public"].as_bool().unwrap_or(true), "author_id": 700});
+            state.helpdesks.zendesk_comments.push((id, first));
             if let Some(key) = key {
                 state
                     .helpdesks
@@ -324,6 +375,74 @@ fn zendesk(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
                 },
             );
             Resp::json(201, &answer).with("x-idempotency-lookup", "miss".to_string())
+        }
+        (method @ ("PUT" | "GET"), path) if path.starts_with("/api/v2/tickets/") => {
+            let rest = path.trim_start_matches("/api/v2/tickets/");
+            let (id, listing) = match (method, rest.strip_suffix("/comments.json")) {
+                ("GET", Some(id)) => (id, true),
+                ("PUT", None) => (rest.trim_end_matches(".json"), false),
+                _ => ("", false),
+            };
+            let Some(id) = id
+                .parse::<u64>()
+                .ok()
+                .filter(|id| state.helpdesks.zendesk.iter().any(|t| t["id"] == *id))
+            else {
+                return Resp::json(
+                    404,
+                    &json!({"error": "RecordNotFound", "description": "Not found"}),
+                );
+            };
+            if listing {
+                let comments: Vec<Json> = state
+                    .helpdesks
+                    .zendesk_comments
+                    .iter()
+                    .filter(|(ticket, _)| *ticket == id)
+                    .map(|(_, comment)| comment.clone())
+                    .collect();
+                let count = comments.len();
+                return Resp::json(
+                    200,
+                    &json!({"comments": comments, "next_page": null, "previous_page": null, "count": count}),
+                );
+            }
+            let comment = &request.body["ticket"]["comment"];
+            let Some(body) = comment["body"]
+                .as_str()
+                .or_else(|| comment["html_body"].as_str())
+            else {
+                return Resp::json(
+                    422,
+                    &json!({"error": "RecordInvalid", "description": "Record validation errors"}),
+                );
+            };
+            let number = state.helpdesks.zendesk_comments.len() as u64 + 1;
+            state.helpdesks.zendesk_comments.push((
+                id,
+                json!({"id": id * 100 + number, "type": "Comment", "body": body, "public": comment["public"].as_bool().unwrap_or(true), "author_id": 700}),
+            ));
+            state.journal.executed("zendesk", "comment");
+            if let Some(ticket) = state
+                .journal
+                .tickets
+                .iter_mut()
+                .find(|ticket| ticket.helpdesk == "zendesk" && ticket.id == id.to_string())
+            {
+                ticket.text.push('\n');
+                ticket.text.push_str(body);
+            }
+            let ticket = state
+                .helpdesks
+                .zendesk
+                .iter()
+                .find(|ticket| ticket["id"] == id)
+                .cloned()
+                .unwrap_or_default();
+            Resp::json(
+                200,
+                &json!({"ticket": ticket, "audit": {"id": id * 10 + number, "ticket_id": id, "events": [{"type": "Comment", "body": body, "public": comment["public"]}]}}),
+            )
         }
         _ => Resp::json(
             404,

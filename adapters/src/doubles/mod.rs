@@ -458,6 +458,12 @@ impl Running {
             .find(|name| self.bases.contains_key(*name));
         if let Some(helpdesk) = helpdesk {
             text.push_str(&format!("\n[handoff]\nhelpdesk = \"{helpdesk}\"\n"));
+            if self.bases.contains_key("kustomer") {
+                text.push_str("\n[handoff.kustomer_tags]\n");
+                for (name, id) in helpdesks::KUSTOMER_TAGS {
+                    text.push_str(&format!("{name} = {}\n", toml_string(id)));
+                }
+            }
         }
         if let Some(control) = self.control() {
             text.push_str(&format!(

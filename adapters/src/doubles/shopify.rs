@@ -2,11 +2,15 @@
 //! `X-Shopify-Access-Token`.
 //!
 //! REST: `customers/search.json`, `customers/{id}/orders.json`,
-//! `orders.json`, `orders/{id}.json`, wrapped as `{"customers": …}`,
+//! `orders.json` (`email=` filters, as the guest lookup uses it),
+//! `orders/{id}.json`, wrapped as `{"customers": …}`,
 //! `{"orders": …}`, `{"order": …}`. Quirks reproduced: `status` defaults to
 //! `open` (cancelled and archived orders are hidden unless `status=any`);
 //! cursor pages through `Link: <…page_info=…>; rel="next"`, and a
-//! `page_info` request may carry only `limit` and `fields`; `404
+//! `page_info` request may carry only `limit` and `fields` (the other
+//! filters are baked into the cursor); guest checkouts: orders with
+//! `"customer": null` that the customer search never finds
+//! ([`GUEST_EMAIL`]'s two orders, beside the demo store's); `404
 //! {"errors":"Not Found"}`; `401 {"errors":"[API] Invalid API key or
 //! access token …"}`; `X-Shopify-Shop-Api-Call-Limit` on every answer and
 //! `429` with `Retry-After: 2.0` once the bucket is full.
@@ -29,6 +33,38 @@ use serde_json::{Value as Json, json};
 
 /// REST ids are large; the order's name is the demo id.
 const ORDER_IDS: u64 = 5_550_000_000;
+
+/// The guest who checked out twice without an account (Shopify only: the
+/// demo store has no guests).
+pub const GUEST_EMAIL: &str = "guest@example.com";
+
+/// The guest's orders: #1091 (paid, waiting to be processed) and #1090
+/// (in transit).
+fn guest_orders(today: keel_runtime::Date) -> Vec<super::seed::Order> {
+    let order =
+        |id: u64, status: &str, created: i32, items: &str, total: &str| super::seed::Order {
+            email: GUEST_EMAIL.to_string(),
+            id,
+            increment_id: None,
+            status: status.to_string(),
+            created: today.plus_days(created),
+            total: (total.to_string(), "USD".to_string()),
+            items: items.to_string(),
+            shipment_date: None,
+            tracking: None,
+            carrier: None,
+            eta: None,
+        };
+    let mut shipped = order(1090, "In transit", -5, "1 × Canvas tote", "35.00");
+    shipped.shipment_date = Some(today.plus_days(-3));
+    shipped.tracking = Some("1Z999AA10123459990".to_string());
+    shipped.carrier = Some("UPS".to_string());
+    shipped.eta = Some(today.plus_days(1));
+    vec![
+        order(1091, "Processing", -1, "1 × Wool beanie", "24.00"),
+        shipped,
+    ]
+}
 
 /// The Shopify double's data.
 #[derive(Clone, Debug, Default)]
@@ -75,7 +111,8 @@ impl Store {
             })
             .collect();
         let mut orders = Vec::new();
-        for order in seed.orders("shopify") {
+        let guests = guest_orders(seed.today);
+        for order in seed.orders("shopify").iter().chain(&guests) {
             let id = ORDER_IDS + order.id;
             let customer = seed.customers.iter().find(|c| c.email == order.email);
             let status = order.status.as_str();
@@ -249,14 +286,7 @@ pub fn handle(state: &mut State, tokens: &Tokens, request: &Req) -> Resp {
                 |order| order["customer"]["id"].as_u64() == Some(id),
             )
         }
-        ("GET", ["orders.json"]) => {
-            let email = request.param("email").map(str::to_lowercase);
-            list(state, request, "orders.json", |order| {
-                email
-                    .as_deref()
-                    .is_none_or(|email| order["email"].as_str() == Some(email))
-            })
-        }
+        ("GET", ["orders.json"]) => list(state, request, "orders.json", |_| true),
         ("GET", ["orders", file]) if file.ends_with(".json") => {
             let id = file.trim_end_matches(".json");
             match state
@@ -281,7 +311,7 @@ fn list(state: &State, request: &Req, path: &str, keep: impl Fn(&Json) -> bool) 
         .and_then(|limit| limit.parse().ok())
         .unwrap_or(50)
         .clamp(1, 250);
-    let (status, offset) = match request.param("page_info") {
+    let (status, offset, email) = match request.param("page_info") {
         Some(cursor) => {
             if request
                 .query
@@ -298,13 +328,18 @@ fn list(state: &State, request: &Req, path: &str, keep: impl Fn(&Json) -> bool) 
                 None => return error(400, json!({"page_info": ["Invalid value."]})),
             }
         }
-        None => (request.param("status").unwrap_or("open").to_string(), 0),
+        None => (
+            request.param("status").unwrap_or("open").to_string(),
+            0,
+            request.param("email").unwrap_or_default().to_lowercase(),
+        ),
     };
     let mut found: Vec<&Json> = state
         .shopify
         .orders
         .iter()
         .filter(|order| keep(order))
+        .filter(|order| email.is_empty() || order["email"].as_str() == Some(email.as_str()))
         .filter(|order| {
             let cancelled = !order["cancelled_at"].is_null();
             let closed = !order["closed_at"].is_null();
@@ -334,13 +369,13 @@ fn list(state: &State, request: &Req, path: &str, keep: impl Fn(&Json) -> bool) 
     );
     let mut links = Vec::new();
     if offset > 0 {
-        let previous = encode_cursor(&status, offset.saturating_sub(limit));
+        let previous = encode_cursor(&status, offset.saturating_sub(limit), &email);
         links.push(format!(
             "<{base}?limit={limit}&page_info={previous}>; rel=\"previous\""
         ));
     }
     if offset + limit < found.len() {
-        let next = encode_cursor(&status, offset + limit);
+        let next = encode_cursor(&status, offset + limit, &email);
         links.push(format!(
             "<{base}?limit={limit}&page_info={next}>; rel=\"next\""
         ));
@@ -351,17 +386,19 @@ fn list(state: &State, request: &Req, path: &str, keep: impl Fn(&Json) -> bool) 
     response
 }
 
-fn encode_cursor(status: &str, offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{status}:{offset}"))
+fn encode_cursor(status: &str, offset: usize, email: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{status}:{offset}:{email}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<(String, usize)> {
+fn decode_cursor(cursor: &str) -> Option<(String, usize, String)> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let (status, offset) = text.split_once(':')?;
-    Some((status.to_string(), offset.parse().ok()?))
+    let mut parts = text.splitn(3, ':');
+    let status = parts.next()?.to_string();
+    let offset = parts.next()?.parse().ok()?;
+    Some((status, offset, parts.next().unwrap_or_default().to_string()))
 }
 
 fn cost(requested: u32) -> Json {

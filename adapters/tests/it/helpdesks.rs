@@ -1,7 +1,9 @@
-//! Hand-offs: a ticket per helpdesk with the reason, tags, context and
-//! transcript; Gorgias refusing a ticket without messages and found again
-//! by external id; Kustomer's 404 for an unknown email and JSON:API
-//! envelopes; Zendesk's 201 and its idempotency keys.
+//! Hand-offs: a ticket per helpdesk with the reason, tags (Kustomer's as
+//! tag ids), context and transcript; Gorgias refusing a ticket without
+//! messages and found again by external id; Kustomer's 404 for an unknown
+//! email and JSON:API envelopes; Zendesk's 201 and its idempotency keys;
+//! the `message` and `ticket` operations on the doubles' wire, each sent
+//! once when resent.
 
 use crate::common::{harness, text, today};
 use keel_adapters::{Context, Ticket};
@@ -81,12 +83,11 @@ fn each_helpdesk_gets_the_reason_tags_context_and_transcript() {
                 record.text
             );
         }
-        if helpdesk != "kustomer" {
-            assert!(
-                record.tags.contains(&"keel_handoff".to_string()),
-                "{record:?}"
-            );
-        }
+        // Kustomer's by tag id: the double records the name of the id.
+        assert!(
+            record.tags.contains(&"keel_handoff".to_string()),
+            "{record:?}"
+        );
     }
 }
 
@@ -206,4 +207,147 @@ fn zendesk_answers_201_and_keeps_each_idempotency_key() {
         .map(|e| e.status)
         .collect();
     assert_eq!(entries, [201, 201]);
+}
+
+#[test]
+fn a_kustomer_tag_the_double_does_not_know_is_refused() {
+    let h = harness("");
+    let bearer = format!("Bearer {}", h.credential("KUSTOMER_API_KEY"));
+    let (status, _, body) = h.raw(
+        "kustomer",
+        "POST",
+        "/v1/customers",
+        &[("Authorization", bearer.clone())],
+        Some(serde_json::json!({"name": "x", "emails": [{"type": "home", "email": "x@example.com"}]})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let customer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let (status, _, body) = h.raw(
+        "kustomer",
+        "POST",
+        "/v1/conversations",
+        &[("Authorization", bearer)],
+        Some(serde_json::json!({"customer": customer["data"]["id"], "tags": ["keel_handoff"]})),
+    );
+    assert_eq!(status, 400, "a tag name is not a tag id: {body}");
+}
+
+#[test]
+fn zendesk_messages_are_public_comments_and_a_resend_reads_the_comments_first() {
+    let h = harness("");
+    // A ticket from a catalog tool (`zendesk.ticket`): its arguments as the context.
+    let made = h.ok("zendesk.ticket", &[("order_id", text("1042"))]);
+    let id = made["id"].as_str().expect("an id").to_string();
+    let journal = h.journal();
+    let record = journal.tickets.last().expect("a ticket");
+    assert!(
+        record.subject.contains("zendesk ticket") && record.text.contains("- order_id: \"1042\""),
+        "{record:?}"
+    );
+    let args = [
+        ("message", text("Your replacement ships tomorrow.")),
+        ("ticket_id", text(&id)),
+    ];
+    let sent = h.call_with("zendesk.message", &args, "keel-message-key", false);
+    assert!(matches!(sent, keel_runtime::ToolOutcome::Ok(_)), "{sent:?}");
+    // The crash case: sent, no answer recorded; the resend finds the comment.
+    let again = h.call_with("zendesk.message", &args, "keel-message-key", true);
+    assert!(
+        matches!(again, keel_runtime::ToolOutcome::Ok(_)),
+        "{again:?}"
+    );
+    let journal = h.journal();
+    assert_eq!(journal.executions.get("zendesk comment"), Some(&1));
+    assert_eq!(h.requests("zendesk", "/comments.json"), 1);
+    let (status, _, body) = h.raw(
+        "zendesk",
+        "GET",
+        &format!("/api/v2/tickets/{id}/comments.json"),
+        &[("Authorization", zendesk_auth(&h))],
+        None,
+    );
+    assert_eq!(status, 200);
+    let comments: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let bodies: Vec<&str> = comments["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .filter_map(|comment| comment["body"].as_str())
+        .collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(bodies[1], "Your replacement ships tomorrow.");
+    assert_eq!(comments["comments"][1]["public"], true);
+    // Without a ticket: a new ticket whose public comment goes to the customer.
+    let alone = h.call_with(
+        "zendesk.message",
+        &[("message", text("We have news about your order."))],
+        "keel-message-2",
+        false,
+    );
+    assert!(
+        matches!(alone, keel_runtime::ToolOutcome::Ok(_)),
+        "{alone:?}"
+    );
+    let journal = h.journal();
+    let record = journal.tickets.last().expect("a ticket");
+    assert_eq!(record.customer.as_deref(), Some("maya@example.com"));
+    assert_eq!(record.text, "We have news about your order.");
+}
+
+#[test]
+fn kustomer_messages_are_notes_and_a_resend_reads_the_notes_first() {
+    let h = harness("");
+    // Without a conversation: one is made (its externalId the key), then the note.
+    let args = [("message", text("Your parcel is with the carrier again."))];
+    let first = h.call_with("kustomer.message", &args, "keel-kmsg", false);
+    assert!(
+        matches!(first, keel_runtime::ToolOutcome::Ok(_)),
+        "{first:?}"
+    );
+    let again = h.call_with("kustomer.message", &args, "keel-kmsg", true);
+    assert!(
+        matches!(again, keel_runtime::ToolOutcome::Ok(_)),
+        "{again:?}"
+    );
+    let journal = h.journal();
+    assert_eq!(
+        journal.executions.get("kustomer ticket"),
+        Some(&1),
+        "one conversation"
+    );
+    assert_eq!(
+        journal.executions.get("kustomer note"),
+        Some(&1),
+        "one note"
+    );
+    let record = journal.tickets.last().expect("the conversation");
+    assert_eq!(record.external_id, "keel-kmsg");
+    assert_eq!(record.text, "Your parcel is with the carrier again.");
+    // On a given conversation.
+    let on = [
+        ("message", text("And it arrives Friday.")),
+        ("conversation_id", text(&record.id)),
+    ];
+    let sent = h.call_with("kustomer.message", &on, "keel-kmsg-2", false);
+    assert!(matches!(sent, keel_runtime::ToolOutcome::Ok(_)), "{sent:?}");
+    let resent = h.call_with("kustomer.message", &on, "keel-kmsg-2", true);
+    assert!(
+        matches!(resent, keel_runtime::ToolOutcome::Ok(_)),
+        "{resent:?}"
+    );
+    assert_eq!(h.journal().executions.get("kustomer note"), Some(&2));
+    assert_eq!(h.requests("kustomer", "/notes"), 4, "2 posts and 2 lookups");
+}
+
+fn zendesk_auth(h: &crate::common::Harness) -> String {
+    use base64::Engine;
+    let pair = format!(
+        "{}/token:{}",
+        h.credential("ZENDESK_EMAIL"),
+        h.credential("ZENDESK_API_TOKEN")
+    );
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
 }

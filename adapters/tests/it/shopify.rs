@@ -93,6 +93,61 @@ fn cursor_pages_follow_the_link_header_and_page_info_takes_only_limit() {
 }
 
 #[test]
+fn a_guests_orders_are_found_by_their_email_across_cursor_pages() {
+    let h = harness("page_size = 1\n");
+    let guest = keel_adapters::doubles::shopify::GUEST_EMAIL;
+    // A guest checkout has no customer record…
+    assert_eq!(
+        h.ok("shopify.customer_by_email", &[("email", text(guest))]),
+        Json::Null
+    );
+    let (_, _, body) = h.raw(
+        "shopify",
+        "GET",
+        &format!("/orders.json?email={guest}&status=any"),
+        &token(&h),
+        None,
+    );
+    let listed: Json = serde_json::from_str(&body).expect("JSON");
+    assert!(
+        listed["orders"]
+            .as_array()
+            .is_some_and(|orders| orders.iter().all(|order| order["customer"].is_null())),
+        "{listed}"
+    );
+    // …so its orders come from `orders.json?email=`, one page at a time:
+    // the email is baked into each cursor, as Shopify bakes its filters.
+    let (pages, searches) = (
+        h.requests("shopify", "/orders.json?"),
+        h.requests("shopify", "/customers/"),
+    );
+    let orders = h.ok("shopify.orders_by_email", &[("email", text(guest))]);
+    let found: Vec<(&str, &str)> = orders
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|order| Some((order["id"].as_str()?, order["status"].as_str()?)))
+        .collect();
+    assert_eq!(found, [("1091", "Processing"), ("1090", "In transit")]);
+    assert_eq!(
+        h.requests("shopify", "/orders.json?") - pages,
+        2,
+        "two pages of one"
+    );
+    assert_eq!(
+        h.requests("shopify", "/customers/") - searches,
+        1,
+        "the search only"
+    );
+    // An email with neither an account nor an order has no orders.
+    let none = h.ok(
+        "shopify.orders_by_email",
+        &[("email", text("nobody@example.com"))],
+    );
+    assert_eq!(none, Json::Array(Vec::new()));
+}
+
+#[test]
 fn wrappers_and_errors_are_shopifys() {
     let h = harness("");
     let (status, headers, body) = h.raw(
