@@ -354,7 +354,10 @@ pub(crate) async fn begin_json(
 /// Whether the entry policy (the artifact's first) serves `channel`: a
 /// policy whose front matter lists `channels:` serves those (compared
 /// without regard to case), one that lists none serves any.
-fn serves_channel(machine: &keel_runtime::Machine, channel: &str) -> Result<(), ApiError> {
+pub(crate) fn serves_channel(
+    machine: &keel_runtime::Machine,
+    channel: &str,
+) -> Result<(), ApiError> {
     let allowed = machine
         .artifact()
         .policies

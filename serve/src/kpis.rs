@@ -21,15 +21,36 @@
 //! * **proactive outreach**: sessions an event started (each sends its
 //!   first message), and the **inbound sessions that followed** one for the
 //!   same customer within 72 h — so ticket reduction can be computed
-//!   against a period without outreach.
+//!   against a period without outreach;
+//! * **unmapped carrier codes**: codes a message showed through the
+//!   fallback phrase (the catalog's table has no words for them), counted
+//!   in `carrier_codes_unmapped` in the commit of the event that showed
+//!   them;
+//! * **hand-offs to a helpdesk** by state (`pending`, `sent`, `failed`).
 //!
 //! The sessions table is read in one pass (cost linear in its rows).
 
 use crate::App;
 use crate::error::ApiError;
-use crate::store::SqlValue;
+use crate::store::{SideWrite, SqlValue};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// Carrier codes shown through the fallback phrase, by code.
+pub(crate) const UNMAPPED_CODES_TABLE: &str = "CREATE TABLE IF NOT EXISTS carrier_codes_unmapped (
+        code TEXT PRIMARY KEY,
+        shown BIGINT NOT NULL)";
+
+/// Counts a carrier code a message showed through the fallback phrase (the
+/// customer read the phrase, never the code), with the event's commit.
+pub(crate) fn unmapped(code: &str) -> SideWrite {
+    let code: String = code.chars().take(64).collect();
+    SideWrite {
+        statement: "INSERT INTO carrier_codes_unmapped (code, shown) VALUES ($1, 1)
+             ON CONFLICT (code) DO UPDATE SET shown = carrier_codes_unmapped.shown + 1",
+        params: vec![SqlValue::Text(code)],
+    }
+}
 
 /// How long after a contact another contact counts as the same enquiry.
 const WINDOW_MICROS: i64 = 72 * 3_600 * 1_000_000;
@@ -123,7 +144,53 @@ pub(crate) async fn render(app: &App) -> Result<String, ApiError> {
             Vec::new(),
         )
         .await?;
-    Ok(write(&rows, &events))
+    let mut out = write(&rows, &events);
+    let codes = app
+        .store
+        .sql(
+            "SELECT code, shown FROM carrier_codes_unmapped ORDER BY code",
+            Vec::new(),
+        )
+        .await?;
+    family(
+        &mut out,
+        "keel_carrier_codes_unmapped_total",
+        "counter",
+        "Carrier codes a message showed through the fallback phrase (no plain words in the catalog), by code.",
+    );
+    for row in &codes {
+        let code = row.first().and_then(SqlValue::text).unwrap_or_default();
+        let count = row.get(1).and_then(SqlValue::int).unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "keel_carrier_codes_unmapped_total{{code=\"{}\"}} {count}",
+            label(code)
+        );
+    }
+    let handoffs = app
+        .store
+        .sql(
+            "SELECT helpdesk, state, COUNT(*) FROM handoffs GROUP BY helpdesk, state ORDER BY helpdesk, state",
+            Vec::new(),
+        )
+        .await?;
+    family(
+        &mut out,
+        "keel_helpdesk_handoffs",
+        "gauge",
+        "Hand-offs to a helpdesk, by helpdesk and state (pending: not yet acknowledged; sent; failed: given up after repeated errors).",
+    );
+    for row in &handoffs {
+        let text = |index: usize| row.get(index).and_then(SqlValue::text).unwrap_or_default();
+        let count = row.get(2).and_then(SqlValue::int).unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "keel_helpdesk_handoffs{{helpdesk=\"{}\",state=\"{}\"}} {count}",
+            label(text(0)),
+            label(text(1))
+        );
+    }
+    Ok(out)
 }
 
 #[derive(Default)]

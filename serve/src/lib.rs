@@ -230,6 +230,14 @@ impl App {
 }
 
 impl App {
+    /// Sends the helpdesk hand-offs left pending for longer than
+    /// [`Config::resume_after`] (a crash between a hand-off and its
+    /// ticket, or a helpdesk that failed), each looked up by its key
+    /// before it is sent again; returns how many were sent.
+    pub async fn send_pending_handoffs(&self) -> Result<usize, ApiError> {
+        handoff::sweep(self).await
+    }
+
     /// One proactive sweep: fires due timers, polls stale shipments and
     /// emits the tracking monitor's events (scan gaps, late first scans).
     pub async fn sweep_proactive(&self) -> Result<(usize, usize), ApiError> {
@@ -241,8 +249,9 @@ impl App {
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets the
 /// requests under way finish. Sessions left waiting for a tool (by a
-/// crash, here or in another process) are resumed at start and by a sweep
-/// every half [`Config::resume_after`].
+/// crash, here or in another process), and hand-offs whose ticket was
+/// never acknowledged, are resumed at start and by a sweep every half
+/// [`Config::resume_after`].
 ///
 /// Connections are hyper's HTTP/1 with a timer, so that a client that does
 /// not finish its headers within [`Config::header_timeout`] is cut off
@@ -260,6 +269,7 @@ pub async fn serve(
         loop {
             // A failure here leaves the sessions for the next sweep or message.
             let _ = resumer.resume_abandoned().await;
+            let _ = resumer.send_pending_handoffs().await;
             tokio::time::sleep(period).await;
         }
     });

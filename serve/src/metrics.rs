@@ -1,8 +1,9 @@
 //! What this process counts, in Prometheus' text format for `GET
-//! /metrics`: turns, tool latency and errors, carrier codes shown through
-//! the fallback phrase. The KPIs of the WISMO article (seed 003) come from
-//! the store instead ([`crate::kpis`]), so they survive restarts. Labels are kept in ordered maps, so the text
-//! is the same for the same history.
+//! /metrics`: turns, tool latency and errors. The KPIs of the WISMO
+//! article (seed 003) and the carrier codes shown through the fallback
+//! phrase come from the store instead ([`crate::kpis`]), so they survive
+//! restarts. Labels are kept in ordered maps, so the text is the same for
+//! the same history.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -70,8 +71,6 @@ struct Counts {
     tool_latency: BTreeMap<String, Histogram>,
     /// (tool, kind) → failed calls: `error` or `timeout`.
     tool_errors: BTreeMap<(String, String), u64>,
-    /// Carrier codes shown through the fallback phrase, by code.
-    untranslated: BTreeMap<String, u64>,
 }
 
 /// The counters.
@@ -154,13 +153,6 @@ impl Metrics {
         });
     }
 
-    /// A message showed a carrier code the catalog's table does not hold
-    /// (the customer read the fallback phrase, never the code).
-    pub fn untranslated(&self, code: &str) {
-        let code: String = code.chars().take(64).collect();
-        self.with(|counts| *counts.untranslated.entry(code).or_default() += 1);
-    }
-
     /// The Prometheus text.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -182,14 +174,6 @@ impl Metrics {
                 "keel_tool_latency_seconds",
                 &format!("tool=\"{}\"", label(tool)),
                 TOOL_BUCKETS,
-            );
-        }
-        out.push_str("# HELP keel_carrier_codes_unmapped_total Carrier codes a message showed through the fallback phrase (no plain words in the catalog), by code.\n# TYPE keel_carrier_codes_unmapped_total counter\n");
-        for (code, count) in &counts.untranslated {
-            let _ = writeln!(
-                out,
-                "keel_carrier_codes_unmapped_total{{code=\"{}\"}} {count}",
-                label(code)
             );
         }
         out.push_str("# HELP keel_tool_errors_total Failed tool calls, by tool and kind (error, timeout).\n# TYPE keel_tool_errors_total counter\n");

@@ -19,11 +19,11 @@
 
 use crate::App;
 use crate::error::ApiError;
-use crate::store::{Commit, EventRow, SessionRow, StoreError};
+use crate::store::{Commit, EventRow, SessionRow, SideWrite, StoreError};
 use crate::tools::{Request, idempotency_key};
 use keel_runtime::log::{self, Header};
 use keel_runtime::{
-    Effect, Entry, Event, Machine, Output, Phase, Session, StateId, ToolCall, ToolOutcome,
+    Effect, Entry, Event, Handoff, Machine, Output, Phase, Session, StateId, ToolCall, ToolOutcome,
     ToolResult, advance,
 };
 use serde::Serialize;
@@ -285,6 +285,11 @@ struct Turn<'a> {
     resumed: Option<u32>,
     /// When a timer this turn set comes due (µs).
     wake_at: Option<i64>,
+    /// Side rows for the next commit.
+    side: Vec<SideWrite>,
+    /// The hand-offs this turn made for a helpdesk: the event's sequence
+    /// number, the hand-off and the helpdesk (recorded pending).
+    handoffs: Vec<(i64, Handoff, &'static str)>,
 }
 
 impl Turn<'_> {
@@ -300,8 +305,25 @@ impl Turn<'_> {
                 self.wake_at = Some(self.app.clock.now_micros().saturating_add(micros));
             }
         }
+        let seq = self.live.row.seq + self.buffered.len() as i64;
         for code in &output.untranslated {
-            self.app.metrics.untranslated(code);
+            self.side.push(crate::kpis::unmapped(code));
+        }
+        if let crate::Tools::Backend(backend) = &self.app.tools {
+            for effect in &output.effects {
+                if let Effect::HandOff(handoff) = effect {
+                    if let Some(helpdesk) = crate::handoff::helpdesk(backend, &self.live.machine) {
+                        let now = self.app.clock.now_micros();
+                        self.side.push(crate::handoff::pending(
+                            &self.live.row.id,
+                            seq,
+                            helpdesk,
+                            now,
+                        ));
+                        self.handoffs.push((seq, handoff.clone(), helpdesk));
+                    }
+                }
+            }
         }
         self.pending = if self.session.phase() == Phase::WaitingForTool {
             found.or_else(|| self.pending.take())
@@ -309,7 +331,6 @@ impl Turn<'_> {
             None
         };
         let entry = Entry { event, output };
-        let seq = self.live.row.seq + self.buffered.len() as i64;
         self.buffered.push(EventRow {
             seq,
             at: self.app.clock.now_micros(),
@@ -342,6 +363,7 @@ impl Turn<'_> {
             expected_seq: (!self.creating).then_some(self.live.row.seq),
             session: row.clone(),
             events,
+            side: std::mem::take(&mut self.side),
         };
         self.app.store.commit(commit).await?;
         self.commits += 1;
@@ -436,6 +458,8 @@ pub(crate) async fn run(
         commits: 0,
         resumed,
         wake_at: None,
+        side: Vec::new(),
+        handoffs: Vec::new(),
     };
     if let Some(event) = event {
         turn.apply(event);
@@ -454,6 +478,7 @@ pub(crate) async fn run(
         });
     }
     let effects = std::mem::take(&mut turn.effects);
+    let mut made = std::mem::take(&mut turn.handoffs).into_iter();
     let row = &live.row;
     if user_turn {
         app.metrics.turn(&row.policy);
@@ -472,16 +497,30 @@ pub(crate) async fn run(
     for effect in effects {
         match effect {
             Effect::Send(text) => messages.push(text),
-            Effect::HandOff(made) => {
+            Effect::HandOff(handed) => {
                 let mut json = serde_json::json!({
-                    "reason": made.reason.as_ref(),
-                    "queue": made.queue.as_ref(),
-                    "ticket": made.ticket,
-                    "context": made.context,
+                    "reason": handed.reason.as_ref(),
+                    "queue": handed.queue.as_ref(),
+                    "ticket": handed.ticket,
+                    "context": handed.context,
                 });
                 if let crate::Tools::Backend(backend) = &app.tools {
-                    json["helpdesk_ticket"] =
-                        crate::handoff::send(app, backend, &live.row, &live.machine, &made).await;
+                    // Recorded pending with the events: sent now, or by the
+                    // sweep after a crash.
+                    json["helpdesk_ticket"] = match made.next() {
+                        Some((seq, handoff, helpdesk)) => {
+                            crate::handoff::send(
+                                app,
+                                backend,
+                                &live.row,
+                                &live.machine,
+                                (seq, &handoff, helpdesk),
+                                false,
+                            )
+                            .await
+                        }
+                        None => serde_json::json!({"error": "the backend file names no helpdesk"}),
+                    };
                 }
                 handoff = Some(json);
             }

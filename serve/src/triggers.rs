@@ -7,7 +7,16 @@
 //! * `duplicate`: the customer already has a live session of that policy,
 //!   which is left alone (its id is kept);
 //! * `condition_false`: the policy's `when:` does not hold for this data;
-//! * `unmatched`: no deployed policy is triggered by this kind.
+//! * `unmatched`: no deployed policy is triggered by this kind;
+//! * `channel_not_served`: the policy does not serve the event's channel
+//!   (its front matter's `channels:`);
+//! * `invalid_data`: the data is not the record the catalog declares for
+//!   the event (`[events]`): a field it does not declare, a declared field
+//!   missing, or a value of another type — the policy was verified against
+//!   that record, so it is not started on anything else;
+//! * `refused`: the session could not be started (the reason is kept).
+//!
+//! Each record keeps a `detail` saying why, for the last three.
 //!
 //! `GET /v1/events` lists the records; `/metrics` counts them.
 
@@ -33,6 +42,7 @@ pub(crate) const EXTERNAL_EVENTS_TABLE: &str = "CREATE TABLE IF NOT EXISTS exter
         result TEXT NOT NULL,
         session_id TEXT NOT NULL,
         data TEXT NOT NULL,
+        detail TEXT,
         PRIMARY KEY (id, policy))";
 
 /// `POST /v1/events`.
@@ -63,8 +73,11 @@ fn default_channel() -> String {
 pub(crate) struct Outcome {
     /// The policy (empty when none matched).
     pub policy: String,
-    /// `started`, `duplicate`, `condition_false` or `unmatched`.
+    /// `started`, `duplicate`, `condition_false`, `unmatched`,
+    /// `channel_not_served`, `invalid_data` or `refused`.
     pub result: &'static str,
+    /// Why, when it started nothing for a reason the result does not say.
+    pub detail: Option<String>,
     /// The session started, or the live one that made it a duplicate.
     pub session_id: Option<String>,
     /// The started session's answer (id, token, first messages).
@@ -85,6 +98,7 @@ pub(crate) async fn receive(app: &App, event: ExternalBody) -> Result<Response, 
                 "policy": outcome.policy,
                 "result": outcome.result,
                 "session_id": outcome.session_id,
+                "detail": outcome.detail,
             })
         })
         .collect();
@@ -126,28 +140,24 @@ pub(crate) async fn dispatch(
     let mut outcomes = Vec::new();
     for policy in candidates(app, &kind, event.policy.as_deref()).await? {
         let outcome = match policy {
-            Candidate::Mismatch(name) => Outcome {
-                policy: name,
-                result: "unmatched",
-                session_id: None,
-                answer: None,
-            },
+            Candidate::Mismatch(name) => Outcome::nothing(name, "unmatched", None),
             Candidate::Policy(name, machine) => {
-                if machine.trigger_event().is_some()
+                let problems = data_problems(&machine, &event.data);
+                if let Err(refused) = crate::api::serves_channel(&machine, &channel) {
+                    Outcome::nothing(name, "channel_not_served", Some(refused.message))
+                } else if !problems.is_empty() {
+                    Outcome::nothing(name, "invalid_data", Some(problems.join("; ")))
+                } else if machine.trigger_event().is_some()
                     && !keel_runtime::trigger_holds(&machine, &data, date_of(now))
                 {
-                    Outcome {
-                        policy: name,
-                        result: "condition_false",
-                        session_id: None,
-                        answer: None,
-                    }
+                    Outcome::nothing(name, "condition_false", None)
                 } else if let Some(live) = live_session(app, &customer, &name).await? {
                     Outcome {
                         policy: name,
                         result: "duplicate",
                         session_id: Some(live),
                         answer: None,
+                        detail: None,
                     }
                 } else {
                     let origin = json!({ "kind": kind, "data": event.data, "event_id": id });
@@ -155,7 +165,7 @@ pub(crate) async fn dispatch(
                         kind: kind.clone(),
                         data: data.clone(),
                     }));
-                    let (_, answer) = begin_json(
+                    match begin_json(
                         app,
                         &name,
                         &channel,
@@ -163,12 +173,21 @@ pub(crate) async fn dispatch(
                         Some(origin.to_string()),
                         start,
                     )
-                    .await?;
-                    Outcome {
-                        session_id: answer["session_id"].as_str().map(str::to_string),
-                        policy: name,
-                        result: "started",
-                        answer: Some(answer),
+                    .await
+                    {
+                        Ok((_, answer)) => Outcome {
+                            session_id: answer["session_id"].as_str().map(str::to_string),
+                            policy: name,
+                            result: "started",
+                            answer: Some(answer),
+                            detail: None,
+                        },
+                        // The request was fine; this policy could not start:
+                        // recorded, and the other policies still considered.
+                        Err(error) if error.status.is_client_error() => {
+                            Outcome::nothing(name, "refused", Some(error.message))
+                        }
+                        Err(error) => return Err(error),
                     }
                 }
             }
@@ -176,18 +195,13 @@ pub(crate) async fn dispatch(
         outcomes.push(outcome);
     }
     if outcomes.is_empty() {
-        outcomes.push(Outcome {
-            policy: String::new(),
-            result: "unmatched",
-            session_id: None,
-            answer: None,
-        });
+        outcomes.push(Outcome::nothing(String::new(), "unmatched", None));
     }
     for outcome in &outcomes {
         app.store
             .sql(
-                "INSERT INTO external_events (id, at, kind, customer, policy, result, session_id, data)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO external_events (id, at, kind, customer, policy, result, session_id, data, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''))",
                 vec![
                     SqlValue::from(id.as_str()),
                     SqlValue::Int(now),
@@ -197,11 +211,109 @@ pub(crate) async fn dispatch(
                     SqlValue::from(outcome.result),
                     SqlValue::from(outcome.session_id.clone().unwrap_or_default()),
                     SqlValue::from(data_text.as_str()),
+                    SqlValue::from(outcome.detail.clone().unwrap_or_default()),
                 ],
             )
             .await?;
     }
     Ok((id, outcomes))
+}
+
+impl Outcome {
+    /// An outcome that started nothing.
+    fn nothing(policy: String, result: &'static str, detail: Option<String>) -> Outcome {
+        Outcome {
+            policy,
+            result,
+            session_id: None,
+            answer: None,
+            detail,
+        }
+    }
+}
+
+/// What is wrong with an event's data as the record the catalog declares
+/// for a triggered policy's event (nothing for a policy with no trigger:
+/// its `$event` is not typed). Every problem is named, sorted by field.
+pub(crate) fn data_problems(machine: &keel_runtime::Machine, data: &Json_) -> Vec<String> {
+    let artifact = machine.artifact();
+    let Some(trigger) = artifact
+        .policies
+        .first()
+        .and_then(|policy| policy.trigger.as_ref())
+    else {
+        return Vec::new();
+    };
+    let Some(fields) = artifact.types.get(&trigger.record) else {
+        return Vec::new();
+    };
+    let empty = serde_json::Map::new();
+    let given = match data {
+        Json_::Object(given) => given,
+        Json_::Null => &empty,
+        _ => {
+            return vec![format!(
+                "the data is not a `{}` record (an object)",
+                trigger.record
+            )];
+        }
+    };
+    let mut problems = Vec::new();
+    for name in given.keys() {
+        if !fields.contains_key(name) {
+            problems.push(format!(
+                "`{name}` is not a field of `{}` (its fields: {})",
+                trigger.record,
+                fields.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for (name, field) in fields {
+        let optional = field.ty.ends_with('?');
+        match given.get(name) {
+            None | Some(Json_::Null) if optional => {}
+            None | Some(Json_::Null) => problems.push(format!("`{name}` is missing")),
+            Some(value) => {
+                if let Some(expected) = mismatch(field, value) {
+                    problems.push(format!("`{name}` is {value}, not {expected}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// What a present value should have been, if it is not of its field's type
+/// (the scalar types; records and lists only by their shape).
+fn mismatch(field: &keel_compiler::emit::artifact::FieldEntry, value: &Json_) -> Option<String> {
+    let ty = field.ty.trim_end_matches('?');
+    let fits = match ty {
+        "string" | "str" | "text" | "email" | "carrier_code" => value.is_string(),
+        "int" | "integer" => value.is_i64() || value.is_u64(),
+        "number" | "float" | "decimal" => value.is_number(),
+        "bool" | "boolean" => value.is_boolean(),
+        "date" => value
+            .as_str()
+            .is_some_and(|text| keel_runtime::Date::parse_iso(text).is_some()),
+        "money" => value.get("amount").is_some() && value.get("currency").is_some(),
+        "enum" => value.as_str().is_some_and(|text| {
+            field
+                .domain
+                .as_ref()
+                .is_none_or(|domain| domain.iter().any(|known| known == text))
+        }),
+        list if list.starts_with('[') => value.is_array(),
+        _ => value.is_object(),
+    };
+    if fits {
+        return None;
+    }
+    Some(match (ty, &field.domain) {
+        ("enum", Some(domain)) => format!("one of {}", domain.join(", ")),
+        ("int" | "integer", _) => "an integer".to_string(),
+        ("date", _) => "an ISO date".to_string(),
+        (other, _) => format!("a {other}"),
+    })
 }
 
 enum Candidate {
@@ -282,7 +394,7 @@ pub(crate) async fn list(
     let rows = app
         .store
         .sql(
-            "SELECT id, at, kind, customer, policy, result, session_id, data FROM external_events
+            "SELECT id, at, kind, customer, policy, result, session_id, data, detail FROM external_events
              ORDER BY at DESC, id, policy LIMIT 500",
             Vec::new(),
         )
@@ -300,6 +412,7 @@ pub(crate) async fn list(
                 "result": text(5),
                 "session_id": text(6),
                 "data": serde_json::from_str::<Json_>(text(7)).unwrap_or(Json_::Null),
+                "detail": row.get(8).and_then(SqlValue::text),
             })
         })
         .collect();

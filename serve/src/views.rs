@@ -123,6 +123,7 @@ pub(crate) async fn read(
         "origin": origin,
         "path": path,
         "transcript": transcript,
+        "helpdesk_handoffs": crate::handoff::of_session(&app, &row.id).await?,
     })))
 }
 

@@ -2,7 +2,10 @@
 //! then `keel test --backend` over the seed examples (the same golden
 //! conversations as against the demo store, hand-offs becoming tickets in
 //! the helpdesk doubles), and `keel serve --backend` killed with SIGKILL
-//! mid-cancellation through the Magento adapter, which cancels once. No
+//! mid-cancellation through the Magento adapter, which cancels once; a
+//! hand-off is durable: a helpdesk that failed gets the ticket from the
+//! sweep, and a process killed while the helpdesk held its answer sends it
+//! again after a restart, found by its key, so it is made once. No
 //! credential appears in any output or session log.
 
 use crate::serve::{Process, assert_replays, call, say, serve_with, start};
@@ -181,6 +184,12 @@ fn the_seed_examples_pass_through_the_doubles_and_hand_offs_become_tickets() {
             .is_some_and(|text| text.contains("Transcript:") && text.contains("lee@example.com")),
         "{handed}"
     );
+    // Kustomer's tags are tag ids: the double knows the id of `keel_handoff`.
+    assert_eq!(
+        handed["tags"],
+        serde_json::json!(["keel_handoff"]),
+        "{handed}"
+    );
 
     // The taubench example names no platform of the file: skipped, not failed.
     let output = keel(&["test", "examples", "--backend", &backend])
@@ -248,6 +257,7 @@ fn killed_mid_cancellation_through_the_magento_adapter_it_cancels_once() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    let printed = first.printed();
     drop(first); // kill -9, mid-call
     assert!(
         hanging.join().expect("the client thread").is_err(),
@@ -291,6 +301,10 @@ fn killed_mid_cancellation_through_the_magento_adapter_it_cancels_once() {
         "the resumed call looked the order up instead of cancelling again"
     );
     assert_replays(&second, &id);
+    // Neither process printed a credential (`first` is gone: what it
+    // printed was read before it died), nor did the session log keep one.
+    doubles.assert_no_credential("keel serve's output", &second.printed());
+    doubles.assert_no_credential("keel serve's output before the crash", &printed);
     let log = crate::serve::client()
         .get(format!("{}/v1/sessions/{id}/log", second.base))
         .bearer_auth(crate::serve::OPERATOR)
@@ -388,4 +402,155 @@ fn keel_chat_and_keel_run_take_a_backend_file() {
         "{}",
         text(&output.stderr)
     );
+}
+
+/// The operator's view of a session's helpdesk hand-offs, once one is
+/// no longer pending (waiting at most 30 s).
+fn handoff_settled(process: &Process, id: &str) -> Value {
+    let waited = Instant::now();
+    loop {
+        let (status, body) = call(
+            process,
+            "GET",
+            &format!("/v1/sessions/{id}"),
+            crate::serve::OPERATOR,
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        let handoffs = &body["helpdesk_handoffs"];
+        if handoffs[0]["state"]
+            .as_str()
+            .is_some_and(|state| state != "pending")
+        {
+            return handoffs.clone();
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the hand-off stayed pending: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_hand_off_the_helpdesk_failed_is_sent_once_by_the_sweep() {
+    let doubles = doubles("backend-handoff-retry");
+    let directory = scratch("backend-handoff-retry-db");
+    let store = vec![
+        "--db".to_string(),
+        directory.join("keel.db").display().to_string(),
+    ];
+    let backend = doubles.backend.display().to_string();
+    let served = serve_with(
+        &store,
+        &["--backend", backend.as_str(), "--resume-after-ms", "0"],
+        &doubles.credentials,
+    );
+    let (id, token) = start(&served);
+    say(&served, &id, &token, "maya@example.com");
+    doubles.fault(serde_json::json!({"platform": "zendesk", "method": "POST", "path": "/tickets", "status": 503}));
+    let reply = say(&served, &id, &token, "I want to talk to a real person");
+    assert!(
+        reply["handoff"]["helpdesk_ticket"].get("id").is_none(),
+        "the helpdesk failed: {reply}"
+    );
+    let handoffs = handoff_settled(&served, &id);
+    assert_eq!(handoffs[0]["state"], "sent", "{handoffs}");
+    assert_eq!(handoffs[0]["attempts"], 2, "{handoffs}");
+    let journal = doubles.journal();
+    assert_eq!(journal["executions"]["zendesk ticket"], 1, "{journal}");
+    let made = journal["tickets"]
+        .as_array()
+        .and_then(|tickets| tickets.last())
+        .expect("a ticket");
+    assert_eq!(made["id"], handoffs[0]["ticket"], "{made}");
+    assert!(
+        made["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("customer: I want to talk to a real person")),
+        "{made}"
+    );
+}
+
+#[test]
+fn killed_before_the_helpdesk_answered_a_hand_off_is_sent_once_after_a_restart() {
+    let doubles = doubles("backend-handoff-crash");
+    // This policy hands off to Gorgias, which finds a ticket again only by
+    // its external id (a lookup before the resend).
+    let mut file = std::fs::read_to_string(&doubles.backend).expect("the backend file");
+    file = file.replace(
+        "bigcommerce_order_info = \"kustomer\"\n",
+        "bigcommerce_order_info = \"kustomer\"\nSingle_order_cancellation_policy = \"gorgias\"\n",
+    );
+    std::fs::write(&doubles.backend, &file).expect("the backend file");
+    let directory = scratch("backend-handoff-crash-db");
+    let store = vec![
+        "--db".to_string(),
+        directory.join("keel.db").display().to_string(),
+    ];
+    let backend = doubles.backend.display().to_string();
+    let args = ["--backend", backend.as_str(), "--resume-after-ms", "0"];
+    let first = serve_with(&store, &args, &doubles.credentials);
+    let (id, token) = start(&first);
+    say(&first, &id, &token, "maya@example.com");
+
+    // Gorgias makes the ticket, then holds its answer; the process dies.
+    doubles.fault(serde_json::json!({"platform": "gorgias", "method": "POST", "path": "/api/tickets", "hold_ms": 60_000}));
+    let (base, session, secret) = (first.base.clone(), id.clone(), token.clone());
+    let hanging = std::thread::spawn(move || {
+        crate::serve::client()
+            .post(format!("{base}/v1/sessions/{session}/messages"))
+            .bearer_auth(secret)
+            .json(&serde_json::json!({ "text": "I want to talk to a real person" }))
+            .send()
+            .map(|response| response.status().as_u16())
+    });
+    let waited = Instant::now();
+    while doubles.journal()["executions"]["gorgias ticket"].as_u64() != Some(1) {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the ticket never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(first); // kill -9, the ticket made but not acknowledged
+    assert!(
+        hanging.join().expect("the client thread").is_err(),
+        "the client saw the crash"
+    );
+
+    let second = serve_with(&store, &args, &doubles.credentials);
+    let handoffs = handoff_settled(&second, &id);
+    assert_eq!(handoffs[0]["state"], "sent", "{handoffs}");
+    assert_eq!(handoffs[0]["helpdesk"], "gorgias", "{handoffs}");
+    let journal = doubles.journal();
+    assert_eq!(
+        journal["executions"]["gorgias ticket"], 1,
+        "{}",
+        journal["executions"]
+    );
+    let tickets: Vec<&Value> = journal["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .filter(|ticket| ticket["helpdesk"] == "gorgias")
+        .collect();
+    assert_eq!(tickets.len(), 1, "{tickets:?}");
+    assert_eq!(tickets[0]["id"], handoffs[0]["ticket"]);
+    let lookups = journal["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|entry| {
+            entry["platform"] == "gorgias"
+                && entry["method"] == "GET"
+                && entry["path"]
+                    .as_str()
+                    .is_some_and(|path| path.contains("external_id="))
+        })
+        .count();
+    assert_eq!(lookups, 1, "the resend looked the ticket up first");
+    // Nothing more is sent, however many sweeps run.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(doubles.journal()["executions"]["gorgias ticket"], 1);
 }

@@ -23,6 +23,18 @@ const CANCELLATION: &str = "Single_order_cancellation_policy";
 pub(crate) struct Process {
     child: Child,
     pub(crate) base: String,
+    /// Everything it printed (stdout and stderr) so far.
+    printed: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Process {
+    /// What the process printed so far, on either stream.
+    pub(crate) fn printed(&self) -> String {
+        self.printed
+            .lock()
+            .map(|text| text.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Process {
@@ -51,8 +63,23 @@ pub(crate) fn serve_with(store: &[String], extra: &[&str], env: &[(String, Strin
     .args(extra)
     .envs(env.iter().map(|(name, value)| (name, value)))
     .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
     .spawn()
     .expect("keel serve starts");
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let keep = |printed: &std::sync::Arc<std::sync::Mutex<String>>, line: &str| {
+        if let Ok(mut text) = printed.lock() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    };
+    let stderr = child.stderr.take().expect("stderr");
+    let errors = std::sync::Arc::clone(&printed);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            keep(&errors, &line);
+        }
+    });
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let base = loop {
@@ -60,6 +87,7 @@ pub(crate) fn serve_with(store: &[String], extra: &[&str], env: &[(String, Strin
             .next()
             .expect("keel serve says where it listens")
             .expect("a line");
+        keep(&printed, &line);
         if let Some(rest) = line.split("listening on ").nth(1) {
             break rest
                 .split_whitespace()
@@ -69,8 +97,17 @@ pub(crate) fn serve_with(store: &[String], extra: &[&str], env: &[(String, Strin
         }
     };
     // Keep reading so the pipe never fills.
-    std::thread::spawn(move || lines.for_each(drop));
-    Process { child, base }
+    let output = std::sync::Arc::clone(&printed);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            keep(&output, &line);
+        }
+    });
+    Process {
+        child,
+        base,
+        printed,
+    }
 }
 
 pub(crate) fn client() -> reqwest::blocking::Client {

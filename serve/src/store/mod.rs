@@ -112,6 +112,19 @@ pub struct Commit {
     pub expected_seq: Option<i64>,
     /// Events numbered from the expected sequence on.
     pub events: Vec<EventRow>,
+    /// Side-table rows written in the same transaction (a hand-off to
+    /// send, a carrier code shown through the fallback phrase): what the
+    /// events oblige the process to do, or count, is on disk with them.
+    pub side: Vec<SideWrite>,
+}
+
+/// One side-table statement of a [`Commit`] (see [`Store::sql`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideWrite {
+    /// The statement, a constant.
+    pub statement: &'static str,
+    /// Its parameters.
+    pub params: Vec<SqlValue>,
 }
 
 /// A new policy version to record.
@@ -216,6 +229,8 @@ impl From<String> for SqlValue {
 pub(crate) const TABLES: &[&str] = &[
     crate::triggers::EXTERNAL_EVENTS_TABLE,
     crate::monitor::SHIPMENTS_TABLE,
+    crate::handoff::HANDOFFS_TABLE,
+    crate::kpis::UNMAPPED_CODES_TABLE,
     "CREATE TABLE IF NOT EXISTS policies (
         name TEXT NOT NULL,
         version BIGINT NOT NULL,
@@ -261,6 +276,8 @@ pub(crate) const SESSION_COLUMNS: &str = "id, policy, version, hash, channel, cu
 /// They run after [`TABLES`].
 pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN wake_at BIGINT",
+    // Why an event started nothing (channel not served, invalid data, …).
+    "ALTER TABLE external_events ADD COLUMN detail TEXT",
     // The timer sweep looks only at sessions waiting for a timer.
     "CREATE INDEX IF NOT EXISTS sessions_waiting_for_timers ON sessions (wake_at)
         WHERE phase = 'waiting_for_timer'",

@@ -216,96 +216,32 @@ impl Store for PostgresStore {
 
     fn commit(&self, commit: Commit) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let client = self.client().await?;
-            let row = &commit.session;
-            let seqs: Vec<i64> = commit.events.iter().map(|event| event.seq).collect();
-            let ats: Vec<i64> = commit.events.iter().map(|event| event.at).collect();
-            let lines: Vec<&str> = commit
-                .events
-                .iter()
-                .map(|event| event.line.as_str())
-                .collect();
-            // One statement, one round trip: the row moves (or is created)
-            // and the events are appended only if it did.
-            let inserted = match commit.expected_seq {
-                None => {
-                    let statement = client
-                        .prepare_cached(&format!(
-                            "WITH moved AS (
-                                INSERT INTO sessions ({SESSION_COLUMNS})
-                                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                                ON CONFLICT (id) DO NOTHING RETURNING id)
-                             INSERT INTO events (session_id, seq, at, line)
-                             SELECT moved.id, e.seq, e.at, e.line
-                             FROM moved, unnest($17::BIGINT[], $18::BIGINT[], $19::TEXT[]) AS e(seq, at, line)"
-                        ))
-                        .await
-                        .map_err(database)?;
-                    client
-                        .execute(
-                            &statement,
-                            &[
-                                &row.id,
-                                &row.policy,
-                                &row.version,
-                                &row.hash,
-                                &row.channel,
-                                &row.customer,
-                                &row.token_hash,
-                                &row.today,
-                                &row.created_at,
-                                &row.updated_at,
-                                &row.seq,
-                                &row.phase,
-                                &row.node,
-                                &row.outcome,
-                                &row.origin,
-                                &row.wake_at,
-                                &seqs,
-                                &ats,
-                                &lines,
-                            ],
-                        )
-                        .await
-                        .map_err(database)?
-                }
-                Some(expected) => {
-                    let statement = client
-                        .prepare_cached(
-                            "WITH moved AS (
-                                UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6, wake_at = $11
-                                WHERE id = $1 AND seq = $7 RETURNING id)
-                             INSERT INTO events (session_id, seq, at, line)
-                             SELECT moved.id, e.seq, e.at, e.line
-                             FROM moved, unnest($8::BIGINT[], $9::BIGINT[], $10::TEXT[]) AS e(seq, at, line)",
-                        )
-                        .await
-                        .map_err(database)?;
-                    client
-                        .execute(
-                            &statement,
-                            &[
-                                &row.id,
-                                &row.updated_at,
-                                &row.seq,
-                                &row.phase,
-                                &row.node,
-                                &row.outcome,
-                                &expected,
-                                &seqs,
-                                &ats,
-                                &lines,
-                                &row.wake_at,
-                            ],
-                        )
-                        .await
-                        .map_err(database)?
-                }
-            };
-            if inserted == 0 {
+            let mut client = self.client().await?;
+            // A commit without side rows is one statement, one round trip;
+            // side rows go in one transaction with the events.
+            if commit.side.is_empty() {
+                return match append(&client, &commit).await? {
+                    0 => Err(StoreError::Conflict),
+                    _ => Ok(()),
+                };
+            }
+            let transaction = client.transaction().await.map_err(database)?;
+            if append(&transaction, &commit).await? == 0 {
                 return Err(StoreError::Conflict);
             }
-            Ok(())
+            for side in &commit.side {
+                let (ints, texts) = columns(&side.params);
+                let bound = bind(&side.params, &ints, &texts);
+                let statement = transaction
+                    .prepare_cached(side.statement)
+                    .await
+                    .map_err(database)?;
+                transaction
+                    .execute(&statement, &bound)
+                    .await
+                    .map_err(database)?;
+            }
+            transaction.commit().await.map_err(database)
         })
     }
 
@@ -356,21 +292,11 @@ impl Store for PostgresStore {
     ) -> StoreFuture<'_, Vec<Vec<super::SqlValue>>> {
         Box::pin(async move {
             use super::SqlValue;
-            use tokio_postgres::types::{ToSql, Type};
+            use tokio_postgres::types::Type;
             let client = self.client().await?;
             let prepared = client.prepare_cached(statement).await.map_err(database)?;
-            let ints: Vec<Option<i64>> = params.iter().map(SqlValue::int).collect();
-            let texts: Vec<Option<String>> = params
-                .iter()
-                .map(|value| value.text().map(str::to_string))
-                .collect();
-            let mut bound: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(params.len());
-            for (index, value) in params.iter().enumerate() {
-                bound.push(match value {
-                    SqlValue::Int(_) => &ints[index],
-                    SqlValue::Text(_) | SqlValue::Null => &texts[index],
-                });
-            }
+            let (ints, texts) = columns(&params);
+            let bound = bind(&params, &ints, &texts);
             let rows = client.query(&prepared, &bound).await.map_err(database)?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
@@ -411,4 +337,129 @@ impl Store for PostgresStore {
             Ok(rows.iter().map(|row| row.get(0)).collect())
         })
     }
+}
+
+/// The commit's row moved (or created) and its events appended; how many
+/// events went in (0: another writer moved the session first).
+async fn append(
+    client: &impl deadpool_postgres::GenericClient,
+    commit: &Commit,
+) -> Result<u64, StoreError> {
+    let row = &commit.session;
+    let seqs: Vec<i64> = commit.events.iter().map(|event| event.seq).collect();
+    let ats: Vec<i64> = commit.events.iter().map(|event| event.at).collect();
+    let lines: Vec<&str> = commit
+        .events
+        .iter()
+        .map(|event| event.line.as_str())
+        .collect();
+    // One statement, one round trip: the row moves (or is created)
+    // and the events are appended only if it did.
+    let inserted = match commit.expected_seq {
+        None => {
+            let statement = client
+                .prepare_cached(&format!(
+                    "WITH moved AS (
+                        INSERT INTO sessions ({SESSION_COLUMNS})
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                        ON CONFLICT (id) DO NOTHING RETURNING id)
+                     INSERT INTO events (session_id, seq, at, line)
+                     SELECT moved.id, e.seq, e.at, e.line
+                     FROM moved, unnest($17::BIGINT[], $18::BIGINT[], $19::TEXT[]) AS e(seq, at, line)"
+                ))
+                .await
+                .map_err(database)?;
+            client
+                .execute(
+                    &statement,
+                    &[
+                        &row.id,
+                        &row.policy,
+                        &row.version,
+                        &row.hash,
+                        &row.channel,
+                        &row.customer,
+                        &row.token_hash,
+                        &row.today,
+                        &row.created_at,
+                        &row.updated_at,
+                        &row.seq,
+                        &row.phase,
+                        &row.node,
+                        &row.outcome,
+                        &row.origin,
+                        &row.wake_at,
+                        &seqs,
+                        &ats,
+                        &lines,
+                    ],
+                )
+                .await
+                .map_err(database)?
+        }
+        Some(expected) => {
+            let statement = client
+                .prepare_cached(
+                    "WITH moved AS (
+                        UPDATE sessions SET updated_at = $2, seq = $3, phase = $4, node = $5, outcome = $6, wake_at = $11
+                        WHERE id = $1 AND seq = $7 RETURNING id)
+                     INSERT INTO events (session_id, seq, at, line)
+                     SELECT moved.id, e.seq, e.at, e.line
+                     FROM moved, unnest($8::BIGINT[], $9::BIGINT[], $10::TEXT[]) AS e(seq, at, line)",
+                )
+                .await
+                .map_err(database)?;
+            client
+                .execute(
+                    &statement,
+                    &[
+                        &row.id,
+                        &row.updated_at,
+                        &row.seq,
+                        &row.phase,
+                        &row.node,
+                        &row.outcome,
+                        &expected,
+                        &seqs,
+                        &ats,
+                        &lines,
+                        &row.wake_at,
+                    ],
+                )
+                .await
+                .map_err(database)?
+        }
+    };
+    Ok(inserted)
+}
+
+/// The side values split by type, so each can be bound by reference.
+fn columns(params: &[super::SqlValue]) -> (Vec<Option<i64>>, Vec<Option<String>>) {
+    (
+        params.iter().map(super::SqlValue::int).collect(),
+        params
+            .iter()
+            .map(|value| value.text().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// The parameters of a side statement, bound to `columns`' vectors.
+fn bind<'a>(
+    params: &[super::SqlValue],
+    ints: &'a [Option<i64>],
+    texts: &'a [Option<String>],
+) -> Vec<&'a (dyn tokio_postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .enumerate()
+        .map(
+            |(index, value)| -> &'a (dyn tokio_postgres::types::ToSql + Sync) {
+                match value {
+                    super::SqlValue::Int(_) => &ints[index],
+                    super::SqlValue::Text(_) | super::SqlValue::Null => &texts[index],
+                }
+            },
+        )
+        .collect()
 }

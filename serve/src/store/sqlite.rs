@@ -239,14 +239,7 @@ impl Store for SqliteStore {
         self.read(move |connection| {
             use super::SqlValue;
             let mut prepared = connection.prepare_cached(&numbered(statement))?;
-            let values: Vec<rusqlite::types::Value> = params
-                .into_iter()
-                .map(|value| match value {
-                    SqlValue::Null => rusqlite::types::Value::Null,
-                    SqlValue::Int(int) => rusqlite::types::Value::Integer(int),
-                    SqlValue::Text(text) => rusqlite::types::Value::Text(text),
-                })
-                .collect();
+            let values: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
             let columns = prepared.column_count();
             let mut rows = prepared.query(rusqlite::params_from_iter(values))?;
             let mut out = Vec::new();
@@ -278,6 +271,15 @@ impl Store for SqliteStore {
             let rows = statement.query_map([before], |row| row.get(0))?;
             rows.collect()
         })
+    }
+}
+
+/// A side-table value as SQLite binds it.
+fn sqlite_value(value: &super::SqlValue) -> rusqlite::types::Value {
+    match value {
+        super::SqlValue::Null => rusqlite::types::Value::Null,
+        super::SqlValue::Int(int) => rusqlite::types::Value::Integer(*int),
+        super::SqlValue::Text(text) => rusqlite::types::Value::Text(text.clone()),
     }
 }
 
@@ -459,6 +461,13 @@ fn apply_commit(
         .prepare_cached("INSERT INTO events (session_id, seq, at, line) VALUES (?1, ?2, ?3, ?4)")?;
     for event in &commit.events {
         insert.execute(params![row.id, event.seq, event.at, event.line])?;
+    }
+    for side in &commit.side {
+        transaction
+            .prepare_cached(&numbered(side.statement))?
+            .execute(rusqlite::params_from_iter(
+                side.params.iter().map(sqlite_value),
+            ))?;
     }
     Ok(Ok(()))
 }

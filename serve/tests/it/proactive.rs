@@ -651,3 +651,293 @@ async fn a_label_no_carrier_scans_and_a_delivery_are_emitted_once_each() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_for_a_channel_the_policy_does_not_serve_or_with_fields_its_record_lacks_is_recorded()
+ {
+    for store in stores("proactive_refused").await {
+        let clock = ManualClock::new(DEMO_NOW);
+        let tool = tracking_tool("2026-03-09T20:00:00Z").await;
+        let server = server(&store, Arc::clone(&clock), &tool).await;
+        deploy(&server).await;
+        let data = json!({
+            "order_id": "1042",
+            "tracking_number": TRACKING,
+            "carrier": "UPS",
+            "code": "in_transit",
+            "location": "Memphis, TN",
+            "hours_since_scan": 50,
+        });
+        // wismo_proactive serves email and sms, not chat.
+        let chat = server
+            .post(
+                "/v1/events",
+                Some(OPERATOR),
+                json!({ "kind": "carrier_scan_gap", "customer": "maya@example.com", "channel": "chat", "data": data }),
+            )
+            .await;
+        assert_eq!(chat.status, 202, "{}: {:?}", server.label, chat.body);
+        assert_eq!(chat.body["results"][0]["result"], "channel_not_served");
+        assert!(
+            chat.body["results"][0]["detail"]
+                .as_str()
+                .is_some_and(|detail| detail.contains("not `chat`")),
+            "{:?}",
+            chat.body
+        );
+        // A misspelt field (and so a missing one), and a value of another type.
+        let mut misspelt = data.clone();
+        misspelt["hours_since_scn"] = misspelt["hours_since_scan"].take();
+        misspelt
+            .as_object_mut()
+            .map(|fields| fields.remove("hours_since_scan"));
+        misspelt["carrier"] = json!(7);
+        let invalid = server
+            .post(
+                "/v1/events",
+                Some(OPERATOR),
+                json!({ "kind": "carrier_scan_gap", "customer": "sam@example.com", "data": misspelt }),
+            )
+            .await;
+        assert_eq!(invalid.status, 202, "{:?}", invalid.body);
+        assert_eq!(invalid.body["results"][0]["result"], "invalid_data");
+        let detail = invalid.body["results"][0]["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for part in [
+            "`hours_since_scn` is not a field of `ScanGap`",
+            "`hours_since_scan` is missing",
+            "`carrier` is 7, not a string",
+        ] {
+            assert!(detail.contains(part), "{part}: {detail}");
+        }
+        // The same data, well formed, on a served channel: started.
+        let started = server
+            .post(
+                "/v1/events",
+                Some(OPERATOR),
+                json!({ "kind": "carrier_scan_gap", "customer": "lee@example.com", "data": data }),
+            )
+            .await;
+        assert_eq!(started.status, 201, "{:?}", started.body);
+
+        // Recorded (with why) and reported, by a fresh process too.
+        drop(server);
+        let server = self::server(&store, Arc::clone(&clock), &tool).await;
+        let listed = server.get("/v1/events", Some(OPERATOR)).await;
+        let events = listed.body["events"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let find = |result: &str| {
+            events
+                .iter()
+                .find(|event| event["result"] == result)
+                .cloned()
+                .unwrap_or_else(|| panic!("{result}: {events:?}"))
+        };
+        assert_eq!(find("channel_not_served")["customer"], "maya@example.com");
+        assert!(
+            find("invalid_data")["detail"]
+                .as_str()
+                .is_some_and(|detail| detail.contains("hours_since_scn")),
+            "{events:?}"
+        );
+        assert!(find("started")["detail"].is_null(), "{events:?}");
+        let text = metrics(&server).await;
+        for expected in [
+            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"channel_not_served\"} 1",
+            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"invalid_data\"} 1",
+            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"started\"} 1",
+        ] {
+            assert!(text.contains(expected), "{expected}\n{text}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_carrier_code_with_no_plain_words_is_never_shown_and_is_counted_in_the_store() {
+    for store in stores("proactive_unmapped").await {
+        let clock = ManualClock::new(DEMO_NOW);
+        let tool = tracking_tool("2026-03-09T20:00:00Z").await;
+        let server = server(&store, Arc::clone(&clock), &tool).await;
+        deploy(&server).await;
+        for customer in ["maya@example.com", "sam@example.com"] {
+            let started = server
+                .post(
+                    "/v1/events",
+                    Some(OPERATOR),
+                    json!({ "kind": "carrier_scan_gap", "customer": customer, "data": {
+                        "order_id": "1042",
+                        "tracking_number": TRACKING,
+                        "carrier": "UPS",
+                        "code": "XQ991",
+                        "location": "Memphis, TN",
+                        "hours_since_scan": 50,
+                    } }),
+                )
+                .await;
+            assert_eq!(started.status, 201, "{}: {:?}", server.label, started.body);
+            let text = messages(&started.body).join(" ");
+            assert!(
+                text.contains("there is an update from the carrier that we are checking"),
+                "{text}"
+            );
+            assert!(!text.contains("XQ991"), "{text}");
+        }
+        // Counted with the events that showed it: a fresh process reads it back.
+        drop(server);
+        let fresh = self::server(&store, Arc::clone(&clock), &tool).await;
+        let text = metrics(&fresh).await;
+        assert!(
+            text.contains("keel_carrier_codes_unmapped_total{code=\"XQ991\"} 2"),
+            "{}: {text}",
+            fresh.label
+        );
+    }
+}
+
+/// Starts `scan_gap_outreach` for `customer`: by an event (`trigger`) or
+/// by the customer (inbound, on email); returns the id and token.
+async fn begin(server: &Server, customer: &str, trigger: Option<&str>) -> (String, String) {
+    let answer = match trigger {
+        Some(kind) => {
+            server
+                .post(
+                    "/v1/events",
+                    Some(OPERATOR),
+                    json!({ "kind": kind, "policy": "scan_gap_outreach", "customer": customer, "data": {} }),
+                )
+                .await
+        }
+        None => {
+            server
+                .post(
+                    "/v1/sessions",
+                    Some(OPERATOR),
+                    json!({ "policy": "scan_gap_outreach", "channel": "email", "customer": customer }),
+                )
+                .await
+        }
+    };
+    assert_eq!(answer.status, 201, "{}: {:?}", server.label, answer.body);
+    (
+        answer.body["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        answer.body["session_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kpis_of_seed_003_are_computed_from_the_store_and_survive_a_restart() {
+    const MINUTE: i64 = 60_000_000;
+    for store in stores("proactive_kpis").await {
+        let clock = ManualClock::new(DEMO_NOW);
+        let first = Server::with(
+            &store,
+            Tools::demo(keel_runtime::DemoStore::embedded(keel_serve::date_of(
+                DEMO_NOW,
+            ))),
+            Arc::clone(&clock),
+            Config::standard(),
+        )
+        .await;
+        let deployed = first
+            .post(
+                "/v1/policies",
+                Some(OPERATOR),
+                json!({ "policies": [{ "name": "scan_gap_outreach.md", "text": crate::common::SCAN_GAP }] }),
+            )
+            .await;
+        assert_eq!(deployed.status, 201, "{:?}", deployed.body);
+        // A: an outreach to maya, answered "no" an hour later (resolved).
+        let (a, a_token) = begin(&first, "maya@example.com", Some("carrier_scan_gap")).await;
+        clock.advance(HOUR);
+        assert_eq!(
+            first.say(&a, &a_token, "no").await.body["outcome"],
+            "reassured"
+        );
+        // B: maya writes in herself an hour later (inbound after outreach)
+        // and asks for a person ten minutes on (escalated).
+        clock.advance(HOUR);
+        let (b, b_token) = begin(&first, "maya@example.com", None).await;
+        clock.advance(10 * MINUTE);
+        let escalated = first.say(&b, &b_token, "yes").await;
+        assert!(
+            escalated.body["handoff"].is_object(),
+            "{:?}",
+            escalated.body
+        );
+        // C: sam writes in, no outreach before; "no" after 30 minutes.
+        let (c, c_token) = begin(&first, "sam@example.com", None).await;
+        clock.advance(30 * MINUTE);
+        assert_eq!(
+            first.say(&c, &c_token, "no").await.body["outcome"],
+            "reassured"
+        );
+        // D: an outreach to lee, "no" two hours later.
+        let (d, d_token) = begin(&first, "lee@example.com", Some("carrier_scan_gap")).await;
+        clock.advance(2 * HOUR);
+        assert_eq!(
+            first.say(&d, &d_token, "no").await.body["outcome"],
+            "reassured"
+        );
+        // E: an outreach to noor, still waiting for her answer.
+        begin(&first, "noor@example.com", Some("carrier_scan_gap")).await;
+
+        // A fresh process over the same store computes them all.
+        drop(first);
+        let fresh = Server::with(
+            &store,
+            Tools::demo(keel_runtime::DemoStore::embedded(keel_serve::date_of(
+                DEMO_NOW,
+            ))),
+            Arc::clone(&clock),
+            Config::standard(),
+        )
+        .await;
+        let text = metrics(&fresh).await;
+        let policy = "policy=\"scan_gap_outreach\"";
+        let scan = format!("{policy},trigger=\"carrier_scan_gap\"");
+        let inbound = format!("{policy},trigger=\"inbound\"");
+        for expected in [
+            format!("keel_sessions_started_total{{{policy}}} 5"),
+            format!("keel_sessions_finished_total{{{policy},kind=\"resolved\"}} 3"),
+            format!("keel_sessions_finished_total{{{policy},kind=\"escalated\"}} 1"),
+            // True resolution: 3 of the 4 finished; by trigger, A and D of
+            // the outreach, C of the two inbound.
+            format!("keel_true_resolution_rate{{{policy}}} 0.75"),
+            format!("keel_true_resolution_rate_by_trigger{{{scan}}} 1"),
+            format!("keel_true_resolution_rate_by_trigger{{{inbound}}} 0.5"),
+            // First contact: A came back (B within 72 h), D did not; B was
+            // no first contact (A before it), C was and stayed resolved.
+            format!("keel_first_contact_resolution_rate{{{scan}}} 0.5"),
+            format!("keel_first_contact_resolution_rate{{{inbound}}} 1"),
+            // Time to resolution: 3600, 600, 1800 and 7200 seconds.
+            format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"300\"}} 0"),
+            format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"1800\"}} 2"),
+            format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"3600\"}} 3"),
+            format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"+Inf\"}} 4"),
+            format!("keel_time_to_resolution_seconds_sum{{{policy}}} 13200"),
+            format!("keel_time_to_resolution_seconds_count{{{policy}}} 4"),
+            // Outreach sent (A, D, E) and the inbound sessions that followed
+            // one within 72 h (B, not C).
+            format!("keel_proactive_outreach_total{{{scan}}} 3"),
+            format!("keel_inbound_sessions_total{{{policy}}} 2"),
+            format!("keel_inbound_after_outreach_total{{{policy}}} 1"),
+        ] {
+            assert!(
+                text.lines().any(|line| line == expected),
+                "{}: {expected}\n{text}",
+                fresh.label
+            );
+        }
+        let _ = (a, b, c, d);
+    }
+}
