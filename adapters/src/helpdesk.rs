@@ -8,7 +8,7 @@
 //! | helpdesk | calls | found again after a crash by |
 //! |---|---|---|
 //! | Gorgias | `POST /api/tickets` (the transcript as the customer's message, reason and context as an internal note), HTTP Basic `user:api key` | `GET /api/tickets?external_id=<key>` |
-//! | Kustomer | `GET /v1/customers/email=<email>` (404: `POST /v1/customers`), `POST /v1/conversations` (tags are Kustomer tag ids: the names `[handoff.kustomer_tags]` maps go in `tags`, and every name in `custom.keelTagsStr`), `POST /v1/notes`, `Authorization: Bearer` | the customer's conversations' `externalId` |
+//! | Kustomer | `GET /v1/customers/email=<email>` (404: `POST /v1/customers`), `POST /v1/conversations` (tags are Kustomer tag ids: the names `[handoff.kustomer_tags]` maps go in `tags`, and every name in `custom.keelTagsStr`), `POST /v1/notes`, `Authorization: Bearer` | the customer's conversations' `externalId`, then that conversation's notes (the note is posted if it is missing) |
 //! | Zendesk | `POST /api/v2/tickets.json` with an internal comment, HTTP Basic `email/token:token` | its `Idempotency-Key` header: a resend answers the first ticket |
 //!
 //! Which helpdesk: the backend file's `[handoff.policies]` entry for the
@@ -353,6 +353,11 @@ async fn kustomer_conversation(backend: &Backend, ticket: &Ticket<'_>) -> Result
     let customer = kustomer_customer(backend, platform, ticket).await?;
     if ticket.call.resend {
         if let Some(id) = kustomer_find(backend, platform, &customer, &ticket.call.key).await? {
+            // The conversation got through; its note may not have.
+            let text = body(ticket);
+            if !kustomer_noted(backend, platform, &id, &text).await? {
+                kustomer_note(backend, platform, &id, &text).await?;
+            }
             return Ok(id);
         }
     }

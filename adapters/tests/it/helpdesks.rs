@@ -339,6 +339,41 @@ fn kustomer_messages_are_notes_and_a_resend_reads_the_notes_first() {
     assert_eq!(h.requests("kustomer", "/notes"), 4, "2 posts and 2 lookups");
 }
 
+#[test]
+fn a_kustomer_hand_off_whose_note_failed_gets_its_note_on_the_resend_and_no_second_conversation() {
+    let h = harness("");
+    let (context, transcript) = fixtures();
+    h.faults(vec![keel_adapters::doubles::Fault {
+        status: Some(503),
+        ..crate::common::fault("kustomer", Some("POST"), "/v1/notes")
+    }]);
+    let failed = h.runtime.block_on(h.backend.hand_off(
+        "kustomer",
+        &ticket(&context, &transcript, Some("maya@example.com"), false),
+    ));
+    assert!(failed.is_err(), "the note failed: {failed:?}");
+    let made = h
+        .runtime
+        .block_on(h.backend.hand_off(
+            "kustomer",
+            &ticket(&context, &transcript, Some("maya@example.com"), true),
+        ))
+        .expect("found, and the note added");
+    let again = h
+        .runtime
+        .block_on(h.backend.hand_off(
+            "kustomer",
+            &ticket(&context, &transcript, Some("maya@example.com"), true),
+        ))
+        .expect("found, noted already");
+    assert_eq!(made, again);
+    let journal = h.journal();
+    assert_eq!(journal.executions.get("kustomer ticket"), Some(&1));
+    assert_eq!(journal.executions.get("kustomer note"), Some(&1));
+    let record = journal.tickets.last().expect("the conversation");
+    assert!(record.text.contains("Transcript:"), "{record:?}");
+}
+
 fn zendesk_auth(h: &crate::common::Harness) -> String {
     use base64::Engine;
     let pair = format!(
