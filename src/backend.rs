@@ -29,13 +29,24 @@ pub(crate) fn describe(backend: Option<&Path>) -> String {
 /// Why an example is skipped: the platforms its tools need that the
 /// backend lacks (`None`: it has them all).
 pub(crate) fn skipped(backend: &Backend, machine: &Machine) -> Option<String> {
-    let missing = missing_platforms(backend, machine);
-    (!missing.is_empty()).then(|| {
-        format!(
+    let (platforms, unadapted): (Vec<String>, Vec<String>) = missing_platforms(backend, machine)
+        .into_iter()
+        .partition(|missing| !missing.starts_with('@'));
+    let mut reasons = Vec::new();
+    if !platforms.is_empty() {
+        reasons.push(format!(
             "the backend file has no [platforms.{}]",
-            missing.join("], [platforms.")
-        )
-    })
+            platforms.join("], [platforms.")
+        ));
+    }
+    if !unadapted.is_empty() {
+        reasons.push(format!(
+            "{} {} no adapter",
+            unadapted.join(", "),
+            if unadapted.len() == 1 { "has" } else { "have" }
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
 /// Runs a script through the backend, the doubles reset first.
@@ -75,7 +86,8 @@ pub(crate) fn run_script<'m>(
     Ok(run)
 }
 
-/// The platforms a machine's tools need that the backend lacks.
+/// The platforms a machine's tools need that the backend lacks, and its
+/// tools with no adapter (`@name`).
 fn missing_platforms(backend: &Backend, machine: &Machine) -> Vec<String> {
     let mut missing: Vec<String> = machine
         .artifact()
@@ -85,10 +97,7 @@ fn missing_platforms(backend: &Backend, machine: &Machine) -> Vec<String> {
             tool.adapter
                 .as_deref()
                 .and_then(|adapter| adapter.split_once('.'))
-                .map_or_else(
-                    || format!("(@{name} has no adapter)"),
-                    |(platform, _)| platform.to_string(),
-                )
+                .map_or_else(|| format!("@{name}"), |(platform, _)| platform.to_string())
         })
         .filter(|platform| !backend.has(platform))
         .collect();

@@ -474,7 +474,17 @@ fn a_hand_off_the_helpdesk_failed_is_sent_once_by_the_sweep() {
 
 #[test]
 fn killed_before_the_helpdesk_answered_a_hand_off_is_sent_once_after_a_restart() {
-    let doubles = doubles("backend-handoff-crash");
+    for (index, store) in crate::serve::stores("handoff_crash")
+        .into_iter()
+        .enumerate()
+    {
+        killed_before_the_helpdesk_answered(&format!("backend-handoff-crash-{index}"), &store);
+    }
+}
+
+/// The test above on one store (a SQLite file, or PostgreSQL).
+fn killed_before_the_helpdesk_answered(name: &str, store: &[String]) {
+    let doubles = doubles(name);
     // This policy hands off to Gorgias, which finds a ticket again only by
     // its external id (a lookup before the resend).
     let mut file = std::fs::read_to_string(&doubles.backend).expect("the backend file");
@@ -483,14 +493,9 @@ fn killed_before_the_helpdesk_answered_a_hand_off_is_sent_once_after_a_restart()
         "bigcommerce_order_info = \"kustomer\"\nSingle_order_cancellation_policy = \"gorgias\"\n",
     );
     std::fs::write(&doubles.backend, &file).expect("the backend file");
-    let directory = scratch("backend-handoff-crash-db");
-    let store = vec![
-        "--db".to_string(),
-        directory.join("keel.db").display().to_string(),
-    ];
     let backend = doubles.backend.display().to_string();
     let args = ["--backend", backend.as_str(), "--resume-after-ms", "0"];
-    let first = serve_with(&store, &args, &doubles.credentials);
+    let first = serve_with(store, &args, &doubles.credentials);
     let (id, token) = start(&first);
     say(&first, &id, &token, "maya@example.com");
 
@@ -519,7 +524,7 @@ fn killed_before_the_helpdesk_answered_a_hand_off_is_sent_once_after_a_restart()
         "the client saw the crash"
     );
 
-    let second = serve_with(&store, &args, &doubles.credentials);
+    let second = serve_with(store, &args, &doubles.credentials);
     let handoffs = handoff_settled(&second, &id);
     assert_eq!(handoffs[0]["state"], "sent", "{handoffs}");
     assert_eq!(handoffs[0]["helpdesk"], "gorgias", "{handoffs}");

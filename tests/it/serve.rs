@@ -224,7 +224,9 @@ fn postgres_database(name: &str) -> Option<String> {
     Some(format!("{prefix}/{database}"))
 }
 
-fn stores(name: &str) -> Vec<Vec<String>> {
+/// The store arguments to run a test against: a SQLite file always, and
+/// PostgreSQL when it is configured.
+pub(crate) fn stores(name: &str) -> Vec<Vec<String>> {
     let directory = std::env::temp_dir().join(format!("keel-serve-cli-{name}"));
     let _ = std::fs::remove_dir_all(&directory);
     std::fs::create_dir_all(&directory).expect("a temporary directory");
