@@ -95,6 +95,8 @@ pub enum Expr {
     /// The list at the path with one more item at its end (an unset list
     /// is empty).
     Append(Path, Box<Expr>),
+    /// No value: what an unset variable holds (an empty list to append to).
+    Nothing,
 }
 
 impl fmt::Display for Expr {
@@ -114,6 +116,7 @@ impl fmt::Display for Expr {
             Expr::Plus(left, right) => write!(f, "{left} + {right}"),
             Expr::Minus(left, right) => write!(f, "{left} - ({right})"),
             Expr::Append(list, item) => write!(f, "{list} + [{item}]"),
+            Expr::Nothing => f.write_str("nothing"),
         }
     }
 }

@@ -595,6 +595,7 @@ fn eval(session: &Session, expr: &Expr) -> Value {
             eval::arithmetic(eval(session, left), eval(session, right), true)
         }
         Expr::Append(list, item) => eval::append(lookup(session, list), eval(session, item)),
+        Expr::Nothing => Value::Null,
         Expr::Text(text) => Value::Text(text.clone()),
         Expr::Number(number) => Value::Number(*number),
         Expr::Today => Value::Date(session.today),

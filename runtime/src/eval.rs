@@ -42,6 +42,7 @@ pub(crate) fn eval(scope: &impl Scope, expr: &Expr) -> Value {
         Expr::Plus(left, right) => arithmetic(eval(scope, left), eval(scope, right), false),
         Expr::Minus(left, right) => arithmetic(eval(scope, left), eval(scope, right), true),
         Expr::Append(list, item) => append(&scope.lookup(list), eval(scope, item)),
+        Expr::Nothing => Value::Null,
     }
 }
 

@@ -151,6 +151,7 @@ pub(crate) enum Expr {
     Plus(Box<Expr>, Box<Expr>),
     Minus(Box<Expr>, Box<Expr>),
     Append(Path, Box<Expr>),
+    Nothing,
 }
 
 /// An ask state.
@@ -730,6 +731,7 @@ impl Indexer {
             ExprEntry::Append { list, item } => {
                 Expr::Append(self.path(list), Box::new(self.expr(item)))
             }
+            ExprEntry::Nothing => Expr::Nothing,
         }
     }
 }

@@ -192,7 +192,10 @@ fn write_list(value: &Value, out: &mut String) {
     }
 }
 
-/// A record on one line: "Order #1042, placed 3 March 2026: Trail shoes, $129.00 (Shipped)".
+/// A record on one line: "Order #1042, placed 3 March 2026: Trail shoes,
+/// $129.00 (Shipped)"; a record of another shape with a `summary` text
+/// field is shown as that text (the catalog's own words for it), else as
+/// its fields.
 fn write_summary(record: &Value, out: &mut String) {
     let Value::Record(fields) = record else {
         return;
@@ -261,6 +264,10 @@ fn write_summary(record: &Value, out: &mut String) {
         out.push(')');
     }
     if out.len() == start {
+        if let Some(Value::Text(summary)) = record.field("summary") {
+            out.push_str(summary);
+            return;
+        }
         // A record of another shape: its fields, in order.
         {
             for (index, (name, value)) in fields.iter().enumerate() {

@@ -1378,7 +1378,16 @@ fn choose_item(words: &Words, items: &[Value], today: Date, deliberate: bool) ->
         .then(|| first_phrase(words, NONE_PHRASES, &NONE_PHRASE_KEYS))
         .flatten()
     {
-        return understood(Answer::NoneOfThem, "item-none", phrase);
+        // "none" describes an item whose text says it ("connectivity: none").
+        let describes = !phrase.contains(' ')
+            && items.iter().any(|item| {
+                item_text(item)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|token| token == phrase)
+            });
+        if !describes {
+            return understood(Answer::NoneOfThem, "item-none", phrase);
+        }
     }
     // A date the order was placed on.
     if let Some((date, _)) = find_date(words, today) {

@@ -23,9 +23,13 @@
 //!   enum domain;
 //! * `carrier`: the catalog's plain words for carrier codes (present when a
 //!   message shows one: a `phrase` part), with the fallback for codes the
-//!   table does not hold.
+//!   table does not hold;
+//! * expressions (in `set` states and conditions) include `nothing`, the
+//!   empty value a list is built up from (since schema 7).
 //!
-//! Version 5 added `wait` states, `trigger`, `phrase` parts and `carrier`.
+//! Version 5 added `wait` states, `trigger`, `phrase` parts and `carrier`;
+//! version 6 the `repair` mark on transitions; version 7 the `nothing`
+//! expression.
 //!
 //! Everything is ordered (states in reading order, maps sorted), so the same
 //! inputs always give the same bytes.
@@ -43,7 +47,7 @@ mod parts;
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -388,6 +392,8 @@ pub enum ExprEntry {
         /// The item.
         item: Box<ExprEntry>,
     },
+    /// No value (an empty list to append to).
+    Nothing,
 }
 
 /// A transition.
@@ -735,5 +741,6 @@ fn expr_entry(expr: &Expr) -> ExprEntry {
             list: list.0.join("."),
             item: Box::new(expr_entry(item)),
         },
+        Expr::Nothing => ExprEntry::Nothing,
     }
 }

@@ -294,6 +294,7 @@ fn expression(expr: &Expr) -> String {
         Expr::Minus(left, right) => {
             format!("{} minus {}", expression(left), expression(right))
         }
+        Expr::Nothing => "nothing (an empty list)".to_string(),
         Expr::Append(list, item) => format!(
             "{} with {} added",
             words(&list.to_string()),

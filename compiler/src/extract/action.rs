@@ -18,6 +18,17 @@ pub(crate) enum Action {
     AskYesNo { question: Vec<Token> },
     /// Ask which item or option: `ask the user which order …`.
     AskWhich { noun: Vec<Token> },
+    /// Ask which item (or items) of a named list:
+    /// `ask which items of $order.items they want to return`.
+    AskWhichOf {
+        list: Vec<String>,
+        noun: Vec<Token>,
+        several: bool,
+        var: Option<String>,
+    },
+    /// Bind a computed value: `set $refund to the sum of $items.price`,
+    /// `add $item to $items`.
+    Set { var: String, value: crate::ir::Expr },
     /// Ask the exact question the author quoted: `ask: "Are you sure …?"`.
     AskQuoted { question: String },
     /// Ask the customer to choose among written alternatives:

@@ -36,6 +36,13 @@ pub(crate) enum Condition {
     Answer { yes: bool, words: Vec<Token> },
     /// `Otherwise`, `else`, `Anything else:`.
     Otherwise,
+    /// `If $difference is more than $card.balance`: a comparison to test
+    /// where it stands; `yes` unless negated.
+    Test {
+        condition: crate::ir::Expr,
+        yes: bool,
+        words: Vec<Token>,
+    },
 }
 
 /// What a not-found condition says is missing.

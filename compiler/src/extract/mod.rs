@@ -31,6 +31,7 @@ mod action;
 mod arena;
 mod attach;
 mod calls;
+mod compute;
 mod condition;
 mod layout;
 mod lexicon;
@@ -239,7 +240,7 @@ impl<'a> Builder<'a> {
             let node = &self.arena[pending.target];
             let anchor_kind = match &node.kind {
                 Building::Ask {
-                    slot: Slot::Item(_),
+                    slot: Slot::Item(_) | Slot::Items(_),
                     ..
                 } => "pick",
                 Building::Ask { .. } => "question",

@@ -101,8 +101,34 @@ impl Builder<'_> {
                 self.push(block, ask_building(Slot::YesNo, var, prompt), here);
             }
             Action::AskWhich { noun } => self.ask_which(&noun, block, here, &scope),
+            Action::AskWhichOf {
+                list,
+                noun,
+                several,
+                var,
+            } => self.ask_which_of(Path(list), &noun, several, var, block, here, &scope),
+            Action::Set { var, value } => {
+                let ty = self.value_type(&value, &scope);
+                self.arena.bind(&var, ty, block);
+                self.push(block, Building::Simple(StmtKind::Set { var, value }), here);
+            }
             Action::Display { noun } => {
                 let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+                // `Display $order.items`: the list the path names.
+                let named_list = noun.iter().find_map(|token| match &token.kind {
+                    Tok::Var(path) => scope
+                        .path_type(path)
+                        .filter(|ty| matches!(ty.required(), Type::List(_)))
+                        .map(|_| Path(path.clone())),
+                    _ => None,
+                });
+                if let Some(list) = named_list {
+                    let mut message = Message::text("");
+                    message.parts.push(ir::MessagePart::List(list));
+                    message.normalise();
+                    self.push(block, Building::Simple(StmtKind::Say(message)), here);
+                    return None;
+                }
                 match scope.list_var(&words) {
                     Some((list, _)) => {
                         let shown: Vec<&str> = scope::content_words(&words)
@@ -425,10 +451,20 @@ impl Builder<'_> {
         here: Origin,
         scope: &Scope<'_>,
     ) {
+        // `Ask for the city as $city`: the answer's name, not part of the question.
+        let (noun, named) = match noun {
+            [rest @ .., as_word, var] if as_word.is("as") => match &var.kind {
+                Tok::Var(path) if path.len() == 1 => (rest, path.first().cloned()),
+                _ => (noun, None),
+            },
+            _ => (noun, None),
+        };
         let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
-        let explicit = noun.iter().find_map(|token| match &token.kind {
-            Tok::Var(path) => path.first().cloned(),
-            _ => None,
+        let explicit = named.or_else(|| {
+            noun.iter().find_map(|token| match &token.kind {
+                Tok::Var(path) => path.first().cloned(),
+                _ => None,
+            })
         });
         let has = |word: &str| words.contains(&word);
         let any = |class: Class| noun.iter().any(|token| token.is_a(class));
@@ -514,6 +550,96 @@ impl Builder<'_> {
             ask_building(Slot::Item(Path::var(&list)), var, prompt),
             here,
         );
+    }
+
+    /// `Ask which items of $order.items …`: a pick of one item, or several,
+    /// from the list the path names; the list is shown with the question.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn ask_which_of(
+        &mut self,
+        list: Path,
+        noun: &[Token],
+        several: bool,
+        var: Option<String>,
+        block: BlockId,
+        here: Origin,
+        scope: &Scope<'_>,
+    ) {
+        let Some(list_type) = scope.path_type(&list.0) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_VARIABLE,
+                    format!("{list} is not known here, so there is nothing to pick from"),
+                )
+                .at(here.span)
+                .hint("look the list up first (`Use @tool …`), or name a list field of a record looked up earlier"),
+            );
+            return;
+        };
+        let Type::List(item_type) = list_type.required().clone() else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_VARIABLE,
+                    format!("{list} is not a list, so there is nothing to pick from"),
+                )
+                .at(here.span)
+                .hint("name a list (`$orders`, `$user.orders`)"),
+            );
+            return;
+        };
+        let field = list.0.last().cloned().unwrap_or_default();
+        let var = var.unwrap_or_else(|| {
+            if several {
+                format!("selected_{field}")
+            } else {
+                let single = scope::singular(&field);
+                if single == field {
+                    format!("{field}_item")
+                } else {
+                    single
+                }
+            }
+        });
+        let mut prompt = Message {
+            parts: vec![
+                ir::MessagePart::List(list.clone()),
+                ir::MessagePart::Text("\n".to_string()),
+            ],
+        };
+        prompt
+            .parts
+            .extend(message::which_question(noun, scope).parts);
+        prompt.normalise();
+        let (slot, ty) = if several {
+            (Slot::Items(list), Type::List(item_type))
+        } else {
+            (Slot::Item(list), *item_type)
+        };
+        self.arena.bind(&var, ty, block);
+        self.push(block, ask_building(slot, var, prompt), here);
+    }
+
+    /// The type of a computed value, for what reads it later (unknown for
+    /// an empty list: the first item added decides).
+    fn value_type(&self, value: &crate::ir::Expr, scope: &Scope<'_>) -> Type {
+        use crate::ir::Expr;
+        let path_type = |path: &Path| scope.path_type(&path.0);
+        match value {
+            Expr::Path(path) => path_type(path).unwrap_or(Type::String),
+            Expr::Sum(path) => match path_type(path).map(|ty| ty.required().clone()) {
+                Some(Type::List(item)) if matches!(item.required(), Type::Money) => Type::Money,
+                _ => Type::Number,
+            },
+            Expr::Plus(left, _) | Expr::Minus(left, _) => match self.value_type(left, scope) {
+                Type::Money => Type::Money,
+                _ => Type::Number,
+            },
+            Expr::Count(_) => Type::Int,
+            Expr::Append(_, item) => Type::List(Box::new(self.value_type(item, scope))),
+            Expr::Number(_) => Type::Number,
+            Expr::Text(_) => Type::String,
+            _ => Type::List(Box::new(Type::String)),
+        }
     }
 
     pub(super) fn var_name(&self, words: &[Token], fallback: &str) -> String {

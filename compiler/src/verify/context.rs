@@ -236,6 +236,7 @@ impl<'a> Context<'a> {
             Expr::Number(_) => BTreeSet::from([Type::Int]),
             Expr::Today => BTreeSet::from([Type::Date]),
             Expr::DaysSince(_) | Expr::Count(_) => BTreeSet::from([Type::Int]),
+            Expr::Nothing => BTreeSet::new(),
             Expr::AtMost(..) | Expr::After(..) | Expr::IsSet(_) | Expr::Equals(..) => {
                 BTreeSet::from([Type::Bool])
             }
@@ -372,7 +373,8 @@ pub(crate) fn proved_present(condition: &Expr) -> Vec<Path> {
         | Expr::Today
         | Expr::Sum(_)
         | Expr::Count(_)
-        | Expr::Append(..) => Vec::new(),
+        | Expr::Append(..)
+        | Expr::Nothing => Vec::new(),
     }
 }
 
@@ -395,7 +397,7 @@ pub(crate) fn expr_paths(expr: &Expr) -> Vec<&Path> {
             out
         }
         Expr::Append(_, item) => expr_paths(item),
-        Expr::Text(_) | Expr::Number(_) | Expr::Today => Vec::new(),
+        Expr::Text(_) | Expr::Number(_) | Expr::Today | Expr::Nothing => Vec::new(),
     }
 }
 

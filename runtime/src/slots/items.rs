@@ -5,6 +5,7 @@
 
 use super::{Answer, Understood, Words, choose_item, stem, unclear, understood};
 use crate::value::{Date, Value};
+use std::collections::BTreeSet;
 
 /// Words that take every item.
 const ALL: &[&str] = &["all", "everything", "every", "each"];
@@ -126,7 +127,8 @@ fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<Vec<usize
 /// The one item whose describing text holds every word of the reply that
 /// some item's text holds ("stainless steel, 4 cups, drip" → the option
 /// with all four); `None` when no word is in any item, or when several
-/// items (or none) hold them all. Numbers count ("4 cups" is not "2 cups").
+/// items that differ (or none) hold them all. Numbers count ("4 cups" is not
+/// "2 cups").
 pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option<(usize, &'w str)> {
     if items.len() > 64 {
         return None;
@@ -137,13 +139,17 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
         holders_of_all = u64::MAX;
     }
     let mut content = 0;
-    let mut first = "";
-    for word in words.iter() {
+    let mut first = words.get(0);
+    let replied = split(&words.text);
+    let values = whole_values(items);
+    for word in replied.iter() {
         // Small and common words name nothing ("in" is not "In transit"),
-        // unless they are the whole reply ("L" for size L).
-        if words.len() > 1
+        // unless they are the whole reply ("L" for size L) or the whole
+        // value of an option ("water resistance: no").
+        if replied.len() > 1
             && ((word.len() < 3 && !word.bytes().all(|byte| byte.is_ascii_digit()))
                 || super::stop_word(word))
+            && !values.contains(word)
         {
             continue;
         }
@@ -159,16 +165,77 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
             continue;
         }
         if content == 0 {
-            first = word;
+            first = words
+                .iter()
+                .find(|candidate| word.starts_with(*candidate))
+                .unwrap_or(first);
         }
         content += 1;
         holders_of_all &= holders;
     }
-    (content > 0 && holders_of_all.count_ones() == 1)
-        .then(|| (holders_of_all.trailing_zeros() as usize, first))
+    if content == 0 || holders_of_all == 0 {
+        return None;
+    }
+    // Several items that read exactly alike (two of the same bottle in one
+    // order) are one choice: the first.
+    let chosen = holders_of_all.trailing_zeros() as usize;
+    let alike = (0..items.len())
+        .filter(|index| holders_of_all & (1 << index) != 0)
+        .all(|index| items[index] == items[chosen]);
+    alike.then_some((chosen, first))
 }
 
-/// The words of an item's describing text fields, lower case.
+/// The words of a text, lower case, numbers whole: `$315.20` is `315.20`
+/// and `1.5L` is `1.5l`, so that "20 hours" does not match a price.
+fn split(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (index, &c) in chars.iter().enumerate() {
+        let inside_number = c == '.'
+            && index > 0
+            && chars[index - 1].is_alphanumeric()
+            && chars
+                .get(index + 1)
+                .is_some_and(|next| next.is_ascii_digit());
+        if c.is_alphanumeric() || c == '#' || inside_number {
+            current.extend(c.to_lowercase());
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The option values items show whole, lower case: `no` of
+/// `water resistance: no, color: red` (a comma-separated part, after its
+/// label).
+fn whole_values(items: &[Value]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for item in items {
+        if let Value::Record(fields) = item {
+            for (name, value) in fields.iter() {
+                if super::ID_FIELDS.contains(&name.as_ref()) || name.contains("status") {
+                    continue;
+                }
+                if let Value::Text(text) = value {
+                    for part in text.split(',') {
+                        let value = part.rsplit(':').next().unwrap_or(part).trim();
+                        if !value.is_empty() && !value.contains(' ') {
+                            out.insert(value.to_lowercase());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of an item's describing text fields.
 fn tokens(item: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Value::Record(fields) = item {
@@ -180,11 +247,7 @@ fn tokens(item: &Value) -> Vec<String> {
                 continue;
             }
             if let Value::Text(text) = value {
-                out.extend(
-                    text.split(|c: char| !(c.is_alphanumeric() || c == '#'))
-                        .filter(|token| !token.is_empty())
-                        .map(str::to_lowercase),
-                );
+                out.extend(split(text));
             }
         }
     }
@@ -258,5 +321,80 @@ mod tests {
         );
         let words = Words::new("stainless steel please");
         assert_eq!(by_every_word(&words, &options), None);
+    }
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// "20 hours" is not the "20" of a price of $315.20.
+    #[test]
+    fn numbers_are_read_whole() {
+        let variant = |options: &str, id: &str, price: &str| {
+            Value::record(vec![
+                (Arc::from("item_id"), Value::text(id)),
+                (Arc::from("options"), Value::text(options)),
+                (
+                    Arc::from("summary"),
+                    Value::text(&format!("{options}, ${price} (item {id})")),
+                ),
+            ])
+        };
+        let items = vec![
+            variant(
+                "battery life: 20 hours, color: red, water resistance: no",
+                "1052700637",
+                "285.81",
+            ),
+            variant(
+                "battery life: 10 hours, color: red, water resistance: no",
+                "1689914594",
+                "315.20",
+            ),
+            variant(
+                "battery life: 20 hours, color: blue, water resistance: no",
+                "2635605237",
+                "271.89",
+            ),
+            variant(
+                "battery life: 20 hours, color: blue, water resistance: yes",
+                "3254583681",
+                "302.67",
+            ),
+            variant(
+                "battery life: 10 hours, color: blue, water resistance: yes",
+                "4716977452",
+                "289.69",
+            ),
+            variant(
+                "battery life: 10 hours, color: blue, water resistance: no",
+                "6704763132",
+                "305.45",
+            ),
+            variant(
+                "battery life: 20 hours, color: red, water resistance: yes",
+                "7617930199",
+                "285.94",
+            ),
+            variant(
+                "battery life: 10 hours, color: red, water resistance: yes",
+                "7751905257",
+                "321.18",
+            ),
+            variant(
+                "battery life: 20 hours, color: green, water resistance: no",
+                "9440686670",
+                "298.91",
+            ),
+        ];
+        let today = Date::from_ymd(2026, 3, 10).unwrap_or(Date(0));
+        let got = super::super::understand(
+            super::super::Question::Item(&items),
+            "20 hours, red, no",
+            today,
+        );
+        assert_eq!(got.answer, Answer::Item(0), "{got:?}");
     }
 }

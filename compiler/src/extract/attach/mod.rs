@@ -179,6 +179,25 @@ impl Builder<'_> {
                     ),
                 }
             }
+            Condition::Test {
+                condition,
+                yes,
+                words,
+            } => {
+                let check = self.push(
+                    current,
+                    Building::Check {
+                        condition,
+                        wording: tokens::written(&words),
+                        yes: None,
+                        no: None,
+                    },
+                    origin(context, span),
+                );
+                let outcome = if yes { Outcome::Yes } else { Outcome::No };
+                let why = "a comparison of values is a check of its own, made here".to_string();
+                vec![self.outcome_of(check, outcome, why, span, context)]
+            }
             Condition::Otherwise => self.attach_otherwise(current, span, context),
             Condition::Answer { yes, words } => {
                 self.attach_answer(yes, &words, current, span, context)
@@ -199,7 +218,7 @@ impl Builder<'_> {
             matches!(
                 kind,
                 Building::Ask {
-                    slot: Slot::Item(_),
+                    slot: Slot::Item(_) | Slot::Items(_),
                     ..
                 }
             )

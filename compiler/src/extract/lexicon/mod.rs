@@ -9,6 +9,7 @@
 mod conditions;
 mod people;
 mod phrasing;
+mod values;
 mod verbs;
 
 use std::collections::BTreeMap;
@@ -203,12 +204,36 @@ pub(crate) enum Class {
     /// Words of `ask them to confirm (with a clear yes)` that ask nothing
     /// more than the read-back before them.
     ConfirmFiller,
+    /// `set $refund to …`.
+    SetVerb,
+    /// `add $item to $items`.
+    AddVerb,
+    /// `the sum of $items.price`.
+    SumWord,
+    /// `the number of $items`.
+    CountWord,
+    /// `nothing`, `an empty list`.
+    NothingWord,
+    /// `$a plus $b`.
+    PlusWord,
+    /// `$a minus $b`.
+    MinusWord,
+    /// `more than`, `above`.
+    Greater,
+    /// `less than`, `below`.
+    Smaller,
+    /// `the`, `of`, `list`: nothing in a value.
+    ValueFiller,
+    /// `at least`.
+    Least,
+    /// `at most`.
+    Most,
 }
 
 impl Class {
     /// The last class declared (for the test that every class has words).
     #[cfg(test)]
-    const LAST: Class = Class::ConfirmFiller;
+    const LAST: Class = Class::Most;
 }
 
 /// One word class: its name, what it is for, and its words.
@@ -243,6 +268,7 @@ const TABLES: &[&[WordClass]] = &[
     verbs::CLASSES,
     conditions::CLASSES,
     phrasing::CLASSES,
+    values::CLASSES,
 ];
 
 /// Every word class, part by part.

@@ -24,11 +24,14 @@ use super::lexicon::Class;
 use super::tokens::{Tok, Token};
 use crate::syntax::Item;
 
+mod add;
 mod answer;
 mod apologise;
 mod ask;
+mod ask_which_of;
 mod call;
 mod check;
+mod compare;
 mod confirm;
 mod dispatch;
 mod display;
@@ -49,6 +52,7 @@ mod policy_reference;
 mod provide;
 mod read_back;
 mod say;
+mod set;
 mod statement;
 mod succeeded;
 mod thank;
@@ -121,7 +125,10 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     policy_reference::RULE,
     read_back::RULE,
     dispatch::RULE,
+    ask_which_of::RULE,
     ask::RULE,
+    set::RULE,
+    add::RULE,
     confirm::RULE,
     check::RULE,
     say::RULE,
@@ -164,6 +171,7 @@ pub(crate) const CONDITION_RULES: &[ConditionRule] = &[
     not_found::RULE,
     failed::RULE,
     succeeded::RULE,
+    compare::RULE,
     answer::RULE,
 ];
 
