@@ -1,7 +1,8 @@
 //! Edge crossings on the review graph: keel's own drawing
 //! (`keel graph --format svg`) against Graphviz's (`dot -Tsvg` of
 //! `keel graph --format dot`), counted the same way on both SVG files, for
-//! the five examples. Run with `cargo bench -p keel-compiler --bench crossings`.
+//! the four seed examples and τ-bench's retail policy. Run with
+//! `cargo bench -p keel-compiler --bench crossings`.
 //!
 //! How crossings are counted: every visible edge's path is read from the
 //! SVG (`<path d>` inside an edge group; Bézier curves flattened into 16
@@ -23,12 +24,13 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// The policies drawn: folders holding a `policy.md`.
 const EXAMPLES: [&str; 5] = [
-    "shopify_wismo",
-    "bigcommerce_order_info",
-    "single_order_cancellation",
-    "magento_cancel_retention",
-    "taubench_retail_cancel",
+    "examples/shopify_wismo",
+    "examples/bigcommerce_order_info",
+    "examples/single_order_cancellation",
+    "examples/magento_cancel_retention",
+    "taubench/policy",
 ];
 
 fn main() {
@@ -84,7 +86,7 @@ fn main() {
 
 fn compiled(name: &str) -> Compilation {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let inputs = keel_compiler::load(&[format!("examples/{name}/policy.md")], |path| {
+    let inputs = keel_compiler::load(&[format!("{name}/policy.md")], |path| {
         std::fs::read_to_string(root.join(path))
     })
     .expect("the example loads");

@@ -173,9 +173,9 @@ pub const OPERATIONS: &[Operation] = &[
         "taubench.cancel_pending_order",
         "cancel a pending order, refund it",
     ),
-    read(
-        "taubench.find_item_option",
-        "keel's read-only view over τ-bench's reads",
+    destructive(
+        "taubench.exchange_delivered_order_items",
+        "request an exchange of delivered items",
     ),
     read("taubench.find_user_id_by_email", "a user id by email"),
     read(
@@ -183,10 +183,31 @@ pub const OPERATIONS: &[Operation] = &[
         "a user id by name and zip",
     ),
     read("taubench.get_order_details", "one order"),
-    read("taubench.get_user_details", "a user's profile and orders"),
     read(
-        "taubench.total_paid_for_item",
-        "keel's read-only view over τ-bench's reads",
+        "taubench.get_product_details",
+        "one product and its options",
+    ),
+    read("taubench.get_user_details", "a user's profile and orders"),
+    read("taubench.list_all_product_types", "the products sold"),
+    destructive(
+        "taubench.modify_pending_order_address",
+        "change a pending order's shipping address",
+    ),
+    destructive(
+        "taubench.modify_pending_order_items",
+        "change items of a pending order to other options",
+    ),
+    destructive(
+        "taubench.modify_pending_order_payment",
+        "change a pending order's payment method",
+    ),
+    destructive(
+        "taubench.modify_user_address",
+        "change the user's default address",
+    ),
+    destructive(
+        "taubench.return_delivered_order_items",
+        "request a return of delivered items",
     ),
     write(
         "taubench.transfer_to_human_agents",

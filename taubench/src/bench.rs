@@ -352,6 +352,25 @@ pub fn pass_hat_k(tasks: &[&TaskResult], k: usize) -> Option<f64> {
     Some(sum / tasks.len() as f64)
 }
 
+/// The tasks of each category: a task counts under every kind of write its
+/// gold actions make (`cancel_pending_order`, `transfer_to_human_agents`, …),
+/// so a task that cancels one order and returns another counts under both;
+/// a task whose gold actions write nothing counts under `no write`.
+fn categories<'a>(tasks: &[&'a TaskResult]) -> BTreeMap<String, Vec<&'a TaskResult>> {
+    let mut out: BTreeMap<String, Vec<&'a TaskResult>> = BTreeMap::new();
+    for task in tasks {
+        let kinds: std::collections::BTreeSet<&str> =
+            task.writes.iter().map(String::as_str).collect();
+        if kinds.is_empty() {
+            out.entry("no write".to_string()).or_default().push(task);
+        }
+        for kind in kinds {
+            out.entry(format!("with {kind}")).or_default().push(task);
+        }
+    }
+    out
+}
+
 impl Report {
     /// Tasks that failed at least once, with the first reason.
     pub fn failures(&self) -> Vec<(&TaskResult, &str)> {
@@ -397,6 +416,14 @@ impl Report {
                 tasks.len(),
                 figures.join("  ")
             ));
+            for (category, members) in categories(tasks) {
+                let figure = pass_hat_k(&members, 1)
+                    .map_or_else(String::new, |p| format!("pass^1 {:.1} %", p * 100.0));
+                out.push_str(&format!(
+                    "         {category:<34} {:>3} tasks  {figure}\n",
+                    members.len()
+                ));
+            }
         }
         for (task, reason) in self.failures() {
             let failed = task.runs.iter().filter(|run| run.failure.is_some()).count();

@@ -9,7 +9,6 @@ pub mod backend;
 pub mod bench;
 pub mod customer;
 pub mod db;
-pub mod item_option;
 pub mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -39,9 +38,9 @@ fn check_dir(dir: PathBuf) -> Result<PathBuf, String> {
     }
 }
 
-/// The example policy and catalog, as compiled by the bench.
+/// The retail policy and its catalog (`taubench/policy/`), as compiled by the bench.
 pub fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/taubench_retail_cancel")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("policy")
 }
 
 /// The scripts of the free-form tasks' customers, read from their

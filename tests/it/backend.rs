@@ -191,8 +191,8 @@ fn the_seed_examples_pass_through_the_doubles_and_hand_offs_become_tickets() {
         "{handed}"
     );
 
-    // The taubench example names no platform of the file: skipped, not failed.
-    let output = keel(&["test", "examples", "--backend", &backend])
+    // The τ-bench policy names no platform of the file: skipped, not failed.
+    let output = keel(&["test", "taubench/policy", "--backend", &backend])
         .envs(
             doubles
                 .credentials
@@ -201,7 +201,7 @@ fn the_seed_examples_pass_through_the_doubles_and_hand_offs_become_tickets() {
         )
         .run();
     assert!(output.status.success(), "{}", text(&output.stdout));
-    assert!(text(&output.stdout).contains("taubench_retail_cancel skipped"));
+    assert!(text(&output.stdout).contains("taubench/policy skipped"));
 }
 
 #[test]

@@ -243,14 +243,14 @@ fn review_pages_in_a_real_browser() {
     std::fs::create_dir_all(&artifacts).expect("artifact folder");
     let scratch = std::env::temp_dir().join(format!("keel-browser-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch folder");
-    for example in [
-        "shopify_wismo",
-        "bigcommerce_order_info",
-        "single_order_cancellation",
-        "magento_cancel_retention",
-        "taubench_retail_cancel",
+    for (example, folder) in [
+        ("shopify_wismo", "examples/shopify_wismo"),
+        ("bigcommerce_order_info", "examples/bigcommerce_order_info"),
+        ("single_order_cancellation", "examples/single_order_cancellation"),
+        ("magento_cancel_retention", "examples/magento_cancel_retention"),
+        ("taubench_retail", "taubench/policy"),
     ] {
-        let policy = format!("examples/{example}/policy.md");
+        let policy = format!("{folder}/policy.md");
         let page = scratch.join(format!("{example}.html"));
         std::fs::write(&page, stdout_of(&["graph", "--format", "html", &policy]))
             .expect("page written");

@@ -17,7 +17,7 @@ fn check_passes_on_every_example() {
 
 #[test]
 fn check_states_what_it_proved_about_destructive_calls() {
-    let output = keel(&["check", "examples/taubench_retail_cancel/policy.md"]).run();
+    let output = keel(&["check", "taubench/policy/policy.md"]).run();
     assert!(output.status.success(), "{}", text(&output.stderr));
     insta::assert_snapshot!("check_taubench", text(&output.stderr));
     // A record looked up by a number the customer typed is not proved theirs.

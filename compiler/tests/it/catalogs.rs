@@ -73,8 +73,14 @@ fn every_catalog_gets_exactly_the_diagnostics_its_header_expects() {
 fn every_adapter_an_example_names_is_in_the_table() {
     let examples = root().join("examples");
     let mut named = 0;
-    for entry in std::fs::read_dir(&examples).expect("examples").flatten() {
-        let Ok(text) = std::fs::read_to_string(entry.path().join("catalog.toml")) else {
+    let mut folders: Vec<std::path::PathBuf> = std::fs::read_dir(&examples)
+        .expect("examples")
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    folders.push(root().join("taubench/policy"));
+    for folder in folders {
+        let Ok(text) = std::fs::read_to_string(folder.join("catalog.toml")) else {
             continue;
         };
         for line in text.lines() {
@@ -83,7 +89,7 @@ fn every_adapter_an_example_names_is_in_the_table() {
                 assert!(
                     adapters::lookup(adapter).is_some(),
                     "{adapter} ({})",
-                    entry.path().display()
+                    folder.display()
                 );
                 named += 1;
             }

@@ -163,8 +163,11 @@ pub struct ItemChange {
     /// Its options as the instruction gives them (template tasks), by name.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
-    /// What it becomes: option values by name (the ones the instruction
-    /// names; the others stay), for a modification or exchange.
+    /// What it becomes: option values (the ones the instruction names; the
+    /// others stay), for a modification or exchange, each under its option
+    /// name when the instruction gives one, else under the instruction's
+    /// word for it (the customer finds which option it belongs to among
+    /// those the bot lists).
     #[serde(default)]
     pub to: BTreeMap<String, String>,
     /// Or a choice made from the options the bot shows: `cheapest`,

@@ -282,39 +282,78 @@ impl Scripted {
         }
     }
 
-    /// The option a change asks for, as words: the instruction's options
-    /// with the changed ones replaced, or a choice among the listed lines.
-    fn target_words(&self, change: &ItemChange) -> Option<String> {
-        if let Some(choice) = &change.choose {
-            let priced: Vec<(f64, &Line)> = self
-                .lines
+    /// The option a change asks for, as words: the item's options (from
+    /// the instruction, or as the bot's question shows them) with the
+    /// changed values put in — each under the option name the instruction
+    /// gives, or the one whose listed values hold it — or, for `choose`, the
+    /// cheapest or dearest listed option that has the changed values.
+    fn target_words(&self, change: &ItemChange, question: &str) -> Option<String> {
+        let listed: Vec<OptionLine> = self
+            .lines
+            .iter()
+            .map(|line| (option_pairs(&line.text), price_of(&line.text)))
+            .filter(|(pairs, _)| !pairs.is_empty())
+            .collect();
+        let mut target: Vec<(String, String)> = if change.options.is_empty() {
+            question
+                .split_once("instead of ")
+                .map(|(_, current)| option_pairs(current.trim_end_matches('?')))
+                .unwrap_or_default()
+        } else {
+            change
+                .options
                 .iter()
-                .filter_map(|line| price_of(&line.text).map(|price| (price, line)))
-                .collect();
+                .map(|(name, value)| (name.to_lowercase(), value.to_lowercase()))
+                .collect()
+        };
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for (name, value) in &change.to {
+            let (name, value) = (name.to_lowercase(), value.to_lowercase());
+            let known = target.iter().any(|(key, _)| *key == name)
+                || listed
+                    .iter()
+                    .any(|(pairs, _)| pairs.iter().any(|(key, _)| *key == name));
+            let key = if known {
+                Some(name)
+            } else {
+                listed.iter().find_map(|(pairs, _)| {
+                    pairs
+                        .iter()
+                        .find(|(_, listed_value)| *listed_value == value)
+                        .map(|(key, _)| key.clone())
+                })
+            };
+            if let Some(key) = key {
+                wanted.push((key, value));
+            }
+        }
+        for (key, value) in &wanted {
+            match target.iter_mut().find(|(name, _)| name == key) {
+                Some(slot) => slot.1.clone_from(value),
+                None => target.push((key.clone(), value.clone())),
+            }
+        }
+        if let Some(choice) = &change.choose {
+            let fitting = listed.iter().filter(|(pairs, _)| {
+                wanted
+                    .iter()
+                    .all(|(key, value)| pairs.iter().any(|(k, v)| k == key && v == value))
+            });
+            let priced = fitting.filter_map(|(pairs, price)| price.map(|price| (price, pairs)));
             let pick = match choice.as_str() {
-                "cheapest" => priced
-                    .iter()
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, line)| *line),
-                "most expensive" => priced
-                    .iter()
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, line)| *line),
+                "cheapest" => priced.min_by(|a, b| a.0.total_cmp(&b.0)),
+                "most expensive" => priced.max_by(|a, b| a.0.total_cmp(&b.0)),
                 _ => None,
             }?;
-            return Some(format!("number {}", pick.number));
+            target.clone_from(pick.1);
         }
-        if change.to.is_empty() {
+        if target.is_empty() {
             return None;
         }
-        let mut options = change.options.clone();
-        for (name, value) in &change.to {
-            options.insert(name.clone(), value.clone());
-        }
         Some(
-            options
-                .values()
-                .map(String::as_str)
+            target
+                .iter()
+                .map(|(_, value)| value.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
         )
@@ -360,6 +399,9 @@ impl Scripted {
     }
 }
 
+/// An option line the bot listed: its `name: value` pairs and its price.
+type OptionLine = (Vec<(String, String)>, Option<f64>);
+
 /// The parts of an order selector: `item:boots status:pending` → two.
 fn selector_parts(selector: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
@@ -372,6 +414,17 @@ fn selector_parts(selector: &str) -> Vec<String> {
         }
     }
     parts
+}
+
+/// The `name: value` pairs of an option line ("capacity: 1l, pressure:
+/// 19 bar, $2,794.70 (item 98)"), up to its price.
+fn option_pairs(line: &str) -> Vec<(String, String)> {
+    line.split(", ")
+        .map_while(|part| {
+            let (name, value) = part.split_once(": ")?;
+            Some((name.trim().to_string(), value.trim().to_string()))
+        })
+        .collect()
 }
 
 /// The last dollar amount of a line.
@@ -499,6 +552,19 @@ impl Scripted {
         let Some(request) = self.current.clone() else {
             return Some(self.rather_not());
         };
+        let confirming = (question.starts_with("do you want to")
+            || question.starts_with("can you confirm")
+            || question.contains("(yes/no)"))
+            && !question.contains("another item")
+            && !question.contains("any other item");
+        if confirming {
+            let yes = request.confirm;
+            self.finish();
+            return Some(if yes { self.yes() } else { self.no() });
+        }
+        if question.contains("which payment method") {
+            return Some(self.payment_words());
+        }
         if question.contains("which order") {
             return Some(match self.order_choice() {
                 Some(id) => self.say(&["{}", "order {}", "It's {}."], &id),
@@ -518,7 +584,7 @@ impl Scripted {
                 return Some(self.rather_not());
             };
             self.given.push(index);
-            return Some(match self.target_words(&change) {
+            return Some(match self.target_words(&change, question) {
                 Some(words) => self.say(&["{}", "I'd like {}", "the one with {}"], &words),
                 None => self.rather_not(),
             });
@@ -581,7 +647,7 @@ impl Scripted {
                 });
             }
         }
-        if question.contains("what do you need") || question.contains("what is it about") {
+        if question.contains("what you need") || question.contains("what is it about") {
             return Some(request.say.clone().unwrap_or_else(|| self.rather_not()));
         }
         if question.contains("confirm")
