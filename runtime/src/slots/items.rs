@@ -133,7 +133,7 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
     if items.len() > 64 {
         return None;
     }
-    let texts: Vec<Vec<String>> = items.iter().map(tokens).collect();
+    let texts = without_common_labels(items.iter().map(labelled_tokens).collect());
     let mut holders_of_all = (1u64 << items.len()).wrapping_sub(1);
     if items.len() == 64 {
         holders_of_all = u64::MAX;
@@ -235,8 +235,11 @@ fn whole_values(items: &[Value]) -> BTreeSet<String> {
     out
 }
 
-/// The words of an item's describing text fields.
-fn tokens(item: &Value) -> Vec<String> {
+/// The words of an item's describing text fields, each with whether it is
+/// in a label: the part of a `label: value` pair before its colon
+/// (`bagged/bagless: bagless` labels with `bagged` and `bagless`, holds
+/// `bagless`).
+fn labelled_tokens(item: &Value) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     if let Value::Record(fields) = item {
         for (name, value) in fields.iter() {
@@ -247,11 +250,55 @@ fn tokens(item: &Value) -> Vec<String> {
                 continue;
             }
             if let Value::Text(text) = value {
-                out.extend(split(text));
+                for part in text.split(", ") {
+                    match part.split_once(": ") {
+                        Some((label, value)) => {
+                            out.extend(split(label).into_iter().map(|word| (word, true)));
+                            out.extend(split(value).into_iter().map(|word| (word, false)));
+                        }
+                        None => out.extend(split(part).into_iter().map(|word| (word, false))),
+                    }
+                }
             }
         }
     }
     out
+}
+
+/// Each item's words, without the label words every item has: those name
+/// what the options are, not which one is meant (the `bagged` of the label
+/// `bagged/bagless` is not the value `bagged`).
+fn without_common_labels(items: Vec<Vec<(String, bool)>>) -> Vec<Vec<String>> {
+    let labels = |tokens: &Vec<(String, bool)>| -> BTreeSet<String> {
+        tokens
+            .iter()
+            .filter(|(_, label)| *label)
+            .map(|(word, _)| word.clone())
+            .collect()
+    };
+    let mut common: Option<BTreeSet<String>> = None;
+    for tokens in &items {
+        let mine = labels(tokens);
+        common = Some(match common {
+            None => mine,
+            Some(common) => common.intersection(&mine).cloned().collect(),
+        });
+    }
+    let common = if items.len() > 1 {
+        common.unwrap_or_default()
+    } else {
+        BTreeSet::new()
+    };
+    items
+        .into_iter()
+        .map(|tokens| {
+            tokens
+                .into_iter()
+                .filter(|(word, label)| !(*label && common.contains(word)))
+                .map(|(word, _)| word)
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -396,5 +443,25 @@ mod option_tests {
             today,
         );
         assert_eq!(got.answer, Answer::Item(0), "{got:?}");
+    }
+
+    /// A word of a label every option has (`bagged` in `bagged/bagless:`)
+    /// is not that value: "bagged, pet hair removal, canister" is one option.
+    #[test]
+    fn a_label_word_is_not_a_value() {
+        let variant =
+            |options: &str| Value::record(vec![(Arc::from("options"), Value::text(options))]);
+        let items = vec![
+            variant("bagged/bagless: bagged, features: cordless, type: canister"),
+            variant("bagged/bagless: bagged, features: pet hair removal, type: canister"),
+            variant("bagged/bagless: bagless, features: pet hair removal, type: canister"),
+        ];
+        let today = Date::from_ymd(2026, 3, 10).unwrap_or(Date(0));
+        let got = super::super::understand(
+            super::super::Question::Item(&items),
+            "bagged, pet hair removal, canister",
+            today,
+        );
+        assert_eq!(got.answer, Answer::Item(1), "{got:?}");
     }
 }
