@@ -167,9 +167,9 @@ impl Bench {
         }
     }
 
-    /// Runs the selected tasks.
-    pub fn run(&self, options: &Options, llm: Option<&LlmSettings>) -> Report {
-        let mut report = Report::default();
+    /// The tasks `options` select, in order.
+    pub fn selected(&self, options: &Options) -> Vec<&Task> {
+        let mut out = Vec::new();
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         for task in &self.tasks {
             if !options.splits.is_empty() && !options.splits.contains(&task.split) {
@@ -183,6 +183,15 @@ impl Bench {
                 continue;
             }
             *count += 1;
+            out.push(task);
+        }
+        out
+    }
+
+    /// Runs the selected tasks.
+    pub fn run(&self, options: &Options, llm: Option<&LlmSettings>) -> Report {
+        let mut report = Report::default();
+        for task in self.selected(options) {
             let runs = (0..options.runs.max(1))
                 .map(|seed| self.run_task(task, options.mode, seed, llm))
                 .collect();
@@ -283,10 +292,15 @@ impl Bench {
             .score(&expected, &backend.db, &said)
             .err()
             .map(|why| format!("outcome `{outcome}`; {why}"));
-        let misbehaved = if mode == Mode::Llm {
-            judge(task, &said, &customer_said, left && failure.is_some())
-        } else {
-            None
+        let misbehaved = match customer.broken() {
+            Some(error) => {
+                transcript.push_str(&format!("[the customer model did not answer: {error}]\n"));
+                Some(format!("the customer model did not answer ({error})"))
+            }
+            None if mode == Mode::Llm => {
+                judge(task, &said, &customer_said, left && failure.is_some())
+            }
+            None => None,
         };
         Run {
             failure,

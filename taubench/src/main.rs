@@ -89,28 +89,29 @@ fn main() -> ExitCode {
             tasks: args.task.clone(),
             limit: args.limit,
         };
-        let report = bench.run(&options, llm.as_ref());
-        if args.trace {
-            for task in &report.tasks {
-                for (seed, run) in task.runs.iter().enumerate() {
-                    let verdict = run
-                        .failure
-                        .as_ref()
-                        .map_or_else(|| "pass".to_string(), |why| format!("FAIL: {why}"));
-                    let judged = run
-                        .misbehaved
-                        .as_ref()
-                        .map(|why| format!(" [customer: {why}]"))
-                        .unwrap_or_default();
-                    println!(
-                        "== {} {} run {seed}: {verdict}{judged}\n{}",
-                        task.name,
-                        mode.name(),
-                        run.transcript
-                    );
-                }
+        // With --trace, each task is run and printed as it ends (an LLM
+        // customer's run takes minutes).
+        let report = if args.trace {
+            let mut report = keel_taubench::bench::Report::default();
+            for name in bench
+                .selected(&options)
+                .iter()
+                .map(|task| task.name())
+                .collect::<Vec<_>>()
+            {
+                let one = Options {
+                    tasks: vec![name],
+                    limit: None,
+                    ..options.clone()
+                };
+                let part = bench.run(&one, llm.as_ref());
+                print_trace(&part, mode);
+                report.tasks.extend(part.tasks);
             }
-        }
+            report
+        } else {
+            bench.run(&options, llm.as_ref())
+        };
         let title = match (mode, &llm) {
             (Mode::Llm, Some(settings)) => format!(
                 "customer: {} at temperature {}, {} runs per task (seeds 0..{})",
@@ -128,4 +129,27 @@ fn main() -> ExitCode {
         println!("{}", report.to_text(&title));
     }
     ExitCode::SUCCESS
+}
+
+/// Every run's conversation of a report, with its verdict.
+fn print_trace(report: &keel_taubench::bench::Report, mode: Mode) {
+    for task in &report.tasks {
+        for (seed, run) in task.runs.iter().enumerate() {
+            let verdict = run
+                .failure
+                .as_ref()
+                .map_or_else(|| "pass".to_string(), |why| format!("FAIL: {why}"));
+            let judged = run
+                .misbehaved
+                .as_ref()
+                .map(|why| format!(" [customer: {why}]"))
+                .unwrap_or_default();
+            println!(
+                "== {} {} run {seed}: {verdict}{judged}\n{}",
+                task.name,
+                mode.name(),
+                run.transcript
+            );
+        }
+    }
 }

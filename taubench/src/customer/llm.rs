@@ -64,6 +64,10 @@ impl LlmCustomer {
 }
 
 impl Customer for LlmCustomer {
+    fn broken(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
     fn reply(&mut self, bot: &str) -> Option<String> {
         self.messages.push(Message::user(bot));
         let request = ChatRequest {

@@ -25,6 +25,13 @@ use std::collections::BTreeMap;
 pub trait Customer {
     /// The reply to what the bot said this turn, or `None` to leave.
     fn reply(&mut self, bot: &str) -> Option<String>;
+
+    /// Why the customer could not be played, when it could not (a model
+    /// that did not answer): the run then failed through no act of the
+    /// customer's or the bot's, and is reported as such.
+    fn broken(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What the customer knows about themselves and wants, in the
