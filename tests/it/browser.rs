@@ -246,8 +246,14 @@ fn review_pages_in_a_real_browser() {
     for (example, folder) in [
         ("shopify_wismo", "examples/shopify_wismo"),
         ("bigcommerce_order_info", "examples/bigcommerce_order_info"),
-        ("single_order_cancellation", "examples/single_order_cancellation"),
-        ("magento_cancel_retention", "examples/magento_cancel_retention"),
+        (
+            "single_order_cancellation",
+            "examples/single_order_cancellation",
+        ),
+        (
+            "magento_cancel_retention",
+            "examples/magento_cancel_retention",
+        ),
         ("taubench_retail", "taubench/policy"),
     ] {
         let policy = format!("{folder}/policy.md");

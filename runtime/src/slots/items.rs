@@ -185,8 +185,9 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
     alike.then_some((chosen, first))
 }
 
-/// The words of a text, lower case, numbers whole: `$315.20` is `315.20`
-/// and `1.5L` is `1.5l`, so that "20 hours" does not match a price.
+/// The words of a text, lower case, numbers and contractions whole:
+/// `$315.20` is `315.20` and `1.5L` is `1.5l`, so that "20 hours" does not
+/// match a price, and "it's" is not a size "s".
 fn split(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -198,7 +199,14 @@ fn split(text: &str) -> Vec<String> {
             && chars
                 .get(index + 1)
                 .is_some_and(|next| next.is_ascii_digit());
-        if c.is_alphanumeric() || c == '#' || inside_number {
+        // "it's" is one word, not "it" and a size "s".
+        let inside_word = matches!(c, '\'' | '’')
+            && index > 0
+            && chars[index - 1].is_alphabetic()
+            && chars
+                .get(index + 1)
+                .is_some_and(|next| next.is_alphabetic());
+        if c.is_alphanumeric() || c == '#' || inside_number || inside_word {
             current.extend(c.to_lowercase());
         } else if !current.is_empty() {
             out.push(std::mem::take(&mut current));
@@ -463,5 +471,27 @@ mod option_tests {
             today,
         );
         assert_eq!(got.answer, Answer::Item(1), "{got:?}");
+    }
+
+    /// A whole option value counts even when short ("water resistance:
+    /// no"), but the "s" of "it's" is not the size S.
+    #[test]
+    fn a_contraction_is_not_a_short_value() {
+        let shirt = Value::record(vec![
+            (Arc::from("name"), Value::text("Linen shirt")),
+            (Arc::from("size"), Value::text("S")),
+        ]);
+        let shorts = Value::record(vec![
+            (Arc::from("name"), Value::text("Chino shorts")),
+            (Arc::from("size"), Value::text("32")),
+        ]);
+        let items = vec![shirt, shorts];
+        let words = Words::new("the jacket, it's not there");
+        assert_eq!(by_every_word(&words, &items), None);
+        let words = Words::new("the shirt in S");
+        assert_eq!(
+            by_every_word(&words, &items).map(|(index, _)| index),
+            Some(0)
+        );
     }
 }
