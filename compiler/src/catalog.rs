@@ -1,6 +1,10 @@
 //! The tool catalog: tools with their argument and result types, record
 //! types with enum domains, and effects. Read from TOML (DESIGN §3).
 
+mod compose;
+
+pub use compose::{Composition, Part, namespace_of};
+
 use crate::adapters;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::{SourceId, Span};
@@ -210,8 +214,16 @@ impl Catalog {
     }
 
     /// Reads one TOML catalog and merges it into `self`. A tool or type
-    /// declared twice with different definitions is an error.
+    /// declared twice with different definitions is an error (a
+    /// compilation keeps the types of different catalogs apart instead:
+    /// see [`Composition`]).
     pub fn load(&mut self, source: SourceId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+        let declared = Catalog::read(source, text, diagnostics);
+        self.merge(declared, diagnostics);
+    }
+
+    /// Reads one TOML catalog on its own: what it declares.
+    pub fn read(source: SourceId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
         let span_at = |range: std::ops::Range<usize>| Span::new(source, range.start, range.end);
         let raw: RawCatalog = match toml::from_str(text) {
             Ok(raw) => raw,
@@ -225,7 +237,7 @@ impl Catalog {
                     .at(span)
                     .hint("see DESIGN §3 for the catalog format"),
                 );
-                return;
+                return Catalog::default();
             }
         };
         let mut declared = Catalog::default();
@@ -355,7 +367,7 @@ impl Catalog {
             }
             declared.tools.insert(tool.name.clone(), tool);
         }
-        self.merge(declared, diagnostics);
+        declared
     }
 
     /// Reports record types that are named but declared in no loaded
@@ -372,7 +384,10 @@ impl Catalog {
                         format!("event `{kind}` is declared twice, differently"),
                         event.span,
                     )
-                    .note(Some(existing.span), "the other declaration"),
+                    .note(Some(existing.span), "the other declaration")
+                    .hint(format!(
+                        "an event kind names one kind of event for every policy compiled together: give `{kind}` the same record in both catalogs, or rename it in one"
+                    )),
                 ),
                 Some(_) => {}
                 None => {
@@ -388,7 +403,10 @@ impl Catalog {
                         format!("tool `{name}` is declared twice, differently"),
                         tool.span,
                     )
-                    .note(Some(existing.span), "the other declaration"),
+                    .note(Some(existing.span), "the other declaration")
+                    .hint(format!(
+                        "`@{name}` means one tool in every policy compiled together: declare it the same way in both catalogs, or rename it in one (its arguments, result, effect and marks are compared; a result type the two catalogs declare differently makes the tools differ too)"
+                    )),
                 ),
                 Some(_) => {}
                 None => {

@@ -118,12 +118,22 @@ pub fn compile_locked(
     let mut unread = Vec::new();
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let mut catalog = Catalog::default();
-    for source in catalogs {
-        let id = sources.add(source.clone());
-        catalog.load(id, &source.text, &mut diagnostics);
-    }
+    // Each catalog is a part; types they declare differently are kept
+    // apart, and each policy reads its own catalogs' names plainly.
+    let parts = catalogs
+        .iter()
+        .map(|source| {
+            let id = sources.add(source.clone());
+            catalog::Part {
+                namespace: catalog::namespace_of(&source.name),
+                catalog: Catalog::read(id, &source.text, &mut diagnostics),
+            }
+        })
+        .collect();
+    let composition = catalog::Composition::new(parts, &mut diagnostics);
+    let catalog = composition.merged.clone();
     catalog.check_record_names(&mut diagnostics);
+    let mut views_reported = std::collections::BTreeSet::new();
     let mut extracted: Vec<ir::Policy> = Vec::new();
     // Each policy's normalised name → its index in `extracted` (the first).
     let mut names: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
@@ -131,13 +141,21 @@ pub fn compile_locked(
         let id = sources.add(source.clone());
         let (document, mut found) = syntax::parse(id, &source.text);
         diagnostics.append(&mut found);
-        let (policy, lock_use) = extract::extract_locked(
+        let own = load::own_catalogs(&source.name, &document, catalogs);
+        // A policy's catalogs that disagree are reported once.
+        let mut view_diagnostics = Vec::new();
+        let view = composition.view(&own, &mut view_diagnostics);
+        if views_reported.insert(own.clone()) {
+            diagnostics.append(&mut view_diagnostics);
+        }
+        let (mut policy, lock_use) = extract::extract_locked(
             &document,
             &default_name(&source.name),
-            &catalog,
+            view.as_ref().unwrap_or(&catalog),
             lock,
             &mut diagnostics,
         );
+        composition.qualify(&own, &mut policy);
         used.extend(lock_use.used);
         unread.extend(lock_use.unread);
         let normalised = machine::normalise_name(&policy.name);

@@ -90,27 +90,21 @@ pub fn load<P: AsRef<Path>>(
         let text = read_required(&mut read, &path)?;
         let (document, _) = syntax::parse(crate::source::SourceId::default(), &text);
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        match document.front_matter_value("catalog") {
-            Some(entry) => {
-                for value in entry.values() {
-                    let catalog = normalise(&folder.join(value));
-                    if seen_catalogs.insert(catalog.clone()) {
-                        let text = read_required(&mut read, &catalog)?;
+        let (catalogs, named) = catalog_paths(&path, &document);
+        for catalog in catalogs {
+            if named {
+                if seen_catalogs.insert(catalog.clone()) {
+                    let text = read_required(&mut read, &catalog)?;
+                    inputs.catalogs.push(Source::new(name(&catalog), text));
+                }
+            } else if !seen_catalogs.contains(&catalog) {
+                match read(&catalog) {
+                    Ok(text) => {
+                        seen_catalogs.insert(catalog.clone());
                         inputs.catalogs.push(Source::new(name(&catalog), text));
                     }
-                }
-            }
-            None => {
-                let catalog = normalise(&folder.join("catalog.toml"));
-                if !seen_catalogs.contains(&catalog) {
-                    match read(&catalog) {
-                        Ok(text) => {
-                            seen_catalogs.insert(catalog.clone());
-                            inputs.catalogs.push(Source::new(name(&catalog), text));
-                        }
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(failed(&catalog, &error)),
-                    }
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => return Err(failed(&catalog, &error)),
                 }
             }
         }
@@ -125,6 +119,43 @@ pub fn load<P: AsRef<Path>>(
         inputs.policies.push(Source::new(name(&path), text));
     }
     Ok(inputs)
+}
+
+/// The catalogs a policy at `path` names, normalised: its front matter's
+/// `catalog:` (a path or a list, relative to the policy; `true`: each is
+/// required), or else `catalog.toml` beside it (`false`: used if it exists).
+pub(crate) fn catalog_paths(path: &Path, document: &syntax::Document) -> (Vec<PathBuf>, bool) {
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match document.front_matter_value("catalog") {
+        Some(entry) => (
+            entry
+                .values()
+                .iter()
+                .map(|value| normalise(&folder.join(value)))
+                .collect(),
+            true,
+        ),
+        None => (vec![normalise(&folder.join("catalog.toml"))], false),
+    }
+}
+
+/// Which of `catalogs` (by their source names) the policy named `policy`
+/// uses: the indices of those its front matter names, or of the
+/// `catalog.toml` beside it.
+pub(crate) fn own_catalogs(
+    policy: &str,
+    document: &syntax::Document,
+    catalogs: &[Source],
+) -> Vec<usize> {
+    let (paths, _) = catalog_paths(&normalise(Path::new(policy)), document);
+    paths
+        .iter()
+        .filter_map(|path| {
+            catalogs
+                .iter()
+                .position(|catalog| normalise(Path::new(&catalog.name)) == *path)
+        })
+        .collect()
 }
 
 fn read_required(

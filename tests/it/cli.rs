@@ -98,6 +98,23 @@ fn policies_checked_together_reference_each_other() {
 }
 
 #[test]
+fn policies_of_different_catalogs_checked_together_reference_each_other() {
+    // A Shopify returns policy sends to a Magento cancellation policy; both
+    // catalogs declare `Order`, differently (compiler/tests/data/compose).
+    let folder = "compiler/tests/data/compose/ok_returns_to_cancellation";
+    let output = keel(&[
+        "check",
+        "--format",
+        "short",
+        &format!("{folder}/shopify_returns/policy.md"),
+        &format!("{folder}/magento_cancellation/policy.md"),
+    ])
+    .run();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    insta::assert_snapshot!("check_two_catalogs_together", text(&output.stderr));
+}
+
+#[test]
 fn check_reports_every_problem_with_source_line_and_hint() {
     let output = keel(&["check", "tests/data/cli/typo.policy.md"]).run();
     assert_eq!(output.status.code(), Some(1));

@@ -5,6 +5,7 @@
 
 mod blind; // Blind batches as first written and as revised: diagnostics and machines.
 mod catalogs; // A catalog cannot declare a weaker effect than its adapter's.
+mod compose; // Catalogs compose: types kept apart per catalog, shared when identical.
 mod examples; // Every example compiles clean; listings and graphs are snapshots.
 mod layout; // The drawing: no overlaps, implicit hand-offs as badges, crossings pinned.
 mod lock; // Frozen LLM answers: checked, marked for review, byte-identical.
