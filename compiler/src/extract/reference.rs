@@ -121,6 +121,40 @@ pub(crate) fn examples() -> Vec<(&'static str, &'static Example)> {
     all
 }
 
+/// One shape keel reads, for a prompt: `keel compile --llm` shows a model
+/// these when it asks it to rewrite a sentence the rules do not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The rule's name.
+    pub name: &'static str,
+    /// Its shape, as the reference writes it (`Note: <remark>`).
+    pub shape: &'static str,
+    /// Its first example, if it has one.
+    pub example: Option<&'static str>,
+}
+
+/// Every rule's shape and first example, in table order (items,
+/// conditions, actions).
+pub fn shapes() -> Vec<Shape> {
+    let mut all = Vec::new();
+    for rule in ITEM_RULES {
+        all.push((rule.name, rule.shape, rule.examples));
+    }
+    for rule in CONDITION_RULES {
+        all.push((rule.name, rule.shape, rule.examples));
+    }
+    for rule in ACTION_RULES {
+        all.push((rule.name, rule.shape, rule.examples));
+    }
+    all.into_iter()
+        .map(|(name, shape, examples)| Shape {
+            name,
+            shape,
+            example: examples.first().map(|example| example.text),
+        })
+        .collect()
+}
+
 /// The language reference as Markdown.
 pub fn language_reference() -> String {
     let mut out = String::new();
