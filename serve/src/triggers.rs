@@ -7,7 +7,9 @@
 //! * `duplicate`: the customer already has a live session of that policy,
 //!   which is left alone (its id is kept);
 //! * `condition_false`: the policy's `when:` does not hold for this data;
-//! * `unmatched`: no deployed policy is triggered by this kind;
+//! * `unmatched`: no deployed policy is triggered by this kind (or the
+//!   policy the event names is not deployed, or is triggered by another
+//!   kind);
 //! * `channel_not_served`: the policy does not serve the event's channel
 //!   (its front matter's `channels:`);
 //! * `invalid_data`: the data is not the record the catalog declares for
@@ -16,7 +18,8 @@
 //!   that record, so it is not started on anything else;
 //! * `refused`: the session could not be started (the reason is kept).
 //!
-//! Each record keeps a `detail` saying why, for the last three.
+//! Each record keeps a `detail` saying why, for the last three and for a
+//! named policy that is not deployed.
 //!
 //! `GET /v1/events` lists the records; `/metrics` counts them.
 
@@ -141,6 +144,10 @@ pub(crate) async fn dispatch(
     for policy in candidates(app, &kind, event.policy.as_deref()).await? {
         let outcome = match policy {
             Candidate::Mismatch(name) => Outcome::nothing(name, "unmatched", None),
+            Candidate::Missing(name) => {
+                let detail = format!("no policy `{name}` is deployed");
+                Outcome::nothing(name, "unmatched", Some(detail))
+            }
             Candidate::Policy(name, machine) => {
                 let problems = data_problems(&machine, &event.data);
                 if let Err(refused) = crate::api::serves_channel(&machine, &channel) {
@@ -321,6 +328,8 @@ enum Candidate {
     Policy(String, std::sync::Arc<keel_runtime::Machine>),
     /// The policy asked for is triggered by another kind of event.
     Mismatch(String),
+    /// The policy asked for is not deployed.
+    Missing(String),
 }
 
 /// The policies an event of `kind` may start: the one named, or every
@@ -333,11 +342,9 @@ async fn candidates(
     let now = app.clock.now_micros();
     if let Some(name) = named {
         let name = field("policy", name, 200)?;
-        let version = app
-            .machines
-            .latest(app.store.as_ref(), name, now)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("no policy `{name}` is deployed")))?;
+        let Some(version) = app.machines.latest(app.store.as_ref(), name, now).await? else {
+            return Ok(vec![Candidate::Missing(name.to_string())]);
+        };
         let machine = app.machines.get(app.store.as_ref(), &version.hash).await?;
         // A policy with no trigger may still be started by any event (the
         // caller chose it); one triggered by another kind may not.

@@ -712,6 +712,20 @@ async fn an_event_for_a_channel_the_policy_does_not_serve_or_with_fields_its_rec
         ] {
             assert!(detail.contains(part), "{part}: {detail}");
         }
+        // A policy that is not deployed: recorded too, not refused.
+        let missing = server
+            .post(
+                "/v1/events",
+                Some(OPERATOR),
+                json!({ "kind": "carrier_scan_gap", "policy": "wismo_retired", "customer": "noor@example.com", "data": data }),
+            )
+            .await;
+        assert_eq!(missing.status, 202, "{:?}", missing.body);
+        assert_eq!(missing.body["results"][0]["result"], "unmatched");
+        assert_eq!(
+            missing.body["results"][0]["detail"],
+            "no policy `wismo_retired` is deployed"
+        );
         // The same data, well formed, on a served channel: started.
         let started = server
             .post(
@@ -738,6 +752,7 @@ async fn an_event_for_a_channel_the_policy_does_not_serve_or_with_fields_its_rec
                 .unwrap_or_else(|| panic!("{result}: {events:?}"))
         };
         assert_eq!(find("channel_not_served")["customer"], "maya@example.com");
+        assert_eq!(find("unmatched")["policy"], "wismo_retired");
         assert!(
             find("invalid_data")["detail"]
                 .as_str()
