@@ -318,7 +318,19 @@ fn chat(
             first
         });
         show_turn(&conversation, first, trace);
-        if !conversation.waits_for_user() {
+        // An ended conversation may be taken up again ("start over", "what
+        // about my other order?"); a message it ignores closes the chat.
+        let ended = conversation.session().phase() == keel_runtime::Phase::Ended;
+        if !conversation.waits_for_user() && !ended {
+            break;
+        }
+        if ended
+            && conversation
+                .entries()
+                .last()
+                .is_some_and(|entry| entry.output.ignored.is_some())
+        {
+            println!("(the conversation has ended)");
             break;
         }
         print!("you> ");

@@ -187,6 +187,7 @@ fn settle(
     let items = list_items(session, ask);
     let (edge, value) = match understood.answer {
         Answer::Repair(intent) => {
+            output.repair = Some(intent.name());
             return repair::handle(machine, session, ask, intent, reply, evidence, output);
         }
         Answer::Human => (ask.human, None),

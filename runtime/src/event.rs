@@ -311,6 +311,10 @@ pub struct Output {
     /// the catalog's table does not hold them (for a metric; the customer
     /// never sees the code).
     pub untranslated: Vec<Arc<str>>,
+    /// The conversation repair the reply asked for, if it was one
+    /// (`repair-repeat`, `repair-correction`, …): logged with the event and
+    /// counted per state in serve's `/metrics`.
+    pub repair: Option<&'static str>,
 }
 
 impl Output {
@@ -322,6 +326,7 @@ impl Output {
         self.ignored = None;
         self.reasked = None;
         self.untranslated.clear();
+        self.repair = None;
     }
 }
 

@@ -92,6 +92,9 @@ pub struct Line {
     /// Why the event changed nothing, if it did not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
+    /// The conversation repair the reply asked for, if it was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<String>,
 }
 
 /// One transition in a [`Line`], by stable state ids.
@@ -127,6 +130,8 @@ struct LineRef<'a> {
     at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ignored: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repair: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -173,6 +178,7 @@ pub fn line(machine: &Machine, entry: &Entry) -> String {
         path,
         at: entry.output.rest.map(|state| machine.state_name(state)),
         ignored: entry.output.ignored,
+        repair: entry.output.repair,
     };
     serde_json::to_string(&line).unwrap_or_default()
 }
@@ -334,6 +340,9 @@ pub fn explain(conversation: &Conversation<'_>) -> String {
         }
         if let Some(why) = entry.output.ignored {
             let _ = writeln!(out, "  (ignored: {why})");
+        }
+        if let Some(repair) = entry.output.repair {
+            let _ = writeln!(out, "  (conversation repair: {repair})");
         }
         if let Some(count) = entry.output.reasked {
             let _ = writeln!(out, "  unclear answer {count}: asked again");

@@ -460,6 +460,9 @@ async fn message(
         };
         may_use(&caller, &live.row.token_hash)?;
         match live.session().phase() {
+            // A message after the end may take the conversation up again
+            // (a correction, "start over", "my other order", a person).
+            Phase::Ended if live.would_reopen(&text) => {}
             Phase::HandedOff | Phase::Ended | Phase::Closed => {
                 return Err(ApiError::conflict(
                     "session_finished",

@@ -71,6 +71,9 @@ struct Counts {
     tool_latency: BTreeMap<String, Histogram>,
     /// (tool, kind) → failed calls: `error` or `timeout`.
     tool_errors: BTreeMap<(String, String), u64>,
+    /// (policy, state, repair) → replies read there as a conversation
+    /// repair: where customers correct, repeat, ask back or give up.
+    repairs: BTreeMap<(String, String, String), u64>,
 }
 
 /// The counters.
@@ -153,6 +156,17 @@ impl Metrics {
         });
     }
 
+    /// A reply at `node` was read as the conversation repair `repair`
+    /// (`repeat`, `correction`, `question`, …).
+    pub fn repair(&self, policy: &str, node: &str, repair: &str) {
+        self.with(|counts| {
+            *counts
+                .repairs
+                .entry((policy.to_string(), node.to_string(), repair.to_string()))
+                .or_default() += 1;
+        });
+    }
+
     /// The Prometheus text.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -165,6 +179,16 @@ impl Metrics {
                 out,
                 "keel_turns_total{{policy=\"{}\"}} {count}",
                 label(policy)
+            );
+        }
+        out.push_str("# HELP keel_repairs_total Replies read as a conversation repair, by policy, state and repair (where customers get stuck).\n# TYPE keel_repairs_total counter\n");
+        for ((policy, node, repair), count) in &counts.repairs {
+            let _ = writeln!(
+                out,
+                "keel_repairs_total{{policy=\"{}\",node=\"{}\",repair=\"{}\"}} {count}",
+                label(policy),
+                label(node),
+                label(repair)
             );
         }
         out.push_str("# HELP keel_tool_latency_seconds Tool call latency, by tool.\n# TYPE keel_tool_latency_seconds histogram\n");

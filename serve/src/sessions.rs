@@ -268,6 +268,25 @@ impl Live {
     pub fn session(&self) -> &Session {
         &self.session
     }
+
+    /// Whether a message to this ended session takes the conversation up
+    /// again (through its end state's repair edges) or at least answers
+    /// (a thank-you): tried on a copy, so a message the session ignores
+    /// is refused without being logged.
+    pub(crate) fn would_reopen(&self, text: &str) -> bool {
+        if self.session.phase() != Phase::Ended {
+            return false;
+        }
+        let mut session = self.session.clone();
+        let mut output = Output::default();
+        advance(
+            &self.machine,
+            &mut session,
+            &Event::User(text.to_string()),
+            &mut output,
+        );
+        output.ignored.is_none()
+    }
 }
 
 /// A turn in progress: the working copy, and the events not yet committed.
@@ -295,7 +314,15 @@ struct Turn<'a> {
 impl Turn<'_> {
     fn apply(&mut self, event: Event) {
         let mut output = Output::default();
+        let before = self.session.state();
         advance(&self.live.machine, &mut self.session, &event, &mut output);
+        if let Some(repair) = output.repair {
+            self.app.metrics.repair(
+                &self.live.row.policy,
+                self.live.machine.state_name(before),
+                repair.trim_start_matches("repair-"),
+            );
+        }
         let found = track(&output, &mut self.visits);
         for effect in &output.effects {
             if let Effect::Schedule(timer) = effect {

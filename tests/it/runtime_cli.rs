@@ -70,6 +70,24 @@ fn chat_asks_again_at_a_confirmation_unless_the_yes_is_explicit() {
 }
 
 #[test]
+fn chat_takes_an_ended_conversation_up_again() {
+    let mut child = keel(&["chat", "examples/single_order_cancellation/policy.md"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("keel runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"can you repeat that?\nmaya@example.com\n1\nnever mind\nstart over\nmaya@example.com\n2\nno\nhello?\nnot read\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("keel finishes");
+    assert!(output.status.success(), "{}", text(&output.stdout));
+    insta::assert_snapshot!(text(&output.stdout));
+}
+
+#[test]
 fn golden_conversations_pass_with_full_coverage() {
     let output = keel(&["test", "examples"]).run();
     assert!(output.status.success(), "{}", text(&output.stdout));

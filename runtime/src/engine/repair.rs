@@ -231,6 +231,11 @@ fn reopened(
 ) {
     session.outcome = None;
     session.attempts = 0;
+    if let Evidence::Slot { rule, .. } = &evidence {
+        if rule.starts_with("repair-") {
+            output.repair = Some(rule);
+        }
+    }
     take(machine, session, edge, evidence, output);
 }
 
@@ -276,6 +281,7 @@ pub(super) fn correct(
         forget_since(session, target);
         keep(session, reply, None);
         session.attempts = 0;
+        output.repair = Some("repair-correction");
         take(machine, session, edge, evidence, output);
         return true;
     }

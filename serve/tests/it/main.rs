@@ -17,5 +17,7 @@ mod fuzz;
 mod hardening;
 // Serve hygiene: header and body deadlines, declared lengths, who learns a session is busy.
 mod hygiene;
+// Conversation repair over HTTP: repeat, questions, never mind, start over after the end; metrics.
+mod repair;
 // Proactive WISMO: carrier webhooks, scan gaps, a timer across restarts, continuity.
 mod proactive;

@@ -1,0 +1,108 @@
+//! Conversation repair over HTTP: a repeat, a question back and "start
+//! over" after the end, each logged and counted per state in `/metrics`;
+//! "never mind" at the read-back is its no; a message an ended session
+//! ignores is refused and not logged.
+
+use crate::common::{CANCELLATION, OPERATOR, POLICY, Server, messages, stores};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repairs_work_over_http_and_are_counted_per_state() {
+    for store in stores("repair").await {
+        let server = Server::start(&store).await;
+        let deployed = server.deploy(POLICY).await;
+        assert_eq!(deployed.status, 201, "{:?}", deployed.body);
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        let steps: [(&str, &str, &str); 6] = [
+            (
+                "can you repeat that?",
+                "waiting_for_user",
+                "Of course. Could you share your email address?",
+            ),
+            (
+                "maya@example.com",
+                "waiting_for_user",
+                "Here are your recent orders",
+            ),
+            (
+                "how long does shipping usually take?",
+                "waiting_for_user",
+                "I'm sorry, I can't answer that here.",
+            ),
+            (
+                "1",
+                "waiting_for_user",
+                "Do you want to cancel order #100000311",
+            ),
+            (
+                "never mind",
+                "ended",
+                "Your order #100000311 was not cancelled.",
+            ),
+            (
+                "start over",
+                "waiting_for_user",
+                "Could you share your email address?",
+            ),
+        ];
+        for (text, phase, said) in steps {
+            let answer = server.say(&id, &token, text).await;
+            assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
+            assert_eq!(answer.body["phase"], phase, "{text}: {:?}", answer.body);
+            assert!(
+                messages(&answer.body)
+                    .first()
+                    .is_some_and(|message| message.starts_with(said)),
+                "{} {text}: {:?}",
+                server.label,
+                answer.body
+            );
+        }
+        // The conversation ends again; a message it ignores is refused and
+        // not logged.
+        for text in ["maya@example.com", "1", "no"] {
+            let answer = server.say(&id, &token, text).await;
+            assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
+        }
+        let log = server
+            .get(&format!("/v1/sessions/{id}/log"), Some(OPERATOR))
+            .await;
+        let before = log.body.to_string().len();
+        let refused = server.say(&id, &token, "hello?").await;
+        assert_eq!(refused.status, 409, "{:?}", refused.body);
+        assert_eq!(refused.body["error"]["code"], "session_finished");
+        let log = server
+            .get(&format!("/v1/sessions/{id}/log"), Some(OPERATOR))
+            .await;
+        assert_eq!(
+            log.body.to_string().len(),
+            before,
+            "the refused message was logged"
+        );
+        let text = log.body.to_string();
+        for repair in ["repeat", "question", "start-over"] {
+            assert!(
+                text.contains(&format!(r#"\"repair\":\"repair-{repair}\""#)),
+                "{repair} not logged"
+            );
+        }
+        assert!(
+            text.contains("confirm-no: “never mind”"),
+            "never mind at the read-back is not its no"
+        );
+        let metrics = server.get("/metrics", Some(OPERATOR)).await.body;
+        let metrics = metrics.as_str().unwrap_or_default();
+        for repair in ["repeat", "question", "start-over"] {
+            let counted = metrics.lines().any(|line| {
+                line.starts_with("keel_repairs_total{")
+                    && line.contains(&format!("policy=\"{CANCELLATION}\""))
+                    && line.contains(&format!("repair=\"{repair}\""))
+                    && line.ends_with(" 1")
+            });
+            assert!(
+                counted,
+                "{}: {repair} not counted in\n{metrics}",
+                server.label
+            );
+        }
+    }
+}
