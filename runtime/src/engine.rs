@@ -373,8 +373,14 @@ pub(crate) fn set(session: &mut Session, var: VarId, value: Value) {
     if let Some(slot) = session.vars.get_mut(usize::from(var.0)) {
         *slot = value;
         session.binds = session.binds.saturating_add(1);
+        // When it was first bound (since it was last forgotten): a
+        // correction forgets what was first bound from the corrected
+        // question on, and keeps a value bound before it and re-derived
+        // since (the verifier's facts at that question hold on every path).
         if let Some(at) = session.bound_at.get_mut(usize::from(var.0)) {
-            *at = session.binds;
+            if *at == 0 {
+                *at = session.binds;
+            }
         }
     }
 }

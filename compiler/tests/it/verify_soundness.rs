@@ -24,6 +24,13 @@
 //! * if the verifier gave no `unchecked-optional` warning, no message shows
 //!   an optional field that is missing.
 //!
+//! The walk takes keel's conversation-repair edges too, as the runtime
+//! does: at an ask it may withdraw, start over (every answer forgotten) or
+//! correct an earlier answer (forgotten: every value first bound since that
+//! question was first answered), and an ending with reopen edges is taken
+//! up again now and then — so the claims above are checked on paths
+//! through repairs.
+//!
 //! `PROPTEST_CASES` sets the number of cases (256 by default); each case
 //! executes one accepted machine 24 times.
 
@@ -492,6 +499,8 @@ fn execute(
         .any(|d| d.code.id == "K0307");
     let mut current = machine.start;
     let mut version: BTreeMap<String, u64> = BTreeMap::new();
+    // When each value was first bound (since it was last forgotten).
+    let mut first: BTreeMap<String, u64> = BTreeMap::new();
     let mut clock = 0u64;
     let mut absent: BTreeSet<Path> = BTreeSet::new();
     // (variables shown, their versions when the customer said yes)
@@ -513,13 +522,28 @@ fn execute(
                 return Err(format!("{} shows missing {read}", state.id));
             }
         }
-        if state.kind.is_terminal() {
-            return Ok(Run {
-                turns,
-                most_actions,
-            });
-        }
         let edges = machine.transitions_from(current);
+        if state.kind.is_terminal() {
+            // An ending with reopen edges: the customer writes again.
+            if edges.is_empty() || !rng.chance(25) {
+                return Ok(Run {
+                    turns,
+                    most_actions,
+                });
+            }
+            let (_, transition, to) = edges[rng.below(edges.len())];
+            forget_for_repair(
+                machine,
+                &transition.label,
+                to,
+                (&mut version, &mut first),
+                &mut tags,
+            );
+            turns += 1;
+            actions = 0;
+            current = to;
+            continue;
+        }
         let take = |label: &Label| {
             edges
                 .iter()
@@ -570,12 +594,24 @@ fn execute(
                 };
                 turns += spent;
                 actions = 0;
-                let left_unanswered =
-                    matches!(label, Label::HumanRequested | Label::RetryExhausted)
-                        || (matches!(slot, Slot::Item(_)) && label == Label::NotFound);
+                if let Some(to) = to {
+                    forget_for_repair(machine, &label, to, (&mut version, &mut first), &mut tags);
+                }
+                let left_unanswered = matches!(
+                    label,
+                    Label::HumanRequested
+                        | Label::RetryExhausted
+                        | Label::Withdrawn
+                        | Label::StartOver
+                        | Label::Corrected
+                ) || (matches!(slot, Slot::Item(_))
+                    && label == Label::NotFound);
                 let answered = !left_unanswered;
                 if answered {
                     bind(var, &mut version, &mut absent, rng);
+                    if let Some(&at) = version.get(var.as_str()) {
+                        first.entry(var.clone()).or_insert(at);
+                    }
                     let tag = match slot {
                         Slot::YesNo | Slot::Options(_) => Tag::Chosen,
                         Slot::Item(list) => tags.get(list.root()).copied().unwrap_or(Tag::Typed),
@@ -659,6 +695,9 @@ fn execute(
                     };
                     if let Some((name, _)) = result {
                         bind(name, &mut version, &mut absent, rng);
+                        if let Some(&at) = version.get(name.as_str()) {
+                            first.entry(name.clone()).or_insert(at);
+                        }
                         tags.insert(name.clone(), tag);
                     }
                 }
@@ -696,6 +735,47 @@ fn execute(
         current = next.ok_or_else(|| format!("stuck at {}", state.id))?;
     }
     Err("ran 100,000 steps".into())
+}
+
+/// What a repair edge makes the runtime forget: starting over forgets
+/// every answer; a correction forgets the corrected answer and every value
+/// first bound since it was (the question it goes back to is behind a
+/// retry counter). `first` holds when each value was first bound.
+fn forget_for_repair(
+    machine: &Machine,
+    label: &Label,
+    to: StateId,
+    (version, first): (&mut BTreeMap<String, u64>, &mut BTreeMap<String, u64>),
+    tags: &mut BTreeMap<String, Tag>,
+) {
+    match label {
+        Label::StartOver => {
+            version.clear();
+            first.clear();
+            tags.clear();
+        }
+        Label::Corrected => {
+            let target = machine
+                .transitions_from(to)
+                .iter()
+                .find(|(_, transition, _)| transition.label == Label::Again)
+                .map_or(to, |(_, _, ask)| *ask);
+            let StateKind::Ask { var, .. } = &machine.state(target).kind else {
+                return;
+            };
+            if let Some(&threshold) = first.get(var) {
+                first.retain(|name, bound| {
+                    let kept = *bound < threshold;
+                    if !kept {
+                        version.remove(name);
+                        tags.remove(name);
+                    }
+                    kept
+                });
+            }
+        }
+        _ => {}
+    }
 }
 
 fn check_seed(seed: u64, runs: usize) -> Result<bool, String> {
@@ -771,10 +851,7 @@ fn the_generator_produces_both_accepted_and_rejected_machines() {
         }
         codes.extend(verification.diagnostics.iter().map(|d| d.code.id));
     }
-    assert!(
-        accepted_count >= 16,
-        "only {accepted_count} of 400 accepted"
-    );
+    assert!(accepted_count >= 8, "only {accepted_count} of 400 accepted");
     assert!(accepted_count <= 360, "{accepted_count} of 400 accepted");
     for code in ["K0306", "K0312", "K0313", "K0304", "K0315"] {
         assert!(codes.contains(code), "{code} never found: {codes:?}");
