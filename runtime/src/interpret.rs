@@ -12,16 +12,33 @@ use crate::engine::closed_set;
 use crate::machine::{Ask, Kind, Machine, SlotKind};
 use crate::render::render;
 use crate::session::{Phase, Session};
-use crate::slots::{Answer, Question, understand};
+use crate::slots::{Answer, Question, Repair, understand};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
 /// The answer that means "none of these".
 pub const UNCLEAR: &str = "unclear";
 
+/// The conversation repairs an interpreter may choose instead of an
+/// answer, offered after the ask's own values: each in parentheses, so no
+/// option label is taken for one. `None` is a request for a person. A
+/// confirmation never asks an interpreter, so none of these is ever a yes.
+pub const REPAIR_CHOICES: [(&str, Option<Repair>); 7] = [
+    ("(repeat the question)", Some(Repair::Repeat)),
+    ("(a question back, not an answer)", Some(Repair::Question)),
+    ("(never mind, stop here)", Some(Repair::CancelFlow)),
+    ("(start over)", Some(Repair::StartOver)),
+    ("(skip this question)", Some(Repair::Skip)),
+    (
+        "(something else: another order or record)",
+        Some(Repair::SomethingElse),
+    ),
+    ("(talk to a person)", None),
+];
+
 /// What the interpreter is asked: the question as sent, the customer's
-/// reply, and the closed set of values (the node's options, without
-/// [`UNCLEAR`], which is always allowed).
+/// reply, and the closed set of values (the node's options, then the
+/// [`REPAIR_CHOICES`]; without [`UNCLEAR`], which is always allowed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntentQuestion {
     /// The state asking.
@@ -97,10 +114,14 @@ pub trait Phraser {
 }
 
 /// The answer an interpreter's `chosen` value means at `ask`, if it is one
-/// of the closed set (exactly, as sent); anything else is unclear.
+/// of the closed set or of the [`REPAIR_CHOICES`] (exactly, as sent);
+/// anything else is unclear.
 pub(crate) fn closed_answer(ask: &Ask, closed: &[String], chosen: &str) -> Option<Answer> {
     if !closed.iter().any(|value| value == chosen) {
-        return None;
+        return REPAIR_CHOICES
+            .iter()
+            .find(|(choice, _)| *choice == chosen)
+            .map(|(_, repair)| repair.map_or(Answer::Human, Answer::Repair));
     }
     match ask.slot {
         SlotKind::YesNo => match chosen {
@@ -136,10 +157,10 @@ pub fn intent_question(
     else {
         return None;
     };
-    let options = closed_set(ask)?;
+    let answers = closed_set(ask)?;
     let mut prompt = String::new();
     render(machine, session, &ask.prompt, &mut prompt);
-    let labels: Vec<&str> = options.iter().map(String::as_str).collect();
+    let labels: Vec<&str> = answers.iter().map(String::as_str).collect();
     let question = match ask.slot {
         SlotKind::YesNo => Question::YesNo { prompt: &prompt },
         _ => Question::Options(&labels),
@@ -147,6 +168,11 @@ pub fn intent_question(
     if understand(question, reply, session.today).answer != Answer::Unclear {
         return None;
     }
+    let options = answers
+        .iter()
+        .cloned()
+        .chain(REPAIR_CHOICES.iter().map(|(choice, _)| choice.to_string()))
+        .collect();
     Some(IntentQuestion {
         state: machine.state_name(session.state).to_string(),
         prompt,

@@ -64,7 +64,8 @@ pub use event::{
     ToolOutcome, ToolResult, Triggered,
 };
 pub use interpret::{
-    IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, UNCLEAR, intent_question,
+    IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, REPAIR_CHOICES, UNCLEAR,
+    intent_question,
 };
 pub use machine::{EdgeId, Machine, StateId};
 pub use proactive::trigger_holds;

@@ -46,9 +46,21 @@ fn an_unclear_reply_is_read_by_one_call_and_replays_without_the_llm() {
         panic!("the turn is logged as an interpretation: {:?}", entry.event);
     };
     assert_eq!(interpretation.chosen, "Shipping Upgrade");
+    // The ask's own options, then the conversation repairs.
     assert_eq!(
         interpretation.question.options,
-        ["Discount Offer", "Shipping Upgrade", "Future Discount"]
+        [
+            "Discount Offer",
+            "Shipping Upgrade",
+            "Future Discount",
+            "(repeat the question)",
+            "(a question back, not an answer)",
+            "(never mind, stop here)",
+            "(start over)",
+            "(skip this question)",
+            "(something else: another order or record)",
+            "(talk to a person)",
+        ]
     );
     assert!(entry.output.effects.iter().any(|effect| matches!(
         effect,
@@ -68,6 +80,54 @@ fn an_unclear_reply_is_read_by_one_call_and_replays_without_the_llm() {
         explained.contains("stub-model chose “Shipping Upgrade”"),
         "{explained}"
     );
+}
+
+#[test]
+fn an_llm_may_name_a_conversation_repair_from_the_closed_set() {
+    let machine = machine("magento_cancel_retention");
+    for (choice, repair, waits) in [
+        ("(start over)", Some("repair-start-over"), true),
+        ("(repeat the question)", Some("repair-repeat"), true),
+        ("(never mind, stop here)", Some("repair-cancel-flow"), false),
+        ("(talk to a person)", None, false),
+    ] {
+        let stub = Stub::always(Reply::Content(format!(r#"{{"choice": "{choice}"}}"#)));
+        let mut llm = interpreter(&stub, Duration::from_secs(5));
+        let (mut conversation, mut store, _) = run_to_ask(&machine, &OFFERS);
+        let first = conversation.reply_interpreting_blocking(
+            "ugh, this is all a bit much",
+            &mut store,
+            &mut llm,
+        );
+        let entry = &conversation.entries()[first];
+        let Event::Interpreted(interpretation) = &entry.event else {
+            panic!("{choice}: the call is logged");
+        };
+        assert_eq!(interpretation.chosen, choice);
+        assert_eq!(entry.output.repair, repair, "{choice}");
+        assert_eq!(conversation.waits_for_user(), waits, "{choice}");
+        // Never a write or destructive call: a repair moves along the
+        // verified repair edges only.
+        assert!(
+            !entry
+                .output
+                .effects
+                .iter()
+                .any(|effect| matches!(effect, Effect::CallTool(_))),
+            "{choice}: {:?}",
+            entry.output.effects
+        );
+        if choice == "(talk to a person)" {
+            assert!(
+                entry
+                    .output
+                    .effects
+                    .iter()
+                    .any(|effect| matches!(effect, Effect::HandOff(_))),
+                "{choice}: handed off"
+            );
+        }
+    }
 }
 
 #[test]
