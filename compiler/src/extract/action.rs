@@ -112,6 +112,8 @@ pub(crate) enum Opening {
     Apology,
     /// `About …`.
     About,
+    /// `I'd suggest …`.
+    Suggestion,
 }
 
 /// `For the selected order, …`, `Once the order is selected, …`: context, not action.

@@ -121,7 +121,7 @@ impl Builder<'_> {
             if let ArgValue::Var(path) = &written.value {
                 if let Some(root) = path.first() {
                     if scope.has(root).is_none() {
-                        self.rename_last_answer(block, &here.step, root);
+                        self.rename_last_answer(block, &here.step, root, path.len() == 1);
                     }
                 }
             }
@@ -238,23 +238,52 @@ impl Builder<'_> {
     }
 
     /// Renames the answer of the last value question asked in this step
-    /// of `block` (if it has a name keel made up) to the author's name.
-    pub(super) fn rename_last_answer(&mut self, block: BlockId, step: &str, name: &str) {
-        let Some(&last_ask) = self.arena[block].stmts.iter().rev().find(|&&id| {
-            self.arena[id].origin.step == step
-                && matches!(
-                    &self.arena[id].kind,
-                    Building::Ask {
-                        slot: Slot::Text
-                            | Slot::Name
-                            | Slot::PostalCode
-                            | Slot::Number
-                            | Slot::Date
-                            | Slot::Email,
-                        ..
-                    }
-                )
-        }) else {
+    /// of `block` (if it has a name keel made up) to the author's name; or
+    /// of the question just before, in an earlier step, when no other
+    /// question came between and the author's name is a bare `$name`, no
+    /// field of it (`7. Ask whether a "morning" or an "afternoon" visit
+    /// suits them. 8. Use @get_slots(window: $window)`).
+    pub(super) fn rename_last_answer(
+        &mut self,
+        block: BlockId,
+        step: &str,
+        name: &str,
+        bare: bool,
+    ) {
+        let is_value = |kind: &Building| {
+            matches!(
+                kind,
+                Building::Ask {
+                    slot: Slot::Text
+                        | Slot::Name
+                        | Slot::PostalCode
+                        | Slot::Number
+                        | Slot::Date
+                        | Slot::Email,
+                    ..
+                }
+            )
+        };
+        let in_step = self.arena[block]
+            .stmts
+            .iter()
+            .rev()
+            .copied()
+            .find(|&id| self.arena[id].origin.step == step && is_value(&self.arena[id].kind));
+        let just_before = self.arena[block]
+            .stmts
+            .iter()
+            .rev()
+            .copied()
+            .find(|&id| matches!(self.arena[id].kind, Building::Ask { .. }))
+            .filter(|&id| match &self.arena[id].kind {
+                Building::Ask { slot, var, .. } => {
+                    (matches!(slot, Slot::Options(_)) || is_value(&self.arena[id].kind))
+                        && !self.written_roots.contains_key(var)
+                }
+                _ => false,
+            });
+        let Some(last_ask) = in_step.or(just_before.filter(|_| bare)) else {
             return;
         };
         let Building::Ask { var, slot, .. } = &mut self.arena[last_ask].kind else {
@@ -297,14 +326,31 @@ impl Builder<'_> {
             return None;
         };
         let default = default_binding(returns, tool_name);
-        if self.written_roots.contains_key(&default) {
+        self.authors_name_for(&default, record, tool_name, scope)
+    }
+
+    /// The name the author writes for a record keel would call `default`
+    /// (of type `record`; `also` adds words the name may come from, e.g.
+    /// the tool's name): `None` when `default` is written, or when not
+    /// exactly one unbound `$name` is a word of it and reads only fields
+    /// the record has. A pick of `$gift_cards` the text calls `$card`.
+    pub(super) fn authors_name_for(
+        &self,
+        default: &str,
+        record: &str,
+        also: &str,
+        scope: &Scope<'_>,
+    ) -> Option<String> {
+        if self.written_roots.contains_key(default) {
             return None;
         }
         let fields = &self.catalog.types.get(record)?.fields;
         let snake_record = snake(record);
         let words: BTreeSet<&str> = snake_record
             .split('_')
-            .chain(tool_name.split('_'))
+            .chain(default.split('_'))
+            .chain(also.split('_'))
+            .filter(|word| !word.is_empty())
             .collect();
         let mut candidates = self.written_roots.iter().filter(|(root, used)| {
             words.contains(root.as_str())

@@ -109,9 +109,16 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     };
     let rest = &clause[opener_len..];
     if first.is_a(Class::Otherwise) {
+        // `Otherwise: …`, `Otherwise → …`, `Otherwise – …`.
         let actions: Vec<Token> = rest
             .iter()
-            .skip_while(|t| t.is_punct(','))
+            .skip_while(|t| {
+                t.is_punct(',')
+                    || t.is_punct(':')
+                    || t.is_punct('→')
+                    || t.is_punct('-')
+                    || t.is_punct('>')
+            })
             .cloned()
             .collect();
         return (Some(vec![first.clone()]), actions);
@@ -186,6 +193,29 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
 /// a verb) comes back with an `if` before it, as a condition to classify;
 /// the caller decides whether it reads as one.
 pub(crate) fn split_label(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> {
+    // `Yes – add it with @tool`, `No - leave the order as it is`: a yes or
+    // no and a dash, then the action (`Yes – still missing: …` keeps its
+    // gloss up to the colon in the label).
+    let yes_no = clause
+        .first()
+        .is_some_and(|first| first.is_any(&["yes", "no"]))
+        && clause.get(1).is_some_and(|dash| dash.is_punct('-'));
+    if yes_no {
+        let gloss_ends = clause
+            .iter()
+            .take(10)
+            .position(|token| token.is_punct(':') || token.is_punct('→'));
+        let gloss_is_action = clause.get(2).is_none_or(|t| {
+            t.is_phrase_verb() || t.is_a(Class::Prohibition) || t.is_a(Class::WeakVerb)
+        });
+        let (label_end, action_start) = match gloss_ends {
+            Some(colon) if !gloss_is_action => (colon, colon + 1),
+            _ => (1, 2),
+        };
+        let mut condition = vec![Token::word_at("if", clause[0].span)];
+        condition.extend_from_slice(&clause[..label_end]);
+        return Some((condition, clause[action_start..].to_vec()));
+    }
     let (position, width) = clause
         .iter()
         .take(12)

@@ -140,6 +140,33 @@ impl Builder<'_> {
         found
     }
 
+    /// `block`, or, when it ends in a hand-off, an ending or a jump, the
+    /// nearest block around it that does not, up to the item's own block
+    /// `floor`: where the item's text goes on.
+    fn open_block(&self, block: BlockId, floor: BlockId) -> BlockId {
+        let mut current = block;
+        loop {
+            if current == floor {
+                return current;
+            }
+            let ended = self.arena[current].stmts.last().is_some_and(|&last| {
+                matches!(
+                    self.arena[last].kind,
+                    Building::Simple(
+                        StmtKind::Escalate(_)
+                            | StmtKind::End(_)
+                            | StmtKind::Goto(_)
+                            | StmtKind::Continue(Some(_))
+                    )
+                )
+            });
+            match self.arena[current].parent {
+                Some(parent) if ended => current = self.arena[parent].block,
+                _ => return current,
+            }
+        }
+    }
+
     /// Reads a clause's actions into every block the item runs in.
     fn read_clause(
         &mut self,
@@ -215,6 +242,18 @@ impl Builder<'_> {
         let mut locals: Vec<BlockId> = vec![block];
         let mut offer: Option<StmtId> = None;
         for (sentence, ending) in tokens::sentences_ending(&tokens) {
+            // `Member: a. ask … b. check …`: letters written inline as
+            // markers of sub-steps, and a section name before them.
+            if let Some(title) = inline_marker(&sentence) {
+                if let Some(title) = title {
+                    self.push(
+                        locals[0],
+                        Building::Simple(StmtKind::Section(title)),
+                        origin(&context, tokens::span_of(&sentence).unwrap_or(item.span)),
+                    );
+                }
+                continue;
+            }
             // `Not found?` alone is a condition for the rest of the item.
             if ending == Some('?') {
                 if let Some(condition_tokens) = condition::elliptic(&sentence) {
@@ -234,6 +273,26 @@ impl Builder<'_> {
             for (clause_index, clause) in tokens::clauses(&sentence).into_iter().enumerate() {
                 let clause_span = tokens::span_of(&clause).unwrap_or(item.span);
                 let (mut condition_tokens, mut action_tokens) = condition::split_condition(&clause);
+                // `… if it isn't on the list, hand off; if it's "delivered",
+                // …`: a branch that ended (a hand-off, an ending, a jump)
+                // takes nothing more: the next sentence, or the next
+                // condition, goes on where that branch was opened.
+                // (`Otherwise` is about the last condition, wherever it was.)
+                let otherwise = condition_tokens
+                    .as_ref()
+                    .and_then(|tokens| tokens.first())
+                    .is_some_and(|first| first.is_a(Class::Otherwise));
+                if !otherwise && (clause_index == 0 || condition_tokens.is_some()) {
+                    locals = locals
+                        .iter()
+                        .map(|&local| self.open_block(local, block))
+                        .fold(Vec::new(), |mut open, block| {
+                            if !open.contains(&block) {
+                                open.push(block);
+                            }
+                            open
+                        });
+                }
                 // `Provide the tracking number, unless it was canceled.`: a
                 // condition after what it guards, with nothing of its own
                 // to do, is not read (never a branch the rest runs in).
@@ -337,6 +396,13 @@ impl Builder<'_> {
                         continue;
                     }
                     locals = next;
+                    if !label_line {
+                        self.last_condition = Some((
+                            locals[0],
+                            context.step.clone(),
+                            condition_tokens[1..].to_vec(),
+                        ));
+                    }
                 }
                 self.read_clause(
                     &action_tokens,
@@ -353,7 +419,23 @@ impl Builder<'_> {
             self.arena[id].origin.step == item.label
                 && matches!(self.arena[id].kind, Building::Ask { .. })
         });
+        // `Yes – …` / `No – …` under a yes/no question answer it: they are
+        // not options of a new choice.
+        let answers_yes_no = question_here.is_some_and(|question| {
+            matches!(
+                &self.arena[question].kind,
+                Building::Ask {
+                    slot: Slot::YesNo,
+                    ..
+                }
+            )
+        }) && item.children.iter().all(|child| {
+            tokens::tokens(&child.text)
+                .first()
+                .is_some_and(|first| first.is_a(Class::YesOrNo))
+        });
         let labelled_children = item.children.len() >= 2
+            && !answers_yes_no
             && item
                 .children
                 .iter()
@@ -484,6 +566,30 @@ impl Builder<'_> {
             let var = var.clone();
             self.asked.insert(var, Slot::Options(labels));
         }
+    }
+}
+
+/// `b` alone, or `Member: a`: a sentence that is only the marker of an
+/// inline sub-step (`a. ask … b. check …`), with the section name written
+/// before it (`Some(None)` when there is none); `None` for any other sentence.
+fn inline_marker(sentence: &[Token]) -> Option<Option<String>> {
+    let (last, before) = sentence.split_last()?;
+    let is_marker = last.word().is_some_and(|word| {
+        word.len() == 1 && word.chars().all(|c| c.is_ascii_lowercase()) && word != "i"
+    });
+    if !is_marker {
+        return None;
+    }
+    match before {
+        [] => Some(None),
+        [title @ .., colon] if colon.is_punct(':') && !title.is_empty() => {
+            let words = title.iter().filter(|token| token.word().is_some()).count();
+            let plain = title
+                .iter()
+                .all(|token| matches!(token.kind, Tok::Word { .. }));
+            (plain && words <= 5).then(|| Some(tokens::written(title)))
+        }
+        _ => None,
     }
 }
 

@@ -20,6 +20,7 @@ pub(crate) fn statement(words: &[Token], opening: Opening, scope: &Scope<'_>) ->
         Opening::Plain => "",
         Opening::Thanks => "Thank you ",
         Opening::Apology => "I'm sorry ",
+        Opening::Suggestion => "I'd suggest ",
         Opening::About => {
             let regrettable = words.iter().any(|word| word.is_a(Class::Regrettable));
             if regrettable {
@@ -56,8 +57,14 @@ pub(crate) fn field_sentence(noun: &[Token], scope: &Scope<'_>) -> Result<Messag
             '.',
         ));
     }
+    // A value to tell is a field, never a whole record or list.
     let (path, _) = scope
-        .find_field(&words, &|_| true)
+        .find_field(&words, &|ty| {
+            !matches!(
+                ty.required(),
+                crate::catalog::Type::Record(_) | crate::catalog::Type::List(_)
+            )
+        })
         .ok_or_else(|| format!("no field in scope matches \"{}\"", words.join(" ")))?;
     let label: Vec<&str> = super::scope::content_words(&words)
         .into_iter()

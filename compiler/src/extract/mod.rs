@@ -92,6 +92,7 @@ pub fn extract_locked(
         choices: BTreeSet::new(),
         notes: Vec::new(),
         last_statement: None,
+        last_condition: None,
         read_back: None,
         anchors: Vec::new(),
         top_steps: Vec::new(),
@@ -171,6 +172,9 @@ struct Builder<'a> {
     /// The last statement kept as a note, with its block and step: a
     /// hand-off in that step carries it, a bare `tell them` says it.
     last_statement: Option<(BlockId, String, Vec<tokens::Token>)>,
+    /// The last condition's words (without its `if`), with the block it
+    /// opened and its step: `If nothing is open, say so` says them.
+    last_condition: Option<(BlockId, String, Vec<tokens::Token>)>,
     /// The last read-back question, with its block and step: `Ask them to
     /// confirm` right after it is the same question.
     read_back: Option<(BlockId, String, StmtId)>,

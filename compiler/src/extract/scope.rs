@@ -111,7 +111,10 @@ impl Scope<'_> {
         let noun = singular(noun);
         self.bindings.iter().rev().find_map(|(name, ty)| {
             let record = Scope::record_of(ty)?;
-            (record.to_lowercase() == noun || singular(name) == noun)
+            // `gift_card_id` names a `GiftCard` whatever the variable is called.
+            (record.to_lowercase() == noun
+                || super::calls::snake(record) == noun
+                || singular(name) == noun)
                 .then(|| (name.clone(), record.to_string()))
         })
     }

@@ -39,6 +39,19 @@ impl Builder<'_> {
                     let message = message::statement(&words, action::Opening::Plain, &scope);
                     self.say(block, message, here);
                 }
+                // `If nothing is open, say so`: the condition is what to say.
+                _ if self.last_condition.as_ref().is_some_and(|(opened, step, words)| {
+                    *opened == block && *step == here.step && !words.is_empty()
+                }) =>
+                {
+                    let words = self
+                        .last_condition
+                        .as_ref()
+                        .map(|(_, _, words)| words.clone())
+                        .unwrap_or_default();
+                    let message = message::statement(&words, action::Opening::Plain, &scope);
+                    self.say(block, message, here);
+                }
                 _ => self.diagnostics.push(
                     Diagnostic::error(
                         codes::UNRECOGNISED_SENTENCE,
@@ -524,6 +537,13 @@ impl Builder<'_> {
             format!("{list}_item")
         } else {
             var
+        };
+        // `ask which card` then `$card.balance`: the author's name for it.
+        let var = match item_type.required() {
+            Type::Record(record) => self
+                .authors_name_for(&var, record, "", scope)
+                .unwrap_or(var),
+            _ => var,
         };
         let mut prompt = message::which_question(noun, scope);
         // `Display the list … and ask which …` is one message.

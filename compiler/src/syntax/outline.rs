@@ -13,7 +13,8 @@
 //!   next heading of the same or a higher level.
 //!
 //! A line without a marker continues the item above it (wrapped text), unless
-//! a blank line came first, in which case it starts a paragraph item. A marker
+//! a blank line came first or the item above is a Markdown heading (one line
+//! always), in which case it starts a paragraph item. A marker
 //! alone on a line (or left dangling at the end of one) takes its text from
 //! the next line.
 
@@ -223,8 +224,14 @@ pub(super) fn nest(source: SourceId, lines: Vec<Line>) -> Vec<Item> {
             }
             None => {
                 let awaiting_text = current.is_some_and(|index| tree.nodes[index].text.is_empty());
+                // A Markdown heading is one line: the line under it starts
+                // its first paragraph, blank line or not.
+                let under_heading = current.is_some_and(|index| {
+                    matches!(tree.nodes[index].marker, MarkerKind::Heading(_))
+                        && !tree.nodes[index].text.is_empty()
+                });
                 match current {
-                    Some(index) if awaiting_text || !after_blank => {
+                    Some(index) if !under_heading && (awaiting_text || !after_blank) => {
                         tree.append(index, pieces, line.span)
                     }
                     _ => {

@@ -37,6 +37,15 @@ fn indentation_nests_bullets_and_blank_lines_start_paragraphs() {
 }
 
 #[test]
+fn the_line_under_a_markdown_heading_is_its_paragraph() {
+    let dump = outline("## 1. Find them\nAsk for the email.\n## 2. Next\n\nThen end.\n");
+    assert_eq!(
+        dump,
+        "1 (heading) Find them\n  1.p1 (paragraph) Ask for the email.\n2 (heading) Next\n  2.p1 (paragraph) Then end.\n"
+    );
+}
+
+#[test]
 fn repeated_numbering_keeps_labels_unique() {
     let dump = outline("1. A\n2. B\n\nAgain:\n\n1. A\n");
     assert!(dump.contains("1~2 (number) A"), "{dump}");

@@ -19,7 +19,7 @@ fn signature(machine: &Machine) -> String {
             state
                 .origin
                 .as_ref()
-                .is_some_and(|origin| origin.step == "6")
+                .is_some_and(|origin| origin.step == "6" || origin.step.starts_with("6."))
         })
         .collect();
     let Some((first, _)) = produced.first() else {
@@ -93,7 +93,11 @@ fn paraphrase_corpus() {
             continue;
         };
         total += 1;
-        let policy = Source::new("context.policy.md", context.replace("SENTENCE", sentence));
+        // `\n` in a case starts a new line: sub-items under step 6.
+        let policy = Source::new(
+            "context.policy.md",
+            context.replace("SENTENCE", &sentence.replace("\\n", "\n")),
+        );
         let compilation = compile(
             &[policy, Source::new("returns.policy.md", returns.clone())],
             std::slice::from_ref(&catalog),

@@ -298,6 +298,26 @@ impl Builder<'_> {
                     }
             )
         });
+        // `If there's nothing on backorder, … Otherwise list the items`:
+        // after a condition on a lookup's empty result (or its failure),
+        // `otherwise` is the lookup's ok path, what runs after it.
+        let lookup = self
+            .anchors
+            .last()
+            .filter(|anchor| matches!(anchor.outcome.as_str(), "not found" | "error"))
+            .map(|anchor| anchor.target)
+            .filter(|&call| matches!(self.arena[call].kind, Building::Call { .. }))
+            .filter(|&call| {
+                let block = self.arena[call].block;
+                self.arena.lineage(current).contains(&block)
+                    || self.arena.lineage(block).contains(&current)
+            })
+            .filter(|&call| target.is_none_or(|decision| decision < call));
+        if let Some(call) = lookup {
+            let why = "the last condition before it, on this lookup's result: its ok path, what runs after the lookup".to_string();
+            let block = self.arena[call].block;
+            return vec![self.anchored(call, "ok".to_string(), why, block, span, context)];
+        }
         let Some(target) = target else {
             return self.dangling(
                 span,
@@ -365,6 +385,44 @@ impl Builder<'_> {
         context: &ItemContext,
     ) -> Vec<BlockId> {
         let outcome = if yes { Outcome::Yes } else { Outcome::No };
+        // Words naming an option attach to the nearest question offering
+        // it, however far back, before any yes/no question they might echo:
+        // `4. Ask whether they'd like "a replacement" or "a refund". 5. If
+        // they want a replacement, read it back … 6. If they want a refund, …`.
+        if !words.is_empty() {
+            let offering: Vec<StmtId> = self
+                .arena
+                .all_recent(current, |kind| {
+                    matches!(
+                        kind,
+                        Building::Ask {
+                            slot: Slot::Options(_),
+                            ..
+                        }
+                    )
+                })
+                .collect();
+            for question in offering {
+                if let Some((index, block)) = self.option_named(question, words) {
+                    let label = match &self.arena[question].kind {
+                        Building::Ask {
+                            slot: Slot::Options(labels),
+                            ..
+                        } => labels.get(index).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    let why = format!("the nearest question offering \"{label}\"");
+                    return vec![self.anchored(
+                        question,
+                        format!("option \"{label}\""),
+                        why,
+                        block,
+                        span,
+                        context,
+                    )];
+                }
+            }
+        }
         // The nearest question whose answers include what the words say.
         let answers = words.is_empty() || names_an_answer(words);
         let questions = self.arena.all_recent(current, |kind| {

@@ -246,12 +246,23 @@ impl Builder<'_> {
         span: Span,
         context: &ItemContext,
     ) -> Option<BlockId> {
+        // The subject's words, and the words of its values (`Shipped or
+        // partially shipped:` written without quotes), are what the case
+        // already reads.
         let subject_words: Vec<String> =
             match self.arena[case].parent.map(|id| &self.arena[id].kind) {
-                Some(Building::Match { subject, .. }) => subject
+                Some(Building::Match {
+                    subject, domain, ..
+                }) => subject
                     .0
                     .iter()
-                    .flat_map(|part| part.split('_').map(str::to_string).collect::<Vec<_>>())
+                    .chain(domain.iter().flatten())
+                    .flat_map(|part| {
+                        part.to_lowercase()
+                            .split(|c: char| c == '_' || c.is_whitespace())
+                            .map(str::to_string)
+                            .collect::<Vec<_>>()
+                    })
                     .collect(),
                 _ => Vec::new(),
             };

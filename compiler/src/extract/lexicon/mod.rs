@@ -228,12 +228,16 @@ pub(crate) enum Class {
     Least,
     /// `at most`.
     Most,
+    /// Verbs that suggest something to the customer: `suggest`, `recommend`.
+    SuggestVerb,
+    /// Nouns for a field that conditions compare: `status`, `state`.
+    StatusNoun,
 }
 
 impl Class {
     /// The last class declared (for the test that every class has words).
     #[cfg(test)]
-    const LAST: Class = Class::Most;
+    const LAST: Class = Class::StatusNoun;
 }
 
 /// One word class: its name, what it is for, and its words.
@@ -324,6 +328,7 @@ const PHRASE_VERB_CLASSES: &[Class] = &[
     Class::ConfirmVerb,
     Class::CheckVerb,
     Class::SayVerb,
+    Class::SuggestVerb,
     Class::ThankVerb,
     Class::ApologiseVerb,
     Class::ProvideVerb,

@@ -15,7 +15,11 @@ pub(super) const CLASSES: &[WordClass] = &[
         &["user's", "customer's", "client's", "shopper's", "buyer's"],
     ),
     class(Class::ObjectPronoun, "them", &["them", "him", "her"]),
-    class(Class::SubjectPronoun, "they", &["they", "he", "she"]),
+    class(
+        Class::SubjectPronoun,
+        "they",
+        &["they", "he", "she", "they'd", "they'll", "they've"],
+    ),
     class(Class::PossessivePronoun, "their", &["their", "his", "her"]),
     class(
         Class::Human,

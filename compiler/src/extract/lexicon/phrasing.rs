@@ -145,7 +145,9 @@ pub(super) const CLASSES: &[WordClass] = &[
             "only",
             "nothing",
             "none",
+            "no",
             "already",
+            "still",
             "too",
             "part",
             "both",
@@ -217,6 +219,7 @@ pub(super) const CLASSES: &[WordClass] = &[
             "doesn't",
             "did",
             "didn't",
+            "don't",
             "isn't",
             "aren't",
             "wasn't",
@@ -224,6 +227,13 @@ pub(super) const CLASSES: &[WordClass] = &[
             "it's",
             "that's",
             "there's",
+        ],
+    ),
+    class(
+        Class::StatusNoun,
+        "a field the conditions below compare",
+        &[
+            "status", "state", "stage", "result", "outcome", "type", "tier",
         ],
     ),
     class(

@@ -85,6 +85,11 @@ pub(super) const CLASSES: &[WordClass] = &[
             "reiterate",
         ],
     ),
+    class(
+        Class::SuggestVerb,
+        "suggest something to the customer",
+        &["suggest", "recommend", "propose"],
+    ),
     class(Class::ThankVerb, "thank", &["thank"]),
     class(
         Class::ApologiseVerb,

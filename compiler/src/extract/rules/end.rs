@@ -12,10 +12,16 @@ pub(crate) const RULE: ActionRule = ActionRule {
     shape: "End the conversation [as <outcome>]",
     about: "`End / close / stop / finish / resolve / mark the conversation (chat, case, …) [as <outcome>]` ends the conversation with that outcome (`ended` when none is named, which the KPIs do not count as resolved; `resolved` for `resolve the ticket`).",
     read,
-    examples: &[Example {
-        text: "End the conversation as not eligible.",
-        compiles_to: "[ok] end not_eligible",
-    }],
+    examples: &[
+        Example {
+            text: "End the conversation as not eligible.",
+            compiles_to: "[ok] end not_eligible",
+        },
+        Example {
+            text: "Close as label sent.",
+            compiles_to: "[ok] end label_sent",
+        },
+    ],
 };
 
 fn read(phrase: &Phrase<'_>) -> Option<Action> {
@@ -24,7 +30,10 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
     }
     let rest = phrase.rest();
     let words: Vec<&str> = rest.iter().filter_map(|t| t.word()).collect();
-    let is_end = words.is_empty() || rest.iter().any(|t| t.is_a(Class::EndNoun));
+    // `Close as item added`: the outcome straight after the verb.
+    let is_end = words.is_empty()
+        || words.first().is_some_and(|word| *word == "as")
+        || rest.iter().any(|t| t.is_a(Class::EndNoun));
     if !is_end {
         return None;
     }

@@ -131,13 +131,21 @@ pub(crate) const MARKDOWN_RULE: ItemRule = ItemRule {
 pub(crate) const SECTION_RULE: ItemRule = ItemRule {
     name: "section",
     shape: "<a short phrase> with sub-items under it",
-    about: "An item with sub-items whose own text is a short phrase (at most eight words, no full stop, no `@tool`, `#Policy`, `$value` or quoted value, no question word) that no rule reads as an instruction is a section heading, whatever its wording: `Verify the customer`, `Pick the order`, `How long`; so is `Confirm …` over sub-steps (`Confirm and cancel`). Its sub-items are the section's steps. A short instruction a rule reads (`Ask for the email address`) stays a step with sub-steps.",
+    about: "An item with sub-items whose own text is a short phrase (at most eight words, no full stop, no `@tool`, `#Policy`, `$value` or quoted value, no question word) that no rule reads as an instruction is a section heading, whatever its wording: `Verify the customer`, `Pick the order`, `How long`; so is `Confirm …` over sub-steps (`Confirm and cancel`). Its sub-items are the section's steps. A short instruction a rule reads (`Ask for the email address`) stays a step with sub-steps. A short question over labelled cases (`Can the order still change?` over `Shipped: …`) is a title too; over `Yes` / `No` sub-items it stays the question they answer.",
     read: read_section,
-    examples: &[Example {
-        text: "Verify the phone number\n   a. Ask for the customer's phone number.",
-        compiles_to: r#"section "Verify the phone number"
+    examples: &[
+        Example {
+            text: "Verify the phone number\n   a. Ask for the customer's phone number.",
+            compiles_to: r#"section "Verify the phone number"
 [ok] ask text -> $phone_number: "Could you share your phone number?""#,
-    }],
+        },
+        Example {
+            text: "Can the order still change?\n   - Processing: carry on.\n   - Shipped: tell them it is too late.",
+            compiles_to: r#"section "Can the order still change"
+[ok] match $order.status in {Processing, Shipped, In transit, Delivered, Canceled}
+["Shipped"] say "It is too late.""#,
+        },
+    ],
 };
 
 /// A line of its own (a paragraph) that is a short phrase with no full stop
@@ -182,6 +190,25 @@ fn short_phrase(tokens: &[Token], most: usize) -> bool {
 }
 
 fn read_section(item: &Item, tokens: &[Token]) -> Option<ItemShape> {
+    // `Can the order still change?` over labelled cases (`Unfulfilled:
+    // carry on.`) is a section title; over `Yes` / `No` it is a question.
+    if let [title @ .., mark] = tokens {
+        let answered = item.children.iter().all(|child| {
+            crate::extract::tokens::tokens(&child.text)
+                .first()
+                .is_some_and(|first| first.is_a(Class::YesOrNo))
+        });
+        if mark.is_punct('?')
+            && !item.children.is_empty()
+            && !answered
+            && short_phrase(title, 8)
+            && !title
+                .iter()
+                .any(|token| token.is_a(Class::AskVerb) || token.is_a(Class::OfferVerb))
+        {
+            return Some(ItemShape::Heading(written_words(title)));
+        }
+    }
     if item.children.is_empty() || !short_phrase(tokens, 8) {
         return None;
     }

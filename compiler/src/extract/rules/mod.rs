@@ -26,6 +26,7 @@ use crate::syntax::Item;
 
 mod add;
 mod answer;
+mod answer_gloss;
 mod apologise;
 mod ask;
 mod ask_which_of;
@@ -55,6 +56,7 @@ mod say;
 mod set;
 mod statement;
 mod succeeded;
+mod suggest;
 mod thank;
 mod ticket;
 mod values;
@@ -132,6 +134,7 @@ pub(crate) const ACTION_RULES: &[ActionRule] = &[
     confirm::RULE,
     check::RULE,
     say::RULE,
+    suggest::RULE,
     thank::RULE,
     apologise::RULE,
     provide::RULE,
@@ -166,6 +169,7 @@ pub(crate) struct ConditionRule {
 /// Every condition rule, in the order tried. The last one reads anything.
 pub(crate) const CONDITION_RULES: &[ConditionRule] = &[
     otherwise::RULE,
+    answer_gloss::RULE,
     values::RULE,
     failed_to_act::RULE,
     not_found::RULE,

@@ -39,13 +39,17 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
     });
     // `there aren't any`, `they don't have any orders`.
     let not_any = condition.negated && words.contains(&"any");
-    let not_found =
-        (condition.negated && !explicit_comparison && condition.any(Class::NotFoundWord))
+    let not_found = (condition.negated && !explicit_comparison && condition.any(Class::NotFoundWord))
             || has_no
             || not_any
             || (condition.negated && condition.any(Class::ListWord))
+            || (condition.negated && one_of(words))
+            || none_of(words)
             || words.first().is_some_and(|word| *word == "no") && words.len() > 1
-            || condition.any(Class::EmptyWord);
+            || condition.any(Class::EmptyWord)
+            // `if that fails too`, `if the second try fails as well`: the
+            // retry a lookup's empty result set up came back empty again.
+            || (still && (condition.any(Class::FailureWord) || condition.any(Class::Unsuccessful)));
     if !not_found {
         return None;
     }
@@ -59,7 +63,10 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
 /// result (`no orders`, `there are no payments`, `nothing comes back`),
 /// or whichever came last (`the order is not found`).
 fn missing(condition: &ConditionWords<'_>) -> Missing {
-    if condition.any(Class::ListWord) {
+    if condition.any(Class::ListWord)
+        || (condition.negated && one_of(&condition.words))
+        || none_of(&condition.words)
+    {
         return Missing::Pick;
     }
     let words = &condition.words;
@@ -80,6 +87,20 @@ fn missing(condition: &ConditionWords<'_>) -> Missing {
         None if empty => Missing::Lookup(Vec::new()),
         None => Missing::Any,
     }
+}
+
+/// `it's not one of them`, `isn't one of those`: not among what was listed.
+fn one_of(words: &[&str]) -> bool {
+    words.windows(3).any(|triple| {
+        triple[0] == "one" && triple[1] == "of" && matches!(triple[2], "them" | "those" | "these")
+    })
+}
+
+/// `none of them works`, `none of those`: nothing among what was listed.
+fn none_of(words: &[&str]) -> bool {
+    words.windows(3).any(|triple| {
+        triple[0] == "none" && triple[1] == "of" && matches!(triple[2], "them" | "those" | "these")
+    })
 }
 
 /// Words after `no <noun>` that end the noun: `no account comes back`.

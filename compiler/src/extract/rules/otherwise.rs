@@ -8,7 +8,7 @@ use crate::extract::lexicon::Class;
 pub(crate) const RULE: ConditionRule = ConditionRule {
     name: "otherwise",
     shape: "Otherwise, …",
-    about: "`Otherwise` / `else` (or `Anything else:`, `For any other result`) is the other outcome of the last condition: the values a match did not name, the options of a question no condition named, or the `no` of a question or check.",
+    about: "`Otherwise` / `else` (or `Anything else:`, `For any other result`) is the other outcome of the last condition: the values a match did not name, the options of a question no condition named, the `no` of a question or check, or — after a condition on a lookup coming back empty or failing — the lookup's ok path (`If there's nothing on backorder, end. Otherwise list the items…`).",
     read,
     examples: &[Example {
         text: "If \"Shipped\", say it is on its way; otherwise, route to an agent.",

@@ -47,7 +47,12 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
             }
         }
     }
-    let opening = if words.first().is_some_and(|t| t.is("about")) {
+    // `Say so`: the statement just before.
+    if matches!(words, [so] if so.is("so")) {
+        return Some(Action::SayPrevious);
+    }
+    // `remind them of the next date` is about it.
+    let opening = if words.first().is_some_and(|t| t.is("about") || t.is("of")) {
         words = &words[1..];
         Opening::About
     } else {
