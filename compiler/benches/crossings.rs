@@ -8,7 +8,8 @@
 //! SVG (`<path d>` inside an edge group; Bézier curves flattened into 16
 //! straight pieces each), and every point where two different edges'
 //! pieces properly cross is one crossing. Edges keel draws as badges (the
-//! implicit hand-offs, hidden until a badge is clicked) are not visible, so
+//! implicit hand-offs and the conversation repairs, hidden until a badge is
+//! clicked) are not visible, so
 //! they are not counted; Graphviz is measured twice: on the whole DOT
 //! (every edge drawn) and on the DOT without those edges (the same edges
 //! keel draws). The `edges` column gives how many edges each count was
@@ -93,15 +94,25 @@ fn compiled(name: &str) -> Compilation {
     compile(&inputs.policies, &inputs.catalogs)
 }
 
-/// The DOT without the edges keel shows as badges: lines `"a" -> "b"` whose
-/// target is one of the states keel's SVG marks as badge targets.
+/// The DOT without the edges keel shows as badges: `dot` writes one
+/// `"a" -> "b"` line per transition, in the machine's order, so the n-th
+/// such line goes when keel's layout draws transition n as a badge.
 fn without_badge_edges(dot: &str, compilation: &Compilation) -> String {
-    let targets: Vec<String> = emit::layout::badge_targets(&compilation.machine)
-        .into_iter()
-        .map(|state| format!("-> \"{}\"", compilation.machine.state(state).id))
-        .collect();
+    let drawing = emit::layout::layout(&compilation.machine);
+    let mut edge = 0;
     dot.lines()
-        .filter(|line| !targets.iter().any(|target| line.contains(target.as_str())))
+        .filter(|line| {
+            let head = line.split(" [").next().unwrap_or_default();
+            if !head.contains("\" -> \"") {
+                return true;
+            }
+            let badge = drawing
+                .transitions
+                .get(edge)
+                .is_some_and(|routed| routed.implicit.is_some());
+            edge += 1;
+            !badge
+        })
         .map(|line| format!("{line}\n"))
         .collect()
 }

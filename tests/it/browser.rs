@@ -5,9 +5,11 @@
 //! one element per state, clicking a state highlights its policy lines,
 //! clicking a line highlights its states, the graph opens fitted to the
 //! window, a badge shows its hidden hand-off edges (and the hand-off shows
-//! all of its kind), the zoom buttons zoom, and the search box finds a
-//! state by step label or words and brings it into view. Screenshots of the
-//! fitted page, a shown badge and a search are saved under
+//! every edge into it), no conversation repair is drawn as an edge and a
+//! correction badge shows its edges to the row under the graph, the zoom
+//! buttons zoom, and the search box finds a state by step label or words
+//! and brings it into view. Screenshots of the fitted page, a shown badge,
+//! a shown repair badge and a search are saved under
 //! `target/browser-artifacts/`. `.ci/run` installs `chromium` and
 //! `chromium-driver`; without them this test fails and says so.
 
@@ -336,18 +338,7 @@ fn review_pages_in_a_real_browser() {
         );
         session.screenshot(&artifacts.join(format!("{example}.png")));
 
-        // A badge shows its hidden hand-off edges on a click, and hides them again.
-        let badges = session.elements("g.badge");
-        assert!(
-            !badges.is_empty(),
-            "{example}: implicit hand-offs are badges"
-        );
-        let indices: Vec<String> = session
-            .attribute(&badges[0], "data-transitions")
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        assert!(!indices.is_empty());
+        // The badge edges (hand-offs and repairs) on show, by index.
         let shown = |session: &Session<'_>| -> Vec<String> {
             let value = session.script(
                 "return Array.prototype.slice.call(document.querySelectorAll('g.transition.implicit')).filter(function (e) { return getComputedStyle(e).display !== 'none'; }).map(function (e) { return e.getAttribute('data-index'); });",
@@ -363,12 +354,27 @@ fn review_pages_in_a_real_browser() {
                 })
                 .unwrap_or_default()
         };
+        // A badge shows its hidden hand-off edges on a click, and hides them again.
+        let badges = session.elements("g.badge:not(.repair)");
+        assert!(
+            !badges.is_empty(),
+            "{example}: implicit hand-offs are badges"
+        );
+        let indices: Vec<String> = session
+            .attribute(&badges[0], "data-transitions")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        assert!(!indices.is_empty());
         assert!(
             shown(&session).is_empty(),
             "{example}: hand-off edges start hidden"
         );
         let badge_kind = session.attribute(&badges[0], "data-kind");
-        let first_badge = format!("g.badge[data-transitions=\"{}\"]", indices.join(" "));
+        let first_badge = format!(
+            "g.badge.badge-{badge_kind}[data-transitions=\"{}\"]",
+            indices.join(" ")
+        );
         session.click(&first_badge);
         assert_eq!(
             shown(&session),
@@ -378,15 +384,69 @@ fn review_pages_in_a_real_browser() {
         session.screenshot(&artifacts.join(format!("{example}-badge.png")));
         session.click(&first_badge);
         assert!(shown(&session).is_empty(), "{example}: and hidden again");
-        // The hand-off the badges lead to shows every edge of its kind.
-        session.click(&format!("g.state.badge-target.badge-{badge_kind}"));
-        let all_of_kind = session.elements(&format!("g.transition.implicit.badge-{badge_kind}"));
+        // The hand-off the badges lead to shows every edge into it.
+        let target = format!("g.state.badge-target.badge-{badge_kind}");
+        let target_id = session.attribute(&session.elements(&target)[0], "data-id");
+        session.click(&target);
+        let into = session.elements(&format!("g.transition.implicit[data-to=\"{target_id}\"]"));
         assert_eq!(
             shown(&session).len(),
-            all_of_kind.len(),
-            "{example}: every {badge_kind} edge"
+            into.len(),
+            "{example}: every edge into {target_id}"
         );
-        session.click(&format!("g.state.badge-target.badge-{badge_kind}"));
+        session.click(&target);
+        assert!(shown(&session).is_empty(), "{example}: and hidden again");
+
+        // Conversation repairs are badges too: no repair edge is drawn
+        // until its badge is clicked, and a state's correction badge shows
+        // its edges to the counters of the questions it goes back to, in
+        // the row under the graph.
+        let drawn_repairs = session.script(
+            "return Array.prototype.slice.call(document.querySelectorAll('g.transition')).filter(function (e) { var label = e.getAttribute('data-label'); return (label === 'withdrawn' || label === 'start over' || label === 'corrected') && !e.classList.contains('implicit'); }).length;",
+            json!([]),
+        );
+        assert_eq!(
+            drawn_repairs,
+            json!(0),
+            "{example}: no repair edge is drawn"
+        );
+        let corrections = session.elements("g.badge.repair.badge-repair_corrected");
+        assert!(!corrections.is_empty(), "{example}: corrections are badges");
+        // The last state's (the lowest on the page, usually an ending).
+        let correction = &corrections[corrections.len() - 1];
+        let indices: Vec<String> = session
+            .attribute(correction, "data-transitions")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let selector = format!(
+            "g.badge.repair.badge-repair_corrected[data-transitions=\"{}\"]",
+            indices.join(" ")
+        );
+        session.click(&selector);
+        assert_eq!(
+            shown(&session),
+            indices,
+            "{example}: the correction badge's edges are drawn"
+        );
+        for index in &indices {
+            let edge = session.elements(&format!("g.transition[data-index=\"{index}\"]"));
+            assert!(
+                session.attribute(&edge[0], "class").contains("repair"),
+                "{example}: edge {index} is drawn as a repair"
+            );
+            let to = session.attribute(&edge[0], "data-to");
+            assert_eq!(
+                session
+                    .elements(&format!("g.state.badge-target[data-id=\"{to}\"]"))
+                    .len(),
+                1,
+                "{example}: {to} is in the row"
+            );
+        }
+        session.screenshot(&artifacts.join(format!("{example}-repair.png")));
+        session.click(&selector);
+        assert!(shown(&session).is_empty(), "{example}: and hidden again");
 
         // Zoom: the picture grows by the button's step, around the centre.
         let before = session.rect("svg.machine");

@@ -42,7 +42,10 @@ pub(crate) fn state_label(state: &State) -> String {
             )
         }
         StateKind::End { outcome } => format!("end: {outcome}"),
-        StateKind::Retry { limit, .. } => format!("retry at most {limit}"),
+        StateKind::Retry { limit, .. } => repair_counter(state).map_or_else(
+            || format!("retry at most {limit}"),
+            |what| format!("{what}: at most {limit}"),
+        ),
         StateKind::Wait { wording, .. } => format!("wait {wording}"),
         StateKind::Goto { policy, section } => match section {
             Some(section) => format!("#{policy} ({section})"),
@@ -54,6 +57,25 @@ pub(crate) fn state_label(state: &State) -> String {
         _ => "",
     };
     format!("{step}{gist}{marker}")
+}
+
+/// What a conversation repair's counter counts (`start over`, `corrections
+/// of 1.ask`), or `None` for any other state.
+fn repair_counter(state: &State) -> Option<String> {
+    if !crate::machine::is_repair_state(state) {
+        return None;
+    }
+    let local = state
+        .id
+        .strip_prefix(&format!("{}:", state.policy))
+        .unwrap_or(&state.id);
+    if let Some(question) = local.strip_suffix(".corrections") {
+        Some(format!("corrections of {question}"))
+    } else {
+        local
+            .starts_with("start_over")
+            .then(|| "start over".to_string())
+    }
 }
 
 fn slot_gist(slot: &crate::ir::Slot) -> String {

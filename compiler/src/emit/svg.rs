@@ -4,8 +4,9 @@
 //! id) and `data-lines` (the policy lines behind it), so a page can link the
 //! picture and the text both ways. Destructive calls, hand-offs and states an
 //! LLM extracted carry extra classes. Implicit transitions (the hand-offs
-//! keel adds) are badges on their source states (`<g class="badge">`, with
-//! the transitions they stand for) and hidden edges
+//! and the conversation repairs keel adds) are badges on their source
+//! states (`<g class="badge">`, with the transitions they stand for; a
+//! repair's also has the class `repair`) and hidden edges
 //! (`class="transition implicit"`) a page shows when a badge is clicked.
 
 use super::layout::{Badge, ImplicitKind, Layout, layout};
@@ -61,7 +62,7 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
         let label = transition.label.text();
         let class = match (&routed.implicit, &transition.label) {
             // Drawn only when its badge is clicked.
-            (Some(kind), _) => format!("transition implicit badge-{}", kind.key),
+            (Some(kind), _) => format!("transition implicit{} badge-{}", repair(kind), kind.key),
             (None, Label::Error | Label::NotFound) => "transition failure".into(),
             _ => "transition".into(),
         };
@@ -127,7 +128,7 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
         let target_of: Option<&ImplicitKind> =
             target_kind.get(placed.state.index()).copied().flatten();
         if let Some(kind) = target_of {
-            classes.push(format!("badge-target badge-{}", kind.key));
+            classes.push(format!("badge-target{} badge-{}", repair(kind), kind.key));
         }
         let lines = state_lines(machine, sources, index);
         let step = state
@@ -181,7 +182,7 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
         for badge in badges_of.get(placed.state.index()).into_iter().flatten() {
             let _ = write!(
                 out,
-                "<g class=\"badge badge-{key}\" data-kind=\"{key}\" data-transitions=\"{}\" tabindex=\"0\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                "<g class=\"badge{repair} badge-{key}\" data-kind=\"{key}\" data-transitions=\"{}\" tabindex=\"0\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"7\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
                 badge
                     .transitions
                     .iter()
@@ -195,6 +196,7 @@ pub(crate) fn render(machine: &Machine, sources: &SourceMap, layout: &Layout) ->
                 badge.y + 3.5,
                 escape(&badge.kind.mark),
                 key = badge.kind.key,
+                repair = repair(&badge.kind),
             );
         }
         out.push_str("</g>\n");
@@ -225,15 +227,28 @@ const STYLE: &str = "<style>
 .transition.implicit path { stroke: #c05621; stroke-width: 1.6; stroke-dasharray: 5 3; }
 .badge circle, .badge-mark circle { fill: #fff1e6; stroke: #c05621; stroke-width: 1.2; }
 .badge text, .badge-mark text { fill: #9c4221; font-size: 9px; font-weight: bold; text-anchor: middle; }
+.badge.repair circle, .badge-target.repair .badge-mark circle { fill: #f3e8ff; stroke: #6b46c1; }
+.badge.repair text, .badge-target.repair .badge-mark text { fill: #553c9a; }
+.transition.implicit.repair path { stroke: #6b46c1; }
 .badge { cursor: pointer; }
 .badge.shown circle { fill: #c05621; }
 .badge.shown text { fill: #fff; }
+.badge.repair.shown circle { fill: #6b46c1; }
 .edge-label { fill: #4a5568; font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .state.selected rect { stroke: #e53e3e; stroke-width: 3; }
 .transition.uncovered path { stroke: #e53e3e; stroke-width: 2; stroke-dasharray: 2 2; }
 .badge.uncovered circle { stroke: #e53e3e; stroke-width: 2.5; }
 </style>
 ";
+
+/// ` repair` for a kind of conversation repair (drawn in the repair colour).
+fn repair(kind: &ImplicitKind) -> &'static str {
+    if kind.key.starts_with("repair_") {
+        " repair"
+    } else {
+        ""
+    }
+}
 
 /// Escapes text for XML.
 pub(crate) fn escape(text: &str) -> String {

@@ -1,11 +1,21 @@
 //! keel's drawing of every example: no two boxes or labels overlap, no edge
-//! runs through a box or a label, the implicit hand-offs are badges, and the
+//! runs through a box or a label, the implicit hand-offs and the
+//! conversation repairs are badges, every other edge is drawn, and the
 //! crossings of the visible edges are pinned (the crossing bench,
 //! `cargo bench -p keel-compiler --bench crossings`, sets them beside
 //! Graphviz's).
 
-use crate::support::{compile_file, example_policies};
+use crate::support::{compile_file, example_policies, root};
 use keel_compiler::emit::layout::{self, Layout};
+use keel_compiler::machine::is_repair_transition;
+
+/// The examples and the τ-bench retail policy (the five the crossing bench
+/// draws, and the proactive WISMO example).
+fn drawn_policies() -> Vec<std::path::PathBuf> {
+    let mut policies = example_policies();
+    policies.push(root().join("taubench/policy/policy.md"));
+    policies
+}
 
 /// A named rectangle: (what, left, top, right, bottom).
 type Rect = (String, f64, f64, f64, f64);
@@ -77,7 +87,7 @@ fn runs_through(from: (f64, f64), to: (f64, f64), rect: &Rect) -> bool {
 
 #[test]
 fn drawings_have_no_overlaps_and_their_crossings_are_pinned() {
-    for policy in example_policies() {
+    for policy in drawn_policies() {
         let compilation = compile_file(&policy);
         let machine = &compilation.machine;
         let drawing = layout::layout(machine);
@@ -138,8 +148,11 @@ fn drawings_have_no_overlaps_and_their_crossings_are_pinned() {
         kinds.dedup();
         let name = policy
             .parent()
-            .and_then(|folder| folder.file_name())
-            .map(|name| name.to_string_lossy().to_string())
+            .and_then(|folder| folder.strip_prefix(root()).ok())
+            .map(|folder| {
+                let folder = folder.to_string_lossy();
+                folder.trim_start_matches("examples/").replace('/', "_")
+            })
             .unwrap_or_default();
         insta::assert_snapshot!(
             format!("{name}.drawing"),
@@ -158,27 +171,39 @@ fn drawings_have_no_overlaps_and_their_crossings_are_pinned() {
 }
 
 #[test]
-fn every_implicit_hand_off_is_a_badge_on_its_source() {
-    for policy in example_policies() {
+fn every_implicit_hand_off_and_repair_is_a_badge_on_its_source() {
+    let mut repairs = 0;
+    for policy in drawn_policies() {
         let compilation = compile_file(&policy);
         let machine = &compilation.machine;
         let drawing = layout::layout(machine);
         let targets = layout::badge_targets(machine);
         assert!(!targets.is_empty(), "{}", policy.display());
+        assert!(!targets.contains(&machine.start), "the start is drawn");
         for (id, from, transition, to) in machine.transitions() {
             let routed = &drawing.transitions[id.index()];
-            let implicit = layout::implicit_kind(machine, &transition.label, to);
+            let implicit = layout::implicit_kind(machine, from, &transition.label, to);
             assert_eq!(routed.implicit, implicit);
-            if targets.contains(&to) {
+            let repair = is_repair_transition(machine.state(from), &transition.label);
+            repairs += usize::from(repair);
+            if targets.contains(&to) || targets.contains(&from) || repair {
                 let badge = drawing
                     .badges
                     .iter()
                     .find(|badge| badge.state == from && badge.transitions.contains(&id.index()))
                     .unwrap_or_else(|| panic!("no badge for transition {}", id.index()));
                 assert_eq!(Some(&badge.kind), implicit.as_ref());
+            } else {
+                assert!(
+                    routed.points.len() >= 2,
+                    "{}: transition {} is drawn",
+                    policy.display(),
+                    id.index()
+                );
             }
         }
     }
+    assert!(repairs > 0, "the examples have repairs to draw");
 }
 
 #[test]

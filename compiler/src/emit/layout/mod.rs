@@ -4,10 +4,14 @@
 //!
 //! 1. **Badges.** Transitions into the hand-offs keel adds (the customer
 //!    asked for a human, answers stayed unclear, a tool failed, a lookup
-//!    found nothing) are not edges across the page: each source state gets
-//!    one badge per kind ([`implicit_kind`]), and those hand-offs sit in a
-//!    row of their own under the graph. The page shows a badge's edges on
-//!    a click.
+//!    found nothing) and keel's conversation repairs ("never mind", start
+//!    over, a correction back to an earlier question, an ending taken up
+//!    again) are not edges across the page: each source state gets one
+//!    badge per kind ([`implicit_kind`]), and the states they lead to (the
+//!    hand-offs, the `withdrawn` end, the repair counters) sit in a row of
+//!    their own under the graph. The page shows a badge's edges on a click.
+//!    The layered graph below has only the other edges, all between its own
+//!    states.
 //! 2. **Ranks** ([`rank`]): cycles are broken by a depth-first search from
 //!    the start (an edge back to a state on the search stack is reversed);
 //!    a labelled edge spans at least two ranks so its label gets a place of
@@ -36,7 +40,7 @@ mod place;
 mod rank;
 
 use super::state_label;
-use crate::machine::{Label, Machine, StateId, StateKind};
+use crate::machine::{Label, Machine, StateId, StateKind, is_repair_state, is_repair_transition};
 
 /// Margin around the picture.
 const MARGIN: f64 = 20.0;
@@ -147,54 +151,97 @@ pub struct Layout {
     pub height: f64,
 }
 
-/// The kind of implicit transition `index` is, if it is one: a transition
-/// into a hand-off keel added (a state without an origin in the text). To
-/// draw another kind of transition as a badge (repairs such as "start
-/// over"), give it a kind here; the layout, the SVG and the page follow.
-pub fn implicit_kind(machine: &Machine, label: &Label, to: StateId) -> Option<ImplicitKind> {
+/// The kind of implicit transition a transition from `from` to `to` is, if
+/// it is one: a transition into a hand-off keel added (a state without an
+/// origin in the text), or one of keel's conversation repairs
+/// ([`is_repair_transition`]: "never mind", start over, a correction, a
+/// repair counter going back, an ending taken up again). Badges of one kind
+/// on a state are one badge; the layout, the SVG and the page follow.
+pub fn implicit_kind(
+    machine: &Machine,
+    from: StateId,
+    label: &Label,
+    to: StateId,
+) -> Option<ImplicitKind> {
     let target = machine.state(to);
-    if target.origin.is_some() || !matches!(target.kind, StateKind::Escalate { .. }) {
+    if target.origin.is_none() && matches!(target.kind, StateKind::Escalate { .. }) {
+        let key: String = target
+            .id
+            .rsplit(':')
+            .next()
+            .unwrap_or(&target.id)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let mark = match label {
+            Label::HumanRequested => "H",
+            Label::RetryExhausted => "?",
+            Label::Error => "!",
+            Label::NotFound => "∅",
+            _ => "•",
+        };
+        return Some(ImplicitKind {
+            key,
+            mark: mark.to_string(),
+            title: format!("{} → {}", label.text(), state_label(target)),
+        });
+    }
+    if !is_repair_transition(machine.state(from), label) {
         return None;
     }
-    let key: String = target
-        .id
-        .rsplit(':')
-        .next()
-        .unwrap_or(&target.id)
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let mark = match label {
-        Label::HumanRequested => "H",
-        Label::RetryExhausted => "?",
-        Label::Error => "!",
-        Label::NotFound => "∅",
-        _ => "•",
+    let (key, mark, title) = match label {
+        Label::Withdrawn => (
+            "withdrawn",
+            "×",
+            "never mind: the conversation ends as withdrawn".to_string(),
+        ),
+        Label::StartOver => (
+            "start_over",
+            "↺",
+            "start over: every answer forgotten, back to the first question".to_string(),
+        ),
+        Label::Corrected => (
+            "corrected",
+            "✎",
+            "a correction: back to an earlier question, every answer since forgotten".to_string(),
+        ),
+        Label::Again => ("again", "↑", format!("again → {}", state_label(target))),
+        other => (
+            "other",
+            "•",
+            format!("{} → {}", other.text(), state_label(target)),
+        ),
     };
     Some(ImplicitKind {
-        key,
+        key: format!("repair_{key}"),
         mark: mark.to_string(),
-        title: format!("{} → {}", label.text(), state_label(target)),
+        title,
     })
 }
 
-/// The states keel added as hand-offs that badges stand for (every edge
-/// into them is implicit), in machine order.
+/// The states keel added that badges stand for (hand-offs and the states of
+/// conversation repair, every edge into them implicit), in machine order.
+/// They sit in a row under the graph. The start never does: it is where
+/// the drawing begins, even when only repairs lead back to it.
 pub fn badge_targets(machine: &Machine) -> Vec<StateId> {
     // Per state: (edges in, implicit edges in).
     let mut into = vec![(0usize, 0usize); machine.state_count()];
-    for (_, _, transition, to) in machine.transitions() {
+    for (_, from, transition, to) in machine.transitions() {
         let counts = &mut into[to.index()];
         counts.0 += 1;
-        if implicit_kind(machine, &transition.label, to).is_some() {
+        if implicit_kind(machine, from, &transition.label, to).is_some() {
             counts.1 += 1;
         }
     }
     machine
         .states()
-        .filter(|(id, _)| {
+        .filter(|(id, state)| {
             let (all, implicit) = into[id.index()];
-            all > 0 && all == implicit
+            *id != machine.start
+                && state.origin.is_none()
+                && (matches!(state.kind, StateKind::Escalate { .. }) || is_repair_state(state))
+                && all > 0
+                && all == implicit
         })
         .map(|(id, _)| id)
         .collect()
@@ -219,17 +266,33 @@ fn label_text(label: &Label) -> String {
 /// Lays a machine out.
 pub fn layout(machine: &Machine) -> Layout {
     let transitions = machine.transitions();
+    let row: Vec<StateId> = badge_targets(machine);
+    let in_graph: Vec<bool> = machine.states().map(|(id, _)| !row.contains(&id)).collect();
+    // Every edge with an end in the row is a badge's: the layered graph has
+    // only edges between its own states (see `rank::rank`).
     let implicit: Vec<Option<ImplicitKind>> = transitions
         .iter()
-        .map(|(_, _, transition, to)| implicit_kind(machine, &transition.label, *to))
+        .map(|(_, from, transition, to)| {
+            implicit_kind(machine, *from, &transition.label, *to).or_else(|| {
+                (!in_graph[from.index()] || !in_graph[to.index()]).then(|| ImplicitKind {
+                    key: "row".to_string(),
+                    mark: "•".to_string(),
+                    title: format!(
+                        "{} → {}",
+                        transition.label.text(),
+                        state_label(machine.state(*to))
+                    ),
+                })
+            })
+        })
         .collect();
-    let row: Vec<StateId> = badge_targets(machine);
-    // Badge kinds per state, in order of first appearance.
+    // Badge kinds per state, one per key, in order of first appearance.
     let mut kinds: Vec<Vec<ImplicitKind>> = vec![Vec::new(); machine.state_count()];
     for ((_, from, _, _), kind) in transitions.iter().zip(&implicit) {
         if let Some(kind) = kind {
-            if !kinds[from.index()].contains(kind) {
-                kinds[from.index()].push(kind.clone());
+            let state_kinds = &mut kinds[from.index()];
+            if !state_kinds.iter().any(|known| known.key == kind.key) {
+                state_kinds.push(kind.clone());
             }
         }
     }
@@ -266,11 +329,16 @@ pub fn layout(machine: &Machine) -> Layout {
             label: shows_label(&transition.label).then(|| label_text(&transition.label)),
         })
         .collect();
-    let in_graph: Vec<bool> = machine.states().map(|(id, _)| !row.contains(&id)).collect();
     let ranked = rank::rank(machine.start.index(), &in_graph, &drawn);
     let layered = order::order(&ranked, &drawn, machine.start.index());
     let placed = place::place(&layered, &ranked, &drawn, &sizes, &row_indices(&row));
-    assemble(machine, &transitions, implicit, kinds, lines, sizes, placed)
+    assemble(
+        machine,
+        &transitions,
+        (implicit, kinds, &in_graph),
+        (lines, sizes),
+        placed,
+    )
 }
 
 fn row_indices(row: &[StateId]) -> Vec<usize> {
@@ -286,10 +354,8 @@ fn assemble(
         &crate::machine::Transition,
         StateId,
     )],
-    implicit: Vec<Option<ImplicitKind>>,
-    kinds: Vec<Vec<ImplicitKind>>,
-    lines: Vec<Vec<String>>,
-    sizes: Vec<(f64, f64)>,
+    (implicit, kinds, in_graph): (Vec<Option<ImplicitKind>>, Vec<Vec<ImplicitKind>>, &[bool]),
+    (lines, sizes): (Vec<Vec<String>>, Vec<(f64, f64)>),
     placed: place::Placed,
 ) -> Layout {
     let ids: Vec<StateId> = machine.states().map(|(id, _)| id).collect();
@@ -319,8 +385,12 @@ fn assemble(
     let mut badges = Vec::new();
     for (index, state_kinds) in kinds.iter().enumerate() {
         let placed_state = &states[index];
+        // A state in the row keeps its right corner for the mark of the
+        // kind it stands for (see `svg`).
+        let first = usize::from(!in_graph[index]);
         for (position, kind) in state_kinds.iter().enumerate() {
-            let x = placed_state.x + placed_state.width - 10.0 - position as f64 * BADGE_STEP;
+            let slot = (first + position) as f64;
+            let x = placed_state.x + placed_state.width - 10.0 - slot * BADGE_STEP;
             let y = placed_state.y + 10.0;
             badges.push(Badge {
                 state: ids[index],
@@ -349,7 +419,9 @@ fn assemble(
         .map(|(index, ((_, from, transition, to), kind))| {
             let (points, back, label) = match (&kind, placed.routes.get(&index)) {
                 (None, Some(route)) => (route.points.clone(), route.back, route.label.clone()),
-                _ => {
+                // Not drawn (the ranks would not allow it; see `order`).
+                (None, None) => (Vec::new(), false, None),
+                (Some(_), _) => {
                     // Hidden until its badge is clicked: straight from the
                     // badge to the top of the hand-off's box.
                     let start = badge_of.get(&index).copied().unwrap_or((0.0, 0.0));
@@ -449,4 +521,53 @@ fn wrap(label: &str) -> Vec<String> {
 
 fn round(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{order, rank};
+
+    fn edge(index: usize, from: usize, to: usize) -> rank::Edge {
+        rank::Edge {
+            index,
+            from,
+            to,
+            label: None,
+        }
+    }
+
+    /// Edges from a state outside the graph (a badge target in the row)
+    /// once took part in the ranking: a state outside is never ranked, so
+    /// the longest-path ranking never released the states below it, every
+    /// state stayed on rank 0, chains ran along a rank and the crossing
+    /// count indexed past its tree. That was the panic when the start (to
+    /// which only repairs lead back) went to the row.
+    #[test]
+    fn edges_from_a_state_outside_the_graph_do_not_break_the_ranks() {
+        // 0 is outside (the start, as it once was), with edges into the
+        // graph 1 → 2 → 3 → 1.
+        let in_graph = [false, true, true, true];
+        let edges = [
+            edge(0, 0, 1),
+            edge(1, 1, 2),
+            edge(2, 2, 3),
+            edge(3, 3, 1),
+            edge(4, 0, 3),
+        ];
+        let ranked = rank::rank(0, &in_graph, &edges);
+        assert_eq!(ranked.rank, vec![None, Some(0), Some(1), Some(2)]);
+        let layered = order::order(&ranked, &edges, 0);
+        for chain in &layered.chains {
+            for pair in chain.windows(2) {
+                assert_eq!(layered.ranks[pair[0]] + 1, layered.ranks[pair[1]]);
+            }
+        }
+        assert_eq!(
+            order::total_crossings(&layered, &layered.layers),
+            layered.crossings
+        );
+        // The edges from the outside state have no chain; the others do.
+        assert!(layered.chains[0].is_empty() && layered.chains[4].is_empty());
+        assert!(layered.chains[1..4].iter().all(|chain| chain.len() >= 2));
+    }
 }

@@ -163,6 +163,13 @@ fn build(ranked: &Ranked, edges: &[Edge]) -> Layered {
         let back = ranked.reversed.get(position).copied().unwrap_or(false);
         let (top, bottom) = if back { (to, from) } else { (from, to) };
         let (top_rank, bottom_rank) = (ranks[top], ranks[bottom]);
+        // Every chain goes down one rank at a time, which the crossing
+        // count relies on; ranks from `rank::rank` always allow that, and
+        // an edge they would not is left undrawn rather than miscounted.
+        if bottom_rank <= top_rank {
+            chains.push(Vec::new());
+            continue;
+        }
         // The label sits next to the edge's source: the first rank below
         // it, or for an edge drawn upwards, the last rank above it.
         let label_rank = edge

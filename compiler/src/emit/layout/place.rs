@@ -31,6 +31,8 @@ const LABEL_HEIGHT: f64 = 14.0;
 const LOOP: f64 = 18.0;
 /// Gap between the graph and the row of badge targets.
 const ROW_GAP: f64 = 44.0;
+/// The least width the row of badge targets wraps at.
+const ROW_WIDTH: f64 = 600.0;
 /// Averaging sweeps.
 const SWEEPS: usize = 12;
 
@@ -210,16 +212,22 @@ pub(super) fn place(
             );
         }
     }
-    // The row of badge targets.
+    // The row of badge targets, wrapped at the graph's width (or at
+    // `ROW_WIDTH` for a narrow graph) so it does not widen the picture.
     let mut bottom = graph_bottom;
     if !row.is_empty() {
-        let row_top = if graph.kinds.is_empty() {
+        let mut row_top = if graph.kinds.is_empty() {
             MARGIN
         } else {
             graph_bottom + ROW_GAP
         };
+        let limit = right_edge.max(MARGIN + ROW_WIDTH);
         let mut x = MARGIN;
         for &state in row {
+            if x > MARGIN && x + sizes[state].0 > limit {
+                x = MARGIN;
+                row_top = bottom + GAP_Y;
+            }
             boxes[state] = (x, row_top);
             x += sizes[state].0 + GAP_X;
             right_edge = right_edge.max(x - GAP_X);

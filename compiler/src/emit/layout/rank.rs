@@ -39,7 +39,15 @@ pub(super) struct Ranked {
 /// The most passes of the balancing step (it stops earlier when nothing moves).
 const PASSES: usize = 64;
 
-/// Ranks the states marked `in_graph` over `edges` (all between such states).
+/// Ranks the states marked `in_graph` over `edges`.
+///
+/// Only edges between two such states take part: an edge from a state
+/// outside the graph would hold its target back forever (the longest-path
+/// ranking releases a state once everything above it is ranked, and a state
+/// outside is never ranked), and a cycle through such a state would not be
+/// broken. Ranks that break an edge's span would give the ordering chains
+/// that skip or climb ranks, which its crossing count cannot take (that was
+/// an index out of bounds in `order::total_crossings` once).
 pub(super) fn rank(start: usize, in_graph: &[bool], edges: &[Edge]) -> Ranked {
     let count = in_graph.len();
     let reversed = back_edges(start, in_graph, edges);
@@ -47,7 +55,7 @@ pub(super) fn rank(start: usize, in_graph: &[bool], edges: &[Edge]) -> Ranked {
     let constraints: Vec<(usize, usize, usize)> = edges
         .iter()
         .zip(&reversed)
-        .filter(|(edge, _)| edge.from != edge.to)
+        .filter(|(edge, _)| edge.from != edge.to && inside(in_graph, edge))
         .map(|(edge, &back)| {
             let (top, bottom) = if back {
                 (edge.to, edge.from)
@@ -73,13 +81,19 @@ pub(super) fn rank(start: usize, in_graph: &[bool], edges: &[Edge]) -> Ranked {
     }
 }
 
+/// Whether both ends of an edge are states of the graph.
+pub(super) fn inside(in_graph: &[bool], edge: &Edge) -> bool {
+    in_graph.get(edge.from).copied().unwrap_or(false)
+        && in_graph.get(edge.to).copied().unwrap_or(false)
+}
+
 /// Edges that close a cycle, found by an iterative depth-first search from
 /// the start, then from any state not yet seen, in index order.
 fn back_edges(start: usize, in_graph: &[bool], edges: &[Edge]) -> Vec<bool> {
     let count = in_graph.len();
     let mut outgoing: Vec<Vec<(usize, usize)>> = vec![Vec::new(); count];
     for (position, edge) in edges.iter().enumerate() {
-        if edge.from != edge.to {
+        if edge.from != edge.to && inside(in_graph, edge) {
             outgoing[edge.from].push((position, edge.to));
         }
     }
