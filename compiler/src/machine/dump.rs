@@ -1,11 +1,13 @@
 //! A stable, readable listing of a machine, for snapshots and reviewers.
 
-use super::{Machine, StateId, StateKind};
+use super::{Label, Machine, StateId, StateKind};
 use crate::ir::Slot;
 
 impl Machine {
     /// One state per paragraph, in reading order, each with its transitions.
-    /// No addresses or indices: only stable ids.
+    /// No addresses or indices: only stable ids. A state's conversation
+    /// repairs are one line, `repairs: withdrawn, start over, corrected
+    /// (back to …)`, naming the questions a correction goes back to.
     pub fn dump(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!("machine {}\n", self.name()));
@@ -24,12 +26,36 @@ impl Machine {
                 });
             out.push_str(&format!("{} ({step})\n", state.id));
             out.push_str(&format!("  {}\n", describe(&state.kind)));
+            let mut repairs: Vec<String> = Vec::new();
+            let mut corrections: Vec<String> = Vec::new();
             for (_, transition, target) in self.transitions_from(state_id) {
-                out.push_str(&format!(
-                    "  {} -> {}\n",
-                    transition.label.text(),
-                    self.state(target).id
-                ));
+                match transition.label {
+                    // Conversation repair, on one line (as the review page
+                    // shows it as badges): the states they lead to have
+                    // paragraphs of their own.
+                    Label::Withdrawn | Label::StartOver => {
+                        repairs.push(transition.label.text());
+                    }
+                    Label::Corrected => {
+                        if corrections.is_empty() {
+                            repairs.push(transition.label.text());
+                        }
+                        corrections.push(self.corrected_question(target));
+                    }
+                    _ => out.push_str(&format!(
+                        "  {} -> {}\n",
+                        transition.label.text(),
+                        self.state(target).id
+                    )),
+                }
+            }
+            if !repairs.is_empty() {
+                let back = if corrections.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (back to {})", corrections.join(", "))
+                };
+                out.push_str(&format!("  repairs: {}{back}\n", repairs.join(", ")));
             }
             // The conditions written elsewhere that were attached here.
             for anchor in self.anchors_at(state_id) {
@@ -42,6 +68,18 @@ impl Machine {
             }
         }
         out
+    }
+
+    /// The question a correction goes back to: where the correction
+    /// counter `counter` leads `again` (the counter's own id without one).
+    fn corrected_question(&self, counter: StateId) -> String {
+        self.transitions_from(counter)
+            .into_iter()
+            .find(|(_, transition, _)| transition.label == Label::Again)
+            .map_or_else(
+                || self.state(counter).id.clone(),
+                |(_, _, question)| self.state(question).id.clone(),
+            )
     }
 
     /// The conditions attached to the statement a state was lowered from:
