@@ -5,15 +5,17 @@
 //! id derived from the policy's structure (`shopify_wismo:10.call`), so ids
 //! survive edits elsewhere in the policy.
 
-mod build;
 mod dump;
+mod link;
+mod lower;
 mod repair;
 
 pub use repair::{CORRECTIONS, START_OVERS, is_repair_state, is_repair_transition};
 pub mod paths;
 
-pub use build::{DEFAULT_MAX_ATTEMPTS, build, normalise as normalise_name};
 pub(crate) use dump::describe;
+pub use link::{build, normalise as normalise_name};
+pub use lower::DEFAULT_MAX_ATTEMPTS;
 
 use crate::catalog::{Effect, Type};
 use crate::ir::{Expr, ExtractedBy, Message, Path, Slot};
