@@ -1,0 +1,559 @@
+//! Choosing: an option of an offer or an item of a list, by position,
+//! by its words or by its id; declining and "none of them".
+
+use super::{
+    Answer, Understood, Words, YES_WORDS, find_date, first_phrase, items, lexicon_bit, may_be,
+    number_word, one_of, phrase_keys, same, stem, stop_word, unclear, understood,
+};
+use crate::value::{Date, Value};
+
+/// [`ORDINALS`]' filter.
+pub(super) const ORDINAL_BITS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut index = 0;
+    while index < ORDINALS.len() {
+        let bit = lexicon_bit(ORDINALS[index].0.as_bytes());
+        bits[bit / 64] |= 1 << (bit % 64);
+        index += 1;
+    }
+    bits
+};
+
+pub(super) const ORDINALS: &[(&str, usize)] = &[
+    ("first", 1),
+    ("1st", 1),
+    ("second", 2),
+    ("2nd", 2),
+    ("third", 3),
+    ("3rd", 3),
+    ("fourth", 4),
+    ("4th", 4),
+    ("fifth", 5),
+    ("5th", 5),
+    ("sixth", 6),
+    ("6th", 6),
+    ("seventh", 7),
+    ("7th", 7),
+    ("eighth", 8),
+    ("8th", 8),
+    ("ninth", 9),
+    ("9th", 9),
+    ("tenth", 10),
+    ("10th", 10),
+];
+
+/// A position given as "the second one", "number 2", "option 3", "2", "two", "last".
+pub(super) fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize, &'a str)> {
+    if count > 0 && words.phrase("most recent").is_some() {
+        return Some((0, "most recent"));
+    }
+    for (index, word) in words.iter().enumerate() {
+        if let Some(&(_, position)) = Some(word)
+            .filter(|word| may_be(&ORDINAL_BITS, word))
+            .and_then(|word| ORDINALS.iter().find(|(name, _)| same(name, word)))
+        {
+            if position <= count {
+                return Some((position - 1, word));
+            }
+        }
+        if matches!(word, "last" | "latter" | "bottom") && count > 0 {
+            return Some((count - 1, word));
+        }
+        if matches!(word, "latest" | "newest" | "top" | "former") && count > 0 {
+            return Some((0, word));
+        }
+        let digits = word.trim_start_matches('#');
+        let number = if !digits.is_empty()
+            && digits.len() <= 2
+            && digits.chars().all(|c| c.is_ascii_digit())
+        {
+            digits.parse::<usize>().ok()
+        } else {
+            // "two", "number two", "option 3": a bare number word, not the
+            // "one" of "the blue one".
+            let previous = if index == 0 { "" } else { words.get(index - 1) };
+            number_word(word).filter(|_| {
+                words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
+            })
+        };
+        if let Some(number) = number {
+            if (1..=count).contains(&number) {
+                return Some((number - 1, word));
+            }
+        }
+    }
+    None
+}
+
+/// [`DECLINE_PHRASES`]' keys.
+pub(super) const DECLINE_PHRASE_KEYS: [u64; 64] = phrase_keys(DECLINE_PHRASES);
+
+/// Refusals of every option that win over any label word in the reply.
+pub(super) const STRONG_DECLINES: &[&str] = &[
+    "no thanks",
+    "no thank you",
+    "none of them",
+    "none of those",
+    "not interested",
+    "no offers",
+    "no offer",
+    "no deals",
+    "any offers",
+    "any discounts",
+    "skip the offers",
+    "just cancel",
+    "i'll pass",
+];
+
+pub(super) const DECLINE_PHRASES: &[&str] = &[
+    "no thanks",
+    "no thank you",
+    "none of them",
+    "none of those",
+    "none",
+    "neither",
+    "not interested",
+    "just cancel",
+    "want it cancelled",
+    "want it canceled",
+    "still want to cancel",
+    "want to cancel",
+    "cancel it",
+    "cancel the order",
+    "proceed with the cancellation",
+    "go ahead and cancel",
+    "no",
+    "nope",
+    "nah",
+    "pass",
+    "i'll pass",
+];
+
+pub(super) fn choose_option(words: &Words, options: &[&str]) -> Understood {
+    if words.len() == 0 {
+        return unclear();
+    }
+    // The full label, longest first.
+    let mut best: Option<(usize, usize)> = None;
+    for (index, option) in options.iter().enumerate() {
+        let label = Words::new(option);
+        let phrase: Vec<&str> = label.iter().collect();
+        if words.phrase(&phrase.join(" ")).is_some()
+            && best.is_none_or(|(_, length)| phrase.len() > length)
+        {
+            best = Some((index, phrase.len()));
+        }
+    }
+    if let Some((index, _)) = best {
+        return understood(Answer::Option(index), "option-label", options[index]);
+    }
+    // "No offers, thanks", "not interested in the offers": a refusal of
+    // them all, whatever label word it mentions.
+    if let Some(phrase) = STRONG_DECLINES
+        .iter()
+        .find(|phrase| words.phrase(phrase).is_some())
+    {
+        return understood(Answer::Decline, "decline", phrase);
+    }
+    if let Some((index, word)) = position(words, options.len()) {
+        return understood(Answer::Option(index), "option-number", word);
+    }
+    // A word only one label has ("the upgrade"), or the head word of one
+    // label ("the discount" → "Discount Offer").
+    let labels: Vec<Words> = options.iter().map(|option| Words::new(option)).collect();
+    let mut chosen: Option<(usize, &str)> = None;
+    let mut conflict = false;
+    for word in words.iter() {
+        if stop_word(word) || word.len() < 3 {
+            continue;
+        }
+        let holders: Vec<usize> = (0..labels.len())
+            .filter(|&index| {
+                labels[index]
+                    .iter()
+                    .any(|label_word| stem(label_word) == stem(word))
+            })
+            .collect();
+        let pick = match holders.as_slice() {
+            [only] => Some(*only),
+            [] => None,
+            several => {
+                let heads: Vec<usize> = several
+                    .iter()
+                    .copied()
+                    .filter(|&index| stem(labels[index].get(0)) == stem(word))
+                    .collect();
+                if let [only] = heads.as_slice() {
+                    Some(*only)
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(pick) = pick {
+            match &chosen {
+                Some((previous, _)) if *previous != pick => conflict = true,
+                _ => chosen = Some((pick, word)),
+            }
+        }
+    }
+    if let (Some((index, word)), false) = (&chosen, conflict) {
+        return understood(Answer::Option(*index), "option-word", word);
+    }
+    if let Some(phrase) = first_phrase(words, DECLINE_PHRASES, &DECLINE_PHRASE_KEYS) {
+        return understood(Answer::Decline, "decline", phrase);
+    }
+    if options.len() == 1 && words.iter().any(|word| one_of(YES_WORDS, word)) {
+        return understood(Answer::Option(0), "option-yes", words.get(0));
+    }
+    unclear()
+}
+
+/// Whether two records are the same record: they share an id
+/// ([`ID_FIELDS`]).
+pub(crate) fn same_record(left: &Value, right: &Value) -> bool {
+    std::ptr::eq(left, right) || ids(left).any(|id| ids(right).any(|other| other == id))
+}
+
+/// Fields that identify a record, most specific first.
+pub(crate) const ID_FIELDS: &[&str] = &["increment_id", "order_number", "number", "name", "id"];
+
+/// One of these (or a word ending in "n't") is in every phrase below.
+pub(super) const NONE_KEYS: &[&str] = &[
+    "none",
+    "not",
+    "neither",
+    "different",
+    "another",
+    "other",
+    "missing",
+];
+
+/// [`NONE_PHRASES`]' keys.
+pub(super) const NONE_PHRASE_KEYS: [u64; 64] = phrase_keys(NONE_PHRASES);
+
+pub(super) const NONE_PHRASES: &[&str] = &[
+    "none of them",
+    "none of those",
+    "none of these",
+    "not there",
+    "not listed",
+    "not in the list",
+    "not on the list",
+    "not in that list",
+    "not in this list",
+    "not on that list",
+    "not on this list",
+    "not in there",
+    "isn't there",
+    "isn't listed",
+    "isn't on",
+    "isn't in",
+    "not one of",
+    "different order",
+    "another order",
+    "other order",
+    "don't see",
+    "can't see",
+    "can't find",
+    "neither",
+    "none",
+    "missing",
+];
+
+/// Picks one item of the list. `deliberate` reads references only: an id
+/// or the item's own words (never a position, a date or a status word),
+/// as a question that picks must name its item.
+pub(super) fn choose_item(
+    words: &Words,
+    items: &[Value],
+    today: Date,
+    deliberate: bool,
+) -> Understood {
+    if words.len() == 0 {
+        return unclear();
+    }
+    // An id or order number: "#1042", "1042", "order 100001042".
+    for word in words.iter() {
+        let digits = word.trim_start_matches('#');
+        if digits.len() < 3 || !digits.bytes().any(|byte| byte.is_ascii_digit()) {
+            continue;
+        }
+        let exact = items.iter().position(|item| {
+            ids(item).any(|id| id.trim_start_matches('#').eq_ignore_ascii_case(digits))
+        });
+        if let Some(index) = exact {
+            return understood(Answer::Item(index), "item-id", word);
+        }
+        let suffix: Vec<usize> = (0..items.len())
+            .filter(|&index| {
+                ids(&items[index]).any(|id| id.len() > digits.len() && id.ends_with(digits))
+            })
+            .collect();
+        if let [only] = suffix.as_slice() {
+            return understood(Answer::Item(*only), "item-id-suffix", word);
+        }
+        if digits.chars().all(|c| c.is_ascii_digit())
+            && digits.len() >= 3
+            && word.len() < 9
+            && items.iter().any(|item| ids(item).next().is_some())
+        {
+            // A number that is no order of theirs (in a list of records
+            // with ids: "1000" may be how many pieces a puzzle has).
+            return understood(Answer::NoneOfThem, "item-unknown-id", word);
+        }
+    }
+    if deliberate {
+        return match holders_by_word(words, items, false) {
+            Some(holders) => only_holder(words, &holders, items, false),
+            None => unclear(),
+        };
+    }
+    let may_decline = words
+        .iter()
+        .any(|word| one_of(NONE_KEYS, word) || word.ends_with("n't"));
+    if let Some(phrase) = may_decline
+        .then(|| first_phrase(words, NONE_PHRASES, &NONE_PHRASE_KEYS))
+        .flatten()
+    {
+        // "none" describes an item whose text says it ("connectivity: none").
+        let describes = !phrase.contains(' ')
+            && items.iter().any(|item| {
+                item_text(item)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|token| token == phrase)
+            });
+        if !describes {
+            return understood(Answer::NoneOfThem, "item-none", phrase);
+        }
+    }
+    // A date the order was placed on.
+    if let Some((date, _)) = find_date(words, today) {
+        let placed: Vec<usize> = (0..items.len())
+            .filter(|&index| matches!(items[index].field("created_at"), Some(Value::Date(created)) if *created == date))
+            .collect();
+        if let [only] = placed.as_slice() {
+            return understood(Answer::Item(*only), "item-date", &date.iso());
+        }
+    }
+    if let Some((index, word)) = position(words, items.len()) {
+        // "4 cups" describes an option; "4" or "number 4" is a position.
+        if !describes(words, word, items) {
+            return understood(Answer::Item(index), "item-position", word);
+        }
+    }
+    // A word only one item has: "the shoes", "the delivered one".
+    if let Some(holders) = holders_by_word(words, items, true) {
+        return only_holder(words, &holders, items, true);
+    }
+    let texts: Vec<String> = items.iter().map(item_text).collect();
+    let mut chosen: Option<(usize, &str)> = None;
+    let mut conflict = false;
+    for word in words.iter() {
+        if word.len() < 3 || stop_word(word) {
+            continue;
+        }
+        let wanted = stem(word);
+        let mut holders = texts.iter().enumerate().filter(|(_, text)| {
+            text.split(|c: char| !c.is_alphanumeric())
+                .any(|candidate| !candidate.is_empty() && stem(candidate) == wanted)
+        });
+        if let (Some((only, _)), None) = (holders.next(), holders.next()) {
+            match chosen {
+                Some((previous, _)) if previous != only => conflict = true,
+                _ => chosen = Some((only, word)),
+            }
+        }
+    }
+    match (chosen, conflict) {
+        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
+        _ => every_word(words, items),
+    }
+}
+
+/// The one item the reply's words point at (see [`holders_by_word`]);
+/// with `fallback`, else the one item having all of them.
+pub(super) fn only_holder(
+    words: &Words,
+    holders: &[u64; 16],
+    items: &[Value],
+    fallback: bool,
+) -> Understood {
+    let mut chosen: Option<(usize, &str)> = None;
+    let mut conflict = false;
+    for (word, holders) in words.iter().zip(holders) {
+        if holders.count_ones() == 1 {
+            let only = holders.trailing_zeros() as usize;
+            match chosen {
+                Some((previous, _)) if previous != only => conflict = true,
+                _ => chosen = Some((only, word)),
+            }
+        }
+    }
+    // Every word some item has must be one the chosen item has too:
+    // "the black espresso one" is not the only espresso one if it is white.
+    if let Some((index, _)) = chosen {
+        conflict |= holders
+            .iter()
+            .take(words.len())
+            .any(|set| *set != 0 && set & (1 << index) == 0);
+    }
+    match (chosen, conflict) {
+        (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
+        _ if fallback => every_word(words, items),
+        _ => unclear(),
+    }
+}
+
+/// [`items::by_every_word`] as an answer.
+pub(super) fn every_word(words: &Words, items: &[Value]) -> Understood {
+    match items::by_every_word(words, items) {
+        Some((index, word)) => understood(Answer::Item(index), "item-every-word", word),
+        None => unclear(),
+    }
+}
+
+/// Whether the number `word` is followed by a word of some item's text
+/// ("4 cups", "34 inch"): then it describes an item rather than counting.
+pub(super) fn describes(words: &Words, word: &str, items: &[Value]) -> bool {
+    if !word
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b'#')
+    {
+        return false;
+    }
+    let Some(at) = words.iter().position(|other| std::ptr::eq(other, word)) else {
+        return false;
+    };
+    let next = words.get(at + 1);
+    !next.is_empty()
+        && !stop_word(next)
+        && items.iter().any(|item| {
+            item_text(item)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|token| token == next)
+        })
+}
+
+/// For each of the reply's words (at most 16), the set of items (at most
+/// 64) whose describing text has it, by stem; `None` when there are more
+/// (the caller then compares texts one by one). Words too short or too
+/// common to tell items apart hold no items.
+///
+/// A status ("Shipped") is matched by its own word only ("the shipped
+/// one"), never by a stem ("shipping"), and only when `statuses` is set.
+pub(super) fn holders_by_word(words: &Words, items: &[Value], statuses: bool) -> Option<[u64; 16]> {
+    let count = words.len();
+    if count > 16 || items.len() > 64 {
+        return None;
+    }
+    let mut wanted = [""; 16];
+    let mut any = false;
+    for (slot, word) in wanted.iter_mut().zip(words.iter()) {
+        if word.len() >= 3 && !stop_word(word) {
+            *slot = stem(word);
+            any = true;
+        }
+    }
+    let mut holders = [0u64; 16];
+    if !any {
+        return Some(holders);
+    }
+    for (index, item) in items.iter().enumerate() {
+        let Value::Record(fields) = item else {
+            continue;
+        };
+        for (name, value) in fields.iter() {
+            let Value::Text(value) = value else {
+                continue;
+            };
+            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+                continue;
+            }
+            let status = name.contains("status") || name.contains("state");
+            if status && !statuses {
+                continue;
+            }
+            for candidate in value.split(|c: char| !c.is_alphanumeric()) {
+                if candidate.is_empty() {
+                    continue;
+                }
+                if status {
+                    for (word, set) in words.iter().zip(holders.iter_mut()).take(count) {
+                        if candidate.eq_ignore_ascii_case(word) {
+                            *set |= 1 << index;
+                        }
+                    }
+                    continue;
+                }
+                let candidate = stem_ignoring_case(candidate);
+                for (word, set) in wanted.iter().zip(holders.iter_mut()).take(count) {
+                    // `wanted` is lower case, as the item text was made.
+                    if !word.is_empty() && candidate.eq_ignore_ascii_case(word) {
+                        *set |= 1 << index;
+                    }
+                }
+            }
+        }
+    }
+    Some(holders)
+}
+
+/// [`stem`] of the word in ASCII lower case, without lowering it.
+pub(super) fn stem_ignoring_case(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s"] {
+        let Some(cut) = word.len().checked_sub(suffix.len()) else {
+            continue;
+        };
+        if word
+            .as_bytes()
+            .get(cut..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
+        {
+            if let Some(base) = word.get(..cut) {
+                if base.len() >= 3 {
+                    return base;
+                }
+            }
+        }
+    }
+    word
+}
+
+/// An item's describing text (not its ids or tracking numbers), lower case.
+pub(super) fn item_text(item: &Value) -> String {
+    let mut text = String::new();
+    if let Value::Record(fields) = item {
+        for (name, value) in fields.iter() {
+            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+                continue;
+            }
+            if let Value::Text(value) = value {
+                text.push_str(value);
+                text.push(' ');
+            }
+        }
+    }
+    text.make_ascii_lowercase();
+    text
+}
+
+/// The text of an item's id fields ([`ID_FIELDS`]), in one pass over its
+/// fields (a record holds each name once).
+pub(super) fn ids(item: &Value) -> impl Iterator<Item = &str> + '_ {
+    let fields = match item {
+        Value::Record(fields) => fields.as_ref(),
+        _ => &[],
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| one_of(ID_FIELDS, name))
+        .filter_map(|(_, value)| id_text(value))
+}
+
+pub(super) fn id_text(value: &Value) -> Option<&str> {
+    match value {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
