@@ -452,6 +452,13 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
                 let Some(declared) = machine.tools.get(usize::from(*tool)) else {
                     return fault(machine, session, "the tool is missing", output);
                 };
+                if declared.writes {
+                    // A change settles the request the customer's earlier
+                    // words were about: a reply kept for a later question
+                    // ("the makeup kit, medium") must not answer the next
+                    // request's question (which items to return).
+                    session.offered.clear();
+                }
                 if declared.destructive {
                     let boxed: Box<[Value]> =
                         args.iter().map(|(_, expr)| eval(session, expr)).collect();

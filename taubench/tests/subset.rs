@@ -43,3 +43,34 @@ fn every_dev_task_scripted() {
         .collect();
     insta::assert_snapshot!(verdicts.join("\n"));
 }
+
+/// Train tasks that once failed for a general reason, kept passing: a reply
+/// kept for a later question answered the next request's question after a
+/// write (train/117 returned the grill for "the makeup kit, medium"), and
+/// a short word of an option's value was skipped ("brand a", train/211).
+#[test]
+fn train_tasks_that_caught_general_bugs() {
+    let Ok(dir) = keel_taubench::data_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the τ-bench data must be present in CI"
+        );
+        return;
+    };
+    let bench = Bench::load(&dir).expect("the bench loads");
+    let report = bench.run(
+        &Options {
+            mode: Mode::Structured,
+            runs: 1,
+            splits: vec!["train".to_string()],
+            tasks: vec!["train/117".to_string(), "train/211".to_string()],
+            limit: None,
+        },
+        None,
+    );
+    assert_eq!(report.tasks.len(), 2);
+    for task in &report.tasks {
+        let failure = task.runs.first().and_then(|run| run.failure.clone());
+        assert_eq!(failure, None, "{}", task.name);
+    }
+}

@@ -141,11 +141,11 @@ pub(super) fn by_every_word<'w>(words: &'w Words<'_>, items: &[Value]) -> Option
     let mut content = 0;
     let mut first = words.get(0);
     let replied = split(&words.text);
-    let values = whole_values(items);
+    let values = option_value_words(items);
     for word in replied.iter() {
         // Small and common words name nothing ("in" is not "In transit"),
-        // unless they are the whole reply ("L" for size L) or the whole
-        // value of an option ("water resistance: no").
+        // unless they are the whole reply ("L" for size L) or words of an
+        // option's value ("water resistance: no", "brand: Brand A").
         if replied.len() > 1
             && ((word.len() < 3 && !word.bytes().all(|byte| byte.is_ascii_digit()))
                 || super::stop_word(word))
@@ -218,10 +218,11 @@ fn split(text: &str) -> Vec<String> {
     out
 }
 
-/// The option values items show whole, lower case: `no` of
-/// `water resistance: no, color: red` (a comma-separated part, after its
-/// label).
-fn whole_values(items: &[Value]) -> BTreeSet<String> {
+/// The words of the option values items show, lower case: `no` of
+/// `water resistance: no` and `a` of `brand: Brand A` (the part of a
+/// `label: value` pair after its colon), and a field's whole value when it
+/// is one word (a size `S`). "in" of a status "In transit" is neither.
+fn option_value_words(items: &[Value]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for item in items {
         if let Value::Record(fields) = item {
@@ -230,10 +231,15 @@ fn whole_values(items: &[Value]) -> BTreeSet<String> {
                     continue;
                 }
                 if let Value::Text(text) = value {
-                    for part in text.split(',') {
-                        let value = part.rsplit(':').next().unwrap_or(part).trim();
-                        if !value.is_empty() && !value.contains(' ') {
-                            out.insert(value.to_lowercase());
+                    for part in text.split(", ") {
+                        match part.split_once(": ") {
+                            Some((_, value)) => out.extend(split(value)),
+                            None => {
+                                let words = split(part);
+                                if let [word] = words.as_slice() {
+                                    out.insert(word.clone());
+                                }
+                            }
                         }
                     }
                 }
@@ -489,6 +495,23 @@ mod option_tests {
         let words = Words::new("the jacket, it's not there");
         assert_eq!(by_every_word(&words, &items), None);
         let words = Words::new("the shirt in S");
+        assert_eq!(
+            by_every_word(&words, &items).map(|(index, _)| index),
+            Some(0)
+        );
+    }
+
+    /// A short word of an option's value counts: "brand a" is Brand A.
+    #[test]
+    fn a_short_value_word_counts() {
+        let variant =
+            |options: &str| Value::record(vec![(Arc::from("options"), Value::text(options))]);
+        let items = vec![
+            variant("brand: Brand A, kit size: professional, skin tone: dark"),
+            variant("brand: Brand C, kit size: professional, skin tone: dark"),
+            variant("brand: Brand B, kit size: professional, skin tone: dark"),
+        ];
+        let words = Words::new("brand a, professional, dark");
         assert_eq!(
             by_every_word(&words, &items).map(|(index, _)| index),
             Some(0)
