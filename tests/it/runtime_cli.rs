@@ -4,9 +4,9 @@ use crate::{Run, keel, scratch, text};
 use std::io::Write;
 use std::process::Stdio;
 
-#[test]
-fn chat_completes_a_wismo_conversation() {
-    let mut child = keel(&["chat", "examples/shopify_wismo/policy.md"])
+/// `keel chat POLICY` given `input` on stdin: what it printed (it must succeed).
+fn chat(policy: &str, input: &str) -> String {
+    let mut child = keel(&["chat", policy])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -15,11 +15,19 @@ fn chat_completes_a_wismo_conversation() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(b"hi, it's maya@example.com\nthe shoes\n")
+        .write_all(input.as_bytes())
         .expect("write");
     let output = child.wait_with_output().expect("keel finishes");
     assert!(output.status.success(), "{}", text(&output.stdout));
-    insta::assert_snapshot!(text(&output.stdout));
+    text(&output.stdout)
+}
+
+#[test]
+fn chat_completes_a_wismo_conversation() {
+    insta::assert_snapshot!(chat(
+        "examples/shopify_wismo/policy.md",
+        "hi, it's maya@example.com\nthe shoes\n"
+    ));
 }
 
 #[test]
@@ -71,20 +79,10 @@ fn chat_asks_again_at_a_confirmation_unless_the_yes_is_explicit() {
 
 #[test]
 fn chat_takes_an_ended_conversation_up_again() {
-    let mut child = keel(&["chat", "examples/single_order_cancellation/policy.md"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("keel runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"can you repeat that?\nmaya@example.com\n1\nnever mind\nstart over\nmaya@example.com\n2\nno\nhello?\nnot read\n")
-        .expect("write");
-    let output = child.wait_with_output().expect("keel finishes");
-    assert!(output.status.success(), "{}", text(&output.stdout));
-    insta::assert_snapshot!(text(&output.stdout));
+    insta::assert_snapshot!(chat(
+        "examples/single_order_cancellation/policy.md",
+        "can you repeat that?\nmaya@example.com\n1\nnever mind\nstart over\nmaya@example.com\n2\nno\nhello?\nnot read\n",
+    ));
 }
 
 #[test]
