@@ -163,8 +163,14 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
         // reply that corrects itself counts by its last part ("no wait,
         // yes, they came on Tuesday").
         Question::YesNo { prompt } => match (repair::corrected_tail(&words, false), repair) {
-            (Some((tail, _)), _) => {
-                let read = yes_no(&Words::new(tail), prompt);
+            (Some((tail, marker)), _) => {
+                let tail_words = Words::new(tail);
+                // "No, that's ok" / "no thanks, it's fine" declines: after a
+                // plain no, words that only say all is well are no yes.
+                if matches!(marker, "no" | "no no") && only_all_is_well(&tail_words) {
+                    return understood(Answer::No, "no-thanks", reply.trim());
+                }
+                let read = yes_no(&tail_words, prompt);
                 if matches!(read.answer, Answer::Yes | Answer::No) {
                     understood(read.answer, "self-corrected", tail.trim())
                 } else {
@@ -359,6 +365,21 @@ fn asks_for_human(words: &Words) -> Option<&'static str> {
     first_phrase(words, HUMAN_PHRASES, &HUMAN_PHRASE_KEYS)
 }
 
+/// Whether a reply's words only say all is well ("that's ok", "it's fine,
+/// thanks"): after a plain "no" they decline, they do not answer yes.
+fn only_all_is_well(words: &Words) -> bool {
+    let mut well = false;
+    for word in words.iter() {
+        match word {
+            "ok" | "okay" | "fine" | "alright" | "good" | "cool" => well = true,
+            "that's" | "thats" | "that" | "it's" | "its" | "it" | "is" | "all" | "really"
+            | "totally" | "thanks" | "thank" | "you" | "i'm" | "im" | "am" | "we're" | "all's" => {}
+            _ => return false,
+        }
+    }
+    well
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +412,10 @@ mod tests {
             ("no, it didn't arrive", Answer::No),
             ("it was delivered", Answer::Yes),
             ("maybe", Answer::Unclear),
+            ("no, that's ok", Answer::No),
+            ("no thanks, it's fine", Answer::No),
+            ("no no, all good", Answer::No),
+            ("no, I did get it", Answer::Yes),
         ] {
             assert_eq!(
                 understand(Question::YesNo { prompt }, reply, today()).answer,
