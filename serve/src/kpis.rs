@@ -326,22 +326,21 @@ fn write(rows: &[Row], events: &[Vec<SqlValue>]) -> String {
         &mut out,
         "keel_first_contact_resolution_rate",
         "gauge",
-        "First contacts resolved with no new session of the policy within 72 h, by policy and trigger.",
+        "First contacts resolved with no new session of the policy within 72 h, by policy and trigger (trigger \"all\": the policy's, whatever started it).",
     );
     for ((policy, trigger), tally) in &by_trigger {
-        if *trigger == "all" {
-            continue;
-        }
         let labels = format!(
             "policy=\"{}\",trigger=\"{}\"",
             label(policy),
             label(trigger)
         );
-        let _ = writeln!(
-            out,
-            "keel_true_resolution_rate_by_trigger{{{labels}}} {}",
-            ratio(tally.resolved, tally.finished)
-        );
+        if *trigger != "all" {
+            let _ = writeln!(
+                out,
+                "keel_true_resolution_rate_by_trigger{{{labels}}} {}",
+                ratio(tally.resolved, tally.finished)
+            );
+        }
         let _ = writeln!(
             out,
             "keel_first_contact_resolution_rate{{{labels}}} {}",

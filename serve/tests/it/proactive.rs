@@ -934,6 +934,10 @@ async fn the_kpis_of_seed_003_are_computed_from_the_store_and_survive_a_restart(
             // no first contact (A before it), C was and stayed resolved.
             format!("keel_first_contact_resolution_rate{{{scan}}} 0.5"),
             format!("keel_first_contact_resolution_rate{{{inbound}}} 1"),
+            // The policy's: A (came back), C and D of the three first contacts.
+            format!(
+                "keel_first_contact_resolution_rate{{{policy},trigger=\"all\"}} 0.6666666666666666"
+            ),
             // Time to resolution: 3600, 600, 1800 and 7200 seconds.
             format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"300\"}} 0"),
             format!("keel_time_to_resolution_seconds_bucket{{{policy},le=\"1800\"}} 2"),
