@@ -339,20 +339,7 @@ fn start_over_counter(
             ticket: false,
         },
     );
-    machine.graph.add_edge(
-        counter,
-        start,
-        Transition {
-            label: Label::Again,
-        },
-    );
-    machine.graph.add_edge(
-        counter,
-        handoff,
-        Transition {
-            label: Label::RetryExhausted,
-        },
-    );
+    counter_edges(machine, counter, start, handoff);
     counter
 }
 
@@ -416,9 +403,16 @@ fn correction_counter(
             ticket: false,
         },
     );
+    counter_edges(machine, counter, target, handoff);
+    counter
+}
+
+/// A repair counter's two ways out: `again` to the question it guards,
+/// `retry exhausted` to its hand-off.
+fn counter_edges(machine: &mut Machine, counter: NodeIndex, again: NodeIndex, handoff: NodeIndex) {
     machine.graph.add_edge(
         counter,
-        target,
+        again,
         Transition {
             label: Label::Again,
         },
@@ -430,5 +424,4 @@ fn correction_counter(
             label: Label::RetryExhausted,
         },
     );
-    counter
 }
