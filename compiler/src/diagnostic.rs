@@ -152,6 +152,12 @@ pub mod codes {
         id: "K0119",
         name: "unread-words",
     };
+    /// An entry of the `Answers` section keel cannot use: no topic it
+    /// could match a question to, or a tool or value in fixed text.
+    pub const BAD_ANSWER: Code = Code {
+        id: "K0130",
+        name: "bad-answer",
+    };
 }
 
 /// One problem, with the place it came from and what to do about it.

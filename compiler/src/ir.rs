@@ -211,7 +211,24 @@ pub struct Policy {
     pub anchors: Vec<Anchor>,
     /// The external event that starts the policy (front matter `trigger:`).
     pub trigger: Option<Trigger>,
+    /// Short answers to questions asked in the middle (the `Answers`
+    /// section, [`crate::answers`]).
+    pub answers: Vec<Answer>,
     /// The whole document.
+    pub span: Span,
+}
+
+/// One entry of the `Answers` section: what keel says when a customer's
+/// question names one of its topics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// Each topic as written (`refund time`), for reviewers.
+    pub names: Vec<String>,
+    /// Each topic as its words ([`crate::answers::topic_words`]).
+    pub topics: Vec<Vec<String>>,
+    /// The answer, said as written.
+    pub text: String,
+    /// Where the entry is written.
     pub span: Span,
 }
 

@@ -32,6 +32,7 @@
 //! The compiler does no IO: callers pass [`Source`]s and print diagnostics.
 
 pub mod adapters;
+pub mod answers;
 pub mod catalog;
 mod diagnostic;
 mod diff;

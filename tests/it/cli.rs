@@ -290,3 +290,10 @@ fn check_of_the_large_policies_finishes_without_overflowing() {
         );
     }
 }
+
+#[test]
+fn check_reports_answers_it_cannot_use() {
+    let output = keel(&["check", "tests/data/answers/bad_answers.policy.md"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(text(&output.stderr));
+}

@@ -319,3 +319,23 @@ fn explain_plain_prints_the_compiled_policy_in_plain_language() {
     assert_eq!(broken.status.code(), Some(1));
     insta::assert_snapshot!("explain_plain_broken", text(&broken.stdout));
 }
+
+/// The review page lists the policy's `Answers` entries beside the
+/// findings, each pointing at its line.
+#[test]
+fn review_page_lists_the_policy_answers() {
+    let page = keel(&["graph", "--format", "html", "tests/data/answers/policy.md"]).run();
+    assert!(page.status.success(), "{}", text(&page.stderr));
+    let html = text(&page.stdout);
+    let section = html
+        .split("<h2>Answers to questions in the middle</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_default();
+    let entries: Vec<&str> = section
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("<li"))
+        .collect();
+    insta::assert_snapshot!(entries.join("\n"));
+}

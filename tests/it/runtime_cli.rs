@@ -123,3 +123,36 @@ fn run_prints_a_transcript_and_its_log_replays_and_explains() {
         text(&replay.stderr).replace(crate::arg(&log), "LOG")
     );
 }
+
+/// The policy's `Answers` section in `keel chat`: questions naming a topic
+/// are answered at an email question, an order list and a read-back, then
+/// the question is asked again; others are not answered, and none is taken
+/// as an answer. `keel explain --plain` and `keel listing` show the entries.
+#[test]
+fn chat_answers_questions_from_the_policy_answers_section() {
+    let policy = "tests/data/answers/policy.md";
+    insta::assert_snapshot!(chat(
+        policy,
+        "how long does shipping take?\nsam@example.com\nwhen will I get my refund?\ndo you sell hats?\n1\nwhat does shipping cost?\nyes\n"
+    ));
+    let run = keel(&["test", "tests/data/answers", "--min-coverage", "0"]).run();
+    assert!(run.status.success(), "{}", text(&run.stdout));
+    let plain = keel(&["explain", "--plain", policy]).run();
+    let listing = keel(&["listing", policy]).run();
+    let shown = |output: &str| {
+        output
+            .lines()
+            .skip_while(|line| !line.contains("Refund time / refunds"))
+            .take(4)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!(
+        "answers_in_explain_and_listing",
+        format!(
+            "explain --plain:\n{}\n\nlisting:\n{}",
+            shown(&text(&plain.stdout)),
+            shown(&text(&listing.stdout))
+        )
+    );
+}

@@ -8,7 +8,9 @@
 //! * `policies`: name, title, when, the channels it serves (`channels:`
 //!   front matter; empty: any; since schema 4), entry state, notes, and
 //!   for a triggered policy its `trigger` (event kind, record type, the
-//!   conditions on `$event`);
+//!   conditions on `$event`), and its `answers` to questions asked in the
+//!   middle (topics as stemmed words, the text; since schema 8, absent when
+//!   none);
 //! * `states`: `id` (stable, `policy:step.kind`), `policy`, `kind` and its
 //!   fields (see [`StateBody`]), `source` (file, step label, line/column range
 //!   and the text) — `null` for states keel added — and `extracted_by`;
@@ -29,7 +31,7 @@
 //!
 //! Version 5 added `wait` states, `trigger`, `phrase` parts and `carrier`;
 //! version 6 the `repair` mark on transitions; version 7 the `nothing`
-//! expression.
+//! expression; version 8 the policies' `answers`.
 //!
 //! Everything is ordered (states in reading order, maps sorted), so the same
 //! inputs always give the same bytes.
@@ -47,7 +49,7 @@ mod parts;
 use std::collections::BTreeMap;
 
 /// Bump on any change to the shape of the JSON.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The whole artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,6 +135,22 @@ pub struct PolicyEntry {
     pub trigger: Option<TriggerEntry>,
     /// Sentences kept as notes.
     pub notes: Vec<NoteEntry>,
+    /// Short answers to questions asked in the middle (since schema 8).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerEntry>,
+}
+
+/// An entry of the policy's `Answers` section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerEntry {
+    /// Each topic as written.
+    pub names: Vec<String>,
+    /// Each topic as its stemmed words (`keel_compiler::answers::topic_words`).
+    pub topics: Vec<Vec<String>>,
+    /// What keel says.
+    pub text: String,
+    /// Where.
+    pub source: SourceEntry,
 }
 
 /// A note kept from the policy text.
@@ -568,6 +586,16 @@ pub fn artifact(
                     step: step.clone(),
                     text: text.clone(),
                     source: source_entry(*span, step),
+                })
+                .collect(),
+            answers: policy
+                .answers
+                .iter()
+                .map(|answer| AnswerEntry {
+                    names: answer.names.clone(),
+                    topics: answer.topics.clone(),
+                    text: answer.text.clone(),
+                    source: source_entry(answer.span, "answers"),
                 })
                 .collect(),
         })

@@ -34,8 +34,16 @@ struct ReviewPage {
     coverage: Option<String>,
     svg: String,
     findings: Vec<Finding>,
+    answers: Vec<AnswerView>,
     files: Vec<FileView>,
     uncovered_json: String,
+}
+
+/// An entry of the policy's `Answers` section, as the page lists it.
+struct AnswerView {
+    topics: String,
+    text: String,
+    line_key: String,
 }
 
 struct Finding {
@@ -175,6 +183,20 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
         coverage,
         svg: svg(machine, sources),
         findings,
+        answers: machine
+            .policies
+            .iter()
+            .flat_map(|policy| &policy.answers)
+            .map(|answer| AnswerView {
+                topics: answer.names.join(" / "),
+                text: answer.text.clone(),
+                line_key: format!(
+                    "{}:{}",
+                    answer.span.source.index(),
+                    sources.location(answer.span).line
+                ),
+            })
+            .collect(),
         files,
         uncovered_json,
     };

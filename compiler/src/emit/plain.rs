@@ -58,6 +58,21 @@ pub fn plain(machine: &Machine) -> String {
         crate::machine::START_OVERS,
         crate::machine::CORRECTIONS
     );
+    let answers: Vec<&crate::ir::Answer> = machine
+        .policies
+        .iter()
+        .flat_map(|policy| &policy.answers)
+        .collect();
+    if !answers.is_empty() {
+        let _ = writeln!(
+            out,
+            "A question in the middle that names one of these topics is answered as written, then keel asks its question again (it still counts as an unclear answer):"
+        );
+        for answer in answers {
+            let _ = writeln!(out, "- {}: “{}”", answer.names.join(" / "), answer.text);
+        }
+        let _ = writeln!(out);
+    }
     for (position, id) in numbered.iter().enumerate() {
         let state = machine.state(*id);
         let step = state

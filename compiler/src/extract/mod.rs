@@ -84,6 +84,9 @@ pub fn extract_locked(
     lock: Option<&Lock>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (ir::Policy, LockUse) {
+    // The `Answers` section is fixed text, not procedure (crate::answers).
+    let (document, answers) = crate::answers::split(document, diagnostics);
+    let document = &document;
     let value = |key: &str| document.front_matter_value(key).map(|entry| entry.scalar());
     let mut builder = Builder {
         catalog,
@@ -149,6 +152,7 @@ pub fn extract_locked(
         notes: builder.notes,
         anchors,
         trigger,
+        answers,
         span: whole,
     };
     (policy, builder.lock_use)

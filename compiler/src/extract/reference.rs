@@ -203,6 +203,7 @@ pub fn language_reference() -> String {
     for rule in ACTION_RULES {
         rule_section(&mut out, rule.name, rule.shape, rule.about, rule.examples);
     }
+    out.push_str(&crate::answers::reference_section());
     out.push_str(
         "## Word classes\n\nThe rules read words by class; a synonym is one word added to a class in \
          `compiler/src/extract/lexicon.rs`.\n\n| class | words |\n|---|---|\n",

@@ -67,6 +67,17 @@ impl Machine {
                 }
             }
         }
+        // The answers given to questions asked in the middle.
+        for policy in &self.policies {
+            for answer in &policy.answers {
+                out.push_str(&format!(
+                    "\nanswer ({}) asked about {}\n  say \"{}\"\n",
+                    policy.name,
+                    answer.names.join(" / "),
+                    answer.text
+                ));
+            }
+        }
         out
     }
 

@@ -115,6 +115,7 @@ pub fn build(
                 .map(|(origin, text)| (origin.step.clone(), origin.span, text.clone()))
                 .collect(),
             anchors: policy.anchors.clone(),
+            answers: policy.answers.clone(),
         });
     }
     if builder.graph.node_count() == 0 {
@@ -155,6 +156,7 @@ fn empty_policy() -> ir::Policy {
         notes: Vec::new(),
         anchors: Vec::new(),
         trigger: None,
+        answers: Vec::new(),
         span: crate::source::Span::new(crate::source::SourceId::default(), 0, 0),
     }
 }

@@ -300,6 +300,8 @@ pub struct PolicyInfo {
     pub notes: Vec<(String, Span, String)>,
     /// Where each written condition was attached, and why.
     pub anchors: Vec<crate::ir::Anchor>,
+    /// Short answers to questions asked in the middle.
+    pub answers: Vec<crate::ir::Answer>,
 }
 
 /// A compiled machine: the entry policy and every policy it references.

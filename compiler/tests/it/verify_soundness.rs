@@ -410,6 +410,7 @@ fn policy(seed: u64) -> ir::Policy {
         notes: Vec::new(),
         anchors: Vec::new(),
         trigger: None,
+        answers: Vec::new(),
         span: Span::new(SourceId::default(), 0, 0),
     }
 }

@@ -32,15 +32,19 @@ pub(super) fn handle(
     }
     match intent {
         Repair::Repeat => reask(machine, session, ask, Some("Of course. "), evidence, output),
-        // At a confirmation, the clear-answer clarification says more.
-        Repair::Question => reask(
-            machine,
-            session,
-            ask,
-            (!ask.confirms).then_some("I'm sorry, I can't answer that here. "),
-            evidence,
-            output,
-        ),
+        // A question the policy's `Answers` section names is answered, any
+        // other is not; then the question is asked again (the reply still
+        // counts as an attempt, so the conversation stays bounded). At a
+        // confirmation, the clear-answer clarification says more.
+        Repair::Question => {
+            let lead = match reply.and_then(|reply| answer_to(machine, reply)) {
+                Some(answer) => Some(format!("{answer} ")),
+                None => {
+                    (!ask.confirms).then(|| "I'm sorry, I can't answer that here. ".to_string())
+                }
+            };
+            reask(machine, session, ask, lead.as_deref(), evidence, output);
+        }
         // Skipping a choice that may be declined declines it ("skip the
         // offers").
         Repair::Skip if ask.slot == SlotKind::Options && ask.no.is_some() => {
@@ -114,6 +118,19 @@ pub(super) fn handle(
             }
         }
     }
+}
+
+/// The answer the policies' `Answers` sections give to `question`, if one
+/// of their entries names its topic (`keel_compiler::answers::best_match`:
+/// the most specific entry, none on a tie).
+fn answer_to<'a>(machine: &'a Machine, question: &str) -> Option<&'a str> {
+    let entries = machine
+        .artifact
+        .policies
+        .iter()
+        .flat_map(|policy| &policy.answers)
+        .map(|answer| (answer.text.as_str(), answer.topics.as_slice()));
+    keel_compiler::answers::best_match(entries, question)
 }
 
 /// Takes an ended conversation up again when the customer's next message

@@ -106,3 +106,47 @@ async fn repairs_work_over_http_and_are_counted_per_state() {
         }
     }
 }
+
+/// The policy's `Answers` section over HTTP: a question that names one of
+/// its topics is answered, then the pending question is asked again; one
+/// that names none is not; neither is taken as an answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_the_policy_answers_is_answered_over_http() {
+    let policy = format!(
+        "{POLICY}\n## Answers\n\n- Shipping time: Standard shipping takes 3–5 business days.\n- Refunds: Refunds reach your original payment method within 5–10 business days.\n"
+    );
+    for store in stores("answers").await {
+        let server = Server::start(&store).await;
+        let deployed = server.deploy(&policy).await;
+        assert_eq!(deployed.status, 201, "{:?}", deployed.body);
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        let steps: [(&str, &str); 4] = [
+            (
+                "how long does shipping usually take?",
+                "Standard shipping takes 3–5 business days. Could you share your email address?",
+            ),
+            ("maya@example.com", "Here are your recent orders"),
+            (
+                "and when would I get my refund?",
+                "Refunds reach your original payment method within 5–10 business days. Here are your recent orders",
+            ),
+            (
+                "do you sell gift cards?",
+                "I'm sorry, I can't answer that here. Here are your recent orders",
+            ),
+        ];
+        for (text, said) in steps {
+            let answer = server.say(&id, &token, text).await;
+            assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
+            assert_eq!(answer.body["phase"], "waiting_for_user", "{text}");
+            assert!(
+                messages(&answer.body)
+                    .first()
+                    .is_some_and(|message| message.starts_with(said)),
+                "{} {text}: {:?}",
+                server.label,
+                answer.body
+            );
+        }
+    }
+}
