@@ -131,6 +131,7 @@ pub(crate) fn read(
 ) -> crate::slots::Understood {
     let mut prompt = String::new();
     let options: Vec<&str>;
+    let described: Vec<&str>;
     // The list an item is picked from, looked up once.
     let items = list_items(session, ask);
     let question = match ask.slot {
@@ -149,7 +150,8 @@ pub(crate) fn read(
                 .iter()
                 .map(|(label, _)| label.as_ref())
                 .collect();
-            Question::Options(&options)
+            described = ask.descriptions.iter().map(AsRef::as_ref).collect();
+            Question::Described(&options, &described)
         }
         SlotKind::Item => Question::Item(items),
         SlotKind::Items => Question::Items(items),

@@ -161,9 +161,10 @@ pub fn intent_question(
     let mut prompt = String::new();
     render(machine, session, &ask.prompt, &mut prompt);
     let labels: Vec<&str> = answers.iter().map(String::as_str).collect();
+    let described: Vec<&str> = ask.descriptions.iter().map(AsRef::as_ref).collect();
     let question = match ask.slot {
         SlotKind::YesNo => Question::YesNo { prompt: &prompt },
-        _ => Question::Options(&labels),
+        _ => Question::Described(&labels, &described),
     };
     if understand(question, reply, session.today).answer != Answer::Unclear {
         return None;

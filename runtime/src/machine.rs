@@ -163,6 +163,11 @@ pub(crate) struct Ask {
     pub(crate) prompt: Vec<Piece>,
     pub(crate) max_attempts: u32,
     pub(crate) options: Vec<(Box<str>, EdgeId)>,
+    /// The policy's words about each option, in the same order, where its
+    /// edge leads to a step written under the question ("Future Discount:
+    /// Use @create_coupon(…) to give a 20% coupon for their next order");
+    /// empty when an option has none.
+    pub(crate) descriptions: Vec<Box<str>>,
     pub(crate) next: Option<EdgeId>,
     pub(crate) yes: Option<EdgeId>,
     pub(crate) no: Option<EdgeId>,
@@ -452,6 +457,8 @@ impl Indexer {
                         prompt: self.template(prompt),
                         max_attempts: (*max_attempts).max(1),
                         options: option_edges,
+                        // Filled in once every state is indexed.
+                        descriptions: Vec::new(),
                         next: labelled("next"),
                         yes: labelled("yes"),
                         no: labelled("no"),
@@ -635,6 +642,7 @@ impl Indexer {
             .as_ref()
             .map(|carrier| (carrier.phrases.clone(), carrier.fallback.clone()));
         derived::link_corrections(&mut states, &edges, &outgoing, &artifact);
+        derived::describe_options(&mut states, &edges, &artifact);
         if self.var_names.len() > usize::from(u16::MAX) {
             self.problems.push("too many variables".to_string());
         }

@@ -59,6 +59,11 @@ pub enum Question<'a> {
     Confirm(&'a ReadBack<'a>),
     /// One of the literal options, or "no" to decline them all.
     Options(&'a [&'a str]),
+    /// [`Question::Options`] with the policy's own words about each option,
+    /// in the same order (the line that says what it does, "give a 20%
+    /// coupon for their next order"): an option is also named by a word
+    /// only its description has ("the coupon", "10% off").
+    Described(&'a [&'a str], &'a [&'a str]),
     /// One item of a list.
     Item(&'a [Value]),
     /// One or more items of a list.
@@ -173,6 +178,11 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
                 let read = yes_no(&tail_words, prompt);
                 if matches!(read.answer, Answer::Yes | Answer::No) {
                     understood(read.answer, "self-corrected", tail.trim())
+                } else if let Some(at) = negated_mention(&words) {
+                    // "Wait, not the candle, I meant the side table": the
+                    // "not" sets a thing aside, it answers no question; the
+                    // reply is about something else (an earlier answer).
+                    understood(Answer::Unclear, "negated-mention", words.get(at))
                 } else {
                     yes_no(&words, prompt)
                 }
@@ -193,7 +203,12 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
         },
         Question::Options(options) => {
             repair::pick(&words, repair, Questions::NeverPick, |words, _| {
-                choose_option(words, options)
+                choose_option(words, options, &[])
+            })
+        }
+        Question::Described(options, described) => {
+            repair::pick(&words, repair, Questions::NeverPick, |words, _| {
+                choose_option(words, options, described)
             })
         }
         Question::Item(items) => repair::pick(
@@ -297,6 +312,18 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
     ];
     let words = Words::new(reply);
     words.len() > 0 && words.iter().all(|word| COURTESY.contains(&word))
+}
+
+/// Where a reply negates a thing rather than a statement: a "not" before
+/// a determiner ("not the candle", "not my blue one").
+fn negated_mention(words: &Words) -> Option<usize> {
+    (0..words.len()).find(|&at| {
+        words.get(at) == "not"
+            && matches!(
+                words.get(at + 1),
+                "the" | "my" | "this" | "that" | "these" | "those" | "a" | "an"
+            )
+    })
 }
 
 /// A plain yes or no word ("yes", "nope"), which answers a yes/no question

@@ -1,7 +1,8 @@
 //! What loading derives from the whole graph once the states and edges are
 //! indexed: which yes/no asks are confirmations (their `yes` reaches a write
-//! or destructive call before another question) and which question each
-//! conversation-repair correction edge goes back to.
+//! or destructive call before another question), which question each
+//! conversation-repair correction edge goes back to, and the policy's words
+//! about each option of a question.
 
 use super::{Edge, EdgeId, Kind, SlotKind, State, StateId, Tool};
 use keel_compiler::emit::artifact::Artifact;
@@ -88,5 +89,42 @@ pub(super) fn link_corrections(
             Kind::End { reopen, .. } => reopen.corrections = resolve(&reopen.corrections),
             _ => {}
         }
+    }
+}
+
+/// Gives each options question the policy's words about its options: the
+/// source text of the step each option's edge leads to, when that step is
+/// written under the question's own (step `2.3` under `2`). All or none:
+/// an option without such a step leaves the question without descriptions.
+pub(super) fn describe_options(states: &mut [State], edges: &[Edge], artifact: &Artifact) {
+    for (index, state) in states.iter_mut().enumerate() {
+        let Kind::Ask(ask) = &mut state.kind else {
+            continue;
+        };
+        if ask.slot != SlotKind::Options || ask.options.is_empty() {
+            continue;
+        }
+        let Some(own) = artifact
+            .states
+            .get(index)
+            .and_then(|entry| entry.source.as_ref())
+        else {
+            continue;
+        };
+        let described: Option<Vec<Box<str>>> = ask
+            .options
+            .iter()
+            .map(|(_, edge)| {
+                let target = edges.get(edge.0 as usize)?.to;
+                let source = artifact.states.get(target.0 as usize)?.source.as_ref()?;
+                let under = source
+                    .step
+                    .strip_prefix(own.step.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+                    && source.file == own.file;
+                under.then(|| source.text.clone().into_boxed_str())
+            })
+            .collect();
+        ask.descriptions = described.unwrap_or_default();
     }
 }

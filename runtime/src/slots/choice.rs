@@ -129,7 +129,9 @@ pub(super) const DECLINE_PHRASES: &[&str] = &[
     "i'll pass",
 ];
 
-pub(super) fn choose_option(words: &Words, options: &[&str]) -> Understood {
+/// Picks one of `options` (with the policy's words about each,
+/// `described`, in the same order, or none).
+pub(super) fn choose_option(words: &Words, options: &[&str], described: &[&str]) -> Understood {
     if words.len() == 0 {
         return unclear();
     }
@@ -200,6 +202,11 @@ pub(super) fn choose_option(words: &Words, options: &[&str]) -> Understood {
     if let (Some((index, word)), false) = (&chosen, conflict) {
         return understood(Answer::Option(*index), "option-word", word);
     }
+    if !conflict && described.len() == options.len() {
+        if let Some((index, word)) = by_description(words, described) {
+            return understood(Answer::Option(index), "option-description", word);
+        }
+    }
     if let Some(phrase) = first_phrase(words, DECLINE_PHRASES, &DECLINE_PHRASE_KEYS) {
         return understood(Answer::Decline, "decline", phrase);
     }
@@ -207,6 +214,46 @@ pub(super) fn choose_option(words: &Words, options: &[&str]) -> Understood {
         return understood(Answer::Option(0), "option-yes", words.get(0));
     }
     unclear()
+}
+
+/// Whether a record's field is one of its ids: an id field ([`ID_FIELDS`])
+/// whose value is one token (`#1042`, `gc-901`). A `name` made of words
+/// ("Linen duvet cover, queen, sage") describes the record: its words pick
+/// it as any item's words do.
+pub(crate) fn is_id(name: &str, value: &Value) -> bool {
+    one_of(ID_FIELDS, name)
+        && match value {
+            Value::Text(text) => !text.trim().contains(' '),
+            _ => true,
+        }
+}
+
+/// The one option a word of the reply names through the policy's words
+/// about it: a word (or a number, "10%") only that option's description
+/// has; `None` when no word is held by exactly one, or when such words
+/// point at different options.
+fn by_description<'w>(words: &'w Words, described: &[&str]) -> Option<(usize, &'w str)> {
+    let texts: Vec<Words> = described.iter().map(|text| Words::new(text)).collect();
+    let mut chosen: Option<(usize, &str)> = None;
+    for word in words.iter() {
+        let number = word.bytes().all(|byte| byte.is_ascii_digit());
+        if !number && (word.len() < 3 || stop_word(word)) {
+            continue;
+        }
+        let wanted = stem(word);
+        let mut holders = (0..texts.len()).filter(|&index| {
+            texts[index]
+                .iter()
+                .any(|candidate| stem(candidate) == wanted)
+        });
+        if let (Some(only), None) = (holders.next(), holders.next()) {
+            match chosen {
+                Some((previous, _)) if previous != only => return None,
+                _ => chosen = Some((only, word)),
+            }
+        }
+    }
+    chosen
 }
 
 /// Whether two records are the same record: they share an id
@@ -256,6 +303,9 @@ pub(super) const NONE_PHRASES: &[&str] = &[
     "don't see",
     "can't see",
     "can't find",
+    "not here",
+    "isn't here",
+    "not in here",
     "neither",
     "none",
     "missing",
@@ -293,6 +343,17 @@ pub(super) fn choose_item(
         if let [only] = suffix.as_slice() {
             return understood(Answer::Item(*only), "item-id-suffix", word);
         }
+        // A number the item shows: "the one ending 0932" (a card's last
+        // four digits), "the Visa ending 4242".
+        match number_holders(digits, items) {
+            0 => {}
+            holders if holders.count_ones() == 1 => {
+                let only = holders.trailing_zeros() as usize;
+                return understood(Answer::Item(only), "item-number", word);
+            }
+            // Several items show it: not an id of none of them.
+            _ => continue,
+        }
         if digits.chars().all(|c| c.is_ascii_digit())
             && digits.len() >= 3
             && word.len() < 9
@@ -327,13 +388,11 @@ pub(super) fn choose_item(
             return understood(Answer::NoneOfThem, "item-none", phrase);
         }
     }
-    // A date the order was placed on.
+    // A date the item shows: the one it was placed on, else any of its
+    // dates ("the one on 24 March": an open slot's date).
     if let Some((date, _)) = find_date(words, today) {
-        let placed: Vec<usize> = (0..items.len())
-            .filter(|&index| matches!(items[index].field("created_at"), Some(Value::Date(created)) if *created == date))
-            .collect();
-        if let [only] = placed.as_slice() {
-            return understood(Answer::Item(*only), "item-date", &date.iso());
+        if let Some(index) = dated(items, date) {
+            return understood(Answer::Item(index), "item-date", &date.iso());
         }
     }
     if let Some((index, word)) = position(words, items.len()) {
@@ -369,6 +428,62 @@ pub(super) fn choose_item(
         (Some((index, word)), false) => understood(Answer::Item(index), "item-word", word),
         _ => every_word(words, items),
     }
+}
+
+/// The items (at most 64) one of whose describing fields shows the number
+/// `digits` as a whole number, or as the end of a longer one when it has
+/// four digits or more ("ending 4242" of a card number); ids and tracking
+/// numbers are not describing fields (see [`choose_item`]'s id rules).
+fn number_holders(digits: &str, items: &[Value]) -> u64 {
+    if items.len() > 64 || digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return 0;
+    }
+    let mut holders = 0u64;
+    for (index, item) in items.iter().enumerate() {
+        let Value::Record(fields) = item else {
+            continue;
+        };
+        let shows = fields.iter().any(|(name, value)| {
+            let Value::Text(text) = value else {
+                return false;
+            };
+            !name.contains("tracking")
+                && !is_id(name, value)
+                && text.split(|c: char| !c.is_ascii_digit()).any(|number| {
+                    number == digits
+                        || (digits.len() >= 4
+                            && number.len() > digits.len()
+                            && number.ends_with(digits))
+                })
+        });
+        if shows {
+            holders |= 1 << index;
+        }
+    }
+    holders
+}
+
+/// The one item placed on `date` (`created_at`), else the one item with
+/// any date field (or ISO date text) on it.
+fn dated(items: &[Value], date: Date) -> Option<usize> {
+    let on = |value: &Value| match value {
+        Value::Date(day) => *day == date,
+        Value::Text(text) => Date::parse_iso(text) == Some(date),
+        _ => false,
+    };
+    let only = |found: &mut dyn Iterator<Item = usize>| match (found.next(), found.next()) {
+        (Some(index), None) => Some(index),
+        _ => None,
+    };
+    let placed = only(
+        &mut (0..items.len()).filter(|&index| items[index].field("created_at").is_some_and(on)),
+    );
+    placed.or_else(|| {
+        only(&mut (0..items.len()).filter(|&index| match &items[index] {
+            Value::Record(fields) => fields.iter().any(|(_, value)| on(value)),
+            _ => false,
+        }))
+    })
 }
 
 /// The one item the reply's words point at (see [`holders_by_word`]);
@@ -464,12 +579,12 @@ pub(super) fn holders_by_word(words: &Words, items: &[Value], statuses: bool) ->
             continue;
         };
         for (name, value) in fields.iter() {
+            if name.contains("tracking") || is_id(name, value) {
+                continue;
+            }
             let Value::Text(value) = value else {
                 continue;
             };
-            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
-                continue;
-            }
             let status = name.contains("status") || name.contains("state");
             if status && !statuses {
                 continue;
@@ -501,23 +616,8 @@ pub(super) fn holders_by_word(words: &Words, items: &[Value], statuses: bool) ->
 
 /// [`stem`] of the word in ASCII lower case, without lowering it.
 pub(super) fn stem_ignoring_case(word: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s"] {
-        let Some(cut) = word.len().checked_sub(suffix.len()) else {
-            continue;
-        };
-        if word
-            .as_bytes()
-            .get(cut..)
-            .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
-        {
-            if let Some(base) = word.get(..cut) {
-                if base.len() >= 3 {
-                    return base;
-                }
-            }
-        }
-    }
-    word
+    let cut = super::words::stem_length(word.as_bytes());
+    word.get(..cut).unwrap_or(word)
 }
 
 /// An item's describing text (not its ids or tracking numbers), lower case.
@@ -525,7 +625,7 @@ pub(super) fn item_text(item: &Value) -> String {
     let mut text = String::new();
     if let Value::Record(fields) = item {
         for (name, value) in fields.iter() {
-            if ID_FIELDS.contains(&name.as_ref()) || name.contains("tracking") {
+            if name.contains("tracking") || is_id(name, value) {
                 continue;
             }
             if let Value::Text(value) = value {
@@ -547,7 +647,7 @@ pub(super) fn ids(item: &Value) -> impl Iterator<Item = &str> + '_ {
     };
     fields
         .iter()
-        .filter(|(name, _)| one_of(ID_FIELDS, name))
+        .filter(|(name, value)| is_id(name, value))
         .filter_map(|(_, value)| id_text(value))
 }
 

@@ -50,6 +50,15 @@ pub(super) fn confirm(reply: &str, read_back: &ReadBack<'_>) -> Understood {
         _ => None,
     }) {
         let rule = if mark == '?' {
+            // A question answered by a clear no ("oh wait, $240? no, don't
+            // cancel") is that no: a no only keeps things as they are. A
+            // yes after a question is never read (it is asked again).
+            if let Some((_, after)) = reply.rsplit_once('?') {
+                let answered = confirm(after, read_back);
+                if answered.answer == Answer::No {
+                    return understood(Answer::No, "confirm-no-after-question", after.trim());
+                }
+            }
             "confirm-question"
         } else {
             "confirm-structured-text"
@@ -300,6 +309,8 @@ mod tests {
             "I'm ok with keeping it",
             "wait, no, don't cancel it",
             "No, keep it.",
+            "oh wait, $240? no, don't cancel it",
+            "will I be charged? no, leave it, keep the order",
         ] {
             assert_eq!(read(reply), Answer::No, "{reply}");
         }

@@ -150,9 +150,10 @@ fn last_clause(text: &str) -> &str {
 
 /// The first clause of the text after an address.
 fn first_clause(text: &str) -> &str {
-    // "sam@example.com... no sorry, maya@…": the dots that follow the
-    // address are not a clause of their own.
-    let text = text.trim_start_matches(['.', ' ', '-', '—', '–']);
+    // "sam@example.com... no sorry, maya@…", "sam@example.com, no wait,
+    // maya@…": the marks that follow the address open no clause of their
+    // own.
+    let text = text.trim_start_matches(['.', ',', ';', ' ', '-', '—', '–']);
     text.split([',', ';', '.', '!', '?', '(', ')'])
         .next()
         .unwrap_or(text)

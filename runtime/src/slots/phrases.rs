@@ -96,10 +96,15 @@ impl PhraseIndex {
         })
     }
 
-    /// The occurrence of the phrase that comes first in the list, wherever
-    /// it stands in the reply (at its first place there).
-    pub(super) fn first_listed(&self, words: &Words) -> Option<Occurrence> {
+    /// The occurrence `accept`ed of the phrase that comes first in the
+    /// list, wherever it stands in the reply (at its first place there).
+    pub(super) fn first_listed(
+        &self,
+        words: &Words,
+        accept: impl Fn(&Occurrence) -> bool,
+    ) -> Option<Occurrence> {
         self.occurrences(words, 0)
+            .filter(|found| accept(found))
             .min_by_key(|found| (found.phrase, found.start))
     }
 }
@@ -139,7 +144,9 @@ mod tests {
     fn the_first_listed_phrase_wins_wherever_it_stands() {
         let index = PhraseIndex::new(LIST.iter().copied());
         let words = Words::new("no, start over... no wait");
-        let first = index.first_listed(&words).map(|found| LIST[found.phrase]);
+        let first = index
+            .first_listed(&words, |_| true)
+            .map(|found| LIST[found.phrase]);
         assert_eq!(first, Some("no wait"));
     }
 

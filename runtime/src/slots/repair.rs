@@ -160,8 +160,30 @@ pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
         )
     });
     let (index, listed) = &*INDEX;
-    let found = index.first_listed(words)?;
+    // In a question asked with a question word, a request to drop or skip
+    // something inside a clause is the question's own words: "where did
+    // the driver leave it?" drops nothing, "why did it stop?" stops
+    // nothing ("what were the options again?" still asks for them again).
+    let asked = QUESTION_WORDS.contains(&words.get(0));
+    let found = index.first_listed(words, |found| {
+        !asked
+            || clause_start(words, found.start)
+            || !matches!(
+                listed.get(found.phrase),
+                Some((Repair::CancelFlow | Repair::Skip, _))
+            )
+    })?;
     listed.get(found.phrase).copied()
+}
+
+/// Whether word `index` starts the reply or a clause of it (a mark of
+/// punctuation before it).
+fn clause_start(words: &Words, index: usize) -> bool {
+    index == 0
+        || words
+            .text_after(index - 1)
+            .trim_start()
+            .starts_with([',', '.', ';', '!', '?', ':', '-', '\u{2014}', '\u{2013}'])
 }
 
 /// Words that open a question when they start a reply or a clause.
@@ -222,12 +244,33 @@ pub(super) fn pick(
             Answer::Item(_) | Answer::Option(_) | Answer::NoneOfThem | Answer::Decline
         )
     };
+    // "Something else" says the reply is no answer to this question,
+    // whatever it names ("actually it's something else - I need to change
+    // the address for the shoes").
+    if let Some((Repair::SomethingElse, phrase @ "something else")) = repair {
+        return understood(
+            Answer::Repair(Repair::SomethingElse),
+            Repair::SomethingElse.name(),
+            phrase,
+        );
+    }
     if let Some((tail, marker)) = corrected_tail(words, true) {
         let tail_words = Words::new(tail);
         if !is_question(&tail_words) {
             let found = read(&tail_words, false);
             if picked(&found) {
                 return found;
+            }
+            // A refusal of them all that goes on to say what is meant
+            // instead stays a refusal ("none of these, I mean my wine
+            // club"); "I mean" explains here, it takes nothing back.
+            if matches!(marker, "i mean" | "i meant" | "sorry") {
+                let text = words.text.as_ref();
+                let head = text.get(..text.len() - tail.len()).unwrap_or_default();
+                let before = read(&Words::new(head), false);
+                if matches!(before.answer, Answer::NoneOfThem | Answer::Decline) {
+                    return before;
+                }
             }
             // What was taken back is never the pick ("shipping upgrade.
             // Actually no, I'd rather …").
@@ -251,6 +294,16 @@ pub(super) fn pick(
     // coupon"): once the reply negates something, only the rest is read —
     // unless the negation is the label's own ("not using it enough").
     let rest = without_negated(words);
+    if rest.is_some() && !question {
+        // "It's not here, I booked it by phone": the negation says the
+        // item is not in the list.
+        let whole = read(words, false);
+        if matches!(whole.answer, Answer::NoneOfThem | Answer::Decline)
+            && whole.rule != "item-unknown-id"
+        {
+            return whole;
+        }
+    }
     if rest.is_some() {
         let whole = read(words, true);
         let negated_label = Words::new(whole.matched.as_str())

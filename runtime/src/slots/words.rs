@@ -315,16 +315,43 @@ pub(super) fn may_be(bits: &[u64; 4], word: &str) -> bool {
         .is_some_and(|set| set >> (bit % 64) & 1 == 1)
 }
 
-/// A crude stem: enough to match "delivered"/"deliver", "shoes"/"shoe".
+/// A crude stem: enough to match "delivered"/"deliver", "shoes"/"shoe",
+/// "pillowcases"/"pillowcase", "boxes"/"box", "dresses"/"dress" (a plural's
+/// "es" goes only after a hissing sound; "ss", "us" and "is" are no plural:
+/// "status", "glass").
 pub(super) fn stem(word: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(base) = word.strip_suffix(suffix) {
-            if base.len() >= 3 {
-                return base;
-            }
+    let cut = stem_length(word.as_bytes());
+    word.get(..cut).unwrap_or(word)
+}
+
+/// The length of a word's [`stem`], in ASCII case-insensitively (the
+/// suffixes are ASCII, so the cut is a char boundary).
+pub(super) fn stem_length(word: &[u8]) -> usize {
+    let ends = |suffix: &[u8]| {
+        word.len() >= suffix.len() + 3
+            && word
+                .get(word.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    if ends(b"ing") {
+        return word.len() - 3;
+    }
+    if ends(b"ed") {
+        return word.len() - 2;
+    }
+    if ends(b"es") {
+        let base = &word[..word.len() - 2];
+        let hissing = [&b"ss"[..], b"x", b"z", b"ch", b"sh"].iter().any(|end| {
+            base.len() >= end.len() && base[base.len() - end.len()..].eq_ignore_ascii_case(end)
+        });
+        if hissing {
+            return base.len();
         }
     }
-    word
+    if ends(b"s") && ![&b"ss"[..], b"us", b"is"].iter().any(|end| ends(end)) {
+        return word.len() - 1;
+    }
+    word.len()
 }
 
 /// [`STOP_WORDS`]' filter.

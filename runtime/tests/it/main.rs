@@ -13,6 +13,8 @@ mod email_corpus;
 mod corpus;
 // The blind repair replies: picks, corrections and repairs inside a reply.
 mod repair_replies;
+// The reply-reading rules case by case: picks, options, negations, questions.
+mod replies;
 // Property tests: random replies and tool responses never break the engine.
 mod properties;
 // The engine on the examples: replay, version pinning, at-most-once.

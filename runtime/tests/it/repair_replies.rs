@@ -50,6 +50,21 @@ fn repair_replies_are_read_as_a_person_reads_them() {
         order("1039", "2026-03-01", "Merino wool sweater", "In transit"),
         order("1031", "2026-02-18", "Ceramic mug set", "Delivered"),
     ];
+    // What the Magento policy says about each offer (its line under the
+    // question, "• Future Discount: Use @create_coupon(…) to give a 20%
+    // coupon for their next order."), as the runtime reads it.
+    let policy = "examples/magento_cancel_retention/policy.md";
+    let policy = std::fs::read_to_string(root().join(policy))
+        .unwrap_or_else(|error| panic!("{policy}: {error}"));
+    let described: Vec<&str> = OPTIONS
+        .iter()
+        .map(|label| {
+            policy
+                .lines()
+                .find_map(|line| line.split_once(&format!("{label}: ")).map(|(_, text)| text))
+                .unwrap_or_else(|| panic!("the policy says nothing about {label}"))
+        })
+        .collect();
     let mut pinned = String::new();
     let mut right = 0;
     let mut total = 0;
@@ -61,7 +76,7 @@ fn repair_replies_are_read_as_a_person_reads_them() {
         let question = if asked.starts_with("Here are your recent orders") {
             Question::Item(&items)
         } else if asked.starts_with("I can offer you") {
-            Question::Options(&OPTIONS)
+            Question::Described(&OPTIONS, &described)
         } else {
             Question::YesNo { prompt: &asked }
         };
