@@ -112,6 +112,11 @@ pub(super) fn handle(
                     if let Some(target) = ask_at(machine, target) {
                         forget_since(session, target);
                     }
+                    // The reply may name the other record ("can we do the
+                    // espresso machine instead?"): the list reads it.
+                    if let Some(reply) = reply {
+                        keep(session, reply, None);
+                    }
                     take(machine, session, edge, evidence, output);
                 }
                 None => reask(machine, session, ask, None, evidence, output),
@@ -182,6 +187,9 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
                 if let Some(target) = ask_at(machine, target) {
                     forget_since(session, target);
                 }
+                // "And my other order too, the espresso machine": the list
+                // the conversation goes back to reads the reply.
+                keep(session, reply, None);
                 return reopened(
                     machine,
                     session,

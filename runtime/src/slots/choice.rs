@@ -323,6 +323,19 @@ pub(super) fn choose_item(
     if words.len() == 0 {
         return unclear();
     }
+    // An id the reply's words would split ("CP-2026-0288", "gc-901"),
+    // whole in its text.
+    if let Some(index) = (0..items.len()).find(|&index| {
+        ids(&items[index]).any(|id| {
+            id.len() >= 4
+                && id
+                    .bytes()
+                    .any(|byte| matches!(byte, b'-' | b'/' | b'.' | b'_'))
+                && contains_token(&words.text, id)
+        })
+    }) {
+        return understood(Answer::Item(index), "item-id", words.get(0));
+    }
     // An id or order number: "#1042", "1042", "order 100001042".
     for word in words.iter() {
         let digits = word.trim_start_matches('#');
@@ -353,6 +366,15 @@ pub(super) fn choose_item(
             }
             // Several items show it: not an id of none of them.
             _ => continue,
+        }
+        // A part of several ids ("2026" of CP-2026-0288): theirs, but which?
+        if items.iter().any(|item| {
+            ids(item).any(|id| {
+                id.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|part| part.eq_ignore_ascii_case(digits))
+            })
+        }) {
+            continue;
         }
         if digits.chars().all(|c| c.is_ascii_digit())
             && digits.len() >= 3
@@ -461,6 +483,19 @@ fn number_holders(digits: &str, items: &[Value]) -> u64 {
         }
     }
     holders
+}
+
+/// Whether `text` (lower case) holds `token` (any case) with no letter or
+/// digit either side.
+fn contains_token(text: &str, token: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    text.match_indices(lower.as_str()).any(|(at, found)| {
+        let before = at.checked_sub(1).and_then(|before| bytes.get(before));
+        let after = bytes.get(at + found.len());
+        !before.is_some_and(u8::is_ascii_alphanumeric)
+            && !after.is_some_and(u8::is_ascii_alphanumeric)
+    })
 }
 
 /// The one item placed on `date` (`created_at`), else the one item with

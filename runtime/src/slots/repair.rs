@@ -246,8 +246,12 @@ pub(super) fn pick(
     };
     // "Something else" says the reply is no answer to this question,
     // whatever it names ("actually it's something else - I need to change
-    // the address for the shoes").
+    // the address for the shoes") — unless it is an option's own label.
     if let Some((Repair::SomethingElse, phrase @ "something else")) = repair {
+        let labelled = read(words, true);
+        if labelled.rule == "option-label" {
+            return labelled;
+        }
         return understood(
             Answer::Repair(Repair::SomethingElse),
             Repair::SomethingElse.name(),

@@ -112,12 +112,20 @@ fn replies_are_read_by_general_rules() {
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let described: Vec<&str> = described.iter().map(String::as_str).collect();
     pin("options.jsonl", &mut out, |row| {
-        let read = understand(
-            Question::Described(&labels, &described),
-            field(row, "reply"),
-            today(),
-        );
-        (shown(&read.answer, &[], &labels), read.rule)
+        // A line may bring its own labels (without descriptions).
+        let own: Vec<&str> = row["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let (question, shown_labels) = if own.is_empty() {
+            (Question::Described(&labels, &described), &labels)
+        } else {
+            (Question::Options(&own), &own)
+        };
+        let read = understand(question, field(row, "reply"), today());
+        (shown(&read.answer, &[], shown_labels), read.rule)
     });
 
     pin("yes_no.jsonl", &mut out, |row| {
