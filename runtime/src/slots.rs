@@ -22,7 +22,7 @@ use repair::Questions;
 pub use repair::Repair;
 
 pub(crate) use choice::{ID_FIELDS, same_record};
-use choice::{choose_item, choose_option};
+use choice::{choose_item, choose_option, item_text};
 use date::{find_date, find_number, number_word};
 use words::{
     STOP_WORDS, Words, first_phrase, key, lexicon_bit, lexicon_bits, may_be, one_of, phrase_keys,
@@ -201,22 +201,30 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
                 }
             }
         },
-        Question::Options(options) => {
-            repair::pick(&words, repair, Questions::NeverPick, |words, _| {
-                choose_option(words, options, &[])
-            })
-        }
-        Question::Described(options, described) => {
-            repair::pick(&words, repair, Questions::NeverPick, |words, _| {
+        Question::Options(options) | Question::Described(options, _) => {
+            let described = match question {
+                Question::Described(_, described) => described,
+                _ => &[],
+            };
+            let own = |phrase: &str| {
+                options
+                    .iter()
+                    .any(|option| option.to_lowercase().contains(phrase))
+            };
+            repair::pick(&words, repair, Questions::NeverPick, &own, |words, _| {
                 choose_option(words, options, described)
             })
         }
-        Question::Item(items) => repair::pick(
-            &words,
-            repair,
-            Questions::PickByName,
-            |words, deliberate| choose_item(words, items, today, deliberate),
-        ),
+        Question::Item(items) => {
+            let own = |phrase: &str| items.iter().any(|item| item_text(item).contains(phrase));
+            repair::pick(
+                &words,
+                repair,
+                Questions::PickByName,
+                &own,
+                |words, deliberate| choose_item(words, items, today, deliberate),
+            )
+        }
         Question::Items(items) => match repair {
             Some(found) => repaired(found),
             None if repair::is_question(&words) => understood(

@@ -324,8 +324,12 @@ pub(super) fn choose_item(
         return unclear();
     }
     // An id the reply's words would split ("CP-2026-0288", "gc-901"),
-    // whole in its text.
-    if let Some(index) = (0..items.len()).find(|&index| {
+    // whole in its text (which then has such a mark).
+    let marked = words
+        .text
+        .bytes()
+        .any(|byte| matches!(byte, b'-' | b'/' | b'.' | b'_'));
+    if let Some(index) = (0..items.len()).filter(|_| marked).find(|&index| {
         ids(&items[index]).any(|id| {
             id.len() >= 4
                 && id

@@ -231,11 +231,13 @@ pub(crate) enum Questions {
 /// a question is no pick unless it names an item, and a repair phrase steers
 /// the conversation. `read(words, deliberate)` is the slot's own reading;
 /// `deliberate` asks for references only (ids, labels, an item's own words),
-/// never positions or incidental words.
+/// never positions or incidental words; `own(phrase)` says whether a
+/// phrase ("not resistant") is in an option's or item's own words.
 pub(super) fn pick(
     words: &Words,
     repair: Option<(Repair, &'static str)>,
     questions: Questions,
+    own: &dyn Fn(&str) -> bool,
     read: impl Fn(&Words, bool) -> Understood,
 ) -> Understood {
     let picked = |found: &Understood| {
@@ -297,7 +299,7 @@ pub(super) fn pick(
     // A negated mention is never the pick ("not the discount, give me the
     // coupon"): once the reply negates something, only the rest is read —
     // unless the negation is the label's own ("not using it enough").
-    let rest = without_negated(words);
+    let rest = without_negated(words, own);
     if rest.is_some() && !question {
         // "It's not here, I booked it by phone": the negation says the
         // item is not in the list.
@@ -446,7 +448,7 @@ fn self_answer<'a>(words: &'a Words) -> Option<&'a str> {
 
 /// The reply less its negated mentions ("not the shoes, the sweater" → ",
 /// the sweater"); `None` when it negates nothing.
-fn without_negated(words: &Words) -> Option<String> {
+fn without_negated(words: &Words, own: &dyn Fn(&str) -> bool) -> Option<String> {
     // Most replies negate nothing: one look at their words says so.
     let negating = |word: &str| {
         matches!(
@@ -462,9 +464,21 @@ fn without_negated(words: &Words) -> Option<String> {
     let mut rest = text;
     let mut negated = false;
     while let Some(at) = find_word(rest, &["not", "don't want", "instead of", "rather than"]) {
+        let after = &rest[at.0 + at.1..];
+        // "Not resistant" of "water resistance: not resistant" is a value
+        // the reply names, not one it sets aside.
+        let next = after
+            .trim_start()
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        if !next.is_empty() && own(&format!("{} {next}", &rest[at.0..at.0 + at.1])) {
+            out.push_str(&rest[..at.0 + at.1]);
+            rest = after;
+            continue;
+        }
         negated = true;
         out.push_str(&rest[..at.0]);
-        let after = &rest[at.0 + at.1..];
         let stop = after
             .find([',', ';', '.', '!'])
             .or_else(|| after.find(" but ").map(|at| at + 1))
