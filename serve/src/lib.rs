@@ -279,12 +279,16 @@ pub async fn serve(
         .proactive
         .sweep_every
         .max(Duration::from_millis(50));
+    // The first sweep finishes before any request is served, so what came
+    // due while the server was down is emitted by it alone (a sweep that
+    // started late would race the first requests for the same firing).
+    let _ = app.sweep_proactive().await;
     let waker = tokio::spawn(async move {
         loop {
+            tokio::time::sleep(every).await;
             // Failures are retried by the next sweep; nothing is lost: the
             // timers and shipments are in the store.
             let _ = proactive.sweep_proactive().await;
-            tokio::time::sleep(every).await;
         }
     });
     let mut http = hyper::server::conn::http1::Builder::new();
