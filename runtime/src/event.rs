@@ -5,6 +5,7 @@ use crate::interpret::{Interpretation, Phrasing};
 use crate::machine::{EdgeId, StateId};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -294,13 +295,19 @@ pub enum Evidence {
     Count(u32),
 }
 
+/// A step's effects: most steps have one or two, held inline.
+pub type Effects = SmallVec<[Effect; 2]>;
+
+/// A step's transitions taken: most steps take a few, held inline.
+pub type Takens = SmallVec<[Taken; 4]>;
+
 /// What one step produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     /// Effects, in order.
-    pub effects: Vec<Effect>,
+    pub effects: Effects,
     /// Transitions taken, in order.
-    pub taken: Vec<Taken>,
+    pub taken: Takens,
     /// States where the step waited or stopped, after `taken`.
     pub rest: Option<StateId>,
     /// Set when the event did not fit the session (ignored, no effects).

@@ -60,8 +60,8 @@ mod value;
 pub use engine::{FUEL, advance, step};
 pub use error::{Error, ErrorKind};
 pub use event::{
-    Args, Effect, Event, Evidence, Handoff, Output, Snippet, Taken, Timer, TimerFired, ToolCall,
-    ToolOutcome, ToolResult, Triggered,
+    Args, Effect, Effects, Event, Evidence, Handoff, Output, Snippet, Taken, Takens, Timer,
+    TimerFired, ToolCall, ToolOutcome, ToolResult, Triggered,
 };
 pub use interpret::{
     IntentQuestion, Interpretation, Interpreter, Phraser, Phrasing, REPAIR_CHOICES, UNCLEAR,

@@ -86,10 +86,20 @@ impl<'m> Conversation<'m> {
 
     /// Applies one event with the pure engine and logs it.
     pub fn apply(&mut self, event: Event) -> &Output {
-        let mut output = Output::default();
-        advance(self.machine, &mut self.session, &event, &mut output);
-        self.entries.push(Entry { event, output });
+        // The step writes into its log entry in place (an output is a few
+        // hundred bytes of inline effects and transitions: not moved).
+        self.entries.push(Entry {
+            event,
+            output: Output::default(),
+        });
         let last = self.entries.len() - 1;
+        let entry = &mut self.entries[last];
+        advance(
+            self.machine,
+            &mut self.session,
+            &entry.event,
+            &mut entry.output,
+        );
         &self.entries[last].output
     }
 
