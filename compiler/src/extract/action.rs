@@ -4,6 +4,7 @@
 //! followed by an action verb; each phrase is then read by the first rule
 //! of [`ACTION_RULES`](super::rules::ACTION_RULES) that recognises it.
 
+use super::jump::Target;
 use super::lexicon::Class;
 use super::tokens::{Tok, Token};
 use crate::source::Span;
@@ -75,10 +76,10 @@ pub(crate) enum Action {
     },
     /// End the conversation.
     End { outcome: String },
-    /// `continue with the next step`, or `go to step 9`.
-    Continue { step: Option<String> },
+    /// `continue with the next step`, or `go to step 9` (a target).
+    Continue { step: Option<Target> },
     /// `go back to step 4, at most 3 times`.
-    Repeat { step: String, limit: u32 },
+    Repeat { step: Target, limit: u32 },
     /// `follow up after 24 hours`, `wait 2 days`: a durable timer.
     Wait { seconds: u64, wording: String },
     /// Offer several options (defined by the item's sub-items).
@@ -134,7 +135,13 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut index = 0;
     while index < tokens.len() {
         let token = &tokens[index];
-        let joiner = token.is_any(&["and", "or", "then"]) || token.is_punct(',');
+        // `don't guess at other addresses: hand the chat to an agent`: what
+        // follows a prohibition's colon is an instruction of its own.
+        let after_prohibition = token.is_punct(':')
+            && current.first().is_some_and(|t| t.is_a(Class::Prohibition))
+            && current.iter().filter(|t| t.word().is_some()).count() >= 2;
+        let joiner =
+            token.is_any(&["and", "or", "then"]) || token.is_punct(',') || after_prohibition;
         if joiner && !current.is_empty() {
             let mut look = index + 1;
             while tokens
@@ -158,7 +165,13 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
                 && !tokens[look..]
                     .iter()
                     .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
-            let starts_action = tokens.get(look).is_some_and(Token::is_phrase_verb)
+            // `pass to an agent, don't retry`: a prohibition is a phrase.
+            let prohibition = tokens.get(look).is_some_and(|t| {
+                t.is_a(Class::Prohibition)
+                    && (!t.is("do") || tokens.get(look + 1).is_some_and(|next| next.is("not")))
+            }) && token.is_punct(',');
+            let starts_action = (tokens.get(look).is_some_and(Token::is_phrase_verb)
+                || prohibition)
                 && !inside_parentheses(tokens, index)
                 && !asked_to_do
                 && !(in_question && (token.is("or") || token.is_punct(',')));

@@ -164,6 +164,11 @@ impl Arena {
         }
     }
 
+    /// Every statement, in creation order.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.stmts.iter()
+    }
+
     /// Appends a statement to `block`.
     pub(crate) fn push(&mut self, block: BlockId, kind: Building, origin: Origin) -> StmtId {
         let id = StmtId(self.stmts.len());

@@ -160,6 +160,10 @@ impl Builder<'_> {
                         .to_string(),
                     ))
                 }
+                // `frequency: the interval they picked`: the answer it describes.
+                Some(ArgValue::Type(described)) if described.contains(' ') => {
+                    self.described_answer(described, arg_type, scope)
+                }
                 Some(ArgValue::Type(_)) | None => {
                     if arg == "message" && purpose_message.is_some() {
                         purpose_message.map(|words| {
@@ -215,6 +219,51 @@ impl Builder<'_> {
             },
             here,
         );
+    }
+
+    /// The answer a description names (`the interval they picked`, `the
+    /// reason they gave`): the latest answer in scope to a question that
+    /// is not a yes/no, of a type that fits. `None` (an unbound argument)
+    /// when the words say nothing of the customer's answer.
+    fn described_answer(
+        &self,
+        described: &str,
+        arg_type: &Type,
+        scope: &Scope<'_>,
+    ) -> Option<Expr> {
+        let answered = described.split_whitespace().any(|word| {
+            matches!(
+                word.to_lowercase().as_str(),
+                "picked"
+                    | "chose"
+                    | "chosen"
+                    | "gave"
+                    | "given"
+                    | "selected"
+                    | "typed"
+                    | "said"
+                    | "entered"
+                    | "provided"
+                    | "wanted"
+                    | "want"
+                    | "asked"
+                    | "named"
+            )
+        });
+        if !answered {
+            return None;
+        }
+        scope
+            .bindings
+            .iter()
+            .rev()
+            .find(|(name, ty)| {
+                self.asked
+                    .get(name)
+                    .is_some_and(|slot| !matches!(slot, Slot::YesNo))
+                    && ty.fits(arg_type)
+            })
+            .map(|(name, _)| Expr::Path(Path::var(name)))
     }
 
     /// Whether the noun names a value the customer gave that `call` uses.

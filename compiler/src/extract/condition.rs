@@ -206,11 +206,16 @@ pub(crate) fn split_label(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> 
             .take(10)
             .position(|token| token.is_punct(':') || token.is_punct('→'));
         let gloss_is_action = clause.get(2).is_none_or(|t| {
-            t.is_phrase_verb() || t.is_a(Class::Prohibition) || t.is_a(Class::WeakVerb)
+            t.is_punct('>')
+                || t.is_phrase_verb()
+                || t.is_a(Class::Prohibition)
+                || t.is_a(Class::WeakVerb)
         });
+        // `yes -> agent`: the arrow's `>` goes with the dash.
+        let arrow = usize::from(clause.get(2).is_some_and(|t| t.is_punct('>')));
         let (label_end, action_start) = match gloss_ends {
-            Some(colon) if !gloss_is_action => (colon, colon + 1),
-            _ => (1, 2),
+            Some(colon) if !gloss_is_action && arrow == 0 => (colon, colon + 1),
+            _ => (1, 2 + arrow),
         };
         let mut condition = vec![Token::word_at("if", clause[0].span)];
         condition.extend_from_slice(&clause[..label_end]);
@@ -227,6 +232,9 @@ pub(crate) fn split_label(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> 
                 && clause.get(index + 1).is_some_and(|next| next.is_punct('>'))
             {
                 Some((index, 2))
+            } else if token.is_punct('-') && index > 0 && quoted_values_only(&clause[..index]) {
+                // `"refunded" – let them know …`: quoted values, a dash.
+                Some((index, 1))
             } else {
                 None
             }
@@ -236,6 +244,15 @@ pub(crate) fn split_label(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> 
     let mut condition = vec![label_opener(label)?];
     condition.extend_from_slice(label);
     Some((condition, clause[position + width..].to_vec()))
+}
+
+/// Only quoted values, joined by `or`, `and` or commas: `"revoked" or
+/// "refunded"`.
+fn quoted_values_only(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| matches!(t.kind, Tok::Literal(_)))
+        && tokens.iter().all(|t| {
+            matches!(t.kind, Tok::Literal(_)) || t.is_any(&["or", "and"]) || t.is_punct(',')
+        })
 }
 
 /// `Not found?` or `Still nothing` alone: a label without actions (the rest

@@ -176,9 +176,35 @@ impl Builder<'_> {
         context: &mut ItemContext,
         offer: &mut Option<StmtId>,
     ) {
+        // `go back to 4.3 and offer the link instead`: nothing after a jump
+        // in the same clause can run; it is reported, never left dead.
+        let mut jumped_to: Option<String> = None;
         for result in rules::read_clause_actions(action_tokens) {
             match result {
                 Ok((action, rule)) => {
+                    if let Some(target) = &jumped_to {
+                        if !matches!(
+                            action,
+                            super::action::Action::Note { .. }
+                                | super::action::Action::Statement { .. }
+                        ) {
+                            self.diagnostics.push(
+                                crate::diagnostic::Diagnostic::error(
+                                    crate::diagnostic::codes::UNREAD_WORDS,
+                                    format!(
+                                        "what follows the jump to {target} in \"{}\" would never run: a jump ends its branch",
+                                        tokens::written(action_tokens)
+                                    ),
+                                )
+                                .at(clause_span)
+                                .hint("put it before the jump, or leave it out if the step jumped to does it"),
+                            );
+                            continue;
+                        }
+                    }
+                    if let super::action::Action::Continue { step: Some(target) } = &action {
+                        jumped_to = Some(target.written());
+                    }
                     context.rule = rule;
                     for &local in locals {
                         if let Some(id) = self.action(action.clone(), local, clause_span, context) {
@@ -188,6 +214,17 @@ impl Builder<'_> {
                 }
                 Err(phrase) => {
                     let span = tokens::span_of(&phrase).unwrap_or(clause_span);
+                    // `→ Renewal switch`: a place on its own is a jump to it.
+                    let mut jumped = false;
+                    for &local in locals {
+                        jumped = self.bare_jump(&phrase, local, origin(context, span), span);
+                        if !jumped {
+                            break;
+                        }
+                    }
+                    if jumped {
+                        continue;
+                    }
                     match rules::unread_guard(&phrase) {
                         Some(guard) => {
                             self.unread_words(span, &phrase, &guard, locals[0], context);
@@ -252,6 +289,11 @@ impl Builder<'_> {
                         origin(&context, tokens::span_of(&sentence).unwrap_or(item.span)),
                     );
                 }
+                continue;
+            }
+            // `Read back: … . Schedule that?`: what no rule reads right
+            // after a read-back in its step is more of it, or its question.
+            if self.extends_read_back(&sentence, ending, &locals, &context) {
                 continue;
             }
             // `Not found?` alone is a condition for the rest of the item.
@@ -487,6 +529,75 @@ impl Builder<'_> {
         }
     }
 
+    /// A sentence right after a read-back in the same step that no rule
+    /// reads and that states no condition: a statement is more of what is
+    /// read back, a question (`Schedule that?`) is how it asks.
+    fn extends_read_back(
+        &mut self,
+        sentence: &[Token],
+        ending: Option<char>,
+        locals: &[BlockId],
+        context: &ItemContext,
+    ) -> bool {
+        let Some((block, step, id)) = self.read_back.clone() else {
+            return false;
+        };
+        let last_here = self.arena[block].stmts.last() == Some(&id);
+        if step != context.step || !locals.contains(&block) || !last_here {
+            return false;
+        }
+        // Unread, or read only as a statement (a note no one hears).
+        let unread = rules::read_actions(sentence).iter().all(|read| {
+            matches!(
+                read,
+                Err(_) | Ok((super::action::Action::Statement { .. }, _))
+            )
+        });
+        // `Yes: go to step 8` is a label line, not more of the read-back.
+        let condition = sentence
+            .iter()
+            .any(|t| t.is_a(Class::ConditionOpener) || t.is_a(Class::Otherwise))
+            || condition::split_label(sentence).is_some()
+            || sentence.first().is_some_and(|t| t.is_a(Class::YesOrNo));
+        if !unread || condition {
+            return false;
+        }
+        let scope = self.scope_at(block);
+        let Building::Ask { prompt, .. } = &mut self.arena[id].kind else {
+            return false;
+        };
+        let suffix = " Is that right?";
+        let Some(crate::ir::MessagePart::Text(last)) = prompt.parts.last_mut() else {
+            return false;
+        };
+        let Some(kept) = last.strip_suffix(suffix) else {
+            return false;
+        };
+        *last = kept.to_string();
+        if ending == Some('?') {
+            let question = tokens::written(sentence);
+            let mut question_chars = question.chars();
+            let question: String = question_chars
+                .next()
+                .map(|first| first.to_uppercase().chain(question_chars).collect())
+                .unwrap_or_default();
+            prompt
+                .parts
+                .push(crate::ir::MessagePart::Text(format!(" {question}?")));
+        } else {
+            let said = message::statement(sentence, super::action::Opening::Plain, &scope);
+            prompt
+                .parts
+                .push(crate::ir::MessagePart::Text(" ".to_string()));
+            prompt.parts.extend(said.parts);
+            prompt
+                .parts
+                .push(crate::ir::MessagePart::Text(suffix.to_string()));
+        }
+        prompt.normalise();
+        true
+    }
+
     /// The sub-items of `offer retention options:` are the options, each
     /// `Label: what to do`.
     pub(super) fn offer_options(&mut self, offer: StmtId, item: &Item, context: &ItemContext) {
@@ -528,6 +639,9 @@ impl Builder<'_> {
                         }
                         Err(phrase) => {
                             let span = tokens::span_of(&phrase).unwrap_or(child.span);
+                            if self.bare_jump(&phrase, block, origin(&child_context, span), span) {
+                                continue;
+                            }
                             match rules::unread_guard(&phrase) {
                                 Some(guard) => {
                                     self.unread_words(span, &phrase, &guard, block, &child_context)

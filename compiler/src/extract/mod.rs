@@ -33,6 +33,7 @@ mod attach;
 mod calls;
 mod compute;
 mod condition;
+mod jump;
 mod layout;
 mod lexicon;
 mod message;
@@ -101,6 +102,8 @@ pub fn extract_locked(
         top_steps: Vec::new(),
         in_introduction: true,
         written_roots: written_roots(&document.items),
+        outline: jump::Outline::new(&document.items),
+        jumps: Vec::new(),
         lock,
         lock_use: LockUse::default(),
         diagnostics,
@@ -139,6 +142,7 @@ pub fn extract_locked(
             *declinable = false;
         }
     }
+    builder.resolve_jumps();
     let anchors = builder.finish_anchors();
     let body = builder.arena.finish_block(ROOT);
     let policy = ir::Policy {
@@ -193,6 +197,10 @@ struct Builder<'a> {
     written_roots: BTreeMap<String, BTreeSet<String>>,
     /// The top-level step labels in the order written (`1`, `2`, `h3`, …).
     top_steps: Vec<String>,
+    /// Every item in order, for the places jumps name.
+    outline: jump::Outline,
+    /// Jumps to link once every statement is known.
+    jumps: Vec<jump::PendingJump>,
     /// Frozen LLM answers for sentences the rules do not understand.
     lock: Option<&'a Lock>,
     lock_use: LockUse,

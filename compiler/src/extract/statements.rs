@@ -253,8 +253,11 @@ impl Builder<'_> {
             Action::End { outcome } => {
                 self.push(block, Building::Simple(StmtKind::End(outcome)), here);
             }
-            Action::Continue { step } => {
-                self.push(block, Building::Simple(StmtKind::Continue(step)), here);
+            Action::Continue { step: None } => {
+                self.push(block, Building::Simple(StmtKind::Continue(None)), here);
+            }
+            Action::Continue { step: Some(target) } => {
+                self.jump(block, target, None, here, span);
             }
             Action::Wait { seconds, wording } => {
                 self.push(
@@ -264,11 +267,7 @@ impl Builder<'_> {
                 );
             }
             Action::Repeat { step, limit } => {
-                self.push(
-                    block,
-                    Building::Simple(StmtKind::Repeat { step, limit }),
-                    here,
-                );
+                self.jump(block, step, Some(limit), here, span);
             }
             Action::AskQuoted { question } => {
                 // `Is that right?` at the end makes a read-back a yes/no.

@@ -4,6 +4,7 @@ use super::{ActionRule, Example, Phrase, is_addressee, skip_while};
 use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
 use crate::extract::tokens::{Tok, Token};
+use crate::syntax::{ArgValue, ToolArg};
 
 /// A phrase that names one `@tool` calls it, whatever its verb (`Use @tool to
 /// …`, `Look the order up with @tool`).
@@ -54,9 +55,16 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
                     let skipped = skip_while(&words, |t| is_addressee(t) || t.is("know"));
                     skip_while(skipped, |t| t.is("that")).to_vec()
                 });
+            // `@tool(id: $x.id, frequency: the interval they picked)`: an
+            // argument list the grammar could not take whole is read here.
+            let args = if args.is_empty() {
+                written_args(&after)
+            } else {
+                args.clone()
+            };
             Some(Action::Call {
                 tool: name.clone(),
-                args: args.clone(),
+                args,
                 span: tool.span,
                 bind,
                 check,
@@ -81,4 +89,53 @@ fn purpose(after: &[Token], verb: impl Fn(&Token) -> bool) -> Option<Vec<Token>>
         .windows(2)
         .position(|pair| pair[0].is("to") && verb(&pair[1]))?;
     Some(after[position + 2..].to_vec())
+}
+
+/// The arguments in `(name: value, …)` right after a tool, when some value
+/// is words (`frequency: the interval they picked`): a `$var`, a number or
+/// a quoted value as usual, words as a description of the value
+/// ([`ArgValue::Type`] with spaces, bound to the answer it describes or
+/// reported unbound, never dropped).
+fn written_args(after: &[Token]) -> Vec<ToolArg> {
+    if !after.first().is_some_and(|t| t.is_punct('(')) {
+        return Vec::new();
+    }
+    let Some(close) = after.iter().position(|t| t.is_punct(')')) else {
+        return Vec::new();
+    };
+    after[1..close]
+        .split(|t| t.is_punct(','))
+        .filter_map(|part| {
+            let [name, colon, value @ ..] = part else {
+                return None;
+            };
+            if !colon.is_punct(':') || value.is_empty() {
+                return None;
+            }
+            let name = name.word()?.to_string();
+            let value = match value {
+                [
+                    Token {
+                        kind: Tok::Var(path),
+                        ..
+                    },
+                ] => ArgValue::Var(path.clone()),
+                [
+                    Token {
+                        kind: Tok::Number(number),
+                        ..
+                    },
+                ] => ArgValue::Number(number.clone()),
+                [
+                    Token {
+                        kind: Tok::Literal(text),
+                        ..
+                    },
+                ] => ArgValue::Literal(text.clone()),
+                words => ArgValue::Type(crate::extract::tokens::written(words)),
+            };
+            let span = crate::extract::tokens::span_of(part)?;
+            Some(ToolArg { name, value, span })
+        })
+        .collect()
 }

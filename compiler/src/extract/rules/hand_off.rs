@@ -3,12 +3,13 @@
 use super::{ActionRule, Example, Phrase, reason_after_for, reason_after_target};
 use crate::extract::action::Action;
 use crate::extract::lexicon::Class;
+use crate::extract::tokens::Tok;
 
 /// `Route / transfer / escalate … to <a person>` hands off to a person.
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "hand-off",
-    shape: "Route [the conversation] to an agent [for <reason>]",
-    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads, and so is whatever follows who it goes to (`an agent who can contact the carrier`, `… so they can refund it by hand`): carried, never dropped; `… or create a ticket` makes the hand-off a ticket.",
+    shape: "Route [the conversation] to an agent [for <reason>] · → agent",
+    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads, and so is whatever follows who it goes to (`an agent who can contact the carrier`, `… so they can refund it by hand`): carried, never dropped; `… or create a ticket` makes the hand-off a ticket. The person alone, after an arrow (`Yes → agent`), hands off too.",
     read,
     examples: &[
         Example {
@@ -23,10 +24,30 @@ pub(crate) const RULE: ActionRule = ActionRule {
 };
 
 fn read(phrase: &Phrase<'_>) -> Option<Action> {
+    let body = phrase.body;
+    // `Yes → agent.`, `→ a human agent`: the person alone, after an arrow.
+    let person_alone = body.iter().any(|t| t.is_a(Class::Human))
+        && body.iter().filter(|t| t.word().is_some()).count() <= 3
+        && body.iter().all(|t| {
+            t.is_any(&["a", "an", "the"])
+                || t.is_a(Class::Human)
+                || t.is_a(Class::Team)
+                || t.word().is_none()
+                    && !matches!(
+                        t.kind,
+                        Tok::Tool { .. } | Tok::Var(_) | Tok::Literal(_) | Tok::Policy(_)
+                    )
+        });
+    if person_alone {
+        return Some(Action::Escalate {
+            reason: None,
+            queue: None,
+            ticket: false,
+        });
+    }
     if !phrase.verb_is(Class::HandOffVerb) {
         return None;
     }
-    let body = phrase.body;
     let to_human = body.iter().any(|t| t.is_a(Class::Human));
     let escalates = phrase
         .verb()

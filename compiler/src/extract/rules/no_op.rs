@@ -2,15 +2,15 @@
 
 use super::{ActionRule, Example, Phrase};
 use crate::extract::action::Action;
-use crate::extract::tokens::written;
+use crate::extract::tokens::{Tok, written};
 
 /// `Leave / keep <it> as it is (unchanged, alone, in place)`, `keep the
 /// subscription`, `nothing changes`: the branch does nothing more than
 /// what else it says (an ending, a message); the words are kept as a note.
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "no-op",
-    shape: "Leave <it> as it is · Keep the <thing> · Nothing changes",
-    about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>` and `Nothing changes` ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
+    shape: "Leave <it> as it is · Keep the <thing> · Nothing changes · Change nothing · <It> stays <as it is>",
+    about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>`, `Nothing changes`, `Change nothing`, `Do nothing`, `Nothing to do` and `<the plan> stays Premium` ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
     read,
     examples: &[Example {
         text: "If \"Shipped\", leave the order as it is and end the conversation as unchanged.",
@@ -35,7 +35,20 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
         && words
             .get(1)
             .is_some_and(|word| matches!(*word, "changes" | "happens" | "else" | "more"));
-    (leaves || nothing_changes).then(|| Action::Note {
+    // `change nothing`, `do nothing`, `nothing to do`.
+    let nothing = (verb.is("change") || verb.is("do")) && words.get(1) == Some(&"nothing")
+        || words.starts_with(&["nothing", "to", "do"]);
+    // `the plan stays Premium`, `credit remains untouched`: a subject of
+    // one or two words that stays as it is.
+    let stays = words
+        .iter()
+        .take(3)
+        .skip(1)
+        .any(|word| matches!(*word, "stays" | "remains"))
+        && !body
+            .iter()
+            .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
+    (leaves || nothing_changes || nothing || stays).then(|| Action::Note {
         text: written(body),
     })
 }

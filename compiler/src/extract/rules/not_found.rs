@@ -6,13 +6,13 @@ use crate::extract::lexicon::Class;
 use crate::extract::tokens::Tok;
 
 /// `not found` (or not located, not recognised, no match …), `has no …`, `no
-/// orders …`, `invalid`, `empty` attach to the last lookup that can come back
+/// orders …`, `there isn't one`, `none`, `invalid`, `empty` attach to the last lookup that can come back
 /// empty (a `T?` or list result, or a pick from a list); with `still` or
 /// `again`, to the retry the first one set up.
 pub(crate) const RULE: ConditionRule = ConditionRule {
     name: "not-found",
     shape: "If <it> is not found, … · If it is still not found, …",
-    about: "`not found` (or not located, not recognised, no match …), `has no …`, `no orders …`, `invalid`, `empty` attach to the last lookup that can come back empty (a `T?` or list result, or a pick from a list); with `still` or `again`, to the retry the first one set up.",
+    about: "`not found` (or not located, not recognised, no match …), `has no …`, `no orders …`, `there isn't one`, `if none comes back`, `invalid`, `empty` attach to the last lookup that can come back empty (a `T?` or list result, or a pick from a list); with `still` or `again`, to the retry the first one set up.",
     read,
     examples: &[Example {
         text: "If the order is not found, route to an agent.",
@@ -39,7 +39,11 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
     });
     // `there aren't any`, `they don't have any orders`.
     let not_any = condition.negated && words.contains(&"any");
-    let not_found = (condition.negated && !explicit_comparison && condition.any(Class::NotFoundWord))
+    // `if there isn't one`, `if there is none`, `if none comes back`.
+    let none_there = (condition.negated && words.first().is_some_and(|word| *word == "there"))
+        || (words.contains(&"none") && !none_of(words));
+    let not_found = none_there
+        || (condition.negated && !explicit_comparison && condition.any(Class::NotFoundWord))
             || has_no
             || not_any
             || (condition.negated && condition.any(Class::ListWord))

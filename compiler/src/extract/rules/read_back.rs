@@ -12,22 +12,33 @@ use crate::extract::tokens::{Tok, Token};
 /// question is the read-back.
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "read-back",
-    shape: "Read back: <what will happen> · Read it back: \"<question>?\" · read back …, namely that …",
-    about: "`Read [it / the details] back [to the customer] [before …]` with what will happen after `:` or `namely (that)` — or quoted, as the author wants it said, `$values` filled in — asks the customer to confirm it: a yes/no question, the read-back the verifier looks for before a destructive call. `Ask them to confirm` (with a clear yes, an explicit yes) right after it is the same question, not a second one. With nothing after it (`Read the refund back and ask for an explicit yes: \"…?\"`), the question that follows is the read-back.",
+    shape: "Read back: <what will happen>. <Question>? · Read it back: \"<question>?\" · read back …, namely that …",
+    about: "`Read [it / the details] back [to the customer] [before …]` with what will happen after `:` or `namely (that)` — or quoted, as the author wants it said, `$values` filled in — asks the customer to confirm it: a yes/no question, the read-back the verifier looks for before a destructive call. `Ask them to confirm` (with a clear yes, an explicit yes) right after it is the same question, not a second one. With nothing after it (`Read the refund back and ask for an explicit yes: \"…?\"`), the question that follows is the read-back. `Read it out`, `Say it back` and `Repeat it back` are read-backs too. Sentences right after it in the same step that no rule reads are more of what is read back (`Read back: A; B.`), and a question no rule reads after it (`Schedule that?`, `Shall I go ahead?`) is how it asks, in the author's words.",
     read,
-    examples: &[Example {
-        text: "Read back: the tracking number $order.tracking_number will be sent to $account.email. Ask them to confirm.",
-        compiles_to: r#"[ok] ask yes/no -> $confirmed: "To confirm: The tracking number {order.tracking_number} will be sent to {account.email}. Is that right?""#,
-    }],
+    examples: &[
+        Example {
+            text: "Read back: the tracking number $order.tracking_number will be sent to $account.email. Ask them to confirm.",
+            compiles_to: r#"[ok] ask yes/no -> $confirmed: "To confirm: The tracking number {order.tracking_number} will be sent to {account.email}. Is that right?""#,
+        },
+        Example {
+            text: "Say it back: $order.total for order $order.id; the refund goes to the original card. Shall I go ahead?",
+            compiles_to: r#"[ok] ask yes/no -> $confirmed: "To confirm: {order.total} for order {order.id}. Your refund goes to the original card. Shall I go ahead?""#,
+        },
+    ],
 };
 
 fn read(phrase: &Phrase<'_>) -> Option<Action> {
     let verb = phrase.verb()?;
-    if !verb.is("read") {
+    // `Read it back`, `Read it out`, `Say it back`, `Repeat it back`.
+    let reads = verb.is("read");
+    if !reads && !verb.is_any(&["say", "repeat"]) {
         return None;
     }
     let rest = phrase.rest();
-    let back = rest.iter().take(6).position(|t| t.is("back"))?;
+    let back = rest
+        .iter()
+        .take(6)
+        .position(|t| t.is("back") || (reads && t.is("out")))?;
     let after_back = &rest[back + 1..];
     let quoted = after_back.iter().find_map(|t| match &t.kind {
         Tok::Literal(text) => Some(text.trim().to_string()),

@@ -83,6 +83,10 @@ pub(crate) fn is_statement(body: &[Token]) -> bool {
     if first.is_a(Class::DeclarativeOpener) {
         return true;
     }
+    // `plan already ended, nothing to downgrade`: a subject, then `already`.
+    if body.get(1).is_some_and(|second| second.is("already")) {
+        return true;
+    }
     // Otherwise a statement has an auxiliary (`Slots can be changed …`).
     if !body.iter().any(|token| token.is_a(Class::Auxiliary)) {
         return false;
