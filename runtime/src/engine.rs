@@ -9,10 +9,10 @@
 mod calls;
 mod repair;
 
-use crate::eval;
+use crate::eval::{eval, test};
 use crate::event::{Effect, Event, Evidence, Handoff, Output, Snippet, Taken};
-use crate::machine::{Ask, EdgeId, Expr, Kind, Machine, Piece, SlotKind, StateId, VarId};
-use crate::render::{capacity, lookup, project, render, untranslated};
+use crate::machine::{Ask, EdgeId, Kind, Machine, Piece, SlotKind, StateId, VarId};
+use crate::render::{capacity, lookup, render, untranslated};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Question, ReadBack, understand};
 use crate::value::Value;
@@ -591,83 +591,6 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
         match machine.edges.get(edge.0 as usize) {
             Some(edge) => current = edge.to,
             None => return fault(machine, session, "a transition leads nowhere", output),
-        }
-    }
-}
-
-fn eval(session: &Session, expr: &Expr) -> Value {
-    match expr {
-        Expr::Path(path) => match lookup(session, path) {
-            // A field of each item of a list (`$items.item_id`).
-            Value::Null if !path.fields.is_empty() => project(session, path),
-            value => value.clone(),
-        },
-        Expr::Sum(path) => eval::sum(&project(session, path)),
-        Expr::Count(path) => eval::count(&project(session, path)),
-        Expr::Plus(left, right) => {
-            eval::arithmetic(eval(session, left), eval(session, right), false)
-        }
-        Expr::Minus(left, right) => {
-            eval::arithmetic(eval(session, left), eval(session, right), true)
-        }
-        Expr::Append(list, item) => eval::append(lookup(session, list), eval(session, item)),
-        Expr::Nothing => Value::Null,
-        Expr::Text(text) => Value::Text(text.clone()),
-        Expr::Number(number) => Value::Number(*number),
-        Expr::Today => Value::Date(session.today),
-        // Whole days from the date to today; nothing when the date is unknown.
-        Expr::DaysSince(path) => match lookup(session, path) {
-            Value::Date(date) => Value::Number(f64::from(session.today.0 - date.0)),
-            _ => Value::Null,
-        },
-        Expr::AtMost(_, _) | Expr::After(_, _) | Expr::IsSet(_) | Expr::Equals(_, _) => {
-            Value::Bool(test(session, expr).0)
-        }
-    }
-}
-
-/// Evaluates a condition; also returns what was compared, for the audit.
-pub(crate) fn test(session: &Session, condition: &Expr) -> (bool, Evidence) {
-    let compare = |left: &Expr, right: &Expr| {
-        let left = eval(session, left);
-        let right = eval(session, right);
-        let ordering = eval::order(&left, &right);
-        (ordering, Evidence::Compared(left, right))
-    };
-    match condition {
-        Expr::AtMost(left, right) => {
-            let (ordering, shown) = compare(left, right);
-            (ordering.is_some_and(|ordering| ordering.is_le()), shown)
-        }
-        Expr::After(left, right) => {
-            let (ordering, shown) = compare(left, right);
-            (ordering.is_some_and(|ordering| ordering.is_gt()), shown)
-        }
-        Expr::IsSet(path) => {
-            let value = lookup(session, path);
-            (
-                !value.is_null(),
-                Evidence::Compared(value.clone(), Value::Null),
-            )
-        }
-        Expr::Equals(left, right) => {
-            let left = eval(session, left);
-            let right = eval(session, right);
-            let same = match (&left, &right) {
-                (Value::Text(left), Value::Text(right)) => {
-                    left.trim().eq_ignore_ascii_case(right.trim())
-                }
-                (Value::Null, _) | (_, Value::Null) => false,
-                (left, right) => left == right,
-            };
-            (same, Evidence::Compared(left, right))
-        }
-        other => {
-            let value = eval(session, other);
-            (
-                value == Value::Bool(true),
-                Evidence::Compared(value, Value::Bool(true)),
-            )
         }
     }
 }

@@ -336,6 +336,19 @@ impl Machine {
     }
 }
 
+/// An expression read on its own as the machine reads it, with the
+/// variables it names (for the evaluator's tests).
+#[cfg(test)]
+pub(crate) fn expression(entry: &ExprEntry) -> Result<(Expr, BTreeMap<String, VarId>), String> {
+    let mut indexer = Indexer::default();
+    let expr = indexer.expr(entry);
+    if indexer.problems.is_empty() {
+        Ok((expr, indexer.vars))
+    } else {
+        Err(indexer.problems.join("; "))
+    }
+}
+
 #[derive(Default)]
 struct Indexer {
     vars: BTreeMap<String, VarId>,

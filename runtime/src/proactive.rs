@@ -2,7 +2,8 @@
 //! event's data, keeping and waking a timer, the outcome of a plain
 //! ending, and testing a triggered machine's condition on an event.
 
-use crate::engine::{fault, run, set, take, test};
+use crate::engine::{fault, run, set, take};
+use crate::eval::test;
 use crate::event::{Effect, Event, Evidence, Output, Snippet, Timer};
 use crate::machine::{Kind, Machine};
 use crate::session::{Phase, Session};

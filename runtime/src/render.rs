@@ -17,13 +17,9 @@ pub(crate) fn render(machine: &Machine, session: &Session, pieces: &[Piece], out
                     .fields
                     .last()
                     .map_or_else(|| machine.var_name(path.var), AsRef::as_ref);
-                match lookup(session, path) {
-                    // A field of each item of a list (`$items.name`).
-                    Value::Null if !path.fields.is_empty() => {
-                        write_value(&project(session, path), name, out);
-                    }
-                    value => write_value(value, name, out),
-                }
+                // As an expression reads it: a field of each item of a list
+                // (`$items.name`) too.
+                write_value(&crate::eval::lookup(session, path), name, out);
             }
             Piece::List(path) => write_list(lookup(session, path), out),
             Piece::Phrase(path) => out.push_str(phrase(machine, lookup(session, path)).0),
@@ -73,7 +69,9 @@ pub(crate) fn capacity(session: &Session, pieces: &[Piece], base: usize) -> usiz
     })
 }
 
-/// The value at a path (`Null` when any part is missing).
+/// The value at a path, `Null` when any part is missing — a list's field
+/// too: a list, a carrier phrase or a match reads a path this way; a
+/// field and an expression as [`crate::eval::lookup`] does.
 pub(crate) fn lookup<'a>(session: &'a Session, path: &Path) -> &'a Value {
     let mut value = session
         .vars
@@ -83,29 +81,6 @@ pub(crate) fn lookup<'a>(session: &'a Session, path: &Path) -> &'a Value {
         value = value.field(field).unwrap_or(&Value::Null);
     }
     value
-}
-
-/// The value at a path where a field of a list is that field of each of
-/// its items (`$items.price` → the prices); `Null` when any part is
-/// missing. Owned, so used only where [`lookup`] found nothing.
-pub(crate) fn project(session: &Session, path: &Path) -> Value {
-    let value = session
-        .vars
-        .get(usize::from(path.var.0))
-        .unwrap_or(&Value::Null);
-    walk(value, &path.fields)
-}
-
-fn walk(value: &Value, fields: &[Box<str>]) -> Value {
-    let Some((field, rest)) = fields.split_first() else {
-        return value.clone();
-    };
-    match value {
-        Value::List(items) => Value::List(items.iter().map(|item| walk(item, fields)).collect()),
-        other => other
-            .field(field)
-            .map_or(Value::Null, |inner| walk(inner, rest)),
-    }
 }
 
 /// One value, as a sentence would show it; `name` is the field's name.

@@ -3,7 +3,8 @@
 //! catalog's value domains and (for an identity tool) the session's
 //! customer, before its edge is taken.
 
-use super::{context, eval, fault, set, take};
+use super::{context, fault, set, take};
+use crate::eval::eval;
 use crate::event::{Effect, Evidence, Handoff, Output, ToolCall, ToolOutcome};
 use crate::machine::{EdgeId, Expr, Kind, Machine, Shape, VarId};
 use crate::session::{Phase, Session};

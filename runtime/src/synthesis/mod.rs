@@ -27,6 +27,7 @@ use crate::value::{Date, Value};
 use cells::{Binding, Cell, Place, Seg};
 use keel_compiler::emit::artifact::StateBody;
 use serde_json::{Value as Json, json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use types::Ty;
 
@@ -168,14 +169,13 @@ struct World<'m> {
 }
 
 impl Scope for World<'_> {
-    fn lookup(&self, path: &Path) -> Value {
-        match self.place(path) {
-            Some(Place::Cell(cell, segs)) => {
-                self.get(cell, &segs).map_or(Value::Null, Value::from_json)
-            }
-            Some(Place::Fixed(value)) => Value::from_json(&value),
-            None => Value::Null,
-        }
+    fn var(&self, var: VarId) -> Cow<'_, Value> {
+        let json = match self.bindings.get(&var) {
+            Some(Binding::Cell(cell, segs)) => self.get(*cell, segs),
+            Some(Binding::Fixed(value)) => Some(value),
+            None => None,
+        };
+        Cow::Owned(json.map_or(Value::Null, Value::from_json))
     }
 
     fn today(&self) -> Date {
