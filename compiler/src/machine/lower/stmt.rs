@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{Slot, Stmt, StmtKind};
 use crate::machine::link::normalise;
 use crate::machine::{Label, StateKind, StateOrigin, Transition};
+use petgraph::graph::NodeIndex;
 use std::collections::BTreeSet;
 
 impl GraphBuilder<'_> {
@@ -46,44 +47,35 @@ impl GraphBuilder<'_> {
                 exits.push((node, Label::RetryExhausted));
                 node
             }
-            StmtKind::Wait(wait) => {
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Wait {
-                        seconds: wait.seconds,
-                        wording: wait.wording.clone(),
-                    },
-                    origin,
-                );
-                exits.push((node, Label::Next));
-                node
-            }
-            StmtKind::Say(message) => {
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Say {
-                        message: message.clone(),
-                    },
-                    origin,
-                );
-                exits.push((node, Label::Next));
-                node
-            }
-            StmtKind::Set { var, value } => {
-                let node = self.add(
-                    lowering,
-                    &step,
-                    StateKind::Set {
-                        var: var.clone(),
-                        value: value.clone(),
-                    },
-                    origin,
-                );
-                exits.push((node, Label::Next));
-                node
-            }
+            StmtKind::Wait(wait) => self.flowing_on(
+                lowering,
+                &step,
+                StateKind::Wait {
+                    seconds: wait.seconds,
+                    wording: wait.wording.clone(),
+                },
+                origin,
+                &mut exits,
+            ),
+            StmtKind::Say(message) => self.flowing_on(
+                lowering,
+                &step,
+                StateKind::Say {
+                    message: message.clone(),
+                },
+                origin,
+                &mut exits,
+            ),
+            StmtKind::Set { var, value } => self.flowing_on(
+                lowering,
+                &step,
+                StateKind::Set {
+                    var: var.clone(),
+                    value: value.clone(),
+                },
+                origin,
+                &mut exits,
+            ),
             StmtKind::Ask(ask) => {
                 let node = self.add(
                     lowering,
@@ -448,5 +440,19 @@ impl GraphBuilder<'_> {
             entry: Some(node),
             exits,
         }
+    }
+
+    /// A state with one way on (`next`): a wait, a message, a value set.
+    fn flowing_on(
+        &mut self,
+        lowering: &PolicyLowering<'_>,
+        step: &str,
+        kind: StateKind,
+        origin: Option<StateOrigin>,
+        exits: &mut Vec<(NodeIndex, Label)>,
+    ) -> NodeIndex {
+        let node = self.add(lowering, step, kind, origin);
+        exits.push((node, Label::Next));
+        node
     }
 }
