@@ -80,6 +80,20 @@ async fn server(store: &StoreChoice, clock: Arc<ManualClock>, tools: &TrackingTo
     Server::with(store, tools, clock, config()).await
 }
 
+/// A server over `store` whose clock reads `DEMO_NOW` and whose tracking
+/// tool last scanned the parcel at `scanned_at`, the policy deployed; with
+/// the clock and the tool, for moving time on and for a restart.
+async fn deployed(
+    store: &StoreChoice,
+    scanned_at: &'static str,
+) -> (Arc<ManualClock>, TrackingTool, Server) {
+    let clock = ManualClock::new(DEMO_NOW);
+    let tool = tracking_tool(scanned_at).await;
+    let server = server(store, Arc::clone(&clock), &tool).await;
+    deploy(&server).await;
+    (clock, tool, server)
+}
+
 async fn deploy(server: &Server) {
     let deployed = server
         .post(
@@ -202,19 +216,26 @@ async fn finished(server: &Server, id: &str) -> Value {
     panic!("{}: session {id} did not finish", server.label);
 }
 
-async fn metrics(server: &Server) -> String {
+/// Asserts that `/metrics` shows each of `expected` as a whole line (so
+/// `… 1` is not found in `… 10`).
+async fn assert_metrics(server: &Server, expected: &[impl AsRef<str>]) {
     let text = server.get("/metrics", Some(OPERATOR)).await.body;
-    text.as_str().unwrap_or_default().to_string()
+    let text = text.as_str().unwrap_or_default();
+    for expected in expected {
+        let expected = expected.as_ref();
+        assert!(
+            text.lines().any(|line| line == expected),
+            "{}: {expected}\n{text}",
+            server.label
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_easypost_webhook_after_48_quiet_hours_starts_the_alert_whose_follow_up_fires_once_after_a_restart()
  {
     for store in stores("proactive_webhook").await {
-        let clock = ManualClock::new(DEMO_NOW);
-        let tool = tracking_tool("2026-03-11T20:00:00Z").await;
-        let first = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&first).await;
+        let (clock, tool, first) = deployed(&store, "2026-03-11T20:00:00Z").await;
         let registered = first
             .post(
                 "/v1/shipments",
@@ -310,19 +331,16 @@ async fn an_easypost_webhook_after_48_quiet_hours_starts_the_alert_whose_follow_
 
         // The KPIs come from the store: the new process counts the outreach
         // and its outcome by trigger.
-        let text = metrics(&third).await;
-        for expected in [
-            "keel_proactive_outreach_total{policy=\"wismo_proactive\",trigger=\"carrier_scan_gap\"} 1",
-            "keel_sessions_finished_total{policy=\"wismo_proactive\",kind=\"resolved\"} 1",
-            "keel_true_resolution_rate_by_trigger{policy=\"wismo_proactive\",trigger=\"carrier_scan_gap\"} 1",
-            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"started\"} 1",
-        ] {
-            assert!(
-                text.contains(expected),
-                "{}: {expected}\n{text}",
-                third.label
-            );
-        }
+        assert_metrics(
+            &third,
+            &[
+                "keel_proactive_outreach_total{policy=\"wismo_proactive\",trigger=\"carrier_scan_gap\"} 1",
+                "keel_sessions_finished_total{policy=\"wismo_proactive\",kind=\"resolved\"} 1",
+                "keel_true_resolution_rate_by_trigger{policy=\"wismo_proactive\",trigger=\"carrier_scan_gap\"} 1",
+                "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"started\"} 1",
+            ],
+        )
+        .await;
     }
 }
 
@@ -374,10 +392,7 @@ async fn aftership(server: &Server, body: &Value) -> (u16, Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aftership_webhooks_and_events_that_start_nothing_are_recorded_and_reported() {
     for store in stores("proactive_aftership").await {
-        let clock = ManualClock::new(DEMO_NOW);
-        let tool = tracking_tool("2026-03-09T20:00:00Z").await;
-        let server = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&server).await;
+        let (clock, _tool, server) = deployed(&store, "2026-03-09T20:00:00Z").await;
 
         // Signed with another secret: refused.
         let body = aftership_update("Exception", "Exception_017", "2026-03-09T20:00:00Z");
@@ -478,25 +493,23 @@ async fn aftership_webhooks_and_events_that_start_nothing_are_recorded_and_repor
                 "{expected}: {results:?}"
             );
         }
-        let text = metrics(&server).await;
-        for expected in [
-            "keel_external_events_total{kind=\"carrier_exception\",result=\"unmatched\"} 1",
-            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"duplicate\"} 1",
-            "keel_external_events_total{kind=\"address_changed\",result=\"unmatched\"} 1",
-        ] {
-            assert!(text.contains(expected), "{expected}\n{text}");
-        }
+        assert_metrics(
+            &server,
+            &[
+                "keel_external_events_total{kind=\"carrier_exception\",result=\"unmatched\"} 1",
+                "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"duplicate\"} 1",
+                "keel_external_events_total{kind=\"address_changed\",result=\"unmatched\"} 1",
+            ],
+        )
+        .await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shipment_no_webhook_updates_is_polled_and_its_scan_gap_starts_the_alert() {
     for store in stores("proactive_poll").await {
-        let clock = ManualClock::new(DEMO_NOW);
         // The tracking tool's last scan: 60 hours before the sweep below.
-        let tool = tracking_tool("2026-03-10T00:00:00Z").await;
-        let server = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&server).await;
+        let (clock, tool, server) = deployed(&store, "2026-03-10T00:00:00Z").await;
         let registered = server
             .post(
                 "/v1/shipments",
@@ -594,10 +607,7 @@ async fn a_message_on_another_channel_continues_the_live_session_within_the_wind
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_label_no_carrier_scans_and_a_delivery_are_emitted_once_each() {
     for store in stores("proactive_late").await {
-        let clock = ManualClock::new(DEMO_NOW);
-        let tool = tracking_tool("2026-03-10T00:00:00Z").await;
-        let server = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&server).await;
+        let (_clock, _tool, server) = deployed(&store, "2026-03-10T00:00:00Z").await;
         // A label created 30 hours ago, never scanned.
         let registered = server
             .post(
@@ -656,10 +666,7 @@ async fn a_label_no_carrier_scans_and_a_delivery_are_emitted_once_each() {
 async fn an_event_for_a_channel_the_policy_does_not_serve_or_with_fields_its_record_lacks_is_recorded()
  {
     for store in stores("proactive_refused").await {
-        let clock = ManualClock::new(DEMO_NOW);
-        let tool = tracking_tool("2026-03-09T20:00:00Z").await;
-        let server = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&server).await;
+        let (clock, tool, server) = deployed(&store, "2026-03-09T20:00:00Z").await;
         let data = json!({
             "order_id": "1042",
             "tracking_number": TRACKING,
@@ -760,24 +767,22 @@ async fn an_event_for_a_channel_the_policy_does_not_serve_or_with_fields_its_rec
             "{events:?}"
         );
         assert!(find("started")["detail"].is_null(), "{events:?}");
-        let text = metrics(&server).await;
-        for expected in [
-            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"channel_not_served\"} 1",
-            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"invalid_data\"} 1",
-            "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"started\"} 1",
-        ] {
-            assert!(text.contains(expected), "{expected}\n{text}");
-        }
+        assert_metrics(
+            &server,
+            &[
+                "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"channel_not_served\"} 1",
+                "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"invalid_data\"} 1",
+                "keel_external_events_total{kind=\"carrier_scan_gap\",result=\"started\"} 1",
+            ],
+        )
+        .await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_carrier_code_with_no_plain_words_is_never_shown_and_is_counted_in_the_store() {
     for store in stores("proactive_unmapped").await {
-        let clock = ManualClock::new(DEMO_NOW);
-        let tool = tracking_tool("2026-03-09T20:00:00Z").await;
-        let server = server(&store, Arc::clone(&clock), &tool).await;
-        deploy(&server).await;
+        let (clock, tool, server) = deployed(&store, "2026-03-09T20:00:00Z").await;
         for customer in ["maya@example.com", "sam@example.com"] {
             let started = server
                 .post(
@@ -804,12 +809,11 @@ async fn a_carrier_code_with_no_plain_words_is_never_shown_and_is_counted_in_the
         // Counted with the events that showed it: a fresh process reads it back.
         drop(server);
         let fresh = self::server(&store, Arc::clone(&clock), &tool).await;
-        let text = metrics(&fresh).await;
-        assert!(
-            text.contains("keel_carrier_codes_unmapped_total{code=\"XQ991\"} 2"),
-            "{}: {text}",
-            fresh.label
-        );
+        assert_metrics(
+            &fresh,
+            &["keel_carrier_codes_unmapped_total{code=\"XQ991\"} 2"],
+        )
+        .await;
     }
 }
 
@@ -917,11 +921,10 @@ async fn the_kpis_of_seed_003_are_computed_from_the_store_and_survive_a_restart(
             Config::standard(),
         )
         .await;
-        let text = metrics(&fresh).await;
         let policy = "policy=\"scan_gap_outreach\"";
         let scan = format!("{policy},trigger=\"carrier_scan_gap\"");
         let inbound = format!("{policy},trigger=\"inbound\"");
-        for expected in [
+        let expected = [
             format!("keel_sessions_started_total{{{policy}}} 5"),
             format!("keel_sessions_finished_total{{{policy},kind=\"resolved\"}} 3"),
             format!("keel_sessions_finished_total{{{policy},kind=\"escalated\"}} 1"),
@@ -950,13 +953,8 @@ async fn the_kpis_of_seed_003_are_computed_from_the_store_and_survive_a_restart(
             format!("keel_proactive_outreach_total{{{scan}}} 3"),
             format!("keel_inbound_sessions_total{{{policy}}} 2"),
             format!("keel_inbound_after_outreach_total{{{policy}}} 1"),
-        ] {
-            assert!(
-                text.lines().any(|line| line == expected),
-                "{}: {expected}\n{text}",
-                fresh.label
-            );
-        }
+        ];
+        assert_metrics(&fresh, &expected).await;
         let _ = (a, b, c, d);
     }
 }
