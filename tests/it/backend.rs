@@ -115,6 +115,40 @@ impl Doubles {
             .expect("the fault is queued");
     }
 
+    /// Queues `fault` (a platform carrying a write out, then holding its
+    /// answer), sends `text` to the session from a thread, and returns once
+    /// the journal counts the write (`execution`, such as `magento cancel`):
+    /// the request is still in flight, for the caller to kill `process`.
+    fn hold_write(
+        &self,
+        fault: Value,
+        execution: &str,
+        process: &Process,
+        (id, token): (&str, &str),
+        text: &str,
+    ) -> std::thread::JoinHandle<reqwest::Result<u16>> {
+        self.fault(fault);
+        let (base, session, secret) = (process.base.clone(), id.to_string(), token.to_string());
+        let text = text.to_string();
+        let hanging = std::thread::spawn(move || {
+            crate::serve::client()
+                .post(format!("{base}/v1/sessions/{session}/messages"))
+                .bearer_auth(secret)
+                .json(&serde_json::json!({ "text": text }))
+                .send()
+                .map(|response| response.status().as_u16())
+        });
+        let waited = Instant::now();
+        while self.journal()["executions"][execution].as_u64() != Some(1) {
+            assert!(
+                waited.elapsed() < Duration::from_secs(30),
+                "{execution}: it never came"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        hanging
+    }
+
     /// Fails if any credential value is in `text`.
     fn assert_no_credential(&self, what: &str, text: &str) {
         for (name, value) in &self.credentials {
@@ -239,24 +273,13 @@ fn killed_mid_cancellation_through_the_magento_adapter_it_cancels_once() {
     say(&first, &id, &token, "the linen shirt");
 
     // Magento carries the cancellation out, then holds its answer.
-    doubles.fault(serde_json::json!({"platform": "magento", "method": "POST", "path": "/cancel", "hold_ms": 60_000}));
-    let (base, session, secret) = (first.base.clone(), id.clone(), token.clone());
-    let hanging = std::thread::spawn(move || {
-        crate::serve::client()
-            .post(format!("{base}/v1/sessions/{session}/messages"))
-            .bearer_auth(secret)
-            .json(&serde_json::json!({ "text": "yes" }))
-            .send()
-            .map(|response| response.status().as_u16())
-    });
-    let waited = Instant::now();
-    while doubles.journal()["executions"]["magento cancel"].as_u64() != Some(1) {
-        assert!(
-            waited.elapsed() < Duration::from_secs(30),
-            "the cancellation never came"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let hanging = doubles.hold_write(
+        serde_json::json!({"platform": "magento", "method": "POST", "path": "/cancel", "hold_ms": 60_000}),
+        "magento cancel",
+        &first,
+        (&id, &token),
+        "yes",
+    );
     let printed = first.printed();
     drop(first); // kill -9, mid-call
     assert!(
@@ -500,24 +523,13 @@ fn killed_before_the_helpdesk_answered(name: &str, store: &[String]) {
     say(&first, &id, &token, "maya@example.com");
 
     // Gorgias makes the ticket, then holds its answer; the process dies.
-    doubles.fault(serde_json::json!({"platform": "gorgias", "method": "POST", "path": "/api/tickets", "hold_ms": 60_000}));
-    let (base, session, secret) = (first.base.clone(), id.clone(), token.clone());
-    let hanging = std::thread::spawn(move || {
-        crate::serve::client()
-            .post(format!("{base}/v1/sessions/{session}/messages"))
-            .bearer_auth(secret)
-            .json(&serde_json::json!({ "text": "I want to talk to a real person" }))
-            .send()
-            .map(|response| response.status().as_u16())
-    });
-    let waited = Instant::now();
-    while doubles.journal()["executions"]["gorgias ticket"].as_u64() != Some(1) {
-        assert!(
-            waited.elapsed() < Duration::from_secs(30),
-            "the ticket never came"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let hanging = doubles.hold_write(
+        serde_json::json!({"platform": "gorgias", "method": "POST", "path": "/api/tickets", "hold_ms": 60_000}),
+        "gorgias ticket",
+        &first,
+        (&id, &token),
+        "I want to talk to a real person",
+    );
     drop(first); // kill -9, the ticket made but not acknowledged
     assert!(
         hanging.join().expect("the client thread").is_err(),
