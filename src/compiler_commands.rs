@@ -30,8 +30,9 @@ pub(crate) enum CompilerCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Ask the configured LLM (`KEEL_LLM_BASE_URL`, `KEEL_LLM_MODEL`)
-        /// about the sentences the rules do not understand, and freeze the
-        /// checked answers in the lock file beside the policy.
+        /// to rewrite the sentences the rules do not read into keel's
+        /// reference phrasing, and freeze the rewrites the compiler accepts
+        /// in the lock file beside the policy.
         #[arg(long)]
         llm: bool,
     },
@@ -172,6 +173,9 @@ pub(crate) fn run(command: CompilerCommand) -> Result<ExitCode, String> {
                             render::short(compilation);
                         }
                         eprintln!("{}", render::summary(compilation));
+                        for line in render::rewrites(compilation) {
+                            eprintln!("  {line}");
+                        }
                         for guarantee in &compilation.guarantees {
                             eprintln!("  {}", guarantee.describe());
                         }

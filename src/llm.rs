@@ -1,7 +1,8 @@
 //! The LLM boundary on the command line: the lock file beside the entry
 //! policy (`policy.md` → `policy.lock`), `keel compile --llm` (asks the
-//! configured LLM about the sentences the rules do not understand and
-//! freezes the checked answers), and the interpreter and phraser that
+//! configured LLM to rewrite the sentences the rules do not read into
+//! keel's reference phrasing, and freezes the rewrites the compiler
+//! accepts), and the interpreter and phraser that
 //! `keel chat --llm` and `keel chat --phrase` use.
 //! Without `--llm` nothing here touches the network.
 
@@ -56,51 +57,64 @@ fn config() -> Result<Config, String> {
         })
 }
 
-/// `keel compile --llm`: rewrites the lock file so that it holds an answer
-/// for every sentence the rules do not understand — kept from the old lock
-/// when the sentence and model are unchanged, else asked now and frozen
-/// only if the compiler accepts it — and nothing else.
+/// `keel compile --llm`: rewrites the lock file so that it holds a
+/// rewrite for each sentence the rules do not read — kept from the old lock
+/// when the sentence and model are unchanged and the rewrite is still
+/// accepted, else asked now — and nothing else. A rewrite is frozen only if
+/// the compiler accepts it ([`keel_compiler::lock::accept`]): the rules read
+/// it, it names nothing the sentence and catalog do not, it keeps every
+/// condition, and it adds no error. Otherwise the sentence stays an error.
 pub(crate) fn freeze(paths: &[PathBuf]) -> Result<(), String> {
     let config = config()?;
     let inputs = crate::load(paths)?;
     let old = read_lock(paths)?.filter(|lock| lock.model == config.model);
     let mut lock = Lock::new(&config.model);
-    // An empty lock lists every sentence the rules leave unread.
-    let unread = compile_locked(&inputs.policies, &inputs.catalogs, Some(&lock));
+    let unread = compile_locked(&inputs.policies, &inputs.catalogs, None);
     let client = Client::new(config.clone()).map_err(|error| error.to_string())?;
     let mut seen = BTreeSet::new();
-    let (mut kept, mut asked, mut rejected) = (0, 0, 0);
+    let (mut kept, mut accepted, mut rejected, mut failed) = (0, 0, 0, 0);
     for sentence in &unread.unread {
         if !seen.insert(sentence.sentence.clone()) {
             continue;
         }
+        let judge = |lock: &Lock, rewrite: &str| {
+            keel_compiler::lock::accept(&inputs.policies, &inputs.catalogs, lock, sentence, rewrite)
+        };
         if let Some((_, entry)) = old.as_ref().and_then(|old| old.get(&sentence.sentence)) {
-            lock.insert(&sentence.sentence, entry.statement.clone());
-            kept += 1;
-            continue;
+            if judge(&lock, &entry.rewrite).is_ok() {
+                lock.insert(&sentence.sentence, &entry.rewrite);
+                kept += 1;
+                continue;
+            }
         }
-        asked += 1;
-        let answer = keel_runtime::block_on(keel_llm::extraction::extract(
+        let answer = keel_runtime::block_on(keel_llm::extraction::rewrite(
             &client,
-            &sentence.sentence,
+            sentence,
             &unread.catalog,
         ))
         .map_err(|error| format!("cannot start the async runtime: {error}"))?;
         match answer {
-            Ok(extracted) => match extracted.checked {
-                Ok(_) => lock.insert(&sentence.sentence, extracted.statement),
+            Ok(rewrite) => match judge(&lock, &rewrite) {
+                Ok(()) => {
+                    accepted += 1;
+                    eprintln!(
+                        "keel: {} “{}”\n      → “{rewrite}”",
+                        sentence.step, sentence.sentence
+                    );
+                    lock.insert(&sentence.sentence, &rewrite);
+                }
                 Err(why) => {
                     rejected += 1;
                     eprintln!(
-                        "keel: the LLM's answer for “{}” is rejected, not frozen: {why}\n      answer: {}",
-                        sentence.sentence, extracted.statement
+                        "keel: {} “{}”: the rewrite is rejected, not frozen: {why}\n      rewrite: “{rewrite}”",
+                        sentence.step, sentence.sentence
                     );
                 }
             },
             Err(error) => {
-                rejected += 1;
+                failed += 1;
                 eprintln!(
-                    "keel: no answer for “{}” from {}: {error}",
+                    "keel: no rewrite of “{}” from {}: {error}",
                     sentence.sentence, config.model
                 );
             }
@@ -109,16 +123,19 @@ pub(crate) fn freeze(paths: &[PathBuf]) -> Result<(), String> {
     let path = lock_path(&paths[0]);
     let dropped = old.as_ref().map_or(0, |old| old.entries.len()) - kept;
     if lock.entries.is_empty() && old.is_none() {
-        eprintln!("keel: the rules understand every sentence; no lock file written");
+        eprintln!(
+            "keel: no rewrite frozen ({} sentence(s) the rules do not read, {rejected} rewrite(s) rejected, {failed} unanswered); no lock file written",
+            seen.len()
+        );
         return Ok(());
     }
     std::fs::write(&path, lock.to_text())
         .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     eprintln!(
-        "keel: {}: {} answer(s) frozen ({kept} kept, {} new), {rejected} rejected, {dropped} stale dropped; review the states marked [LLM: review]",
+        "keel: {}: {} rewrite(s) frozen ({kept} kept, {accepted} new) of {} sentence(s) the rules do not read; {rejected} rejected, {failed} unanswered, {dropped} stale dropped; review the states marked [LLM: review]",
         path.display(),
         lock.entries.len(),
-        asked - rejected,
+        seen.len(),
     );
     Ok(())
 }

@@ -116,6 +116,36 @@ pub(crate) fn summary(compilation: &Compilation) -> String {
     line
 }
 
+/// The lock file's rewrites beside the sentences they stand for, for
+/// `keel check`: what was written, what keel read in its place (or why the
+/// rewrite was not read).
+pub(crate) fn rewrites(compilation: &Compilation) -> Vec<String> {
+    let mut lines = Vec::new();
+    for rewrite in &compilation.rewrites {
+        let location = compilation.sources.location(rewrite.span);
+        lines.push(format!(
+            "{}:{}: step {} rewritten by an LLM (lock file){}",
+            compilation.sources.name(rewrite.span.source),
+            location.line,
+            rewrite.step,
+            if rewrite.outcome.is_ok() {
+                ", to review"
+            } else {
+                ""
+            }
+        ));
+        lines.push(format!("    written: {}", rewrite.original));
+        match &rewrite.outcome {
+            Ok(()) => lines.push(format!("    read as: {}", rewrite.rewrite)),
+            Err(why) => {
+                lines.push(format!("    rewrite: {}", rewrite.rewrite));
+                lines.push(format!("    not read: {why}"));
+            }
+        }
+    }
+    lines
+}
+
 fn place(
     compilation: &Compilation,
     diagnostic: &keel_compiler::Diagnostic,
@@ -159,8 +189,22 @@ pub(crate) fn json(compilations: &[Compilation]) -> String {
                 .iter()
                 .filter(|d| d.is_error())
                 .count();
+            let rewrites: Vec<serde_json::Value> = compilation
+                .rewrites
+                .iter()
+                .map(|rewrite| {
+                    serde_json::json!({
+                        "step": rewrite.step,
+                        "written": rewrite.original,
+                        "rewrite": rewrite.rewrite,
+                        "read": rewrite.outcome.is_ok(),
+                        "rejected": rewrite.outcome.as_ref().err(),
+                    })
+                })
+                .collect();
             serde_json::json!({
                 "policy": compilation.machine.name(),
+                "rewrites": rewrites,
                 "errors": errors,
                 "warnings": compilation.diagnostics.len() - errors,
                 "states": compilation.machine.state_count(),

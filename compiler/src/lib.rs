@@ -55,7 +55,9 @@ pub use load::{Inputs, LoadError, load};
 pub use source::{Location, Source, SourceId, SourceMap, Span};
 
 use catalog::Catalog;
+use diagnostic::codes as code_list;
 use machine::Machine;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything one compilation produced.
 #[derive(Debug)]
@@ -74,9 +76,13 @@ pub struct Compilation {
     pub bounds: verify::Bounds,
     /// For each hand-off, the variables bound on every path to it.
     pub handoff_context: std::collections::BTreeMap<machine::StateId, Vec<String>>,
-    /// Sentences neither the rules nor the lock file understood (only
-    /// gathered when a lock is given): what `keel compile --llm` asks about.
+    /// Sentences the rules do not read (an unread-words error lies in
+    /// each), with their steps: what `keel compile --llm` asks a model to
+    /// rewrite.
     pub unread: Vec<lock::Unread>,
+    /// The lock file's rewrites of sentences the rules do not read, each
+    /// with whether it was read in the sentence's place (with a lock only).
+    pub rewrites: Vec<lock::Rewritten>,
     /// What the verifier proved about each destructive tool.
     pub guarantees: Vec<verify::Guarantee>,
 }
@@ -105,18 +111,125 @@ pub fn compile(policies: &[Source], catalogs: &[Source]) -> Compilation {
     compile_locked(policies, catalogs, None)
 }
 
-/// [`compile`] with a lock file: sentences the rules do not understand are
-/// read from its frozen LLM answers (checked again against the catalog and
-/// marked as extracted by an LLM); entries no sentence uses are reported
-/// as stale, sentences it lacks stay errors and are listed in
-/// [`Compilation::unread`]. Still no IO: the caller reads the file.
+/// [`compile`] with a lock file: each sentence the rules do not read and
+/// the lock has a rewrite of is read again with the rewrite in its place
+/// (checked again by [`lock::check_rewrite`]; what it became is marked as
+/// extracted by an LLM, and listed in [`Compilation::rewrites`]); entries
+/// no such sentence uses are reported as stale. The sentences still unread
+/// are listed in [`Compilation::unread`]. Still no IO: the caller reads the
+/// file.
 pub fn compile_locked(
     policies: &[Source],
     catalogs: &[Source],
     lock: Option<&lock::Lock>,
 ) -> Compilation {
-    let mut used = std::collections::BTreeSet::new();
-    let mut unread = Vec::new();
+    let plain = compile_pass(policies, catalogs, &BTreeMap::new());
+    let Some(lock) = lock else {
+        return plain.compilation;
+    };
+    let mut plan: BTreeMap<usize, Vec<(Span, String)>> = BTreeMap::new();
+    let mut rewrites = Vec::new();
+    let mut extra = Vec::new();
+    let mut used = BTreeSet::new();
+    for (index, document) in plain.documents.iter().enumerate() {
+        let known = lock::known_variables(document, &plain.compilation.catalog);
+        for unread in lock::unread_sentences(document, &plain.compilation.diagnostics) {
+            let Some((key, entry)) = lock.get(&unread.sentence) else {
+                continue;
+            };
+            used.insert(key);
+            let outcome = lock::check_rewrite(
+                &unread.sentence,
+                &entry.rewrite,
+                &plain.compilation.catalog,
+                &known,
+            );
+            match &outcome {
+                Ok(()) => plan
+                    .entry(index)
+                    .or_default()
+                    .push((unread.span, entry.rewrite.clone())),
+                Err(why) => extra.push(lock::rejected(&unread, &entry.rewrite, why)),
+            }
+            rewrites.push(lock::Rewritten {
+                span: unread.span,
+                step: unread.step.clone(),
+                original: unread.sentence.clone(),
+                rewrite: entry.rewrite.clone(),
+                outcome,
+            });
+        }
+    }
+    for (key, entry) in &lock.entries {
+        if !used.contains(key) {
+            extra.push(
+                Diagnostic::warning(
+                    diagnostic::codes::STALE_LOCK_ENTRY,
+                    format!(
+                        "the lock file's rewrite of \"{}\" matches no sentence the rules leave unread",
+                        entry.sentence
+                    ),
+                )
+                .hint("the sentence was edited, removed or is now read by the rules: `keel compile --llm` rewrites the lock"),
+            );
+        }
+    }
+    let mut compilation = if plan.is_empty() {
+        plain.compilation
+    } else {
+        compile_pass(policies, catalogs, &plan).compilation
+    };
+    let rewritten: Vec<(Span, &str)> = rewrites
+        .iter()
+        .filter(|rewrite| rewrite.outcome.is_ok())
+        .map(|rewrite| (rewrite.span, rewrite.rewrite.as_str()))
+        .collect();
+    for diagnostic in &mut compilation.diagnostics {
+        let Some(span) = diagnostic.span else {
+            continue;
+        };
+        if let Some((_, rewrite)) = rewritten.iter().find(|(rewritten, _)| {
+            rewritten.source == span.source
+                && rewritten.start <= span.start
+                && span.start < rewritten.end
+        }) {
+            diagnostic.notes.push((
+                None,
+                format!("read from the lock file's rewrite of this sentence: \"{rewrite}\""),
+            ));
+        } else if diagnostic.is_error()
+            && (diagnostic.code == code_list::UNRECOGNISED_SENTENCE
+                || diagnostic.code == code_list::UNREAD_WORDS)
+            && !rewrites.iter().any(|rewrite| {
+                rewrite.span.source == span.source
+                    && rewrite.span.start <= span.start
+                    && span.start < rewrite.span.end
+            })
+        {
+            diagnostic.notes.push((
+                None,
+                "the lock file has no rewrite of this sentence: `keel compile --llm` asks the configured LLM for one".to_string(),
+            ));
+        }
+    }
+    compilation.diagnostics.extend(extra);
+    diagnostic::sort_diagnostics(&mut compilation.diagnostics);
+    compilation.rewrites = rewrites;
+    compilation
+}
+
+/// One compilation, with `plan`'s rewrites (by policy index) put in place
+/// of their sentences, and the documents as parsed (before the rewrites).
+struct Pass {
+    compilation: Compilation,
+    documents: Vec<syntax::Document>,
+}
+
+fn compile_pass(
+    policies: &[Source],
+    catalogs: &[Source],
+    plan: &BTreeMap<usize, Vec<(Span, String)>>,
+) -> Pass {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     // Each catalog is a part; types they declare differently are kept
@@ -134,11 +247,12 @@ pub fn compile_locked(
     let composition = catalog::Composition::new(parts, &mut diagnostics);
     let catalog = composition.merged.clone();
     catalog.check_record_names(&mut diagnostics);
-    let mut views_reported = std::collections::BTreeSet::new();
+    let mut views_reported = BTreeSet::new();
     let mut extracted: Vec<ir::Policy> = Vec::new();
+    let mut documents = Vec::new();
     // Each policy's normalised name → its index in `extracted` (the first).
-    let mut names: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for source in policies {
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, source) in policies.iter().enumerate() {
         let id = sources.add(source.clone());
         let (document, mut found) = syntax::parse(id, &source.text);
         diagnostics.append(&mut found);
@@ -149,16 +263,22 @@ pub fn compile_locked(
         if views_reported.insert(own.clone()) {
             diagnostics.append(&mut view_diagnostics);
         }
-        let (mut policy, lock_use) = extract::extract_locked(
-            &document,
+        let mut read = document.clone();
+        let mut rewritten = Vec::new();
+        for (span, rewrite) in plan.get(&index).into_iter().flatten() {
+            if lock::substitute(&mut read, *span, rewrite) {
+                rewritten.push(*span);
+            }
+        }
+        let mut policy = extract::extract(
+            &read,
             &default_name(&source.name),
             view.as_ref().unwrap_or(&catalog),
-            lock,
             &mut diagnostics,
         );
+        documents.push(document);
+        lock::mark_rewritten(&mut policy, &rewritten);
         composition.qualify(&own, &mut policy);
-        used.extend(lock_use.used);
-        unread.extend(lock_use.unread);
         let normalised = machine::normalise_name(&policy.name);
         if let Some(previous) = names
             .get(&normalised)
@@ -177,36 +297,28 @@ pub fn compile_locked(
         names.entry(normalised).or_insert(extracted.len());
         extracted.push(policy);
     }
-    if let Some(lock) = lock {
-        for (key, entry) in &lock.entries {
-            if !used.contains(key) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        diagnostic::codes::STALE_LOCK_ENTRY,
-                        format!(
-                            "the lock file's answer for \"{}\" matches no sentence the rules leave unread",
-                            entry.sentence
-                        ),
-                    )
-                    .hint("the sentence was edited, removed or is now read by the rules: `keel compile --llm` rewrites the lock"),
-                );
-            }
-        }
-    }
     let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
     let verification = verify::verify(&machine, &catalog);
     diagnostics.extend(verification.diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
-    Compilation {
-        sources,
-        catalog,
-        policies: extracted,
-        machine,
-        diagnostics,
-        bounds: verification.bounds,
-        handoff_context: verification.handoffs.into_iter().collect(),
-        unread,
-        guarantees: verification.guarantees,
+    let unread = documents
+        .iter()
+        .flat_map(|document| lock::unread_sentences(document, &diagnostics))
+        .collect();
+    Pass {
+        compilation: Compilation {
+            sources,
+            catalog,
+            policies: extracted,
+            machine,
+            diagnostics,
+            bounds: verification.bounds,
+            handoff_context: verification.handoffs.into_iter().collect(),
+            unread,
+            rewrites: Vec::new(),
+            guarantees: verification.guarantees,
+        },
+        documents,
     }
 }
 

@@ -1,40 +1,36 @@
-//! The lock file (`POLICY.lock` beside the policy): what an LLM said about
-//! the sentences the rules did not understand, frozen for review.
+//! The lock file (`POLICY.lock` beside the policy): for each sentence the
+//! rules do not read, the rewrite an LLM proposed in keel's reference
+//! phrasing (`docs/policy-language.md`), frozen for review.
+//!
+//! A rewrite is text, read by the same rules as the policy: compiling with
+//! a lock puts each accepted rewrite in place of its sentence (its pieces
+//! point into the original sentence's span), reads the policy again, and
+//! marks what the rewrite became as extracted by an LLM. The compiler never
+//! asks a model: `keel compile --llm` does, and freezes only rewrites that
+//! pass [`check_rewrite`] (names and conditions, below) and [`accept`]
+//! (the rules read the rewrite, and it adds no error). [`check_rewrite`]
+//! runs again every time the lock is read.
 //!
 //! Each entry is keyed by [`key`]: the SHA-256 of the normalised sentence
-//! and the model id, so editing a sentence or changing the model makes
-//! its entry stale instead of silently reusing it. With the lock present
-//! compiling needs no network: the compiler reads entries, never asks.
-//!
-//! An entry's `statement` is one IR statement in the small JSON shape that
-//! [`statement_schema`] describes (the schema sent to the LLM, with the
-//! catalog's tools as an enum) and [`read_statement`] checks: unknown
-//! tools or arguments, literals outside an argument's enum domain and
-//! malformed shapes are rejected with a reason, both before an answer is
-//! frozen and every time the lock is read.
-//!
-//! The file is JSON, entries sorted by key, written by [`Lock::to_text`];
-//! the same lock always gives the same bytes.
+//! and the model id, so editing a sentence or changing the model makes its
+//! entry stale instead of silently reusing it. The file is JSON, entries
+//! sorted by key, written by [`Lock::to_text`]; the same lock always gives
+//! the same bytes.
 
-use crate::catalog::{Catalog, Type};
+use crate::catalog::{Catalog, Effect, Type};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::ir;
+use crate::source::Span;
+use crate::syntax::{self, Document, Inline, InlineKind, Item};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Version of the lock format.
-pub const LOCK_VERSION: u32 = 1;
+/// Version of the lock format (1 held JSON statements, 2 holds rewrites).
+pub const LOCK_VERSION: u32 = 2;
 
-/// The kinds of statement an LLM may propose.
-pub const KINDS: [&str; 7] = [
-    "ask",
-    "ask_yes_no",
-    "say",
-    "call",
-    "escalate",
-    "end",
-    "note",
-];
+/// The longest rewrite kept, in characters.
+pub const MAX_REWRITE: usize = 400;
 
 /// A lock file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -47,47 +43,51 @@ pub struct Lock {
     pub entries: BTreeMap<String, LockEntry>,
 }
 
-/// One frozen answer.
+/// One frozen rewrite.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LockEntry {
     /// The sentence as written in the policy.
     pub sentence: String,
-    /// The statement the LLM proposed (see [`statement_schema`]).
-    pub statement: Value,
+    /// The sentence in keel's reference phrasing, as the LLM rewrote it.
+    pub rewrite: String,
 }
 
-/// A sentence the rules did not understand and the lock did not answer:
-/// what `keel compile --llm` sends.
+/// A sentence the rules do not read (a `K0101` or `K0119` error lies in
+/// it), with what a model needs to rewrite it: its step, and the steps
+/// around it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unread {
-    /// The sentence (the action phrase, its condition already split off).
+    /// The sentence, as written (wrapped lines joined).
     pub sentence: String,
     /// Where it is.
-    pub span: crate::source::Span,
+    pub span: Span,
+    /// Its step's label (`4.2`).
+    pub step: String,
+    /// Its step's own text.
+    pub item: String,
+    /// The enclosing step's text, if any.
+    pub parent: Option<String>,
+    /// The step before, at the same level, if any.
+    pub before: Option<String>,
+    /// The step after, at the same level, if any.
+    pub after: Option<String>,
+    /// What the rules said about it (the diagnostics' messages).
+    pub why: Vec<String>,
 }
 
-/// A statement read from a lock entry.
+/// A sentence the lock rewrote: what `keel check` shows side by side.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LlmStatement {
-    /// Ask for a value: what to ask for (`the order number`).
-    Ask(String),
-    /// Ask a yes/no question.
-    AskYesNo(String),
-    /// Tell the customer something.
-    Say(String),
-    /// Call a catalog tool, with literal arguments (others come from context).
-    Call {
-        /// The tool.
-        tool: String,
-        /// Literal arguments by name.
-        args: BTreeMap<String, String>,
-    },
-    /// Hand off to a person, with the reason.
-    Escalate(String),
-    /// End the conversation with an outcome (`resolved`, `kept`, …).
-    End(String),
-    /// A remark for reviewers, no behaviour.
-    Note(String),
+pub struct Rewritten {
+    /// The sentence's span.
+    pub span: Span,
+    /// Its step's label.
+    pub step: String,
+    /// The sentence as written.
+    pub original: String,
+    /// The rewrite read in its place (if it was accepted).
+    pub rewrite: String,
+    /// Whether the rewrite was read in its place, or why not.
+    pub outcome: Result<(), String>,
 }
 
 impl Lock {
@@ -102,14 +102,16 @@ impl Lock {
 
     /// Parses a lock file.
     pub fn parse(text: &str) -> Result<Lock, String> {
-        let lock: Lock =
-            serde_json::from_str(text).map_err(|error| format!("not a keel lock file: {error}"))?;
-        if lock.keel_lock != LOCK_VERSION {
+        let version = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|value| value.get("keel_lock").and_then(serde_json::Value::as_u64));
+        if let Some(version) = version.filter(|&version| version != u64::from(LOCK_VERSION)) {
             return Err(format!(
-                "lock format {} is not the supported {LOCK_VERSION}",
-                lock.keel_lock
+                "lock format {version} is not the supported {LOCK_VERSION} (format 1 held JSON statements; format 2 holds rewrites): run `keel compile --llm` again"
             ));
         }
+        let lock: Lock =
+            serde_json::from_str(text).map_err(|error| format!("not a keel lock file: {error}"))?;
         for (key, entry) in &lock.entries {
             let expected = self::key(&entry.sentence, &lock.model);
             if *key != expected {
@@ -128,13 +130,13 @@ impl Lock {
         self.entries.get(&key).map(|entry| (key, entry))
     }
 
-    /// Freezes an answer.
-    pub fn insert(&mut self, sentence: &str, statement: Value) {
+    /// Freezes a rewrite.
+    pub fn insert(&mut self, sentence: &str, rewrite: &str) {
         self.entries.insert(
             key(sentence, &self.model),
             LockEntry {
                 sentence: sentence.to_string(),
-                statement,
+                rewrite: rewrite.to_string(),
             },
         );
     }
@@ -177,135 +179,638 @@ pub fn key(sentence: &str, model: &str) -> String {
         .collect()
 }
 
-/// The JSON schema of one statement, with the catalog's tools as an enum
-/// (`""` for statements that call nothing).
-pub fn statement_schema(catalog: &Catalog) -> Value {
-    let mut tools: Vec<&str> = vec![""];
-    tools.extend(catalog.tools.keys().map(String::as_str));
-    json!({
-        "type": "object",
-        "properties": {
-            "kind": {"type": "string", "enum": KINDS},
-            "text": {"type": "string", "maxLength": 300},
-            "tool": {"type": "string", "enum": tools},
-            "args": {"type": "object", "additionalProperties": {"type": "string"}}
-        },
-        "required": ["kind", "text", "tool"],
-        "additionalProperties": false
-    })
+// ---------------------------------------------------------------------
+// Checking a rewrite against its sentence and the catalog.
+// ---------------------------------------------------------------------
+
+/// Words that open or stand for a condition.
+const CONDITION_WORDS: &[&str] = &[
+    "if",
+    "when",
+    "whenever",
+    "once",
+    "unless",
+    "otherwise",
+    "should",
+];
+/// Separators that make the words before them a label condition
+/// (`Not found: …`, `Delivered → …`).
+const LABEL_MARKS: &[char] = &[':', '→', '–', '—'];
+/// Words of the negative: the rewrite must keep the sentence's polarity.
+const NEGATIVE_WORDS: &[&str] = &[
+    "no", "not", "never", "nothing", "none", "nobody", "without", "cannot", "can't", "don't",
+    "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "haven't", "hasn't", "decline",
+    "declines", "declined", "refuse", "refuses", "refused", "reject", "rejects", "rejected",
+];
+/// Words of the affirmative answer: kept if the sentence has one.
+const AFFIRMATIVE_WORDS: &[&str] = &[
+    "yes",
+    "accept",
+    "accepts",
+    "accepted",
+    "agree",
+    "agrees",
+    "agreed",
+    "confirm",
+    "confirms",
+    "confirmed",
+];
+/// Qualifiers a rewrite must keep, word for word, when the sentence has them.
+const KEPT_WORDS: &[&str] = &[
+    "only", "unless", "except", "until", "before", "after", "within", "least", "most", "more",
+    "less", "than", "still", "again", "twice", "each", "every", "any", "all", "both", "either",
+];
+
+/// What a text names, as keel's grammar reads it.
+#[derive(Debug, Default)]
+struct Named {
+    words: Vec<String>,
+    tools: BTreeSet<String>,
+    policies: BTreeSet<String>,
+    /// `$a.b.c` as written.
+    paths: BTreeSet<Vec<String>>,
+    literals: BTreeSet<String>,
+    numbers: BTreeSet<String>,
+    marks: BTreeSet<char>,
 }
 
-/// Checks a proposed statement against the shape and the catalog.
-pub fn read_statement(value: &Value, catalog: &Catalog) -> Result<LlmStatement, String> {
-    let Some(fields) = value.as_object() else {
-        return Err("the statement is not a JSON object".to_string());
-    };
-    for name in fields.keys() {
-        if !matches!(name.as_str(), "kind" | "text" | "tool" | "args") {
-            return Err(format!("the statement has an unexpected field `{name}`"));
-        }
-    }
-    let text_of = |name: &str| -> Result<String, String> {
-        match fields.get(name) {
-            Some(Value::String(text)) => Ok(text.trim().to_string()),
-            Some(_) => Err(format!("`{name}` is not a string")),
-            None => Ok(String::new()),
-        }
-    };
-    let kind = text_of("kind")?;
-    let text = text_of("text")?;
-    let tool = text_of("tool")?;
-    if text.chars().count() > 300 {
-        return Err("`text` is longer than 300 characters".to_string());
-    }
-    let args: BTreeMap<String, String> = match fields.get("args") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(Value::Object(args)) => args
-            .iter()
-            .map(|(name, value)| match value {
-                Value::String(text) => Ok((name.clone(), text.clone())),
-                other => Err(format!(
-                    "argument `{name}` is not a string literal: {other}"
-                )),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err("`args` is not an object".to_string()),
-    };
-    if kind != "call" && (!tool.is_empty() || !args.is_empty()) {
-        return Err(format!("a `{kind}` statement names a tool"));
-    }
-    let needs_text = |text: String| {
-        if text.is_empty() {
-            Err(format!("a `{kind}` statement needs a `text`"))
-        } else {
-            Ok(text)
-        }
-    };
-    match kind.as_str() {
-        "ask" => Ok(LlmStatement::Ask(needs_text(text)?)),
-        "ask_yes_no" => Ok(LlmStatement::AskYesNo(needs_text(text)?)),
-        "say" => Ok(LlmStatement::Say(needs_text(text)?)),
-        "escalate" => Ok(LlmStatement::Escalate(needs_text(text)?)),
-        "note" => Ok(LlmStatement::Note(needs_text(text)?)),
-        "end" => {
-            let outcome = if text.is_empty() {
-                "ended".to_string()
-            } else {
-                text.to_lowercase().replace([' ', '-'], "_")
-            };
-            if outcome.len() > 40 || !outcome.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                return Err(format!("`{text}` is not an outcome name (lowercase words)"));
-            }
-            Ok(LlmStatement::End(outcome))
-        }
-        "call" => {
-            let Some(declared) = catalog.tools.get(&tool) else {
-                return Err(if tool.is_empty() {
-                    "a `call` statement names no tool".to_string()
-                } else {
-                    format!("unknown tool `{tool}`: the catalog does not declare it")
-                });
-            };
-            for (name, literal) in &args {
-                let Some(declared_type) = declared.args.get(name) else {
-                    return Err(format!("`@{tool}` has no argument `{name}`"));
-                };
-                if !literal_fits(literal, declared_type) {
-                    return Err(format!(
-                        "\"{literal}\" is outside the domain of `{name}` ({declared_type})"
-                    ));
+fn named(text: &str) -> Named {
+    let (document, _) = syntax::parse(crate::source::SourceId::default(), text);
+    let mut out = Named::default();
+    let mut stack: Vec<&Item> = document.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        stack.extend(item.children.iter());
+        for piece in &item.text {
+            match &piece.kind {
+                InlineKind::Word(word) => out.words.push(word.to_lowercase().replace('’', "'")),
+                InlineKind::Number(number) => {
+                    out.numbers.insert(number.clone());
                 }
+                InlineKind::Symbol(symbol) => {
+                    out.marks.insert(*symbol);
+                }
+                InlineKind::Tool { name, args } => {
+                    out.tools.insert(name.clone());
+                    for arg in args {
+                        if let syntax::ArgValue::Var(path) = &arg.value {
+                            out.paths.insert(path.clone());
+                        }
+                    }
+                }
+                InlineKind::Policy(name) => {
+                    out.policies.insert(crate::machine::normalise_name(name));
+                }
+                InlineKind::Var(path) => {
+                    out.paths.insert(path.clone());
+                }
+                InlineKind::Literal(literal) => {
+                    out.literals.insert(literal.clone());
+                    // `$vars` inside a quoted question count too.
+                    for word in literal.split(|c: char| c.is_whitespace() || c == '?') {
+                        if let Some(path) = word.strip_prefix('$') {
+                            let path: Vec<String> = path
+                                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_')
+                                .split('.')
+                                .map(str::to_string)
+                                .collect();
+                            out.paths.insert(path);
+                        }
+                    }
+                    out.words.extend(
+                        literal
+                            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                            .filter(|word| !word.is_empty())
+                            .map(str::to_lowercase),
+                    );
+                }
+                InlineKind::Space => {}
             }
-            Ok(LlmStatement::Call { tool, args })
         }
-        other => Err(format!(
-            "`{other}` is not a statement kind ({})",
-            KINDS.join(", ")
-        )),
+    }
+    out
+}
+
+/// A value's comparable form: lowercase, `_` and `-` as spaces.
+fn plain(text: &str) -> String {
+    text.to_lowercase()
+        .replace(['_', '-'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The names a policy may use without the sentence naming them: the
+/// variables written anywhere in its text, and those its catalog's tools
+/// bind by default (`Order` → `order`, `[Order]` → `orders`).
+pub fn known_variables(document: &Document, catalog: &Catalog) -> BTreeSet<String> {
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<&Item> = document.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        stack.extend(item.children.iter());
+        for piece in &item.text {
+            if let InlineKind::Var(path) = &piece.kind {
+                known.extend(path.first().cloned());
+            }
+        }
+    }
+    let snake = |name: &str| {
+        let mut out = String::new();
+        for (index, c) in name.chars().enumerate() {
+            if c.is_uppercase() && index > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    };
+    for (name, tool) in &catalog.tools {
+        known.insert(match tool.returns.required() {
+            Type::Record(record) => snake(record),
+            Type::List(item) => match item.required() {
+                Type::Record(record) => format!("{}s", snake(record)),
+                _ => format!("{name}_result"),
+            },
+            _ => format!("{name}_result"),
+        });
+    }
+    known.insert(crate::trigger::EVENT_VAR.to_string());
+    known
+}
+
+/// Checks a rewrite against its sentence and the catalog. It must be one
+/// short line that is not the sentence again, and it may name only what the
+/// sentence or the catalog names, keeping all the sentence has:
+///
+/// * every `@tool`, `#Policy`, `$path`, quoted value and number the sentence
+///   names is in the rewrite; a tool it adds is a catalog tool that only
+///   reads (a write or destructive call must be written in the sentence); a
+///   `#Policy`, number or short quoted value (four words at most: a status,
+///   an option) it adds must be in the sentence's words; a `$variable` it
+///   adds is one the policy has (`known`), and each field is a catalog
+///   field or written in the sentence;
+/// * the sentence's conditions are kept: if it has a condition word (`if`,
+///   `when`, `unless`, `otherwise`, `should`, …) or a label (`Not found: …`,
+///   `Delivered → …`), so does the rewrite; its polarity (a `no`, `not`,
+///   `decline`, …) is the sentence's; an affirmative answer (`yes`,
+///   `accepts`) and each qualifier (`only`, `still`, `before`, `within`,
+///   `any`, …) it has are kept.
+///
+/// These are necessary, not sufficient: a rewrite that passes is still
+/// marked for review, and [`accept`] also requires that the rules read it.
+pub fn check_rewrite(
+    sentence: &str,
+    rewrite: &str,
+    catalog: &Catalog,
+    known: &BTreeSet<String>,
+) -> Result<(), String> {
+    let rewrite = rewrite.trim();
+    if rewrite.is_empty() {
+        return Err("the rewrite is empty".to_string());
+    }
+    if rewrite.chars().count() > MAX_REWRITE {
+        return Err(format!(
+            "the rewrite is longer than {MAX_REWRITE} characters"
+        ));
+    }
+    if rewrite.contains('\n') {
+        return Err("the rewrite is more than one line".to_string());
+    }
+    if normalise(rewrite) == normalise(sentence) {
+        return Err("the rewrite is the sentence unchanged".to_string());
+    }
+    let before = named(sentence);
+    let after = named(rewrite);
+    let sentence_words: BTreeSet<&str> = before.words.iter().map(String::as_str).collect();
+    let plain_sentence = plain(sentence);
+    // What the sentence names, the rewrite keeps.
+    if let Some(tool) = before.tools.difference(&after.tools).next() {
+        return Err(format!("the rewrite drops @{tool}"));
+    }
+    if let Some(policy) = before.policies.difference(&after.policies).next() {
+        return Err(format!("the rewrite drops #{policy}"));
+    }
+    if let Some(path) = before.paths.difference(&after.paths).next() {
+        return Err(format!("the rewrite drops ${}", path.join(".")));
+    }
+    for literal in &before.literals {
+        let kept = after
+            .literals
+            .iter()
+            .any(|other| plain(other) == plain(literal))
+            || plain(rewrite).contains(&plain(literal));
+        if !kept {
+            return Err(format!("the rewrite drops \"{literal}\""));
+        }
+    }
+    if let Some(number) = before.numbers.difference(&after.numbers).next() {
+        return Err(format!("the rewrite drops the number {number}"));
+    }
+    // What the rewrite adds, the sentence or the catalog names.
+    for tool in after.tools.difference(&before.tools) {
+        match catalog.tools.get(tool) {
+            None => {
+                return Err(format!(
+                    "the rewrite names @{tool}, which the catalog does not declare"
+                ));
+            }
+            Some(declared) if declared.effect != Effect::Read => {
+                return Err(format!(
+                    "the rewrite adds a {} call, @{tool}, that the sentence does not write",
+                    declared.effect.as_str()
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(policy) = after.policies.difference(&before.policies).next() {
+        return Err(format!(
+            "the rewrite names #{policy}, which the sentence does not"
+        ));
+    }
+    if let Some(number) = after.numbers.difference(&before.numbers).next() {
+        return Err(format!(
+            "the rewrite adds the number {number}, which the sentence does not have"
+        ));
+    }
+    for literal in &after.literals {
+        let short = literal.split_whitespace().count() <= 4;
+        if short && !plain_sentence.contains(&plain(literal)) {
+            return Err(format!(
+                "the rewrite names \"{literal}\", which the sentence does not"
+            ));
+        }
+    }
+    let fields: BTreeSet<&str> = catalog
+        .types
+        .values()
+        .flat_map(|record| record.fields.keys().map(String::as_str))
+        .chain(std::iter::once(crate::vocabulary::PHRASE))
+        .collect();
+    let written_fields: BTreeSet<&str> = before
+        .paths
+        .iter()
+        .flat_map(|path| path.iter().skip(1).map(String::as_str))
+        .collect();
+    for path in after.paths.difference(&before.paths) {
+        let Some(root) = path.first() else {
+            continue;
+        };
+        let written_root = before.paths.iter().any(|other| other.first() == Some(root));
+        if !written_root && !known.contains(root) {
+            return Err(format!(
+                "the rewrite names ${root}, which the policy does not have"
+            ));
+        }
+        for field in path.iter().skip(1) {
+            if !fields.contains(field.as_str()) && !written_fields.contains(field.as_str()) {
+                return Err(format!(
+                    "the rewrite names the field `{field}` (${}), which no catalog type has",
+                    path.join(".")
+                ));
+            }
+        }
+    }
+    // The sentence's conditions are kept.
+    let has =
+        |words: &[String], list: &[&str]| words.iter().any(|word| list.contains(&word.as_str()));
+    let conditional = |named: &Named| {
+        has(&named.words, CONDITION_WORDS)
+            || LABEL_MARKS.iter().any(|mark| named.marks.contains(mark))
+    };
+    if conditional(&before) && !conditional(&after) {
+        return Err("the rewrite drops the sentence's condition".to_string());
+    }
+    let negative = |named: &Named| {
+        has(&named.words, NEGATIVE_WORDS) || named.words.iter().any(|word| word.ends_with("n't"))
+    };
+    match (negative(&before), negative(&after)) {
+        (true, false) => {
+            return Err(
+                "the rewrite drops the sentence's negative (no, not, declines, …)".to_string(),
+            );
+        }
+        (false, true) => {
+            return Err(
+                "the rewrite adds a negative (no, not, declines, …) the sentence does not have"
+                    .to_string(),
+            );
+        }
+        _ => {}
+    }
+    if has(&before.words, AFFIRMATIVE_WORDS) && !has(&after.words, AFFIRMATIVE_WORDS) {
+        return Err("the rewrite drops the sentence's yes".to_string());
+    }
+    let rewrite_words: BTreeSet<&str> = after.words.iter().map(String::as_str).collect();
+    for word in KEPT_WORDS {
+        if sentence_words.contains(word) && !rewrite_words.contains(word) {
+            return Err(format!("the rewrite drops “{word}”"));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------
+// Finding sentences, putting rewrites in their place.
+// ---------------------------------------------------------------------
+
+/// One sentence of an item: the range of its pieces and its span.
+#[derive(Clone, Debug)]
+struct Sentence {
+    pieces: std::ops::Range<usize>,
+    span: Span,
+}
+
+/// An item's sentences: its pieces split after `.`, `?` or `!` that a
+/// space or the end follows.
+fn sentences_of(item: &Item) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let pieces = &item.text;
+    for (index, piece) in pieces.iter().enumerate() {
+        if start.is_none() && piece.kind != InlineKind::Space {
+            start = Some(index);
+        }
+        let ends = matches!(piece.kind, InlineKind::Symbol('.' | '?' | '!'))
+            && pieces
+                .get(index + 1)
+                .is_none_or(|next| next.kind == InlineKind::Space);
+        if let (true, Some(first)) = (ends || index + 1 == pieces.len(), start) {
+            if let (Some(head), Some(tail)) = (pieces.get(first), pieces.get(index)) {
+                out.push(Sentence {
+                    pieces: first..index + 1,
+                    span: head.span.join(tail.span),
+                });
+            }
+            start = None;
+        }
+    }
+    out
+}
+
+/// The text of pieces, as written.
+fn text_of(pieces: &[Inline]) -> String {
+    syntax::plain_text(pieces).trim().to_string()
+}
+
+/// Where an item sits: itself, its parent and its neighbours.
+struct Place<'d> {
+    item: &'d Item,
+    parent: Option<&'d Item>,
+    before: Option<&'d Item>,
+    after: Option<&'d Item>,
+}
+
+/// Every item of the document with its place, in document order.
+fn places(document: &Document) -> Vec<Place<'_>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&[Item], Option<&Item>)> = vec![(&document.items, None)];
+    while let Some((items, parent)) = stack.pop() {
+        for (index, item) in items.iter().enumerate() {
+            out.push(Place {
+                item,
+                parent,
+                before: index.checked_sub(1).and_then(|before| items.get(before)),
+                after: items.get(index + 1),
+            });
+            stack.push((&item.children, Some(item)));
+        }
+    }
+    out.sort_by_key(|place| place.item.span.start);
+    out
+}
+
+/// Whether a diagnostic says the rules could not read some words.
+fn is_unread(diagnostic: &Diagnostic) -> bool {
+    diagnostic.is_error()
+        && (diagnostic.code == codes::UNRECOGNISED_SENTENCE
+            || diagnostic.code == codes::UNREAD_WORDS)
+}
+
+/// The sentences of `document` in which an unread-words error lies, in
+/// document order, each once.
+pub fn unread_sentences(document: &Document, diagnostics: &[Diagnostic]) -> Vec<Unread> {
+    let mut found: BTreeMap<u32, Unread> = BTreeMap::new();
+    let places = places(document);
+    for diagnostic in diagnostics
+        .iter()
+        .filter(|diagnostic| is_unread(diagnostic))
+    {
+        let Some(span) = diagnostic
+            .span
+            .filter(|span| span.source == document.source)
+        else {
+            continue;
+        };
+        let Some(place) = places
+            .iter()
+            .rev()
+            .find(|place| place.item.span.start <= span.start && span.start <= place.item.span.end)
+        else {
+            continue;
+        };
+        let sentences = sentences_of(place.item);
+        let Some(sentence) = sentences
+            .iter()
+            .find(|sentence| sentence.span.start <= span.start && span.start < sentence.span.end)
+            .or_else(|| sentences.first())
+        else {
+            continue;
+        };
+        let entry = found.entry(sentence.span.start).or_insert_with(|| Unread {
+            sentence: text_of(
+                place
+                    .item
+                    .text
+                    .get(sentence.pieces.clone())
+                    .unwrap_or_default(),
+            ),
+            span: sentence.span,
+            step: place.item.label.clone(),
+            item: place.item.plain_text(),
+            parent: place.parent.map(Item::plain_text),
+            before: place.before.map(Item::plain_text),
+            after: place.after.map(Item::plain_text),
+            why: Vec::new(),
+        });
+        entry.why.push(diagnostic.message.clone());
+    }
+    found.into_values().collect()
+}
+
+/// Puts `rewrite` in place of the sentence at `span`: its pieces, read by
+/// keel's grammar, with their spans laid proportionally over the
+/// sentence's, so every diagnostic and state points at the sentence.
+/// False if no sentence of `document` has that span.
+pub fn substitute(document: &mut Document, span: Span, rewrite: &str) -> bool {
+    let (parsed, _) = syntax::parse(span.source, rewrite.trim());
+    let mut pieces: Vec<Inline> = Vec::new();
+    let mut stack: Vec<&Item> = parsed.items.iter().rev().collect();
+    while let Some(item) = stack.pop() {
+        if !pieces.is_empty() {
+            pieces.push(Inline {
+                kind: InlineKind::Space,
+                span: item.span,
+            });
+        }
+        pieces.extend(item.text.iter().cloned());
+        stack.extend(item.children.iter().rev());
+    }
+    let written = u64::try_from(rewrite.trim().len())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    let length = u64::from(span.end.saturating_sub(span.start));
+    let place = |offset: u32| {
+        let scaled = u64::from(offset).min(written) * length / written;
+        // At most `length`, so it fits: the sentence's own offsets are u32.
+        span.start + u32::try_from(scaled).unwrap_or(0)
+    };
+    for piece in &mut pieces {
+        piece.span = Span {
+            source: span.source,
+            start: place(piece.span.start),
+            end: place(piece.span.end),
+        };
+    }
+    let mut stack: Vec<&mut Item> = document.items.iter_mut().collect();
+    while let Some(item) = stack.pop() {
+        if item.span.start <= span.start && span.end <= item.span.end {
+            if let Some(sentence) = sentences_of(item)
+                .into_iter()
+                .find(|sentence| sentence.span == span)
+            {
+                item.text.splice(sentence.pieces, pieces);
+                return true;
+            }
+        }
+        stack.extend(item.children.iter_mut());
+    }
+    false
+}
+
+/// Marks every statement read from a rewritten span as extracted by an
+/// LLM; the rule that read it stays its evidence.
+pub fn mark_rewritten(policy: &mut ir::Policy, spans: &[Span]) {
+    if spans.is_empty() {
+        return;
+    }
+    let within = |span: Span| {
+        spans.iter().any(|rewritten| {
+            rewritten.source == span.source
+                && rewritten.start < span.end.max(span.start + 1)
+                && span.start < rewritten.end
+        })
+    };
+    let mut stack: Vec<&mut ir::Block> = vec![&mut policy.body];
+    while let Some(block) = stack.pop() {
+        for stmt in &mut block.0 {
+            if within(stmt.origin.span) {
+                stmt.origin.extracted_by = ir::ExtractedBy::Llm;
+            }
+            match &mut stmt.kind {
+                ir::StmtKind::Ask(ask) => {
+                    stack.extend(ask.yes.as_mut());
+                    stack.extend(ask.no.as_mut());
+                    stack.extend(ask.options.iter_mut());
+                    stack.extend(ask.accepted.as_mut());
+                    stack.extend(ask.not_found.as_mut());
+                }
+                ir::StmtKind::Call(call) => {
+                    stack.extend(call.not_found.as_mut());
+                    stack.extend(call.error.as_mut());
+                }
+                ir::StmtKind::Match(matching) => {
+                    stack.extend(matching.cases.iter_mut().map(|case| &mut case.body));
+                    stack.extend(matching.otherwise.as_mut());
+                }
+                ir::StmtKind::Check(check) => {
+                    stack.extend(check.yes.as_mut());
+                    stack.extend(check.no.as_mut());
+                }
+                ir::StmtKind::Retry(retry) => stack.extend(retry.exhausted.as_mut()),
+                _ => {}
+            }
+        }
     }
 }
 
-/// Whether a literal is a value of `expected` (an enum's domain, an email
-/// address, a number, a date as YYYY-MM-DD); records and lists take no
-/// literals.
-fn literal_fits(literal: &str, expected: &Type) -> bool {
-    let literal = literal.trim();
-    match expected.required() {
-        Type::String | Type::CarrierCode => true,
-        Type::Enum(domain) => domain.iter().any(|allowed| allowed == literal),
-        Type::Email => literal.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty() && host.contains('.') && !literal.contains(char::is_whitespace)
-        }),
-        Type::Int => literal.parse::<i64>().is_ok(),
-        Type::Number | Type::Money => literal.parse::<f64>().is_ok_and(f64::is_finite),
-        Type::Bool => matches!(literal, "true" | "false"),
-        Type::Date => {
-            let parts: Vec<&str> = literal.split('-').collect();
-            parts.len() == 3
-                && parts.iter().zip([4, 2, 2]).all(|(part, width)| {
-                    part.len() == width && part.bytes().all(|b| b.is_ascii_digit())
-                })
-        }
-        Type::Record(_) | Type::List(_) | Type::Optional(_) => false,
+/// Whether the rewrite of `sentence` may be frozen: it passes
+/// [`check_rewrite`], and compiling with it in place (beside the rewrites
+/// already `accepted`) leaves no unread words in the sentence and adds no
+/// error anywhere that compiling without it does not have.
+pub fn accept(
+    policies: &[crate::Source],
+    catalogs: &[crate::Source],
+    accepted: &Lock,
+    sentence: &Unread,
+    rewrite: &str,
+) -> Result<(), String> {
+    let without = crate::compile_locked(policies, catalogs, Some(accepted));
+    // The variables of every policy given: the sentence may be in any.
+    let mut known = BTreeSet::new();
+    for policy in policies {
+        let (document, _) = syntax::parse(crate::source::SourceId::default(), &policy.text);
+        known.extend(known_variables(&document, &without.catalog));
     }
+    check_rewrite(&sentence.sentence, rewrite, &without.catalog, &known)?;
+    let mut trial = accepted.clone();
+    trial.insert(&sentence.sentence, rewrite);
+    let with = crate::compile_locked(policies, catalogs, Some(&trial));
+    let inside = |span: Option<Span>| {
+        span.is_some_and(|span| {
+            span.source == sentence.span.source
+                && sentence.span.start <= span.start
+                && span.start < sentence.span.end
+        })
+    };
+    if let Some(still) = with.diagnostics.iter().find(|diagnostic| {
+        diagnostic.is_error() && diagnostic.code.id.starts_with("K01") && inside(diagnostic.span)
+    }) {
+        return Err(format!(
+            "the rules do not read the rewrite: {}",
+            still.message
+        ));
+    }
+    let errors = |compilation: &crate::Compilation| -> BTreeSet<ErrorKey> {
+        compilation
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .map(|diagnostic| {
+                (
+                    diagnostic.code.id.to_string(),
+                    diagnostic.span.map(|span| {
+                        (
+                            compilation.sources.name(span.source).to_string(),
+                            span.start,
+                        )
+                    }),
+                    diagnostic.message.clone(),
+                )
+            })
+            .collect()
+    };
+    let before = errors(&without);
+    if let Some((code, _, message)) = errors(&with).difference(&before).next() {
+        return Err(format!(
+            "with the rewrite in place, a new error: {code} {message}"
+        ));
+    }
+    Ok(())
+}
+
+/// An error as compared before and after a rewrite: code, place, message.
+type ErrorKey = (String, Option<(String, u32)>, String);
+
+/// The diagnostic for a lock entry whose rewrite is not read in place.
+pub(crate) fn rejected(sentence: &Unread, rewrite: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_LLM_STATEMENT,
+        format!(
+            "the lock file's rewrite of \"{}\" is rejected: {why}",
+            sentence.sentence
+        ),
+    )
+    .at(sentence.span)
+    .note(None, format!("the rewrite: \"{rewrite}\""))
+    .hint("delete its entry in the lock file (or run `keel compile --llm` again), or reword the sentence as docs/policy-language.md shows")
 }

@@ -6,9 +6,9 @@
 //!   and options replies worded beyond the rules): the rules alone, then
 //!   rules + the model where the rules find a yes/no or options reply
 //!   unclear, with the latency of each fill;
-//! * extraction on `llm/tests/data/extraction.jsonl` (44 sentences the
-//!   rules do not understand): the model's statement kind (and tool, for
-//!   calls) against the label, and how many the compiler accepts.
+//! * canonicalisation on `llm/tests/data/extraction.jsonl` (the sentences
+//!   of it the rules do not read): how many of the model's rewrites the
+//!   compiler accepts.
 //!
 //! Needs `KEEL_LLM_BASE_URL` and `KEEL_LLM_MODEL` (for instance from
 //! `scripts/local-llm/start.sh`):
@@ -18,7 +18,7 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use keel_compiler::lock::Lock;
-use keel_compiler::{Source, compile, compile_locked};
+use keel_compiler::{Source, compile};
 use keel_llm::intent::LlmInterpreter;
 use keel_llm::{Client, Config};
 use keel_runtime::slots::{Answer, Question, understand};
@@ -209,13 +209,7 @@ fn extraction(client: &Client) {
         "examples/magento_cancel_retention/catalog.toml",
     ]
     .map(|path| Source::new(path, read(path)));
-    let catalog = compile(
-        &[Source::new("catalog.md", "1. End the conversation.\n")],
-        &catalogs,
-    )
-    .catalog;
     let mut total = 0;
-    let mut right = 0;
     let mut accepted = 0;
     let mut covered = Vec::new();
     let mut latencies = Vec::new();
@@ -225,63 +219,46 @@ fn extraction(client: &Client) {
             continue;
         };
         let sentence = row["sentence"].as_str().unwrap_or_default();
-        let kind = row["kind"].as_str().unwrap_or_default();
-        let tool = row["tool"].as_str().unwrap_or_default();
         // Only sentences the rules leave unread count.
-        let policy = Source::new("figures.md", format!("1. {sentence}\n"));
-        let probe = compile_locked(&[policy], &catalogs, Some(&Lock::new("probe")));
+        let policies = [Source::new("figures.md", format!("1. {sentence}\n"))];
+        let probe = compile(&policies, &catalogs);
         let Some(unread) = probe.unread.first() else {
             covered.push(sentence.to_string());
             continue;
         };
         total += 1;
         let started = Instant::now();
-        let answer = keel_runtime::block_on(keel_llm::extraction::extract(
+        let answer = keel_runtime::block_on(keel_llm::extraction::rewrite(
             client,
-            &unread.sentence,
-            &catalog,
+            unread,
+            &probe.catalog,
         ))
         .unwrap_or_else(|_| std::process::exit(2));
         latencies.push(started.elapsed());
-        let (got_kind, got_tool, verdict) = match &answer {
-            Ok(extracted) => {
-                let got_kind = extracted.statement["kind"].as_str().unwrap_or_default();
-                let got_tool = extracted.statement["tool"].as_str().unwrap_or_default();
-                let verdict = match &extracted.checked {
-                    Ok(_) => {
-                        accepted += 1;
-                        "accepted".to_string()
-                    }
-                    Err(why) => format!("rejected: {why}"),
-                };
-                (got_kind.to_string(), got_tool.to_string(), verdict)
-            }
-            Err(error) => (String::new(), String::new(), format!("error: {error}")),
+        let verdict = match &answer {
+            Ok(rewrite) => match keel_compiler::lock::accept(
+                &policies,
+                &catalogs,
+                &Lock::new("figures"),
+                unread,
+                rewrite,
+            ) {
+                Ok(()) => {
+                    accepted += 1;
+                    format!("accepted: {rewrite:?}")
+                }
+                Err(why) => format!("rejected ({why}): {rewrite:?}"),
+            },
+            Err(error) => format!("error: {error}"),
         };
-        let correct = got_kind == kind && (kind != "call" || got_tool == tool);
-        right += usize::from(correct);
-        lines.push(format!(
-            "  {} {sentence:?}: expected {kind}{}, got {got_kind}{} ({verdict})",
-            if correct { "ok  " } else { "MISS" },
-            if tool.is_empty() {
-                String::new()
-            } else {
-                format!(" @{tool}")
-            },
-            if got_tool.is_empty() {
-                String::new()
-            } else {
-                format!(" @{got_tool}")
-            },
-        ));
+        lines.push(format!("  {sentence:?}: {verdict}"));
     }
     println!();
     println!(
-        "## Extraction ({total} sentences the rules do not understand, llm/tests/data/extraction.jsonl)"
+        "## Canonicalisation ({total} sentences the rules do not read, llm/tests/data/extraction.jsonl)"
     );
-    println!("statement kind (and tool) right: {}", percent(right, total));
     println!(
-        "accepted by the compiler:        {}",
+        "rewrites accepted by the compiler: {}",
         percent(accepted, total)
     );
     println!("latency per sentence: {}", latency_line(&mut latencies));

@@ -1,25 +1,42 @@
-//! Compile-time extraction: a sentence the compiler's rules did not
-//! understand, the IR statement's JSON schema and the catalog go to the
-//! LLM; the answer is checked by the compiler
-//! ([`keel_compiler::lock::read_statement`]) before it is frozen in the
-//! lock file. The compiler itself never asks: it only reads the lock.
+//! Compile-time canonicalisation: a sentence the compiler's rules do not
+//! read goes to the LLM with the shapes the rules read
+//! ([`keel_compiler::extract::reference::shapes`]), the catalog's tools and
+//! record fields, and the sentence's step and the steps around it; the
+//! model answers with the sentence rewritten in keel's reference phrasing.
+//! The compiler decides whether the rewrite may be frozen
+//! ([`keel_compiler::lock::accept`]): the rules must read it, and it may
+//! name nothing new and drop no condition. The compiler itself never asks.
 
 use crate::client::{ChatRequest, Client, Message};
 use crate::error::Error;
 use keel_compiler::catalog::Catalog;
-use keel_compiler::lock::{self, LlmStatement};
-use serde_json::Value;
+use keel_compiler::extract::reference;
+use keel_compiler::lock::{MAX_REWRITE, Unread};
+use serde_json::{Value, json};
 
-/// What the model is told about statements.
-pub const SYSTEM_PROMPT: &str = "You turn one sentence of a customer-support procedure into one JSON statement for a state machine. \
-Kinds: \"ask\" (text: what to ask the customer for, as a short noun phrase such as \"the order number\"), \
-\"ask_yes_no\" (text: the yes/no question to ask), \"say\" (text: what to tell the customer), \
-\"call\" (tool: one of the tools below; text: what it is for), \"escalate\" (text: why a person must take over), \
-\"end\" (text: the outcome in one or two lowercase words, such as \"resolved\"), \
-\"note\" (text: a remark for reviewers that changes nothing in the conversation). \
-Set tool to \"\" unless kind is \"call\". Answer with JSON only.";
+/// What the model is told.
+pub const SYSTEM_PROMPT: &str = "You rewrite one sentence of a customer-support procedure so that keel, a compiler that reads only the fixed sentence shapes listed below, can read it. \
+Keep the meaning exactly: keep every condition (if, when, unless, otherwise, yes, no, declines, only, still, …), every quoted value, every $variable, @tool and #Policy the sentence names, and every number. \
+Add nothing the sentence does not say: use only the tools and fields listed, and no status or value the sentence does not name. \
+Write one line, in the style of the examples. If you cannot rewrite it faithfully, answer with the sentence unchanged.";
 
-/// The tools as the prompt lists them: `- name(arg: type, …): description`.
+/// The shapes as the prompt lists them: `- shape   e.g. example`.
+pub fn shape_list() -> String {
+    reference::shapes()
+        .iter()
+        .map(|shape| match shape.example {
+            Some(example) => format!(
+                "- {}  e.g. {}",
+                shape.shape,
+                example.trim().replace('\n', " / ")
+            ),
+            None => format!("- {}", shape.shape),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The tools as the prompt lists them: `- name(arg: type, …) [effect]: description`.
 pub fn tool_list(catalog: &Catalog) -> String {
     let mut lines = Vec::new();
     for (name, tool) in &catalog.tools {
@@ -37,8 +54,9 @@ pub fn tool_list(catalog: &Catalog) -> String {
             format!(": {}", tool.description)
         };
         lines.push(format!(
-            "- {name}({}) [{}]{description}",
+            "- @{name}({}) → {} [{}]{description}",
             args.join(", "),
+            tool.returns,
             tool.effect.as_str()
         ));
     }
@@ -49,42 +67,84 @@ pub fn tool_list(catalog: &Catalog) -> String {
     }
 }
 
-/// The request for one sentence.
-pub fn request(sentence: &str, catalog: &Catalog) -> ChatRequest {
-    ChatRequest {
-        messages: vec![
-            Message::system(format!("{SYSTEM_PROMPT}\nTools:\n{}", tool_list(catalog))),
-            Message::user(format!("Sentence: {sentence}")),
-        ],
-        schema_name: "statement".to_string(),
-        schema: lock::statement_schema(catalog),
-        max_tokens: 160,
+/// The record types as the prompt lists them: `- Order: id, status ("a" | "b"), …`.
+pub fn field_list(catalog: &Catalog) -> String {
+    let lines: Vec<String> = catalog
+        .types
+        .values()
+        .map(|record| {
+            let fields: Vec<String> = record
+                .fields
+                .iter()
+                .map(|(field, kind)| match kind.domain() {
+                    Some(domain) => format!("{field} (\"{}\")", domain.join("\" | \"")),
+                    None => format!("{field}: {kind}"),
+                })
+                .collect();
+            format!("- {}: {}", record.name, fields.join(", "))
+        })
+        .collect();
+    if lines.is_empty() {
+        "(no types)".to_string()
+    } else {
+        lines.join("\n")
     }
 }
 
-/// One extraction: the statement as answered, and whether the compiler
-/// accepts it (the reason when it does not).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Extracted {
-    /// The sentence.
-    pub sentence: String,
-    /// The answer's JSON (schema-valid).
-    pub statement: Value,
-    /// The compiler's reading of it, or why it is rejected.
-    pub checked: Result<LlmStatement, String>,
+/// The JSON schema of the answer: one rewrite.
+pub fn rewrite_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "rewrite": {"type": "string", "maxLength": MAX_REWRITE}
+        },
+        "required": ["rewrite"],
+        "additionalProperties": false
+    })
 }
 
-/// Asks for one sentence.
-pub async fn extract(
-    client: &Client,
-    sentence: &str,
-    catalog: &Catalog,
-) -> Result<Extracted, Error> {
-    let completion = client.complete(&request(sentence, catalog)).await?;
-    let checked = lock::read_statement(&completion.value, catalog);
-    Ok(Extracted {
-        sentence: sentence.to_string(),
-        statement: completion.value,
-        checked,
-    })
+/// The request for one sentence.
+pub fn request(unread: &Unread, catalog: &Catalog) -> ChatRequest {
+    let mut context = Vec::new();
+    if let Some(parent) = &unread.parent {
+        context.push(format!("The enclosing step: {parent}"));
+    }
+    if let Some(before) = &unread.before {
+        context.push(format!("The step before: {before}"));
+    }
+    context.push(format!("The step ({}): {}", unread.step, unread.item));
+    if let Some(after) = &unread.after {
+        context.push(format!("The step after: {after}"));
+    }
+    ChatRequest {
+        messages: vec![
+            Message::system(format!(
+                "{SYSTEM_PROMPT}\n\nShapes keel reads:\n{}\n\nTools:\n{}\n\nRecord types and fields ($name.field):\n{}",
+                shape_list(),
+                tool_list(catalog),
+                field_list(catalog)
+            )),
+            Message::user(format!(
+                "{}\n\nRewrite this sentence of step {}: {}",
+                context.join("\n"),
+                unread.step,
+                unread.sentence
+            )),
+        ],
+        schema_name: "rewrite".to_string(),
+        schema: rewrite_schema(),
+        max_tokens: 200,
+    }
+}
+
+/// Asks for one sentence's rewrite; the answer as the model wrote it.
+pub async fn rewrite(client: &Client, unread: &Unread, catalog: &Catalog) -> Result<String, Error> {
+    let completion = client.complete(&request(unread, catalog)).await?;
+    Ok(completion
+        .value
+        .get("rewrite")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string())
 }

@@ -8,9 +8,11 @@
 //! * [`intent`]: a run-time [`keel_runtime::IntentQuestion`] in; a logged
 //!   [`keel_runtime::Interpretation`] out, whose value is one of the node's
 //!   options or `"unclear"` (failures too are `"unclear"`);
-//! * [`extraction`]: the sentences the compiler's rules did not understand,
-//!   the statement schema and the catalog in; lock-file entries out, each
-//!   checked by the compiler before it is frozen;
+//! * [`extraction`]: a sentence the compiler's rules do not read, with the
+//!   shapes they read, the catalog and the steps around it, in; its rewrite
+//!   in keel's reference phrasing out, frozen in the lock file only if the
+//!   compiler accepts it (the rules read it, nothing named is new, no
+//!   condition is lost);
 //! * [`phrasing`]: a templated message in; the LLM's rewording out only if
 //!   [`phrasing::guard`] finds every fact unchanged and nothing new, else the
 //!   template, with the verdict.

@@ -1,8 +1,9 @@
 //! The LLM boundary through the `keel` binary: `compile --llm` against a
-//! loopback chat-completions server freezes checked answers in the lock
-//! file beside the policy; with the lock present, compiling needs no
-//! network and gives the same bytes every time; `check` lists the states
-//! an LLM extracted.
+//! loopback chat-completions server (recorded rewrites: two faithful, one
+//! adding a write call, one dropping a condition) freezes only the rewrites
+//! the compiler accepts in the lock file beside the policy; with the lock
+//! present, compiling needs no network and gives the same bytes every time;
+//! `check` shows each sentence beside its rewrite.
 
 use crate::{Run, keel, root, scratch, text};
 use serde_json::{Value, json};
@@ -33,17 +34,21 @@ fn workspace(name: &str) -> PathBuf {
     directory
 }
 
-/// The statement the stub answers for a sentence.
-fn answer(sentence: &str) -> Value {
-    if sentence.contains("heard") {
-        json!({"kind": "say", "text": "We hear you, and we are here to help.", "tool": ""})
+/// The rewrite the stub answers for a sentence (its request's last line).
+fn answer(request: &str) -> Value {
+    let sentence = request.lines().last().unwrap_or_default();
+    let rewrite = if sentence.contains("heard") {
+        "Inform the customer that we hear them before anything else."
     } else if sentence.contains("survey") {
-        // Schema-valid, but a literal outside the argument's domain: the
-        // compiler rejects it and it is not frozen.
-        json!({"kind": "call", "text": "survey", "tool": "send_survey", "args": {"score": "ten"}})
+        // A write call the sentence does not write: rejected, not frozen.
+        "Use @send_survey to send the satisfaction survey."
+    } else if sentence.contains("upset") {
+        // The condition is lost: rejected, not frozen.
+        "Inform the customer that we hear them before anything else."
     } else {
-        json!({"kind": "end", "text": "resolved", "tool": ""})
-    }
+        "End the conversation as resolved."
+    };
+    json!({ "rewrite": rewrite })
 }
 
 /// Serves `count` chat completions on loopback, one connection each.
@@ -112,22 +117,34 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
     let directory = workspace("freeze");
     let policy = directory.join("policy.md");
     let policy = policy.to_str().expect("utf-8 path");
-    let (base_url, server) = stub(3);
+    let (base_url, server) = stub(4);
     let frozen = keel_with_llm(&["compile", "--llm", policy], &base_url);
     let stderr = text(&frozen.stderr)
         .replace(policy, "POLICY")
         .replace(&directory.join("policy.lock").display().to_string(), "LOCK");
     let requests = server.join().expect("the stub ends");
-    assert_eq!(requests.len(), 3, "one request per unread sentence");
+    assert_eq!(requests.len(), 4, "one request per unread sentence");
     for request in &requests {
         assert_eq!(request["response_format"]["type"], "json_schema");
-        let tools =
-            &request["response_format"]["json_schema"]["schema"]["properties"]["tool"]["enum"];
-        assert_eq!(tools, &json!(["", "get_order", "send_survey"]));
+        let schema = &request["response_format"]["json_schema"]["schema"];
+        assert_eq!(schema["required"], json!(["rewrite"]));
+        let system = request["messages"][0]["content"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(system.contains("Shapes keel reads:"), "{system}");
+        assert!(
+            system.contains("@send_survey(email: email) → bool [write]"),
+            "{system}"
+        );
+        assert!(
+            system.contains("- Order: id: string, status (\"Processing\""),
+            "{system}"
+        );
         let sent = request["messages"][1]["content"]
             .as_str()
             .unwrap_or_default();
-        assert!(sent.starts_with("Sentence: "), "{sent}");
+        assert!(sent.contains("The step before: "), "{sent}");
+        assert!(sent.contains("Rewrite this sentence of step "), "{sent}");
     }
     insta::assert_snapshot!("compile_llm_freeze", stderr);
     let lock_path = directory.join("policy.lock");
@@ -147,7 +164,7 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
         2,
         "{json}"
     );
-    // The states an LLM extracted are listed; the rejected sentence stays an error.
+    // Each sentence beside its rewrite; the rejected ones stay errors.
     let check = keel_with_llm(&["check", policy], &offline);
     insta::assert_snapshot!(
         "check_with_lock",
@@ -162,7 +179,7 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
     )
     .expect("edit");
     let edited = keel_with_llm(&["check", policy], &offline);
-    // The old entry is stale (K0116), the new wording has no answer.
+    // The old entry is stale (K0116), the new wording has no rewrite.
     insta::assert_snapshot!(
         "check_with_stale_lock",
         text(&edited.stderr).replace(policy, "POLICY")

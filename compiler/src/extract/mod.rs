@@ -24,8 +24,8 @@
 //!   check made in step 15); it turns into the IR tree at the end.
 //!
 //! A sentence no rule understands becomes an `unrecognised-sentence`
-//! diagnostic with its span; this is the seam where an LLM extractor (with
-//! its answer frozen in a lock file) plugs in ([`unread`]).
+//! diagnostic with its span ([`unread`]); an LLM's rewrite of it, frozen in
+//! the lock file, is put in its place before extraction (`crate::lock`).
 
 mod action;
 mod arena;
@@ -48,7 +48,6 @@ mod unread;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{self, ExtractedBy, Origin, Slot};
-use crate::lock::{Lock, Unread};
 use crate::source::Span;
 use crate::syntax::Document;
 use arena::{Arena, BlockId, Building, ROOT, StmtId};
@@ -62,29 +61,6 @@ pub fn extract(
     catalog: &Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ir::Policy {
-    extract_locked(document, default_name, catalog, None, diagnostics).0
-}
-
-/// What extraction did with the lock file: the keys of the entries it
-/// used, and the sentences neither the rules nor the lock understood.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LockUse {
-    /// Keys of the lock entries used.
-    pub used: BTreeSet<String>,
-    /// Sentences to ask an LLM about.
-    pub unread: Vec<Unread>,
-}
-
-/// [`extract`], reading the sentences the rules do not understand from
-/// `lock` when it has them (the statements are marked as extracted by an
-/// LLM); the others stay `unrecognised-sentence` errors and are returned.
-pub fn extract_locked(
-    document: &Document,
-    default_name: &str,
-    catalog: &Catalog,
-    lock: Option<&Lock>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (ir::Policy, LockUse) {
     // The `Answers` section is fixed text, not procedure (crate::answers).
     let (document, answers) = crate::answers::split(document, diagnostics);
     let document = &document;
@@ -104,8 +80,6 @@ pub fn extract_locked(
         written_roots: written_roots(&document.items),
         outline: jump::Outline::new(&document.items),
         jumps: Vec::new(),
-        lock,
-        lock_use: LockUse::default(),
         diagnostics,
     };
     // A triggered policy starts with `$event` bound (crate::trigger).
@@ -145,7 +119,7 @@ pub fn extract_locked(
     builder.resolve_jumps();
     let anchors = builder.finish_anchors();
     let body = builder.arena.finish_block(ROOT);
-    let policy = ir::Policy {
+    ir::Policy {
         name: value("policy").unwrap_or_else(|| default_name.to_string()),
         title: value("title").unwrap_or_default(),
         when: value("when").unwrap_or_default(),
@@ -158,8 +132,7 @@ pub fn extract_locked(
         trigger,
         answers,
         span: whole,
-    };
-    (policy, builder.lock_use)
+    }
 }
 
 /// How deep conditions may nest: bounded so no input can overflow the
@@ -201,9 +174,6 @@ struct Builder<'a> {
     outline: jump::Outline,
     /// Jumps to link once every statement is known.
     jumps: Vec<jump::PendingJump>,
-    /// Frozen LLM answers for sentences the rules do not understand.
-    lock: Option<&'a Lock>,
-    lock_use: LockUse,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 

@@ -1,17 +1,13 @@
-//! Sentences no rule reads: the lock file's frozen LLM answer if it has one
-//! (checked against the catalog again and marked as extracted by an LLM),
-//! else an `unrecognised-sentence` error.
+//! Sentences no rule reads: an `unrecognised-sentence` error (or
+//! `unread-words`). The lock file's LLM rewrites are put in place of such
+//! sentences before extraction (`crate::lock`), so they are read by the
+//! same rules.
 
-use super::action::{self, Action};
 use super::arena::BlockId;
 use super::tokens::{self, Token};
 use super::{Builder, ItemContext};
-use crate::catalog::{Catalog, Type};
 use crate::diagnostic::{Diagnostic, codes};
-use crate::ir::ExtractedBy;
-use crate::lock::{self, LlmStatement, Unread};
 use crate::source::Span;
-use crate::syntax::{ArgValue, ToolArg};
 
 impl Builder<'_> {
     /// A phrase a rule would read but for a condition inside it that its
@@ -43,9 +39,14 @@ impl Builder<'_> {
         );
     }
 
-    /// A phrase no rule reads: the lock file's frozen answer if it has one
-    /// (checked against the catalog again), else an `unrecognised-sentence`.
-    pub(super) fn unread(&mut self, span: Span, text: &str, block: BlockId, context: &ItemContext) {
+    /// A phrase no rule reads: an `unrecognised-sentence`.
+    pub(super) fn unread(
+        &mut self,
+        span: Span,
+        text: &str,
+        _block: BlockId,
+        context: &ItemContext,
+    ) {
         // Before the first step, what no rule reads is the introduction:
         // kept whole as a note (`Use this when …`, `Returns: delivered
         // orders only`), never an instruction keel guesses at.
@@ -60,44 +61,7 @@ impl Builder<'_> {
             self.notes.push((origin, text.to_string()));
             return;
         }
-        let Some(lock) = self.lock else {
-            return self.unrecognised(span, text);
-        };
-        let Some((key, entry)) = lock.get(text) else {
-            self.lock_use.unread.push(Unread {
-                sentence: text.to_string(),
-                span,
-            });
-            self.unrecognised(span, text);
-            if let Some(last) = self.diagnostics.last_mut() {
-                last.notes.push((
-                    None,
-                    "the lock file has no answer for it: `keel compile --llm` asks the configured LLM"
-                        .to_string(),
-                ));
-            }
-            return;
-        };
-        self.lock_use.used.insert(key);
-        match lock::read_statement(&entry.statement, self.catalog) {
-            Ok(statement) => {
-                let action = llm_action(statement, span, self.catalog);
-                let llm_context = ItemContext {
-                    extracted_by: ExtractedBy::Llm,
-                    rule: "llm",
-                    ..context.clone()
-                };
-                self.action(action, block, span, &llm_context);
-            }
-            Err(why) => self.diagnostics.push(
-                Diagnostic::error(
-                    codes::INVALID_LLM_STATEMENT,
-                    format!("the LLM's answer for \"{text}\" is rejected: {why}"),
-                )
-                .at(span)
-                .hint("correct or delete its entry in the lock file, or reword the sentence"),
-            ),
-        }
+        self.unrecognised(span, text);
     }
 
     pub(super) fn unrecognised(&mut self, span: Span, text: &str) {
@@ -108,73 +72,5 @@ impl Builder<'_> {
                     "start with a verb keel knows (ask for, use @tool, inform that, route to an agent, proceed as described in #Policy), or prefix a remark with `Note:`; every shape keel reads is in docs/policy-language.md",
                 ),
         );
-    }
-}
-
-/// The action a frozen LLM statement stands for. Its words are read by
-/// the same rules as written text; every token points at the sentence.
-pub(super) fn llm_action(statement: LlmStatement, span: Span, catalog: &Catalog) -> Action {
-    let tokens = |text: &str| -> Vec<Token> {
-        // The rules add the final full stop themselves.
-        let text = text.trim().trim_end_matches(['.', '!']);
-        let (document, _) = crate::syntax::parse(span.source, text);
-        document
-            .items
-            .iter()
-            .flat_map(|item| tokens::tokens(&item.text))
-            .map(|mut token| {
-                token.span = span;
-                token
-            })
-            .collect()
-    };
-    match statement {
-        LlmStatement::Ask(what) => Action::AskValue {
-            noun: tokens(&what),
-            retry: false,
-        },
-        LlmStatement::AskYesNo(question) => Action::AskYesNo {
-            question: tokens(&question),
-        },
-        LlmStatement::Say(text) => Action::Say {
-            words: tokens(&text),
-            opening: action::Opening::Plain,
-        },
-        LlmStatement::Call { tool, args } => Action::Call {
-            args: args
-                .into_iter()
-                .map(|(name, literal)| {
-                    // Numbers are literals of numeric arguments only.
-                    let numeric = catalog
-                        .tools
-                        .get(&tool)
-                        .and_then(|declared| declared.args.get(&name))
-                        .is_some_and(|declared| {
-                            matches!(declared.required(), Type::Int | Type::Number | Type::Money)
-                        });
-                    ToolArg {
-                        name,
-                        value: if numeric {
-                            ArgValue::Number(literal)
-                        } else {
-                            ArgValue::Literal(literal)
-                        },
-                        span,
-                    }
-                })
-                .collect(),
-            tool,
-            span,
-            bind: None,
-            check: None,
-            message: None,
-        },
-        LlmStatement::Escalate(reason) => Action::Escalate {
-            reason: Some(reason),
-            queue: None,
-            ticket: false,
-        },
-        LlmStatement::End(outcome) => Action::End { outcome },
-        LlmStatement::Note(text) => Action::Note { text },
     }
 }

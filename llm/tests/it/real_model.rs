@@ -10,7 +10,6 @@
 //! injection corpus — and exact labels only for clear-cut replies.
 
 use crate::common::{QUESTIONS, check_turn, injections, machine, run_to_ask};
-use keel_compiler::lock::KINDS;
 use keel_llm::intent::LlmInterpreter;
 use keel_llm::{Client, Config};
 use keel_runtime::{Event, IntentQuestion};
@@ -136,31 +135,37 @@ fn real_model_too_slow_falls_back_to_the_rules() {
 }
 
 #[test]
-fn real_model_extraction_answers_are_schema_valid_statements() {
+fn real_model_rewrites_are_judged_by_the_compiler() {
     let Some(config) = real_config() else {
         return;
     };
     let client = Client::new(config).expect("a client");
-    let catalog_text = std::fs::read_to_string(
-        crate::common::root().join("examples/single_order_cancellation/catalog.toml"),
-    )
-    .expect("a catalog");
-    let compilation = keel_compiler::compile(
-        &[keel_compiler::Source::new(
-            "p.md",
-            "1. End the conversation.\n",
-        )],
-        &[keel_compiler::Source::new("catalog.toml", catalog_text)],
-    );
-    for sentence in ["Greet the customer warmly", "Loop in a human agent"] {
-        let extracted = keel_runtime::block_on(keel_llm::extraction::extract(
+    let read = |name: &str| {
+        let path = format!("compiler/tests/data/lock/{name}");
+        let text = std::fs::read_to_string(crate::common::root().join(&path)).expect("readable");
+        keel_compiler::Source::new(path, text)
+    };
+    let (policies, catalogs) = (vec![read("policy.md")], vec![read("catalog.toml")]);
+    let compilation = keel_compiler::compile(&policies, &catalogs);
+    assert!(compilation.unread.len() >= 2, "{:?}", compilation.unread);
+    for unread in compilation.unread.iter().take(2) {
+        let rewrite = keel_runtime::block_on(keel_llm::extraction::rewrite(
             &client,
-            sentence,
+            unread,
             &compilation.catalog,
         ))
         .expect("a runtime")
         .expect("a schema-valid answer");
-        let kind = extracted.statement["kind"].as_str().unwrap_or_default();
-        assert!(KINDS.contains(&kind), "{}", extracted.statement);
+        // Accepted or rejected, the compiler decides; a rejection says why.
+        let verdict = keel_compiler::lock::accept(
+            &policies,
+            &catalogs,
+            &keel_compiler::lock::Lock::new("real"),
+            unread,
+            &rewrite,
+        );
+        if let Err(why) = verdict {
+            assert!(!why.is_empty());
+        }
     }
 }
