@@ -179,6 +179,7 @@ pub fn key(sentence: &str, model: &str) -> String {
 }
 
 mod check;
+mod conditions;
 
 pub use check::{check_rewrite, known_variables};
 

@@ -1,6 +1,7 @@
 //! The LLM boundary through the `keel` binary: `compile --llm` against a
 //! loopback chat-completions server (recorded rewrites: two faithful, one
-//! adding a write call, one dropping a condition) freezes only the rewrites
+//! adding a write call, one dropping the condition, two dropping one of two
+//! conditions) freezes only the rewrites
 //! the compiler accepts in the lock file beside the policy; with the lock
 //! present, compiling needs no network and gives the same bytes every time;
 //! `check` shows each sentence beside its rewrite.
@@ -45,6 +46,12 @@ fn answer(request: &str) -> Value {
     } else if sentence.contains("upset") {
         // The condition is lost: rejected, not frozen.
         "Inform the customer that we hear them before anything else."
+    } else if sentence.contains("on its way") {
+        // One part of the condition is lost: rejected, not frozen.
+        "If $order.status is \"Shipped\", inform the customer that the parcel is on its way."
+    } else if sentence.contains("has arrived") {
+        // One of two conditions (the label) is lost: rejected, not frozen.
+        "If $order.status is \"Delivered\", inform the customer that the parcel has arrived."
     } else {
         "End the conversation as resolved."
     };
@@ -117,13 +124,13 @@ fn compile_llm_freezes_checked_answers_and_then_compiles_offline_byte_for_byte()
     let directory = workspace("freeze");
     let policy = directory.join("policy.md");
     let policy = policy.to_str().expect("utf-8 path");
-    let (base_url, server) = stub(4);
+    let (base_url, server) = stub(6);
     let frozen = keel_with_llm(&["compile", "--llm", policy], &base_url);
     let stderr = text(&frozen.stderr)
         .replace(policy, "POLICY")
         .replace(&directory.join("policy.lock").display().to_string(), "LOCK");
     let requests = server.join().expect("the stub ends");
-    assert_eq!(requests.len(), 4, "one request per unread sentence");
+    assert_eq!(requests.len(), 6, "one request per unread sentence");
     for request in &requests {
         assert_eq!(request["response_format"]["type"], "json_schema");
         let schema = &request["response_format"]["json_schema"]["schema"];

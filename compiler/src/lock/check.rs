@@ -1,29 +1,18 @@
 //! Checking a rewrite against its sentence and the catalog: it names
 //! nothing new and keeps every condition ([`check_rewrite`]).
 
+use super::conditions::conditions;
 use super::{MAX_REWRITE, normalise};
 use crate::catalog::{Catalog, Effect, Type};
 use crate::syntax::{self, Document, InlineKind, Item};
 use std::collections::BTreeSet;
 
-/// Words that open or stand for a condition.
-const CONDITION_WORDS: &[&str] = &[
-    "if",
-    "when",
-    "whenever",
-    "once",
-    "unless",
-    "otherwise",
-    "should",
-];
-/// Separators that make the words before them a label condition
-/// (`Not found: …`, `Delivered → …`).
-const LABEL_MARKS: &[char] = &[':', '→', '–', '—'];
 /// Words of the negative: the rewrite must keep the sentence's polarity.
 const NEGATIVE_WORDS: &[&str] = &[
     "no", "not", "never", "nothing", "none", "nobody", "without", "cannot", "can't", "don't",
     "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "haven't", "hasn't", "decline",
     "declines", "declined", "refuse", "refuses", "refused", "reject", "rejects", "rejected",
+    "false",
 ];
 /// Words of the affirmative answer: kept if the sentence has one.
 const AFFIRMATIVE_WORDS: &[&str] = &[
@@ -54,7 +43,6 @@ struct Named {
     paths: BTreeSet<Vec<String>>,
     literals: BTreeSet<String>,
     numbers: BTreeSet<String>,
-    marks: BTreeSet<char>,
 }
 
 fn named(text: &str) -> Named {
@@ -69,9 +57,7 @@ fn named(text: &str) -> Named {
                 InlineKind::Number(number) => {
                     out.numbers.insert(number.clone());
                 }
-                InlineKind::Symbol(symbol) => {
-                    out.marks.insert(*symbol);
-                }
+                InlineKind::Symbol(_) => {}
                 InlineKind::Tool { name, args } => {
                     out.tools.insert(name.clone());
                     for arg in args {
@@ -171,12 +157,14 @@ pub fn known_variables(document: &Document, catalog: &Catalog) -> BTreeSet<Strin
 ///   an option) it adds must be in the sentence's words; a `$variable` it
 ///   adds is one the policy has (`known`), and each field is a catalog
 ///   field or written in the sentence;
-/// * the sentence's conditions are kept: if it has a condition word (`if`,
-///   `when`, `unless`, `otherwise`, `should`, …) or a label (`Not found: …`,
-///   `Delivered → …`), so does the rewrite; its polarity (a `no`, `not`,
-///   `decline`, …) is the sentence's; an affirmative answer (`yes`,
-///   `accepts`) and each qualifier (`only`, `still`, `before`, `within`,
-///   `any`, …) it has are kept.
+/// * each of the sentence's conditions is kept: a label (`**Monthly**: …`,
+///   `Not found: …`, `Delivered → …`), a clause opened by `if`, `when`,
+///   `unless`, … and each of its `and` / `or` parts shares a word with a
+///   condition of the rewrite, and the rewrite has as many conditions
+///   (counting its parts) as the sentence ([`keeps_each_condition`]); it
+///   has as many negatives (`no`, `not`, `declines`, `false`, …) as the
+///   sentence, and at least as many yeses (`yes`, `accepts`) and of each
+///   qualifier (`only`, `still`, `before`, `within`, `any`, …).
 ///
 /// These are necessary, not sufficient: a rewrite that passes is still
 /// marked for review, and [`accept`] also requires that the rules read it.
@@ -203,7 +191,6 @@ pub fn check_rewrite(
     }
     let before = named(sentence);
     let after = named(rewrite);
-    let sentence_words: BTreeSet<&str> = before.words.iter().map(String::as_str).collect();
     let plain_sentence = plain(sentence);
     // What the sentence names, the rewrite keeps.
     if let Some(tool) = before.tools.difference(&after.tools).next() {
@@ -293,41 +280,106 @@ pub fn check_rewrite(
             }
         }
     }
-    // The sentence's conditions are kept.
-    let has =
-        |words: &[String], list: &[&str]| words.iter().any(|word| list.contains(&word.as_str()));
-    let conditional = |named: &Named| {
-        has(&named.words, CONDITION_WORDS)
-            || LABEL_MARKS.iter().any(|mark| named.marks.contains(mark))
+    // Each of the sentence's conditions is kept, with its polarity, its
+    // answers and its qualifiers, as many times as the sentence has them.
+    keeps_each_condition(sentence, rewrite)?;
+    let count = |named: &Named, is: &dyn Fn(&str) -> bool| {
+        named.words.iter().filter(|word| is(word.as_str())).count()
     };
-    if conditional(&before) && !conditional(&after) {
-        return Err("the rewrite drops the sentence's condition".to_string());
-    }
-    let negative = |named: &Named| {
-        has(&named.words, NEGATIVE_WORDS) || named.words.iter().any(|word| word.ends_with("n't"))
-    };
-    match (negative(&before), negative(&after)) {
-        (true, false) => {
+    let negative = |word: &str| NEGATIVE_WORDS.contains(&word) || word.ends_with("n't");
+    match (count(&before, &negative), count(&after, &negative)) {
+        (0, 0) => {}
+        (_, 0) => {
             return Err(
                 "the rewrite drops the sentence's negative (no, not, declines, …)".to_string(),
             );
         }
-        (false, true) => {
+        (0, _) => {
             return Err(
                 "the rewrite adds a negative (no, not, declines, …) the sentence does not have"
                     .to_string(),
             );
         }
+        (written, read) if written != read => {
+            return Err(format!(
+                "the sentence has {written} negatives (no, not, declines, …), the rewrite {read}"
+            ));
+        }
         _ => {}
     }
-    if has(&before.words, AFFIRMATIVE_WORDS) && !has(&after.words, AFFIRMATIVE_WORDS) {
-        return Err("the rewrite drops the sentence's yes".to_string());
-    }
-    let rewrite_words: BTreeSet<&str> = after.words.iter().map(String::as_str).collect();
-    for word in KEPT_WORDS {
-        if sentence_words.contains(word) && !rewrite_words.contains(word) {
-            return Err(format!("the rewrite drops “{word}”"));
+    let affirmative = |word: &str| AFFIRMATIVE_WORDS.contains(&word);
+    match (count(&before, &affirmative), count(&after, &affirmative)) {
+        (written, read) if read >= written => {}
+        (_, 0) => return Err("the rewrite drops the sentence's yes".to_string()),
+        (written, read) => {
+            return Err(format!(
+                "the sentence has {written} yeses (yes, accepts, confirms, …), the rewrite {read}"
+            ));
         }
+    }
+    for word in KEPT_WORDS {
+        let is = |other: &str| other == *word;
+        match (count(&before, &is), count(&after, &is)) {
+            (written, read) if read >= written => {}
+            (_, 0) => return Err(format!("the rewrite drops “{word}”")),
+            (written, read) => {
+                return Err(format!(
+                    "the sentence has “{word}” {written} times, the rewrite {read}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `rewrite` keeps each condition of `sentence`
+/// ([`conditions`]): every part of each of the sentence's conditions
+/// shares a word with the rewrite's conditions (`**Monthly**: if …` needs
+/// `monthly` in a condition of the rewrite, not just an `if`), and the
+/// rewrite has at least as many conditions, counting each `and` / `or`
+/// part, as the sentence has conditions (so an `otherwise` or an `if they
+/// agree`, which have no words of their own, are counted).
+fn keeps_each_condition(sentence: &str, rewrite: &str) -> Result<(), String> {
+    let checked: &[&[&str]] = &[NEGATIVE_WORDS, AFFIRMATIVE_WORDS, KEPT_WORDS];
+    let written = conditions(sentence, checked);
+    let read = conditions(rewrite, checked);
+    let read_words: BTreeSet<&String> = read
+        .iter()
+        .flat_map(|condition| &condition.parts)
+        .flat_map(|part| &part.words)
+        .collect();
+    for condition in &written {
+        let dropped = condition.parts.iter().find(|part| {
+            !part.words.is_empty() && !part.words.iter().any(|word| read_words.contains(word))
+        });
+        if let Some(part) = dropped {
+            return Err(if read.is_empty() {
+                "the rewrite drops the sentence's condition".to_string()
+            } else if condition.parts.len() > 1 {
+                format!(
+                    "the rewrite drops “{}” of the condition “{}”",
+                    part.text, condition.text
+                )
+            } else {
+                format!("the rewrite drops the condition “{}”", condition.text)
+            });
+        }
+    }
+    let parts: usize = read.iter().map(|condition| condition.parts.len()).sum();
+    if parts < written.len() {
+        return Err(if parts == 0 {
+            "the rewrite drops the sentence's condition".to_string()
+        } else {
+            format!(
+                "the sentence has {} conditions ({}), the rewrite {parts}",
+                written.len(),
+                written
+                    .iter()
+                    .map(|condition| format!("“{}”", condition.text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
     }
     Ok(())
 }
