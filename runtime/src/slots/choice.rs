@@ -216,16 +216,17 @@ pub(super) fn choose_option(words: &Words, options: &[&str], described: &[&str])
     unclear()
 }
 
-/// Whether a record's field is one of its ids: an id field ([`ID_FIELDS`])
-/// whose value is one token (`#1042`, `gc-901`). A `name` made of words
+/// Whether a record's field is one of its ids: an id field ([`ID_FIELDS`]),
+/// a `name` only when its value is one token (`#1042`). A `name` made of words
 /// ("Linen duvet cover, queen, sage") describes the record: its words pick
 /// it as any item's words do.
 pub(crate) fn is_id(name: &str, value: &Value) -> bool {
     one_of(ID_FIELDS, name)
-        && match value {
-            Value::Text(text) => !text.trim().contains(' '),
-            _ => true,
-        }
+        && (name != "name"
+            || match value {
+                Value::Text(text) => !text.trim().as_bytes().contains(&b' '),
+                _ => true,
+            })
 }
 
 /// The one option a word of the reply names through the policy's words
@@ -329,16 +330,19 @@ pub(super) fn choose_item(
         .text
         .bytes()
         .any(|byte| matches!(byte, b'-' | b'/' | b'.' | b'_'));
-    if let Some(index) = (0..items.len()).filter(|_| marked).find(|&index| {
-        ids(&items[index]).any(|id| {
-            id.len() >= 4
-                && id
-                    .bytes()
-                    .any(|byte| matches!(byte, b'-' | b'/' | b'.' | b'_'))
-                && contains_token(&words.text, id)
-        })
-    }) {
-        return understood(Answer::Item(index), "item-id", words.get(0));
+    if marked {
+        let split_id = |item: &Value| {
+            ids(item).any(|id| {
+                id.len() >= 4
+                    && id
+                        .bytes()
+                        .any(|byte| matches!(byte, b'-' | b'/' | b'.' | b'_'))
+                    && contains_token(&words.text, id)
+            })
+        };
+        if let Some(index) = items.iter().position(split_id) {
+            return understood(Answer::Item(index), "item-id", words.get(0));
+        }
     }
     // An id or order number: "#1042", "1042", "order 100001042".
     for word in words.iter() {
@@ -617,13 +621,13 @@ pub(super) fn holders_by_word(words: &Words, items: &[Value], statuses: bool) ->
         let Value::Record(fields) = item else {
             continue;
         };
-        for (name, value) in fields.iter() {
-            if name_holds(name, "tracking") || is_id(name, value) {
-                continue;
-            }
-            let Value::Text(value) = value else {
+        for (name, field) in fields.iter() {
+            let Value::Text(value) = field else {
                 continue;
             };
+            if is_id(name, field) || name_holds(name, "tracking") {
+                continue;
+            }
             let status = name_holds(name, "status") || name_holds(name, "state");
             if status && !statuses {
                 continue;

@@ -164,14 +164,12 @@ pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
     // something inside a clause is the question's own words: "where did
     // the driver leave it?" drops nothing, "why did it stop?" stops
     // nothing ("what were the options again?" still asks for them again).
-    let asked = QUESTION_WORDS.contains(&words.get(0));
     let found = index.first_listed(words, |found| {
-        !asked
-            || clause_start(words, found.start)
-            || !matches!(
-                listed.get(found.phrase),
-                Some((Repair::CancelFlow | Repair::Skip, _))
-            )
+        !matches!(
+            listed.get(found.phrase),
+            Some((Repair::CancelFlow | Repair::Skip, _))
+        ) || clause_start(words, found.start)
+            || !QUESTION_WORDS.contains(&words.get(0))
     })?;
     listed.get(found.phrase).copied()
 }

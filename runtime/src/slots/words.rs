@@ -325,33 +325,40 @@ pub(super) fn stem(word: &str) -> &str {
 }
 
 /// The length of a word's [`stem`], in ASCII case-insensitively (the
-/// suffixes are ASCII, so the cut is a char boundary).
+/// suffixes are ASCII, so the cut is a char boundary). Most words end in
+/// none of the suffixes' last letters: one look at it says so.
 pub(super) fn stem_length(word: &[u8]) -> usize {
-    let ends = |suffix: &[u8]| {
-        word.len() >= suffix.len() + 3
-            && word
-                .get(word.len() - suffix.len()..)
-                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    let length = word.len();
+    let Some(&last) = word.last() else {
+        return 0;
     };
-    if ends(b"ing") {
-        return word.len() - 3;
-    }
-    if ends(b"ed") {
-        return word.len() - 2;
-    }
-    if ends(b"es") {
-        let base = &word[..word.len() - 2];
-        let hissing = [&b"ss"[..], b"x", b"z", b"ch", b"sh"].iter().any(|end| {
-            base.len() >= end.len() && base[base.len() - end.len()..].eq_ignore_ascii_case(end)
-        });
-        if hissing {
-            return base.len();
+    let ends = |suffix: &[u8]| {
+        length >= suffix.len() + 3 && word[length - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    match last.to_ascii_lowercase() {
+        b'g' if ends(b"ing") => length - 3,
+        b'd' if ends(b"ed") => length - 2,
+        b's' if length >= 4 => {
+            let before = word[length - 2].to_ascii_lowercase();
+            if before == b'e' && length >= 5 {
+                // "es" after a hissing sound: "boxes", "dresses", "watches".
+                let base = &word[..length - 2];
+                let hissing = [&b"ss"[..], b"x", b"z", b"ch", b"sh"].iter().any(|end| {
+                    base.len() >= end.len()
+                        && base[base.len() - end.len()..].eq_ignore_ascii_case(end)
+                });
+                if hissing {
+                    return length - 2;
+                }
+            }
+            // "ss", "us" and "is" are no plural ("glass", "status", "this").
+            if matches!(before, b's' | b'u' | b'i') && length >= 5 {
+                return length;
+            }
+            length - 1
         }
+        _ => length,
     }
-    if ends(b"s") && ![&b"ss"[..], b"us", b"is"].iter().any(|end| ends(end)) {
-        return word.len() - 1;
-    }
-    word.len()
 }
 
 /// [`STOP_WORDS`]' filter.
