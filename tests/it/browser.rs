@@ -329,6 +329,24 @@ fn review_pages_in_a_real_browser() {
             "{example}: {state_id} not among {selected_states:?}"
         );
 
+        // Each condition's line says what it answers (issue 13 point 3),
+        // as the listing's `<- step … takes …` lines do.
+        let notes = session.elements(".line .anchor-note");
+        let anchored = session.elements(".line[data-anchors]");
+        assert_eq!(
+            notes.len(),
+            anchored.len(),
+            "{example}: one note per line with conditions"
+        );
+        let note = notes.first().expect("every example has conditions");
+        let text = session.get(&format!("/element/{note}/text"));
+        assert!(
+            text.as_str().is_some_and(|text| text.starts_with("↳ \"")
+                && text.contains(" in ")
+                && text.contains("(takes ")),
+            "{example}: the note names the anchor: {text}"
+        );
+
         // It opened fitted: the whole picture inside the graph's canvas.
         session.click("#fit");
         let canvas = session.rect("#canvas");

@@ -66,6 +66,9 @@ struct LineView {
     text: String,
     states: String,
     finding: bool,
+    /// What each condition written on the line answers ("answers the
+    /// question in 4.b"), joined; empty for a line with no condition.
+    anchors: String,
 }
 
 /// Renders the review page of a compilation.
@@ -101,6 +104,7 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
             }
         })
         .collect();
+    let anchors = anchor_notes(machine, sources);
     let files: Vec<FileView> = sources
         .iter()
         .filter(|(_, source)| !source.name.ends_with(".toml"))
@@ -118,6 +122,10 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
                             .map(|states| states.join(" "))
                             .unwrap_or_default(),
                         finding: finding_lines.contains(&key),
+                        anchors: anchors
+                            .get(&key)
+                            .map(|notes| notes.join("; "))
+                            .unwrap_or_default(),
                         key,
                         number: index + 1,
                         text: text.to_string(),
@@ -206,6 +214,38 @@ pub fn review_page(compilation: &Compilation, options: &ReviewOptions) -> String
             escape(&error.to_string())
         )
     })
+}
+
+/// `source:line` → what each condition written on that line was attached
+/// to, in words: `"If they say no" answers the question in 4.b (takes no)`.
+fn anchor_notes(machine: &Machine, sources: &SourceMap) -> BTreeMap<String, Vec<String>> {
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for anchor in machine.policies.iter().flat_map(|policy| &policy.anchors) {
+        let key = format!(
+            "{}:{}",
+            anchor.span.source.index(),
+            sources.location(anchor.span).line
+        );
+        let what = match anchor.anchor_kind.as_str() {
+            "question" => "answers the question in",
+            "pick" => "answers the pick in",
+            "check" => "answers the check in",
+            "match" => "is a case of the status in",
+            "lookup" => "is about the lookup in",
+            "call" => "is about the call in",
+            "retry" => "is about the retry in",
+            _ => "is about",
+        };
+        let note = format!(
+            "\"{}\" {what} {} (takes {})",
+            anchor.condition, anchor.anchor_step, anchor.outcome
+        );
+        let line = notes.entry(key).or_default();
+        if !line.contains(&note) {
+            line.push(note);
+        }
+    }
+    notes
 }
 
 /// `source:line` → the SVG element ids of the states behind it.

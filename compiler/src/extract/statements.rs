@@ -104,6 +104,28 @@ impl Builder<'_> {
                     }
                 }
                 let prompt = message::yes_no_question(&question, &scope);
+                // `Read back: … , and ask whether that's right / they want
+                // to go ahead`: the read-back's own question, in these words.
+                if let Some((read_in, step, id)) = self.read_back.clone() {
+                    let last = self.arena[read_in].stmts.last() == Some(&id);
+                    if read_in == block && step == here.step && last {
+                        if let Building::Ask {
+                            prompt: asked,
+                            slot: Slot::YesNo,
+                            ..
+                        } = &mut self.arena[id].kind
+                        {
+                            if let Some(ir::MessagePart::Text(text)) = asked.parts.last_mut() {
+                                if let Some(kept) = text.strip_suffix(" Is that right?") {
+                                    *text = format!("{kept} ");
+                                    asked.parts.extend(prompt.parts);
+                                    asked.normalise();
+                                    return None;
+                                }
+                            }
+                        }
+                    }
+                }
                 let plain: Vec<Token> = question
                     .iter()
                     .filter(|token| !matches!(token.kind, Tok::Var(_)))
@@ -519,6 +541,11 @@ impl Builder<'_> {
         scope: &Scope<'_>,
     ) {
         let words: Vec<&str> = noun.iter().filter_map(Token::word).collect();
+        // `ask which email address their account is under`: the noun is
+        // an email, a value to ask for, never an item of a list.
+        if noun.first().is_some_and(|t| t.is_a(Class::EmailNoun)) {
+            return self.ask_value(noun, block, here, scope);
+        }
         let Some((list, list_type)) = scope.list_var(&words) else {
             // No list to pick from: an open question.
             let var = unique_var(&self.var_name(noun, "answer"), scope);

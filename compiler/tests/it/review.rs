@@ -21,6 +21,14 @@ fn structure(html: &str) -> String {
                 attribute(piece, "data-key")
             ));
         }
+        // What each condition on the line answers (issue 13 point 3).
+        let anchors = attribute(piece, "data-anchors");
+        if !anchors.is_empty() {
+            out.push(format!(
+                "line {} anchors [{anchors}]",
+                attribute(piece, "data-key")
+            ));
+        }
     }
     out.join("\n")
 }
