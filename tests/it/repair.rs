@@ -1,5 +1,6 @@
-//! The blind conversation-repair corpus (`tests/data/blind/repair/<example>/`):
-//! 175 conversations with the four examples, written and labelled by an
+//! The blind conversation-repair corpora (`tests/data/blind/repair/<example>/`,
+//! and a fresh batch in `tests/data/blind/repair_b/`): 175 + 60 conversations
+//! with the four examples, written and labelled by an
 //! author who had not read keel's rules — answers given early, corrections,
 //! questions in the middle, "never mind", "start over", "repeat", "my other
 //! order". `keel test` runs each example's folder; which conversations pass,
@@ -12,14 +13,20 @@ use crate::{Run, arg, keel, root, text};
 #[test]
 fn repair_conversations_of_the_four_examples() {
     let mut report = String::new();
-    for example in [
-        "bigcommerce_order_info",
-        "magento_cancel_retention",
-        "shopify_wismo",
-        "single_order_cancellation",
-    ] {
+    // `repair`: the first batch (175, since used to develop the reply rules);
+    // `repair_b`: a fresh batch of 60 by another blind author, measured
+    // before and after this round's reply rules with no change made for it.
+    for (corpus, example) in ["repair", "repair_b"].into_iter().flat_map(|corpus| {
+        [
+            "bigcommerce_order_info",
+            "magento_cancel_retention",
+            "shopify_wismo",
+            "single_order_cancellation",
+        ]
+        .map(|example| (corpus, example))
+    }) {
         let policy = root().join("examples").join(example);
-        let conversations = root().join("tests/data/blind/repair").join(example);
+        let conversations = root().join("tests/data/blind").join(corpus).join(example);
         let run = keel(&[
             "test",
             arg(&policy),
@@ -60,7 +67,7 @@ fn repair_conversations_of_the_four_examples() {
             .filter(|(_, reasons)| renamed(reasons))
             .count();
         report.push_str(&format!(
-            "{example}: {passed}/{} conversations as the author expected; {only_renamed} more differ only in the plain ending's name (`ended`)\n",
+            "{corpus}/{example}: {passed}/{} conversations as the author expected; {only_renamed} more differ only in the plain ending's name (`ended`)\n",
             passed + failing.len()
         ));
         for (name, reasons) in &failing {
