@@ -265,6 +265,18 @@ fn is_unread(diagnostic: &Diagnostic) -> bool {
 pub fn unread_sentences(document: &Document, diagnostics: &[Diagnostic]) -> Vec<Unread> {
     let mut found: BTreeMap<u32, Unread> = BTreeMap::new();
     let places = places(document);
+    // Each item's sentences and text, made once: an item may hold
+    // thousands of unread sentences (20,000 numbered lines, most of them
+    // one step's continuation), and remaking them per sentence was
+    // quadratic.
+    let mut sentences_at: BTreeMap<usize, Vec<Sentence>> = BTreeMap::new();
+    let mut texts: BTreeMap<*const Item, String> = BTreeMap::new();
+    let mut text = |item: &Item| -> String {
+        texts
+            .entry(std::ptr::from_ref(item))
+            .or_insert_with(|| item.plain_text())
+            .clone()
+    };
     for diagnostic in diagnostics
         .iter()
         .filter(|diagnostic| is_unread(diagnostic))
@@ -275,14 +287,21 @@ pub fn unread_sentences(document: &Document, diagnostics: &[Diagnostic]) -> Vec<
         else {
             continue;
         };
-        let Some(place) = places
+        // The last place (in document order) whose text holds the span:
+        // places are sorted by start, so from the last starting at or
+        // before it, backwards.
+        let after = places.partition_point(|place| place.item.span.start <= span.start);
+        let Some((index, place)) = places[..after]
             .iter()
+            .enumerate()
             .rev()
-            .find(|place| place.item.span.start <= span.start && span.start <= place.item.span.end)
+            .find(|(_, place)| span.start <= place.item.span.end)
         else {
             continue;
         };
-        let sentences = sentences_of(place.item);
+        let sentences = sentences_at
+            .entry(index)
+            .or_insert_with(|| sentences_of(place.item));
         let Some(sentence) = sentences
             .iter()
             .find(|sentence| sentence.span.start <= span.start && span.start < sentence.span.end)
@@ -300,10 +319,10 @@ pub fn unread_sentences(document: &Document, diagnostics: &[Diagnostic]) -> Vec<
             ),
             span: sentence.span,
             step: place.item.label.clone(),
-            item: place.item.plain_text(),
-            parent: place.parent.map(Item::plain_text),
-            before: place.before.map(Item::plain_text),
-            after: place.after.map(Item::plain_text),
+            item: text(place.item),
+            parent: place.parent.map(&mut text),
+            before: place.before.map(&mut text),
+            after: place.after.map(&mut text),
             why: Vec::new(),
         });
         entry.why.push(diagnostic.message.clone());

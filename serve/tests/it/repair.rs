@@ -45,17 +45,7 @@ async fn repairs_work_over_http_and_are_counted_per_state() {
             ),
         ];
         for (text, phase, said) in steps {
-            let answer = server.say(&id, &token, text).await;
-            assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
-            assert_eq!(answer.body["phase"], phase, "{text}: {:?}", answer.body);
-            assert!(
-                messages(&answer.body)
-                    .first()
-                    .is_some_and(|message| message.starts_with(said)),
-                "{} {text}: {:?}",
-                server.label,
-                answer.body
-            );
+            say_and_expect(&server, &id, &token, text, phase, said).await;
         }
         // The conversation ends again; a message it ignores is refused and
         // not logged.
@@ -136,17 +126,30 @@ async fn a_question_the_policy_answers_is_answered_over_http() {
             ),
         ];
         for (text, said) in steps {
-            let answer = server.say(&id, &token, text).await;
-            assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
-            assert_eq!(answer.body["phase"], "waiting_for_user", "{text}");
-            assert!(
-                messages(&answer.body)
-                    .first()
-                    .is_some_and(|message| message.starts_with(said)),
-                "{} {text}: {:?}",
-                server.label,
-                answer.body
-            );
+            say_and_expect(&server, &id, &token, text, "waiting_for_user", said).await;
         }
     }
+}
+
+/// Sends `text` to the session and checks the answer: 200, the session in
+/// `phase`, and its first message starting with `said`.
+async fn say_and_expect(
+    server: &Server,
+    id: &str,
+    token: &str,
+    text: &str,
+    phase: &str,
+    said: &str,
+) {
+    let answer = server.say(id, token, text).await;
+    assert_eq!(answer.status, 200, "{text}: {:?}", answer.body);
+    assert_eq!(answer.body["phase"], phase, "{text}: {:?}", answer.body);
+    assert!(
+        messages(&answer.body)
+            .first()
+            .is_some_and(|message| message.starts_with(said)),
+        "{} {text}: {:?}",
+        server.label,
+        answer.body
+    );
 }
