@@ -328,13 +328,19 @@ const IMPLIED: &[(&str, &str)] = &[
 /// its phrasing implies ([`IMPLIED`]).
 pub fn question_words(question: &str) -> Vec<String> {
     let mut words = topic_words(question);
-    let lower = format!(" {} ", question.to_lowercase());
-    for (phrase, implied) in IMPLIED {
-        let written = lower
+    // The question's words, lower case, one space apart and around: made
+    // once, then each implying phrase is looked for in it.
+    let written = format!(
+        " {} ",
+        question
+            .to_lowercase()
             .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
             .collect::<Vec<_>>()
-            .join(" ");
-        if format!(" {written} ").contains(&format!(" {phrase} ")) {
+            .join(" ")
+    );
+    for (phrase, implied) in IMPLIED {
+        if written.contains(&format!(" {phrase} ")) {
             let implied = stem(implied);
             if !words.contains(&implied) {
                 words.push(implied);
