@@ -20,6 +20,11 @@ use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
 
+/// The allocator keel's binaries use (`src/main.rs`), so the bench counts
+/// what they run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The scripted conversations: every status of the catalog.
 const SCRIPTS: &[&[&str]] = &[
     &["maya@example.com", "the shoes"],

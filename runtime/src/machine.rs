@@ -37,7 +37,8 @@ pub struct Machine {
     pub(crate) retry_slots: u16,
     pub(crate) tools: Vec<Tool>,
     /// Enum domains of fields the machine branches on: a tool result whose
-    /// field holds another value is malformed.
+    /// field holds another value is malformed. Sorted by variable (a
+    /// result's domains are one run of it).
     pub(crate) domains: Vec<(VarId, Box<str>, Vec<Box<str>>)>,
     /// For a triggered policy: the event kind, the variable its data is
     /// bound to, and the conditions on it.
@@ -662,6 +663,7 @@ impl Indexer {
         if !self.problems.is_empty() {
             return Err(Error::machine(self.problems.join("; ")));
         }
+        domains.sort_by_key(|(var, _, _)| *var);
         Ok(Machine {
             artifact,
             start,

@@ -68,7 +68,8 @@ impl Session {
             pending: 0,
             calls: 0,
             today,
-            vars: vec![Value::Null; machine.vars.len()].into_boxed_slice(),
+            // Built rather than cloned (`vec![Value::Null; n]` clones each).
+            vars: (0..machine.vars.len()).map(|_| Value::Null).collect(),
             counters: vec![0; usize::from(machine.retry_slots)].into_boxed_slice(),
             destructive: Vec::new(),
             outcome: None,

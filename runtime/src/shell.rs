@@ -88,10 +88,12 @@ impl<'m> Conversation<'m> {
     pub fn apply(&mut self, event: Event) -> &Output {
         // The step writes into its log entry in place (an output is a few
         // hundred bytes of inline effects and transitions: not moved).
-        self.entries.push(Entry {
+        // Built after the room is made (`extend` reserves first), so the
+        // entry can be written straight into the vector.
+        self.entries.extend(std::iter::once_with(|| Entry {
             event,
             output: Output::default(),
-        });
+        }));
         let last = self.entries.len() - 1;
         let entry = &mut self.entries[last];
         advance(

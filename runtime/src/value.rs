@@ -60,6 +60,13 @@ impl Value {
     /// The field of a record, or `None`.
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
+            // A record of a few fields (an order has about ten) is scanned:
+            // a length compared first rules most names out at once, where
+            // a binary search compares names byte by byte at every probe.
+            Value::Record(fields) if fields.len() <= SCANNED_FIELDS => fields
+                .iter()
+                .find(|(key, _)| key.len() == name.len() && key.as_bytes() == name.as_bytes())
+                .map(|(_, value)| value),
             Value::Record(fields) => fields
                 .binary_search_by(|(key, _)| compare_bytes(key.as_bytes(), name.as_bytes()))
                 .ok()
@@ -158,6 +165,10 @@ impl Value {
         }
     }
 }
+
+/// Records of up to this many fields are searched by a scan (see
+/// [`Value::field`]).
+const SCANNED_FIELDS: usize = 16;
 
 /// `a.cmp(b)` for short byte strings (field names), without a call to
 /// `memcmp`: names usually differ within their first bytes.

@@ -161,10 +161,10 @@ pub(super) fn in_domains(machine: &Machine, bind: Option<VarId>, value: &Value) 
     let Some(bind) = bind else {
         return true;
     };
-    machine
-        .domains
+    let from = machine.domains.partition_point(|(var, _, _)| *var < bind);
+    machine.domains[from..]
         .iter()
-        .filter(|(var, _, _)| *var == bind)
+        .take_while(|(var, _, _)| *var == bind)
         .all(|(_, field, domain)| match value.field(field) {
             None | Some(Value::Null) => !matches!(value, Value::Record(_)),
             Some(Value::Text(text)) => domain
