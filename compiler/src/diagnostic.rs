@@ -152,6 +152,13 @@ pub mod codes {
         id: "K0119",
         name: "unread-words",
     };
+    /// A condition that two or more earlier questions or checks could
+    /// equally well be about (`If they decline` after two questions): keel
+    /// names them rather than pick the nearer one.
+    pub const AMBIGUOUS_ANCHOR: Code = Code {
+        id: "K0123",
+        name: "ambiguous-anchor",
+    };
     /// An entry of the `Answers` section keel cannot use: no topic it
     /// could match a question to, or a tool or value in fixed text.
     pub const BAD_ANSWER: Code = Code {

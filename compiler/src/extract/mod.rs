@@ -75,6 +75,7 @@ pub fn extract(
         last_condition: None,
         read_back: None,
         anchors: Vec::new(),
+        anchored: BTreeSet::new(),
         top_steps: Vec::new(),
         in_introduction: true,
         written_roots: written_roots(&document.items),
@@ -161,6 +162,9 @@ struct Builder<'a> {
     read_back: Option<(BlockId, String, StmtId)>,
     /// Every condition's attachment so far.
     anchors: Vec<PendingAnchor>,
+    /// The statements some condition has been attached to (the targets
+    /// of `anchors`), for the ambiguity test.
+    anchored: BTreeSet<StmtId>,
     /// Until the first numbered or lettered item (or one naming a tool or
     /// policy), the policy is in its introduction.
     in_introduction: bool,

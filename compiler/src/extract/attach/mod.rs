@@ -8,6 +8,7 @@
 //! is a diagnostic, never a guess.
 
 use super::arena::{BlockId, Building, Outcome, StmtId};
+mod ambiguity;
 mod values;
 
 use super::condition::{Condition, Missing};
@@ -61,6 +62,7 @@ impl Builder<'_> {
         span: Span,
         context: &ItemContext,
     ) -> BlockId {
+        self.anchored.insert(target);
         self.anchors.push(PendingAnchor {
             condition: context.condition_written.clone(),
             span,
@@ -325,6 +327,9 @@ impl Builder<'_> {
                 "write the `If …` case first",
             );
         };
+        if let Some(rival) = self.rival_anchor(target, false, current, context) {
+            return self.ambiguous(target, rival, span);
+        }
         match &self.arena[target].kind {
             Building::Match { .. } => {
                 let why = "the last match before it: every value its cases do not name".to_string();
@@ -476,7 +481,16 @@ impl Builder<'_> {
                 } => !self.choices.contains(&question) || (!yes && nearness == 0),
                 _ => true,
             };
-            if fits && (answers || self.echoes_question(question, words)) {
+            let echoes = self.echoes_question(question, words);
+            if fits && (answers || echoes) {
+                // A bare answer is justified by nearness only when no other
+                // question or check is as near (see `rival_anchor`).
+                if !echoes && !self.names_question(question, words) {
+                    let person = self.answered_by_person(context);
+                    if let Some(rival) = self.rival_anchor(question, person, current, context) {
+                        return self.ambiguous(question, rival, span);
+                    }
+                }
                 let kind = match &self.arena[question].kind {
                     Building::Check { .. } => "check",
                     Building::Ask {

@@ -9,8 +9,9 @@ pub(super) const CLASSES: &[WordClass] = &[
         "negation",
         &[
             "not", "no", "never", "n't", "didn't", "doesn't", "don't", "isn't", "wasn't", "aren't",
-            "weren't", "hasn't", "haven't", "can't", "cannot", "won't", "declines", "declined",
-            "refuses", "refused", "rejects", "rejected", "denies", "neither", "nope", "false",
+            "weren't", "hasn't", "haven't", "can't", "cannot", "won't", "decline", "declines",
+            "declined", "refuse", "refuses", "refused", "reject", "rejects", "rejected", "deny",
+            "denies", "neither", "nope", "false",
         ],
     ),
     class(
