@@ -180,7 +180,11 @@ fn settle(
     reply: Option<&str>,
     output: &mut Output,
 ) {
-    let matched = understood.matched.as_str().len();
+    // What the reply says besides its answer, kept for a later question
+    // (only a reply longer than its answer; never the answer's own words).
+    let rest = reply
+        .filter(|reply| reply.len() > understood.matched.as_str().len() + 12)
+        .map(|reply| repair::without_answer(reply, understood.matched.as_str()));
     let evidence = Evidence::Slot {
         rule: understood.rule,
         matched: understood.matched,
@@ -221,8 +225,8 @@ fn settle(
                 set(session, ask.var, value);
             }
             session.attempts = 0;
-            if let Some(reply) = reply {
-                repair::offer(session, ask, reply, matched);
+            if let Some(rest) = rest {
+                repair::offer(session, ask, &rest);
             }
             take(machine, session, edge, evidence, output);
         }

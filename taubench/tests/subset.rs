@@ -74,3 +74,36 @@ fn train_tasks_that_caught_general_bugs() {
         assert_eq!(failure, None, "{}", task.name);
     }
 }
+
+/// A reply kept for a later question keeps only what its answer did not
+/// use: in dev/12 with varied wording (seed 0), "I'd like to change the
+/// payment method of an order" chose the request, and its "payment method"
+/// then picked the original payment method at the payment question, so
+/// keel refused the change ("the new payment method must differ") without
+/// asking. The question is asked now, and the task passes.
+#[test]
+fn an_answer_given_early_never_reuses_the_words_of_an_answer_already_given() {
+    let Ok(dir) = keel_taubench::data_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the τ-bench data must be present in CI"
+        );
+        return;
+    };
+    let bench = Bench::load(&dir).expect("the bench loads");
+    let task = bench.task("dev/12").expect("dev/12");
+    let run = bench.run_task(task, Mode::Natural, 0, None);
+    assert!(
+        run.transcript
+            .contains("customer: I'd like to change the payment method of an order."),
+        "the wording this test is about:\n{}",
+        run.transcript
+    );
+    assert!(
+        run.transcript
+            .contains("Which payment method do you want to pay with instead?"),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(run.failure, None, "{}", run.transcript);
+}

@@ -406,13 +406,13 @@ fn answers_early(ask: &Ask, understood: &Understood) -> bool {
     match (&understood.answer, ask.slot) {
         (Answer::Value(_), SlotKind::Email | SlotKind::Name | SlotKind::PostalCode) => true,
         (Answer::Item(_), SlotKind::Item) => {
-            matches!(
-                understood.rule,
-                "item-id" | "item-id-suffix" | "item-word" | "item-every-word"
-            ) || matches!(
-                understood.matched.as_str(),
-                "most recent" | "latest" | "newest"
-            )
+            matches!(understood.rule, "item-id" | "item-id-suffix")
+                || (matches!(understood.rule, "item-word" | "item-every-word")
+                    && !only_the_questions_words(ask, understood.matched.as_str()))
+                || matches!(
+                    understood.matched.as_str(),
+                    "most recent" | "latest" | "newest"
+                )
         }
         (Answer::Items(_), SlotKind::Items) => understood.rule == "items-named",
         (Answer::Option(_), SlotKind::Options) => understood.rule == "option-label",
@@ -420,12 +420,64 @@ fn answers_early(ask: &Ask, understood: &Understood) -> bool {
     }
 }
 
-/// Keeps a reply that answered `ask` when it says more than the answer, so
-/// a later question can use the rest ("maya@example.com, where is order
-/// 1039?").
-pub(super) fn offer(session: &mut Session, ask: &Ask, reply: &str, matched: usize) {
-    if reply.len() > matched + 12 {
-        keep(session, reply, Some(ask.slot));
+/// Whether every word of `matched` is a word of the question itself: "I
+/// want to pay with a different payment method", given before "Which
+/// payment method do you want to pay with instead?", names the kind of
+/// thing the list holds, not one of its items ("the original payment
+/// method" among them), so it answers nothing early.
+fn only_the_questions_words(ask: &Ask, matched: &str) -> bool {
+    let question: Vec<String> = ask
+        .prompt
+        .iter()
+        .filter_map(|piece| match piece {
+            crate::machine::Piece::Text(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut words = matched
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && words.all(|word| {
+            question
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(word))
+        })
+}
+
+/// Keeps what a reply that answered `ask` said besides its answer, so a
+/// later question can use it ("maya@example.com, where is order 1039?").
+pub(super) fn offer(session: &mut Session, ask: &Ask, rest: &str) {
+    keep(session, rest, Some(ask.slot));
+}
+
+/// The reply with the words its answer matched blanked out (found ignoring
+/// ASCII case), so they answer no second question: "I'd like to change
+/// the payment method of an order" chose an option, and its "payment
+/// method" must not pick a payment method later. The whole reply when the
+/// matched words are not found in it.
+pub(super) fn without_answer(reply: &str, matched: &str) -> String {
+    // ASCII lower case keeps every byte offset; `find` is linear.
+    let found = (!matched.is_empty())
+        .then(|| {
+            reply
+                .to_ascii_lowercase()
+                .find(&matched.to_ascii_lowercase())
+        })
+        .flatten();
+    match found {
+        Some(start) => {
+            let mut rest = String::with_capacity(reply.len());
+            rest.push_str(reply.get(..start).unwrap_or_default());
+            rest.push(' ');
+            rest.push_str(reply.get(start + matched.len()..).unwrap_or_default());
+            rest
+        }
+        None => reply.to_string(),
     }
 }
 
