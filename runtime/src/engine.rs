@@ -303,9 +303,7 @@ fn reask(
         }
         SlotKind::YesNo => "Sorry, I didn't catch that. Could you answer yes or no? ",
         SlotKind::Options => "Sorry, I didn't catch which one you'd like. ",
-        SlotKind::Item => {
-            "Sorry, I couldn't tell which one you mean. You can give its number (such as #1042) or say “the first one”. "
-        }
+        SlotKind::Item => "Sorry, I couldn't tell which one you mean. ",
         SlotKind::Items => {
             "Sorry, I couldn't tell which ones you mean. You can name them, give their numbers (“1 and 3”) or say “all of them”. "
         }
@@ -315,9 +313,38 @@ fn reask(
         SlotKind::Name => "Sorry, I didn't catch the name. ",
         SlotKind::PostalCode => "Sorry, I couldn't find a zip or postal code in that. ",
     });
+    if lead.is_none() && ask.slot == SlotKind::Item {
+        item_hint(list_items(session, ask), &mut text);
+    }
     render(machine, session, &ask.prompt, &mut text);
     output.effects.push(Effect::Send(text));
     output.rest = Some(session.state);
+}
+
+/// How to name an item of the list asked about: by its id, with the first
+/// item's own id as the example ("such as #1042", never an id the customer
+/// was not shown), or by its place in the list.
+fn item_hint(items: &[Value], out: &mut String) {
+    let id = items.first().and_then(|first| {
+        crate::slots::ID_FIELDS
+            .iter()
+            .find_map(|field| match first.field(field) {
+                // An id has a digit ("#1042", "W4887592"); a product's
+                // `name` ("Backpack") is no number to give.
+                Some(Value::Text(id)) if id.bytes().any(|byte| byte.is_ascii_digit()) => {
+                    Some((*field, id))
+                }
+                _ => None,
+            })
+    });
+    match id {
+        Some((field, id)) => {
+            out.push_str("You can give its number (such as ");
+            crate::render::write_value(&Value::Text(id.clone()), field, out);
+            out.push_str(") or say “the first one”. ");
+        }
+        None => out.push_str("You can say “the first one”, “the second one”, and so on. "),
+    }
 }
 
 /// What a confirmation reads back: the question as sent, the records it
