@@ -4,22 +4,32 @@
 //! Without the shared data it fails under CI (`CI` set), where the data is
 //! always beside the clone, and is skipped with a note elsewhere.
 
+// A test binary: it may unwrap and expect (libraries may not).
+#![allow(clippy::expect_used)]
+
 use keel_taubench::bench::{Bench, Mode, Options};
 
-#[test]
-fn every_dev_task_scripted() {
-    let dir = match keel_taubench::data_dir() {
-        Ok(dir) => dir,
+/// The bench over the shared data; `None` (skipped, with a note) where the
+/// data is not beside the clone, which CI (`CI` set) never allows.
+fn bench() -> Option<Bench> {
+    match keel_taubench::data_dir() {
+        Ok(dir) => Some(Bench::load(&dir).expect("the bench loads")),
         Err(error) => {
             assert!(
                 std::env::var_os("CI").is_none(),
                 "the τ-bench data must be present in CI: {error}"
             );
             eprintln!("skipped: {error}");
-            return;
+            None
         }
+    }
+}
+
+#[test]
+fn every_dev_task_scripted() {
+    let Some(bench) = bench() else {
+        return;
     };
-    let bench = Bench::load(&dir).expect("the bench loads");
     let report = bench.run(
         &Options {
             mode: Mode::Structured,
@@ -50,14 +60,9 @@ fn every_dev_task_scripted() {
 /// a short word of an option's value was skipped ("brand a", train/211).
 #[test]
 fn train_tasks_that_caught_general_bugs() {
-    let Ok(dir) = keel_taubench::data_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the τ-bench data must be present in CI"
-        );
+    let Some(bench) = bench() else {
         return;
     };
-    let bench = Bench::load(&dir).expect("the bench loads");
     let report = bench.run(
         &Options {
             mode: Mode::Structured,
@@ -83,14 +88,9 @@ fn train_tasks_that_caught_general_bugs() {
 /// asking. The question is asked now, and the task passes.
 #[test]
 fn an_answer_given_early_never_reuses_the_words_of_an_answer_already_given() {
-    let Ok(dir) = keel_taubench::data_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the τ-bench data must be present in CI"
-        );
+    let Some(bench) = bench() else {
         return;
     };
-    let bench = Bench::load(&dir).expect("the bench loads");
     let task = bench.task("dev/12").expect("dev/12");
     let run = bench.run_task(task, Mode::Natural, 0, None);
     assert!(
