@@ -54,6 +54,7 @@ pub fn advance(machine: &Machine, session: &mut Session, event: &Event, output: 
         (Phase::HandedOff, Event::HandoffAcknowledged) => session.phase = Phase::Closed,
         // A message after the end may take the conversation up again.
         (Phase::Ended, Event::User(text)) => repair::reopen(machine, session, text, output),
+        (Phase::HandedOff, Event::User(text)) => repair::after_hand_off(session, text, output),
         // A record of what was sent; the machine does not move.
         (_, Event::Phrased(_)) => {}
         (_, Event::ToolResult(_)) => output.ignored = Some("no tool call with that id is pending"),
@@ -109,6 +110,12 @@ fn answer(
                     matched: Snippet::from(chosen.as_str()),
                 };
             }
+        }
+    }
+    // A request the policy cannot do goes to a person.
+    if let Some(reply) = reply {
+        if repair::cannot_handle(machine, session, ask, &understood, reply, output) {
+            return;
         }
     }
     settle(

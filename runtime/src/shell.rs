@@ -299,9 +299,13 @@ impl<'m> Conversation<'m> {
 
     /// Whether the conversation waits for the customer.
     /// Whether a customer message would be read: the session waits for
-    /// one, or has ended (a message may take it up again).
+    /// one, or has ended (a message may take it up again), or was handed
+    /// off (a thank-you is answered).
     pub fn takes_messages(&self) -> bool {
-        matches!(self.session.phase(), Phase::WaitingForUser | Phase::Ended)
+        matches!(
+            self.session.phase(),
+            Phase::WaitingForUser | Phase::Ended | Phase::HandedOff
+        )
     }
 
     /// Whether the session waits for the customer's reply.

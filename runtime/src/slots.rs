@@ -211,19 +211,21 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
                     .iter()
                     .any(|option| option.to_lowercase().contains(phrase))
             };
-            repair::pick(&words, repair, Questions::NeverPick, &own, |words, _| {
+            let found = repair::pick(&words, repair, Questions::NeverPick, &own, |words, _| {
                 choose_option(words, options, described)
-            })
+            });
+            about_an_email(found, reply)
         }
         Question::Item(items) => {
             let own = |phrase: &str| items.iter().any(|item| item_text(item).contains(phrase));
-            repair::pick(
+            let found = repair::pick(
                 &words,
                 repair,
                 Questions::PickByName,
                 &own,
                 |words, deliberate| choose_item(words, items, today, deliberate),
-            )
+            );
+            about_an_email(found, reply)
         }
         Question::Items(items) => match repair {
             Some(found) => repaired(found),
@@ -273,6 +275,27 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
     }
 }
 
+/// A refusal (or nothing) at a pick from a reply that gives an email
+/// address is about who the customer is, not about the list: "none of
+/// these are mine, I typed my husband's address. Mine is maya@example.com"
+/// is unclear here, so the engine reads it as a correction of the email.
+/// A pick stays a pick.
+fn about_an_email(found: Understood, reply: &str) -> Understood {
+    if !matches!(
+        found.answer,
+        Answer::NoneOfThem | Answer::Decline | Answer::Unclear
+    ) || !reply.contains('@')
+    {
+        return found;
+    }
+    match email::read(reply) {
+        Some(email) if matches!(email.answer, Answer::Value(_)) => {
+            understood(Answer::Unclear, "names-an-email", email.matched.as_str())
+        }
+        _ => found,
+    }
+}
+
 /// What a message steers the conversation to, whatever the question: a
 /// person, or a repair (`Answer::Human` or `Answer::Repair`), with the
 /// words that say so.
@@ -285,7 +308,59 @@ pub(crate) fn steer(reply: &str) -> Option<(Answer, &'static str)> {
     repair::repair(&words).map(|(intent, phrase)| (Answer::Repair(intent), phrase))
 }
 
-/// Whether a message is only thanks or a goodbye.
+/// A request to act on an order or account that the policy does not do
+/// ("can you change the delivery address?", "I need to cancel it"): its
+/// verb. `done(words)` says whether the policy has a tool for an action
+/// named by one of `words` (see `repair::action_request`). Replies of
+/// fewer than three words are no such request (and are not split).
+pub(crate) fn action_request(reply: &str, done: &dyn Fn(&[&str]) -> bool) -> Option<&'static str> {
+    if reply.len() < 12
+        || reply.bytes().filter(|byte| *byte == b' ').count() < 2
+        || !may_name_an_action(reply)
+    {
+        return None;
+    }
+    repair::action_request(&Words::new(reply), done)
+}
+
+/// Whether some word of `reply` may be a verb of an action request (by
+/// the verbs' filter, on the word's length and first and last letters,
+/// any case, then the word itself): most replies are turned away here
+/// without being split.
+fn may_name_an_action(reply: &str) -> bool {
+    // One pass over the bytes (cheaper than splitting into `&str`s).
+    let bytes = reply.as_bytes();
+    let mut start = 0;
+    for at in 0..=bytes.len() {
+        if bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        if at > start + 1 {
+            let (Some(first), Some(last)) = (bytes.get(start), bytes.get(at - 1)) else {
+                return false;
+            };
+            let bit = words::lexicon_bit_of(
+                first.to_ascii_lowercase(),
+                last.to_ascii_lowercase(),
+                at - start,
+            );
+            if repair::ACTION_BITS
+                .get(bit / 64)
+                .is_some_and(|set| set >> (bit % 64) & 1 == 1)
+                && bytes.get(start..at).is_some_and(repair::is_action_verb)
+            {
+                return true;
+            }
+        }
+        start = at + 1;
+    }
+    false
+}
+
+/// Whether a message is only thanks or a goodbye: every word a courtesy,
+/// or a thanks or goodbye after words that only take the answer in ("ok
+/// fair enough, thanks"; "ah right, I forgot I cancelled that. thanks,
+/// bye!") — never with a question, a "but" or a request in it.
 pub(crate) fn is_courtesy(reply: &str) -> bool {
     const COURTESY: &[&str] = &[
         "thanks",
@@ -319,7 +394,25 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
         "helpful",
     ];
     let words = Words::new(reply);
-    words.len() > 0 && words.iter().all(|word| COURTESY.contains(&word))
+    if words.len() == 0 {
+        return false;
+    }
+    if words.iter().all(|word| COURTESY.contains(&word)) {
+        return true;
+    }
+    words.iter().any(|word| {
+        matches!(
+            word,
+            "thanks" | "thank" | "thx" | "ty" | "cheers" | "bye" | "goodbye"
+        )
+    }) && !reply.contains('?')
+        && !words.iter().any(|word| {
+            matches!(
+                word,
+                "but" | "still" | "also" | "can" | "could" | "please" | "need" | "want" | "not"
+            ) || word.ends_with("n't")
+        })
+        && repair::action_request(&words, &|_| false).is_none()
 }
 
 /// Where a reply negates a thing rather than a statement: a "not" before
@@ -434,6 +527,58 @@ mod tests {
             found.answer,
             Answer::Value(Value::text("maya.lopez@example.com"))
         );
+    }
+
+    #[test]
+    fn requests_to_act_by_their_frame_and_verb() {
+        let none = |_: &[&str]| false;
+        let cancels = |words: &[&str]| words.contains(&"cancel");
+        for (reply, verb) in [
+            ("ugh, can I just cancel it then?", Some("cancel")),
+            (
+                "great, and can I change the delivery address on it? I'm moving",
+                Some("change"),
+            ),
+            (
+                "actually I don't really want to cancel, I just need it sent to a different address. can you change that?",
+                Some("change"),
+            ),
+            ("I'd like to return the candle", Some("return")),
+            // Asked on a condition: what is allowed, not a request.
+            (
+                "can I still return the candle if I don't like the smell?",
+                None,
+            ),
+            // An outcome asked about, a negated wish.
+            ("will I get a refund?", None),
+            ("I don't want to cancel it", None),
+            ("the change of plans is fine", None),
+        ] {
+            assert_eq!(action_request(reply, &none), verb, "{reply}");
+        }
+        // A policy that cancels does what "can I just cancel it" asks.
+        assert_eq!(
+            action_request("ugh, can I just cancel it then?", &cancels),
+            None
+        );
+    }
+
+    #[test]
+    fn courtesies() {
+        for reply in [
+            "thanks",
+            "ok fair enough, thanks",
+            "ah right, I forgot I cancelled that. thanks, bye!",
+        ] {
+            assert!(is_courtesy(reply), "{reply}");
+        }
+        for reply in [
+            "thanks, but it still hasn't come",
+            "thanks, can you change the address?",
+            "what about my other order",
+        ] {
+            assert!(!is_courtesy(reply), "{reply}");
+        }
     }
 
     #[test]

@@ -201,6 +201,17 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
         }
         _ => {}
     }
+    // "Great, and can I change the delivery address on it?": a request the
+    // policy cannot do goes to a person.
+    if let (Some(edge), Some(verb)) = (reopen.human, beyond(machine, reply)) {
+        return reopened(
+            machine,
+            session,
+            edge,
+            evidence("repair-cannot-handle", verb),
+            output,
+        );
+    }
     for &(edge, target_state) in &reopen.corrections {
         let Some(target) = ask_at(machine, target_state) else {
             continue;
@@ -245,6 +256,93 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
         return;
     }
     output.ignored = Some("the conversation has ended");
+}
+
+/// A message after a hand-off: a thank-you gets a courtesy line (the
+/// people it was handed to answer the rest); anything else is ignored.
+pub(super) fn after_hand_off(session: &Session, reply: &str, output: &mut Output) {
+    if crate::slots::is_courtesy(reply) {
+        output
+            .effects
+            .push(crate::event::Effect::Send("You're welcome.".to_string()));
+        output.rest = Some(session.state);
+        return;
+    }
+    output.ignored = Some("the conversation was handed off");
+}
+
+/// Hands the conversation to a person when the reply asks for an action
+/// the policy cannot do ("can you change the delivery address?" in an
+/// order-status flow, "can I just cancel it then?" where no tool
+/// cancels): the ask's own hand-off edge, as if a person had been asked
+/// for. Not when the reply is already a request for a person or a
+/// repair that steers elsewhere (never mind, start over, repeat), nor at
+/// a confirmation, nor a question the policy's
+/// `Answers` section answers. Returns whether it handed off.
+pub(super) fn cannot_handle(
+    machine: &Machine,
+    session: &mut Session,
+    ask: &Ask,
+    understood: &Understood,
+    reply: &str,
+    output: &mut Output,
+) -> bool {
+    let Some(edge) = ask.human else {
+        return false;
+    };
+    // A confirmation is asked and answered: a request there is a question
+    // back ("actually, can I change the colour instead?"), asked again.
+    if ask.confirms
+        || matches!(
+            understood.answer,
+            Answer::Human | Answer::Repair(Repair::CancelFlow | Repair::StartOver | Repair::Repeat)
+        )
+    {
+        return false;
+    }
+    // A short reply that answers the question has no room for a request
+    // beside its answer ("the rain jacket", "maya@example.com"): most
+    // replies are turned away here, unread.
+    let answered = matches!(
+        understood.answer,
+        Answer::Value(_)
+            | Answer::Item(_)
+            | Answer::Items(_)
+            | Answer::Option(_)
+            | Answer::Yes
+            | Answer::No
+    );
+    if answered && reply.len() < 25 {
+        return false;
+    }
+    let Some(verb) = beyond(machine, reply) else {
+        return false;
+    };
+    if answer_to(machine, reply).is_some() {
+        return false;
+    }
+    let evidence = Evidence::Slot {
+        rule: "repair-cannot-handle",
+        matched: crate::event::Snippet::new(verb),
+    };
+    session.attempts = 0;
+    output.repair = Some("repair-cannot-handle");
+    take(machine, session, edge, evidence, output);
+    true
+}
+
+/// The verb of a request in `reply` to act in a way none of the machine's
+/// writing tools does (by the words of their names: `cancel_order`
+/// cancels, `update_shipping_address` changes), if it is one.
+fn beyond(machine: &Machine, reply: &str) -> Option<&'static str> {
+    let done = |names: &[&str]| {
+        machine.tools.iter().filter(|tool| tool.writes).any(|tool| {
+            tool.name
+                .split('_')
+                .any(|part| names.iter().any(|name| part.eq_ignore_ascii_case(name)))
+        })
+    };
+    crate::slots::action_request(reply, &done)
 }
 
 fn reopened(
@@ -304,7 +402,13 @@ pub(super) fn correct(
             matched: understood.matched,
         };
         forget_since(session, target);
-        keep(session, reply, None);
+        // Kept as given at a yes/no or read-back: only such a reply may
+        // choose an option by its words when that question comes again.
+        keep(
+            session,
+            reply,
+            (ask.slot == SlotKind::YesNo).then_some(SlotKind::YesNo),
+        );
         session.attempts = 0;
         output.repair = Some("repair-correction");
         take(machine, session, edge, evidence, output);
@@ -385,7 +489,7 @@ pub(super) fn prefill(
             continue;
         }
         let understood = read(machine, session, ask, &reply);
-        if !answers_early(ask, &understood) {
+        if !answers_early(ask, &understood, &reply, used) {
             continue;
         }
         session.offered.remove(index);
@@ -402,7 +506,7 @@ pub(super) fn prefill(
     false
 }
 
-fn answers_early(ask: &Ask, understood: &Understood) -> bool {
+fn answers_early(ask: &Ask, understood: &Understood, reply: &str, used: Option<SlotKind>) -> bool {
     match (&understood.answer, ask.slot) {
         (Answer::Value(_), SlotKind::Email | SlotKind::Name | SlotKind::PostalCode) => true,
         (Answer::Item(_), SlotKind::Item) => {
@@ -415,7 +519,16 @@ fn answers_early(ask: &Ask, understood: &Understood) -> bool {
                 )
         }
         (Answer::Items(_), SlotKind::Items) => understood.rule == "items-named",
-        (Answer::Option(_), SlotKind::Options) => understood.rule == "option-label",
+        // By its label; by its other words only when the reply went back
+        // on a yes/no or read-back to choose it ("hmm wait, actually the
+        // 10% off would be fine, don't cancel" at the read-back that
+        // followed the refusal of the offers).
+        (Answer::Option(_), SlotKind::Options) => {
+            understood.rule == "option-label"
+                || (matches!(understood.rule, "option-word" | "option-description")
+                    && used == Some(SlotKind::YesNo)
+                    && has_any(&reply.to_lowercase(), CORRECTION_CUES))
+        }
         _ => false,
     }
 }

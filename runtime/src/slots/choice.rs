@@ -234,7 +234,8 @@ pub(crate) fn is_id(name: &str, value: &Value) -> bool {
 /// has; `None` when no word is held by exactly one, or when such words
 /// point at different options.
 fn by_description<'w>(words: &'w Words, described: &[&str]) -> Option<(usize, &'w str)> {
-    let texts: Vec<Words> = described.iter().map(|text| Words::new(text)).collect();
+    let spoken: Vec<String> = described.iter().map(|text| spoken(text)).collect();
+    let texts: Vec<Words> = spoken.iter().map(|text| Words::new(text)).collect();
     let mut chosen: Option<(usize, &str)> = None;
     for word in words.iter() {
         let number = word.bytes().all(|byte| byte.is_ascii_digit());
@@ -255,6 +256,42 @@ fn by_description<'w>(words: &'w Words, described: &[&str]) -> Option<(usize, &'
         }
     }
     chosen
+}
+
+/// A policy line as the customer sees the offer: without its tool calls'
+/// names and arguments (`@create_coupon(email: $email, percent: 20)`) or
+/// `$values`, whose words ("email", "order") name no option.
+fn spoken(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['@', '$']) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(after.len());
+        let after_name = &after[name_end..];
+        rest = match (rest.as_bytes()[at], after_name.strip_prefix('(')) {
+            (b'@', Some(arguments)) => arguments
+                .find(')')
+                .map_or("", |close| &arguments[close + 1..]),
+            _ => after_name,
+        };
+        out.push(' ');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether some item's id is a number of exactly as many digits as
+/// `digits` (which are all digits).
+fn shaped_as_id(digits: &str, items: &[Value]) -> bool {
+    items.iter().any(|item| {
+        ids(item).any(|id| {
+            let id = id.trim_start_matches('#');
+            id.len() == digits.len() && id.bytes().all(|byte| byte.is_ascii_digit())
+        })
+    })
 }
 
 /// Whether two records are the same record: they share an id
@@ -386,11 +423,14 @@ pub(super) fn choose_item(
         }
         if digits.chars().all(|c| c.is_ascii_digit())
             && digits.len() >= 3
-            && word.len() < 9
+            && (word.len() < 9 || shaped_as_id(digits, items))
             && items.iter().any(|item| ids(item).next().is_some())
         {
             // A number that is no order of theirs (in a list of records
-            // with ids: "1000" may be how many pieces a puzzle has).
+            // with ids: "1000" may be how many pieces a puzzle has). A
+            // long one counts when the list's ids are numbers of its
+            // length ("100000309" among Magento's nine-digit increment ids);
+            // other long numbers may be a phone or a tracking number.
             return understood(Answer::NoneOfThem, "item-unknown-id", word);
         }
     }
@@ -422,7 +462,16 @@ pub(super) fn choose_item(
     // dates ("the one on 24 March": an open slot's date).
     if let Some((date, _)) = find_date(words, today) {
         if let Some(index) = dated(items, date) {
-            return understood(Answer::Item(index), "item-date", &date.iso());
+            // The item's own words decide with the date: "the linen shirt I
+            // ordered yesterday" names the shirt by its words (a reference
+            // that may also be read before its question is asked); words
+            // naming another item than the date make the reply unclear.
+            let named = choose_item(words, items, today, true);
+            return match named.answer {
+                Answer::Item(other) if other == index => named,
+                Answer::Item(_) => understood(Answer::Unclear, "item-date-conflict", &date.iso()),
+                _ => understood(Answer::Item(index), "item-date", &date.iso()),
+            };
         }
     }
     if let Some((index, word)) = position(words, items.len()) {

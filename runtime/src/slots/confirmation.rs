@@ -125,6 +125,10 @@ pub(super) fn confirm(reply: &str, read_back: &ReadBack<'_>) -> Understood {
                     }
                     reading.no = true;
                 }
+                Class::Apology if reading.affirm || reading.proceed || reading.action => {
+                    reading.no = true;
+                }
+                Class::Apology => reading.apology = true,
                 Class::Negation => reading.negations += 1,
                 Class::Neutral => {}
             }
@@ -174,6 +178,8 @@ struct Reading {
     object: bool,
     /// A refusal ("no", "keep it", "don't cancel").
     no: bool,
+    /// An apology before any yes ("sorry, my bad, yes …").
+    apology: bool,
     /// Negations outside a refusal or a reason.
     negations: usize,
     /// Where a retraction ("wait", "actually") is: it undoes a yes.
@@ -185,7 +191,7 @@ struct Reading {
 impl Reading {
     fn decide(&self, words: &[&str]) -> Understood {
         let yes = self.affirm || self.proceed || (self.action && self.object);
-        let no = self.no || self.negations > 0;
+        let no = self.no || self.negations > 0 || (self.apology && !yes);
         let all = words.join(" ");
         if self.negations > 1 {
             return understood(Answer::Unclear, "confirm-double-negation", &all);

@@ -174,6 +174,109 @@ pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
     listed.get(found.phrase).copied()
 }
 
+/// Verbs of a request to act on an order or an account, each with the
+/// words a tool's name uses for that action (`update_shipping_address`
+/// changes, `create_return` returns).
+const ACTION_VERBS: &[(&str, &[&str])] = &[
+    ("change", CHANGE),
+    ("update", CHANGE),
+    ("modify", CHANGE),
+    ("edit", CHANGE),
+    ("amend", CHANGE),
+    ("cancel", &["cancel"]),
+    ("return", &["return", "returns"]),
+    ("exchange", &["exchange", "swap"]),
+    ("swap", &["exchange", "swap"]),
+    ("refund", &["refund"]),
+    ("redirect", &["redirect", "reroute", "address"]),
+    ("reroute", &["redirect", "reroute", "address"]),
+    ("add", &["add"]),
+    ("remove", &["remove", "delete"]),
+];
+
+/// Whether `word` (any case) is a verb of [`ACTION_VERBS`].
+pub(crate) fn is_action_verb(word: &[u8]) -> bool {
+    ACTION_VERBS
+        .iter()
+        .any(|(verb, _)| verb.as_bytes().eq_ignore_ascii_case(word))
+}
+
+const CHANGE: &[&str] = &["change", "update", "modify", "edit", "amend"];
+
+/// [`ACTION_VERBS`]' filter.
+pub(crate) const ACTION_BITS: [u64; 4] = {
+    let mut words = [""; ACTION_VERBS.len()];
+    let mut index = 0;
+    while index < ACTION_VERBS.len() {
+        words[index] = ACTION_VERBS[index].0;
+        index += 1;
+    }
+    super::lexicon_bits(&words)
+};
+
+/// Words that ask for something to be done when they come before its
+/// verb in a clause ("can you change…", "I need to cancel…", "please
+/// update…", "is it possible to return…").
+const REQUEST_FRAMES: &[&str] = &[
+    "can", "could", "would", "will", "please", "pls", "need", "needs", "want", "wanna", "like",
+    "possible", "help", "let",
+];
+
+/// A request to act on an order or account, read from the reply's words:
+/// a verb of [`ACTION_VERBS`] right after a request frame (a few small
+/// words between), not negated ("I don't want to cancel") and not asked
+/// on a condition
+/// ("can I still return it if I don't like the smell?" asks what is
+/// allowed), and not one the policy does: `done(words)` says whether it
+/// has a tool whose name has one of the words a tool's name would use
+/// for the action. Returns the first such request's verb.
+pub(crate) fn action_request(
+    words: &Words,
+    done: &dyn Fn(&[&str]) -> bool,
+) -> Option<&'static str> {
+    // How many small words since the last frame word, if one is open; and
+    // whether the clause so far holds a negation.
+    let mut gap: Option<usize> = None;
+    let mut negated = false;
+    for (index, word) in words.iter().enumerate() {
+        if index > 0 && clause_start(words, index) {
+            gap = None;
+            negated = false;
+        }
+        if word == "not" || word == "never" || word.ends_with("n't") {
+            negated = true;
+        }
+        if REQUEST_FRAMES.contains(&word) {
+            gap = (!negated).then_some(0);
+            continue;
+        }
+        if gap.is_some() && super::may_be(&ACTION_BITS, word) {
+            if let Some(&(verb, tools)) = ACTION_VERBS.iter().find(|(verb, _)| *verb == word) {
+                if words.iter().any(|word| matches!(word, "if" | "whether")) {
+                    return None;
+                }
+                if !done(tools) {
+                    return Some(verb);
+                }
+            }
+        }
+        // "can I just", "I'd like to", "could you please": a few small
+        // words between; any other word ("will I get a refund?", "I don't
+        // want to cancel") closes the frame.
+        gap = match gap {
+            Some(count) if count < 3 && BETWEEN_FRAME_AND_VERB.contains(&word) => Some(count + 1),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Small words a request may hold between its frame and its verb.
+const BETWEEN_FRAME_AND_VERB: &[&str] = &[
+    "i", "you", "we", "to", "just", "please", "pls", "still", "also", "me", "us", "actually",
+    "really", "then", "maybe", "kindly", "quickly",
+];
+
 /// Whether word `index` starts the reply or a clause of it (a mark of
 /// punctuation before it).
 fn clause_start(words: &Words, index: usize) -> bool {
@@ -261,7 +364,24 @@ pub(super) fn pick(
     if let Some((tail, marker)) = corrected_tail(words, true) {
         let tail_words = Words::new(tail);
         if !is_question(&tail_words) {
-            let found = read(&tail_words, false);
+            // The corrected part may set a thing aside as well ("wait no,
+            // it's the espresso machine I want cancelled, not the shirt"):
+            // what it negates is never the pick, though "not here" still
+            // says the item is not in the list.
+            let found = match without_negated(&tail_words, own) {
+                Some(rest) => {
+                    let found = read(&Words::new(&rest), false);
+                    let whole = read(&tail_words, false);
+                    if matches!(whole.answer, Answer::NoneOfThem | Answer::Decline)
+                        && !picked(&found)
+                    {
+                        whole
+                    } else {
+                        found
+                    }
+                }
+                None => read(&tail_words, false),
+            };
             if picked(&found) {
                 return found;
             }

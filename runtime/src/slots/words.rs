@@ -287,10 +287,16 @@ pub(super) fn one_of(list: &[&str], word: &str) -> bool {
 pub(super) const fn lexicon_bit(bytes: &[u8]) -> usize {
     let (first, last) = match bytes {
         [] => (0, 0),
-        [first, .., last] => (*first as usize, *last as usize),
-        [only] => (*only as usize, *only as usize),
+        [first, .., last] => (*first, *last),
+        [only] => (*only, *only),
     };
-    (first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ bytes.len().wrapping_mul(131)) % 256
+    lexicon_bit_of(first, last, bytes.len())
+}
+
+/// [`lexicon_bit`] of a word with these first and last bytes and length.
+pub(super) const fn lexicon_bit_of(first: u8, last: u8, len: usize) -> usize {
+    let (first, last) = (first as usize, last as usize);
+    (first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ len.wrapping_mul(131)) % 256
 }
 
 /// The filter bits of `words`, computed at compile time.

@@ -2,7 +2,7 @@
 //! and the small pattern matcher that reads them.
 
 use super::context::{Context, squeeze};
-use Class::{Affirm, Guard, Negation, Neutral, No, Object, Proceed, Retraction};
+use Class::{Affirm, Apology, Guard, Negation, Neutral, No, Object, Proceed, Retraction};
 
 /// The class of a phrase of the lexicon.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,6 +21,9 @@ pub(super) enum Class {
     Object,
     /// A refusal.
     No,
+    /// An apology ("my bad"): before a yes, for an earlier message; after
+    /// one, it takes the yes back; alone, a refusal.
+    Apology,
     /// A negation outside a refusal or a reason.
     Negation,
     /// Politeness, filler, a reason, words of a restatement: no meaning here.
@@ -112,10 +115,10 @@ pub(super) const PHRASES: &[(&str, Class)] = &[
         No,
     ),
     ("i'm|i+am good|fine|ok|okay", No),
-    (
-        "my+mistake|my+bad|by+mistake|by+accident|changed+my+mind",
-        No,
-    ),
+    ("by+mistake|by+accident|changed+my+mind", No),
+    // An apology: for the previous message before a yes ("sorry, my bad,
+    // yes cancel the shirt"), a retraction after one.
+    ("my+mistake|my+bad|oops|whoops", Apology),
     // Negations left over (they mix with a yes).
     (
         "not|don't|dont|doesn't|didn't|isn't|wasn't|won't|wouldn't|can't|cannot|never|nothing|none|nor|shouldn't|haven't|hasn't",
@@ -135,7 +138,9 @@ pub(super) const PHRASES: &[(&str, Class)] = &[
         "go+ahead|go+on|go+for+it|do+it|please+do|i+do|proceed|continue|make+it+so",
         Proceed,
     ),
-    // The record.
+    // The record, "too" with it: "yes, that one too" after an earlier
+    // record was done ("the espresso machine too" still names another).
+    ("it|this|that|this+one|that+one too|as+well", Object),
     (
         "it|this|one|this+one|that+one|the+one|the+order|my+order|this+order|that+order|order|the+cancellation|cancellation|the+purchase|purchase|the+refund|the+return|the+exchange|the+change|the+update",
         Object,
