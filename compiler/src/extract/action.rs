@@ -144,10 +144,13 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
             token.is_any(&["and", "or", "then"]) || token.is_punct(',') || after_prohibition;
         if joiner && !current.is_empty() {
             let mut look = index + 1;
-            while tokens
-                .get(look)
-                .is_some_and(|t| t.is_any(&["and", "or", "then", "also"]) || t.is_punct(','))
-            {
+            while tokens.get(look).is_some_and(|t| {
+                t.is_any(&["and", "or", "then", "also"])
+                        || t.is_punct(',')
+                        // `…, so pass the chat to billing`: what follows
+                        // `so` is an instruction of its own.
+                        || (t.is("so") && token.is_punct(','))
+            }) {
                 look += 1;
             }
             // `ask whether they'd like to skip it, pause it, or move the

@@ -285,6 +285,15 @@ impl Arena {
         }
     }
 
+    /// Every match, in the order written.
+    pub(crate) fn matches(&self) -> Vec<StmtId> {
+        self.decision_points
+            .iter()
+            .copied()
+            .filter(|&id| matches!(self[id].kind, Building::Match { .. }))
+            .collect()
+    }
+
     /// The block for `outcome` of statement `id`, made on first use.
     pub(crate) fn outcome_block(&mut self, id: StmtId, outcome: Outcome) -> BlockId {
         let existing = match (&self[id].kind, outcome) {

@@ -72,6 +72,27 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     let Some(first) = clause.first() else {
         return (None, Vec::new());
     };
+    // `On a yes, …`, `Only on a clear yes, …`, `On no: …`: the answer.
+    let on = usize::from(first.is("only"));
+    if clause.get(on).is_some_and(|t| t.is("on")) {
+        let answer = clause
+            .iter()
+            .skip(on + 1)
+            .position(|t| !t.is_any(&["a", "an", "the", "clear", "firm", "explicit"]))
+            .map(|offset| offset + on + 1);
+        if let Some(answer) = answer.filter(|&at| {
+            clause[at].is_any(&["yes", "no"])
+                && clause
+                    .get(at + 1)
+                    .is_some_and(|t| t.is_punct(',') || t.is_punct(':'))
+        }) {
+            let opener = Token::word_at("if", first.span);
+            return (
+                Some(vec![opener, clause[answer].clone()]),
+                clause[answer + 2..].to_vec(),
+            );
+        }
+    }
     // `For any other result, …`, `In every other case, …`: otherwise.
     if first.is_any(&["for", "in", "with", "on"])
         && clause
@@ -169,7 +190,8 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
                         && !subject_clause
                         && token.is_phrase_verb()
                         && !token.is_a(Class::InCondition)
-                        && !previous_is_subject_verb(rest, index)))
+                        && !previous_is_subject_verb(rest, index)
+                        && !after_determiner(rest, index)))
         })
         .unwrap_or(rest.len());
     let mut condition = vec![first.clone()];
@@ -186,6 +208,15 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
         .cloned()
         .collect();
     (Some(condition), actions)
+}
+
+/// Whether the word at `index` follows a determiner (`the transfer fails`,
+/// `if this refund goes through`): a noun there, not an action verb.
+fn after_determiner(rest: &[Token], index: usize) -> bool {
+    index
+        .checked_sub(1)
+        .and_then(|before| rest.get(before))
+        .is_some_and(|t| t.is_any(&["the", "a", "an", "this", "that", "its", "their", "your"]))
 }
 
 /// A label line: `Not found: ask again`, `"Shipped": tell them …`, `Yes →

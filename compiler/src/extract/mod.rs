@@ -33,6 +33,7 @@ mod attach;
 mod calls;
 mod compute;
 mod condition;
+mod guards;
 mod jump;
 mod layout;
 mod lexicon;
@@ -118,6 +119,7 @@ pub fn extract(
         }
     }
     builder.resolve_jumps();
+    builder.guard_matches();
     let anchors = builder.finish_anchors();
     let body = builder.arena.finish_block(ROOT);
     ir::Policy {

@@ -95,7 +95,26 @@ impl Token {
 /// The tokens of a piece of item text.
 pub(crate) fn tokens(pieces: &[Inline]) -> Vec<Token> {
     let mut out = Vec::new();
-    for piece in pieces {
+    let mut skip = 0;
+    for (index, piece) in pieces.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        // A code span of one word is a value, like a quoted one:
+        // `` `resale_listed`: tell them … `` names the status.
+        if let (InlineKind::Symbol('`'), Some(word), Some(close)) =
+            (&piece.kind, pieces.get(index + 1), pieces.get(index + 2))
+        {
+            if let (InlineKind::Word(text), InlineKind::Symbol('`')) = (&word.kind, &close.kind) {
+                out.push(Token::new(
+                    Tok::Literal(text.clone()),
+                    piece.span.join(close.span),
+                ));
+                skip = 2;
+                continue;
+            }
+        }
         let kind = match &piece.kind {
             InlineKind::Space => continue,
             InlineKind::Word(text) => Tok::Word {

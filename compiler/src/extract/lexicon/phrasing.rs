@@ -153,6 +153,8 @@ pub(super) const CLASSES: &[WordClass] = &[
             "both",
             "either",
             "neither",
+            "because",
+            "since",
             "i",
             "i'm",
             "i'll",

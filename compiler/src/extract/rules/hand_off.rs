@@ -9,7 +9,7 @@ use crate::extract::tokens::Tok;
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "hand-off",
     shape: "Route [the conversation] to an agent [for <reason>] · → agent",
-    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads, and so is whatever follows who it goes to (`an agent who can contact the carrier`, `… so they can refund it by hand`): carried, never dropped; `… or create a ticket` makes the hand-off a ticket. The person alone, after an arrow (`Yes → agent`), hands off too.",
+    about: "`Route / transfer / escalate / hand over / pass … to <a person>` hands off to a person (any word of the `Human` class: an agent, a human, support, a specialist, …); after `hand off to` / `hand over to`, whoever is named (`hand off to reservations`). `… to the billing team` names the queue; `… for <reason>` is the reason the agent reads, and so is whatever follows who it goes to (`an agent who can contact the carrier`, `… so they can refund it by hand`): carried, never dropped; `… or create a ticket` makes the hand-off a ticket. The person alone, after an arrow (`Yes → agent`), hands off too.",
     read,
     examples: &[
         Example {
@@ -53,7 +53,12 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
         .verb()
         .and_then(|verb| verb.word())
         .is_some_and(|word| word.starts_with("escalat"));
-    if !to_human && !escalates {
+    // `hand off / hand over to reservations`: whoever it is handed to is a
+    // person, named or not.
+    let handed_over = body.first().is_some_and(|t| t.is("hand"))
+        && body.get(1).is_some_and(|t| t.is_any(&["off", "over"]))
+        && body.get(2).is_some_and(|t| t.is("to"));
+    if !to_human && !escalates && !handed_over {
         return None;
     }
     let queue = body

@@ -67,7 +67,9 @@ fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
 /// result (`no orders`, `there are no payments`, `nothing comes back`),
 /// or whichever came last (`the order is not found`).
 fn missing(condition: &ConditionWords<'_>) -> Missing {
-    if condition.any(Class::ListWord)
+    // `the list is empty` is about what a lookup returned, not a pick.
+    let list_empty = condition.words.contains(&"empty");
+    if (condition.any(Class::ListWord) && !list_empty)
         || (condition.negated && one_of(&condition.words))
         || none_of(&condition.words)
     {
