@@ -457,6 +457,8 @@ fn transcript(
                     } else {
                         "escalated".to_string()
                     };
+                    // A hand-off after a reopened ending replaces it.
+                    outcome.outcome = None;
                     outcome.reason = Some(handoff.reason.to_string());
                     outcome.queue = Some(handoff.queue.to_string());
                     outcome.ticket = Some(handoff.ticket);

@@ -20,6 +20,7 @@ mod yes_no;
 pub use confirmation::ReadBack;
 use repair::Questions;
 pub use repair::Repair;
+pub(crate) use repair::Request;
 
 pub(crate) use choice::{ID_FIELDS, same_record};
 use choice::{choose_item, choose_option, item_text};
@@ -309,11 +310,13 @@ pub(crate) fn steer(reply: &str) -> Option<(Answer, &'static str)> {
 }
 
 /// A request to act on an order or account that the policy does not do
-/// ("can you change the delivery address?", "I need to cancel it"): its
-/// verb. `done(words)` says whether the policy has a tool for an action
+/// ("can you change the delivery address?", "I need to cancel it"). `done(words)` says whether the policy has a tool for an action
 /// named by one of `words` (see `repair::action_request`). Replies of
 /// fewer than three words are no such request (and are not split).
-pub(crate) fn action_request(reply: &str, done: &dyn Fn(&[&str]) -> bool) -> Option<&'static str> {
+pub(crate) fn action_request(
+    reply: &str,
+    done: &dyn Fn(&[&str]) -> bool,
+) -> Option<repair::Request> {
     if reply.len() < 12
         || reply.bytes().filter(|byte| *byte == b' ').count() < 2
         || !may_name_an_action(reply)
@@ -553,12 +556,28 @@ mod tests {
             ("will I get a refund?", None),
             ("I don't want to cancel it", None),
             ("the change of plans is fine", None),
+            (
+                "could you update my shipping address instead?",
+                Some("update"),
+            ),
+            ("I need to exchange it for a bigger size", Some("exchange")),
+            // A change of the customer's own answer, or a way back.
+            ("sorry, can I change my answer?", None),
+            ("I want to change to the sweater", None),
+            ("can I change my email? I gave the wrong one", None),
+            ("can we return to the list please", None),
         ] {
-            assert_eq!(action_request(reply, &none), verb, "{reply}");
+            assert_eq!(
+                action_request(reply, &none)
+                    .filter(|request| !request.conditional)
+                    .map(|request| request.verb),
+                verb,
+                "{reply}"
+            );
         }
         // A policy that cancels does what "can I just cancel it" asks.
         assert_eq!(
-            action_request("ugh, can I just cancel it then?", &cancels),
+            action_request("ugh, can I just cancel it then?", &cancels).map(|request| request.verb),
             None
         );
     }

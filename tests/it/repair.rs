@@ -83,3 +83,45 @@ fn repair_conversations_of_the_four_examples() {
     }
     insta::assert_snapshot!(report);
 }
+
+/// The engine's repair rules, one conversation each
+/// (`runtime/tests/data/replies/conversations/<example>/`, written by the
+/// engineer who wrote the rules: a development set, pinned so that each
+/// rule keeps doing what its doc comment says): a request the policy
+/// cannot do goes to a person (at a question, after the end; never at a
+/// confirmation), a change of one's own answer is no such request, a
+/// conditional question names no pick, "my other order" of two is the
+/// other one, an email at the list corrects the email, offers refused
+/// early, an offer chosen going back from the read-back, a switch at the
+/// read-back, a long unknown id, a thank-you after the end or a hand-off.
+#[test]
+fn the_repair_rules_conversation_by_conversation() {
+    for example in [
+        "shopify_wismo",
+        "magento_cancel_retention",
+        "single_order_cancellation",
+    ] {
+        let policy = root().join("examples").join(example);
+        let conversations = root()
+            .join("runtime/tests/data/replies/conversations")
+            .join(example);
+        let run = keel(&[
+            "test",
+            arg(&policy),
+            "--conversations",
+            arg(&conversations),
+            "--min-coverage",
+            "0",
+        ])
+        .run();
+        let output = text(&run.stdout);
+        assert!(
+            output.lines().any(|line| line.starts_with("  ok ")),
+            "{example}: no conversation ran\n{output}"
+        );
+        assert!(
+            !output.lines().any(|line| line.starts_with("  FAIL ")),
+            "{example}:\n{output}"
+        );
+    }
+}

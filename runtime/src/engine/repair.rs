@@ -109,12 +109,18 @@ pub(super) fn handle(
             });
             match list {
                 Some(&(edge, target)) => {
+                    let phrase = match &evidence {
+                        Evidence::Slot { matched, .. } => matched.as_str(),
+                        _ => "",
+                    };
+                    let other = ask_at(machine, target)
+                        .and_then(|target| the_other(session, target, phrase));
                     if let Some(target) = ask_at(machine, target) {
                         forget_since(session, target);
                     }
                     // The reply may name the other record ("can we do the
                     // espresso machine instead?"): the list reads it.
-                    if let Some(reply) = reply {
+                    if let Some(reply) = other.as_deref().or(reply) {
                         keep(session, reply, None);
                     }
                     take(machine, session, edge, evidence, output);
@@ -123,6 +129,36 @@ pub(super) fn handle(
             }
         }
     }
+}
+
+/// "My other order" when the list it was picked from holds two records
+/// and one of them was chosen: the other, named by its id for the list to
+/// read when it is asked again (so it is still checked against the
+/// customer's list then, and a cancellation is still read back and
+/// confirmed). `None` for a longer list, or "another order", "a
+/// different order" (which may be one not listed).
+fn the_other(session: &Session, target: &Ask, phrase: &str) -> Option<String> {
+    if !matches!(
+        phrase,
+        "my other order" | "the other order" | "other order" | "my other one"
+    ) {
+        return None;
+    }
+    let chosen = session.vars.get(usize::from(target.var.0))?;
+    let [first, second] = super::list_items(session, target) else {
+        return None;
+    };
+    let other = if crate::slots::same_record(first, chosen) {
+        second
+    } else if crate::slots::same_record(second, chosen) {
+        first
+    } else {
+        return None;
+    };
+    let id = crate::slots::ID_FIELDS
+        .iter()
+        .find_map(|field| other.field(field).and_then(Value::as_text))?;
+    Some(format!("order {id}"))
 }
 
 /// The answer the policies' `Answers` sections give to `question`, if one
@@ -184,12 +220,14 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
                 )
             });
             if let Some(&(edge, target)) = list {
+                let other =
+                    ask_at(machine, target).and_then(|target| the_other(session, target, matched));
                 if let Some(target) = ask_at(machine, target) {
                     forget_since(session, target);
                 }
                 // "And my other order too, the espresso machine": the list
                 // the conversation goes back to reads the reply.
-                keep(session, reply, None);
+                keep(session, other.as_deref().unwrap_or(reply), None);
                 return reopened(
                     machine,
                     session,
@@ -203,14 +241,16 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
     }
     // "Great, and can I change the delivery address on it?": a request the
     // policy cannot do goes to a person.
-    if let (Some(edge), Some(verb)) = (reopen.human, beyond(machine, reply)) {
-        return reopened(
-            machine,
-            session,
-            edge,
-            evidence("repair-cannot-handle", verb),
-            output,
-        );
+    if let (Some(edge), Some(request)) = (reopen.human, beyond(machine, reply)) {
+        if !request.conditional {
+            return reopened(
+                machine,
+                session,
+                edge,
+                evidence("repair-cannot-handle", request.verb),
+                output,
+            );
+        }
     }
     for &(edge, target_state) in &reopen.corrections {
         let Some(target) = ask_at(machine, target_state) else {
@@ -315,15 +355,34 @@ pub(super) fn cannot_handle(
     if answered && reply.len() < 25 {
         return false;
     }
-    let Some(verb) = beyond(machine, reply) else {
+    let Some(request) = beyond(machine, reply) else {
         return false;
     };
     if answer_to(machine, reply).is_some() {
         return false;
     }
+    // Asked on a condition ("can I still return the candle if I don't
+    // like the smell?"): a question back, never a pick of what it names.
+    if request.conditional {
+        let evidence = Evidence::Slot {
+            rule: Repair::Question.name(),
+            matched: crate::event::Snippet::new(request.verb),
+        };
+        output.repair = Some(Repair::Question.name());
+        handle(
+            machine,
+            session,
+            ask,
+            Repair::Question,
+            Some(reply),
+            evidence,
+            output,
+        );
+        return true;
+    }
     let evidence = Evidence::Slot {
         rule: "repair-cannot-handle",
-        matched: crate::event::Snippet::new(verb),
+        matched: crate::event::Snippet::new(request.verb),
     };
     session.attempts = 0;
     output.repair = Some("repair-cannot-handle");
@@ -331,10 +390,10 @@ pub(super) fn cannot_handle(
     true
 }
 
-/// The verb of a request in `reply` to act in a way none of the machine's
-/// writing tools does (by the words of their names: `cancel_order`
+/// A request in `reply` to act in a way none of the machine's writing
+/// tools does (by the words of their names: `cancel_order`
 /// cancels, `update_shipping_address` changes), if it is one.
-fn beyond(machine: &Machine, reply: &str) -> Option<&'static str> {
+fn beyond(machine: &Machine, reply: &str) -> Option<crate::slots::Request> {
     let done = |names: &[&str]| {
         machine.tools.iter().filter(|tool| tool.writes).any(|tool| {
             tool.name
@@ -459,7 +518,8 @@ fn answer_value(session: &Session, target: &Ask, understood: &Understood) -> Opt
 
 /// Answers `ask` from a reply given earlier, if one plainly answers it:
 /// an email, a record named by its id or its own words (or "my newest
-/// order"), an option by its label, a name or a zip code. Never a yes or
+/// order"), an option by its label (or the offers refused by name), a
+/// name or a zip code. Never a yes or
 /// no: an offered yes is no confirmation. Returns whether it answered.
 pub(super) fn prefill(
     machine: &Machine,
@@ -519,6 +579,17 @@ fn answers_early(ask: &Ask, understood: &Understood, reply: &str, used: Option<S
                 )
         }
         (Answer::Items(_), SlotKind::Items) => understood.rule == "items-named",
+        // A refusal of the offers themselves, said before they were made
+        // ("I don't want any discounts or offers, just cancel it"): the
+        // decline, which leads on to what the policy does without them
+        // (a cancellation still read back and confirmed). A refusal that
+        // names no offer ("just cancel it") is no answer to them.
+        (Answer::Decline, SlotKind::Options) => {
+            understood.rule == "decline"
+                && ["offer", "discount", "deal", "coupon"]
+                    .iter()
+                    .any(|word| understood.matched.as_str().contains(word))
+        }
         // By its label; by its other words only when the reply went back
         // on a yes/no or read-back to choose it ("hmm wait, actually the
         // 10% off would be fine, don't cancel" at the read-back that

@@ -174,6 +174,16 @@ pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
     listed.get(found.phrase).copied()
 }
 
+/// A request to act that the policy does not do (see [`action_request`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Request {
+    /// The verb ("change", "cancel", "return").
+    pub(crate) verb: &'static str,
+    /// Asked on a condition ("can I still return it if I don't like the
+    /// smell?"): what is allowed is asked, nothing is asked for yet.
+    pub(crate) conditional: bool,
+}
+
 /// Verbs of a request to act on an order or an account, each with the
 /// words a tool's name uses for that action (`update_shipping_address`
 /// changes, `create_return` returns).
@@ -224,16 +234,13 @@ const REQUEST_FRAMES: &[&str] = &[
 
 /// A request to act on an order or account, read from the reply's words:
 /// a verb of [`ACTION_VERBS`] right after a request frame (a few small
-/// words between), not negated ("I don't want to cancel") and not asked
-/// on a condition
-/// ("can I still return it if I don't like the smell?" asks what is
-/// allowed), and not one the policy does: `done(words)` says whether it
-/// has a tool whose name has one of the words a tool's name would use
-/// for the action. Returns the first such request's verb.
-pub(crate) fn action_request(
-    words: &Words,
-    done: &dyn Fn(&[&str]) -> bool,
-) -> Option<&'static str> {
+/// words between), not negated ("I don't want to cancel"), not about the
+/// conversation ("can I change my answer?"), and not one the policy does:
+/// `done(words)` says whether it has a tool whose name has one of the
+/// words a tool's name would use for the action. Returns the first such
+/// request, marked when it is asked on a condition ("can I still return
+/// it if I don't like the smell?" asks what is allowed).
+pub(crate) fn action_request(words: &Words, done: &dyn Fn(&[&str]) -> bool) -> Option<Request> {
     // How many small words since the last frame word, if one is open; and
     // whether the clause so far holds a negation.
     let mut gap: Option<usize> = None;
@@ -252,11 +259,9 @@ pub(crate) fn action_request(
         }
         if gap.is_some() && super::may_be(&ACTION_BITS, word) {
             if let Some(&(verb, tools)) = ACTION_VERBS.iter().find(|(verb, _)| *verb == word) {
-                if words.iter().any(|word| matches!(word, "if" | "whether")) {
-                    return None;
-                }
-                if !done(tools) {
-                    return Some(verb);
+                if !done(tools) && !about_the_conversation(words, index + 1) {
+                    let conditional = words.iter().any(|word| matches!(word, "if" | "whether"));
+                    return Some(Request { verb, conditional });
                 }
             }
         }
@@ -269,6 +274,25 @@ pub(crate) fn action_request(
         };
     }
     None
+}
+
+/// Whether the words after an action verb (from `index`, to the end of
+/// its clause) make it about the conversation rather than the order: a
+/// change of the customer's own answer ("can I change my answer", "I want
+/// to change to the sweater", "can I change my email?", "change my mind")
+/// or a way back ("can we return to the list?").
+fn about_the_conversation(words: &Words, index: usize) -> bool {
+    if matches!(words.get(index), "to" | "back") {
+        return true;
+    }
+    (index..words.len())
+        .take_while(|&at| at == index || !clause_start(words, at))
+        .any(|at| {
+            matches!(
+                words.get(at),
+                "mind" | "answer" | "choice" | "selection" | "pick" | "email" | "e-mail"
+            )
+        })
 }
 
 /// Small words a request may hold between its frame and its verb.
