@@ -88,6 +88,9 @@ pub(crate) enum Action {
     OfferOne { words: Vec<Token> },
     /// A sentence about the policy or another system, kept as a note.
     Note { text: String },
+    /// `look it up again`: the lookup a retry repeats (a note after one,
+    /// an error anywhere else).
+    Again { text: String },
     /// A statement of how things are, kept as a note of its step; a
     /// hand-off in the step carries it, and `tell them` says it.
     Statement { words: Vec<Token> },

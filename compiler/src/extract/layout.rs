@@ -398,8 +398,28 @@ impl Builder<'_> {
                     let alternatives = condition::alternatives(&condition_tokens);
                     if alternatives.len() > 1 {
                         let mut next = Vec::new();
-                        for alternative in &alternatives {
-                            let (classified, rule) = rules::classify(alternative);
+                        let read: Vec<(Condition, &'static str)> =
+                            alternatives.iter().map(|a| rules::classify(a)).collect();
+                        // `If they say no, or they want to think it over`:
+                        // words beside a bare yes or no that say no yes or
+                        // no of their own (`want`, `prefer`, not `accept`,
+                        // `decline`) are that answer.
+                        let bare = read.iter().find_map(|(condition, _)| match condition {
+                            Condition::Answer { yes, words } if words.is_empty() => Some(*yes),
+                            _ => None,
+                        });
+                        for (alternative, (classified, rule)) in alternatives.iter().zip(read) {
+                            let classified = match (classified, bare) {
+                                (Condition::Answer { words, .. }, Some(yes))
+                                    if !words.is_empty()
+                                        && !words.iter().any(|t| {
+                                            t.is_a(Class::BareAnswer) || t.is_a(Class::Negation)
+                                        }) =>
+                                {
+                                    Condition::Answer { yes, words }
+                                }
+                                (classified, _) => classified,
+                            };
                             context.rule = rule;
                             context.condition_written = tokens::written(alternative);
                             let span = tokens::span_of(alternative).unwrap_or(condition_span);

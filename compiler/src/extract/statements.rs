@@ -30,6 +30,26 @@ impl Builder<'_> {
             Action::Note { text } => {
                 self.notes.push((here, text));
             }
+            Action::Again { text } => {
+                // After asking for the value again, the retry runs the
+                // lookup again: the words say what it does already.
+                let after_retry = self.arena[block]
+                    .stmts
+                    .iter()
+                    .any(|&stmt| matches!(self.arena[stmt].kind, Building::Retry { .. }));
+                if after_retry {
+                    self.notes.push((here, text));
+                } else {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::UNRECOGNISED_SENTENCE,
+                            format!("\"{text}\" repeats a lookup, but nothing before it in this branch asks for the value again"),
+                        )
+                        .at(span)
+                        .hint("ask for the value again first (`ask them to check the address and send it again`): that retries the lookup; see `again` in docs/policy-language.md"),
+                    );
+                }
+            }
             Action::Statement { words } => {
                 self.notes.push((here.clone(), tokens::written(&words)));
                 self.last_statement = Some((block, here.step, words));

@@ -117,6 +117,10 @@ pub(crate) enum Class {
     AgainWord,
     /// Verbs that ask for the same value again: `re-enter`.
     RecheckVerb,
+    /// Verbs that repeat a lookup: `look it up again`, `try it once more`.
+    RepeatVerb,
+    /// What may follow a repeat verb: pronouns, particles, the repetition.
+    RepeatFiller,
     /// Words asking a question about something: `why`, `which`.
     QuestionWord,
     /// Words that make a question a choice: `prefer`, `rather`.

@@ -224,6 +224,21 @@ pub(super) const CLASSES: &[WordClass] = &[
         &["re-enter", "double-check", "re-check", "recheck", "retype"],
     ),
     class(
+        Class::RepeatVerb,
+        "repeats a lookup",
+        &[
+            "look", "try", "run", "search", "check", "redo", "repeat", "retry", "query",
+        ],
+    ),
+    class(
+        Class::RepeatFiller,
+        "after a repeat verb",
+        &[
+            "it", "them", "that", "this", "up", "the", "same", "lookup", "search", "call", "again",
+            "once", "more", "one", "time", "a", "second", "another", "attempt", "address", "email",
+        ],
+    ),
+    class(
         Class::ChooseVerb,
         "makes a question a choice",
         &[

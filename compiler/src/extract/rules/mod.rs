@@ -25,6 +25,7 @@ use super::tokens::{Tok, Token};
 use crate::syntax::Item;
 
 mod add;
+mod again;
 mod answer;
 mod answer_gloss;
 mod apologise;
@@ -124,6 +125,7 @@ pub(crate) struct ActionRule {
 pub(crate) const ACTION_RULES: &[ActionRule] = &[
     note::RULE,
     call::RULE,
+    again::RULE,
     policy_reference::RULE,
     read_back::RULE,
     dispatch::RULE,
