@@ -363,7 +363,8 @@ fn may_name_an_action(reply: &str) -> bool {
 /// Whether a message is only thanks or a goodbye: every word a courtesy,
 /// or a thanks or goodbye after words that only take the answer in ("ok
 /// fair enough, thanks"; "ah right, I forgot I cancelled that. thanks,
-/// bye!") — never with a question, a "but" or a request in it.
+/// bye!"; "perfect, that's all I needed") — never with a question, a
+/// "but" or a request in it.
 pub(crate) fn is_courtesy(reply: &str) -> bool {
     const COURTESY: &[&str] = &[
         "thanks",
@@ -403,12 +404,15 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
     if words.iter().all(|word| COURTESY.contains(&word)) {
         return true;
     }
-    words.iter().any(|word| {
+    (words.iter().any(|word| {
         matches!(
             word,
             "thanks" | "thank" | "thx" | "ty" | "cheers" | "bye" | "goodbye"
         )
-    }) && !reply.contains('?')
+    }) || CLOSINGS
+        .iter()
+        .any(|closing| words.phrase(closing).is_some()))
+        && !reply.contains('?')
         && !words.iter().any(|word| {
             matches!(
                 word,
@@ -417,6 +421,23 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
         })
         && repair::action_request(&words, &|_| false).is_none()
 }
+
+/// Words that close a conversation as a thanks does ("perfect, that's all
+/// I needed", "awesome, have a nice day").
+const CLOSINGS: &[&str] = &[
+    "that's all",
+    "that is all",
+    "that's everything",
+    "nothing else",
+    "all i needed",
+    "all i wanted",
+    "have a nice day",
+    "have a good day",
+    "have a great day",
+    "have a good one",
+    "take care",
+    "all set",
+];
 
 /// Where a reply negates a thing rather than a statement: a "not" before
 /// a determiner ("not the candle", "not my blue one").
@@ -554,6 +575,13 @@ mod tests {
             ),
             // An outcome asked about, a negated wish.
             ("will I get a refund?", None),
+            ("can I get a refund for it?", Some("refund")),
+            ("I'd like to request a replacement", Some("replacement")),
+            ("ok just cancel it then", Some("cancel")),
+            ("change the address to 5 Elm St please", Some("change")),
+            ("change of plans, the sweater", None),
+            ("update: it arrived", None),
+            ("the change of address went through", None),
             ("I don't want to cancel it", None),
             ("the change of plans is fine", None),
             (
@@ -588,6 +616,8 @@ mod tests {
             "thanks",
             "ok fair enough, thanks",
             "ah right, I forgot I cancelled that. thanks, bye!",
+            "perfect, that's all I needed",
+            "awesome, have a nice day",
         ] {
             assert!(is_courtesy(reply), "{reply}");
         }

@@ -93,10 +93,13 @@ fn repair_conversations_of_the_four_examples() {
 /// conditional question names no pick, "my other order" of two is the
 /// other one, an email at the list corrects the email, offers refused
 /// early, an offer chosen going back from the read-back, a switch at the
-/// read-back, a long unknown id, a thank-you after the end or a hand-off.
+/// read-back, a long unknown id, a thank-you or a closing after the end
+/// or a hand-off, an imperative ("just cancel it") or a noun asked for
+/// ("can I get a refund") where no tool does it.
 #[test]
 fn the_repair_rules_conversation_by_conversation() {
     for example in [
+        "bigcommerce_order_info",
         "shopify_wismo",
         "magento_cancel_retention",
         "single_order_cancellation",

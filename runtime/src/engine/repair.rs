@@ -161,6 +161,30 @@ fn the_other(session: &Session, target: &Ask, phrase: &str) -> Option<String> {
     Some(format!("order {id}"))
 }
 
+/// Whether an entry of the policies' `Answers` sections names a topic of
+/// `question` (even where two tie and neither is given): the policy
+/// speaks to it, so it is a question back ("could I get a refund or
+/// return it instead?" beside entries on refunds and returns), not a
+/// request for a person.
+fn speaks_to(machine: &Machine, question: &str) -> bool {
+    let mut entries = machine
+        .artifact
+        .policies
+        .iter()
+        .flat_map(|policy| &policy.answers)
+        .peekable();
+    if entries.peek().is_none() {
+        return false;
+    }
+    let words = keel_compiler::answers::question_words(question);
+    entries.any(|answer| {
+        answer
+            .topics
+            .iter()
+            .any(|topic| topic.iter().all(|word| words.contains(word)))
+    })
+}
+
 /// The answer the policies' `Answers` sections give to `question`, if one
 /// of their entries names its topic (`keel_compiler::answers::best_match`:
 /// the most specific entry, none on a tie).
@@ -318,7 +342,7 @@ pub(super) fn after_hand_off(session: &Session, reply: &str, output: &mut Output
 /// for. Not when the reply is already a request for a person or a
 /// repair that steers elsewhere (never mind, start over, repeat), nor at
 /// a confirmation, nor a question the policy's
-/// `Answers` section answers. Returns whether it handed off.
+/// `Answers` section speaks to. Returns whether it handed off.
 pub(super) fn cannot_handle(
     machine: &Machine,
     session: &mut Session,
@@ -358,7 +382,7 @@ pub(super) fn cannot_handle(
     let Some(request) = beyond(machine, reply) else {
         return false;
     };
-    if answer_to(machine, reply).is_some() {
+    if speaks_to(machine, reply) {
         return false;
     }
     // Asked on a condition ("can I still return the candle if I don't

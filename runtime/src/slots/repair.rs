@@ -202,6 +202,8 @@ const ACTION_VERBS: &[(&str, &[&str])] = &[
     ("reroute", &["redirect", "reroute", "address"]),
     ("add", &["add"]),
     ("remove", &["remove", "delete"]),
+    ("replace", &["replace", "replacement"]),
+    ("replacement", &["replace", "replacement"]),
 ];
 
 /// Whether `word` (any case) is a verb of [`ACTION_VERBS`].
@@ -234,7 +236,8 @@ const REQUEST_FRAMES: &[&str] = &[
 
 /// A request to act on an order or account, read from the reply's words:
 /// a verb of [`ACTION_VERBS`] right after a request frame (a few small
-/// words between), not negated ("I don't want to cancel"), not about the
+/// words between), or opening its clause with its object after it ("just
+/// cancel it", "change the address to 5 Elm St"), not negated ("I don't want to cancel"), not about the
 /// conversation ("can I change my answer?"), and not one the policy does:
 /// `done(words)` says whether it has a tool whose name has one of the
 /// words a tool's name would use for the action. Returns the first such
@@ -245,19 +248,33 @@ pub(crate) fn action_request(words: &Words, done: &dyn Fn(&[&str]) -> bool) -> O
     // whether the clause so far holds a negation.
     let mut gap: Option<usize> = None;
     let mut negated = false;
+    let mut frame = "";
+    // Whether only lead words ("just", "then", "ok") came since the clause
+    // began: a verb there is an imperative ("just cancel it", "ok, change
+    // the address to …").
+    let mut leading = true;
     for (index, word) in words.iter().enumerate() {
         if index > 0 && clause_start(words, index) {
             gap = None;
             negated = false;
+            leading = true;
         }
         if word == "not" || word == "never" || word.ends_with("n't") {
             negated = true;
         }
         if REQUEST_FRAMES.contains(&word) {
             gap = (!negated).then_some(0);
+            frame = word;
+            leading = false;
             continue;
         }
-        if gap.is_some() && super::may_be(&ACTION_BITS, word) {
+        let imperative = leading
+            && matches!(
+                words.get(index + 1),
+                "it" | "the" | "my" | "this" | "that" | "them" | "these" | "those"
+            )
+            && !clause_start(words, index + 1);
+        if (gap.is_some() || imperative) && super::may_be(&ACTION_BITS, word) {
             if let Some(&(verb, tools)) = ACTION_VERBS.iter().find(|(verb, _)| *verb == word) {
                 if !done(tools) && !about_the_conversation(words, index + 1) {
                     let conditional = words.iter().any(|word| matches!(word, "if" | "whether"));
@@ -268,8 +285,14 @@ pub(crate) fn action_request(words: &Words, done: &dyn Fn(&[&str]) -> bool) -> O
         // "can I just", "I'd like to", "could you please": a few small
         // words between; any other word ("will I get a refund?", "I don't
         // want to cancel") closes the frame.
+        // "Will I get a refund?" asks what happens; "can I get a refund"
+        // asks for one.
+        leading &= IMPERATIVE_LEADS.contains(&word);
+        let outcome = matches!(word, "get" | "have") && matches!(frame, "will" | "would");
         gap = match gap {
-            Some(count) if count < 3 && BETWEEN_FRAME_AND_VERB.contains(&word) => Some(count + 1),
+            Some(count) if count < 3 && !outcome && BETWEEN_FRAME_AND_VERB.contains(&word) => {
+                Some(count + 1)
+            }
             _ => None,
         };
     }
@@ -295,10 +318,19 @@ fn about_the_conversation(words: &Words, index: usize) -> bool {
         })
 }
 
+/// Words that may come before an imperative in its clause ("just cancel
+/// it", "ok then, update the address").
+const IMPERATIVE_LEADS: &[&str] = &[
+    "just", "please", "pls", "then", "actually", "and", "ok", "okay", "so", "oh", "also", "well",
+    "great", "hmm", "instead",
+];
+
 /// Small words a request may hold between its frame and its verb.
+/// With the verbs' nouns ("can I get a refund", "I'd like to make a
+/// return", "could I have an exchange") the small verbs that ask for them.
 const BETWEEN_FRAME_AND_VERB: &[&str] = &[
     "i", "you", "we", "to", "just", "please", "pls", "still", "also", "me", "us", "actually",
-    "really", "then", "maybe", "kindly", "quickly",
+    "really", "then", "maybe", "kindly", "quickly", "get", "have", "make", "request", "a", "an",
 ];
 
 /// Whether word `index` starts the reply or a clause of it (a mark of
