@@ -117,6 +117,8 @@ pub(crate) enum Class {
     AgainWord,
     /// Verbs that ask for the same value again: `re-enter`.
     RecheckVerb,
+    /// An acknowledgement that asks for nothing: `fine`, `all good`.
+    Acknowledgement,
     /// Verbs that repeat a lookup: `look it up again`, `try it once more`.
     RepeatVerb,
     /// What may follow a repeat verb: pronouns, particles, the repetition.

@@ -224,6 +224,13 @@ pub(super) const CLASSES: &[WordClass] = &[
         &["re-enter", "double-check", "re-check", "recheck", "retype"],
     ),
     class(
+        Class::Acknowledgement,
+        "asks for nothing",
+        &[
+            "fine", "good", "great", "ok", "okay", "all", "alright", "perfect",
+        ],
+    ),
+    class(
         Class::RepeatVerb,
         "repeats a lookup",
         &[

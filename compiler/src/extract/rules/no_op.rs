@@ -2,6 +2,7 @@
 
 use super::{ActionRule, Example, Phrase};
 use crate::extract::action::Action;
+use crate::extract::lexicon::{self, Class};
 use crate::extract::tokens::{Tok, written};
 
 /// `Leave / keep <it> as it is (unchanged, alone, in place)`, `keep the
@@ -10,7 +11,7 @@ use crate::extract::tokens::{Tok, written};
 pub(crate) const RULE: ActionRule = ActionRule {
     name: "no-op",
     shape: "Leave <it> as it is · Keep the <thing> · Nothing changes · Change nothing · <It> stays <as it is>",
-    about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>`, `Nothing changes`, `Change nothing`, `Do nothing`, `Nothing to do` and `<the plan> stays Premium` ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
+    about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>`, `Nothing changes`, `Change nothing`, `Do nothing`, `Nothing to do`, `<the plan> stays Premium`, `leave it`, an acknowledgement alone (`fine`, `all good`) and `Needs a clear yes` (the verifier demands an explicit yes before every destructive call anyway) ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
     read,
     examples: &[Example {
         text: "If \"Shipped\", leave the order as it is and end the conversation as unchanged.",
@@ -30,7 +31,27 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
             .iter()
             .any(|word| matches!(*word, "unchanged" | "alone" | "untouched"))
         || words.windows(2).any(|pair| pair == ["in", "place"]);
-    let leaves = (verb.is("leave") || verb.is("keep")) && (as_it_is || verb.is("keep"));
+    // `leave it`, `leave them be`: a pronoun alone after `leave`.
+    let leave_it = verb.is("leave")
+        && words.len() <= 3
+        && words[1..]
+            .iter()
+            .all(|word| matches!(*word, "it" | "them" | "that" | "be"));
+    let leaves = (verb.is("leave") || verb.is("keep")) && (as_it_is || verb.is("keep"))
+        || (leave_it && words.len() > 1);
+    // `fine`, `all good`: an acknowledgement says nothing to do.
+    let acknowledged = !words.is_empty()
+        && body.iter().all(|t| t.word().is_some() || t.is_punct(','))
+        && words
+            .iter()
+            .all(|word| lexicon::is(word, Class::Acknowledgement));
+    // `Needs a clear yes`: what the verifier demands of every destructive
+    // call anyway (an explicit yes to the read-back before it).
+    let needs_yes = matches!(
+        words.first(),
+        Some(&("needs" | "need" | "requires" | "require"))
+    ) && words.last() == Some(&"yes")
+        && words.len() <= 5;
     let nothing_changes = verb.is("nothing")
         && words
             .get(1)
@@ -48,7 +69,9 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
         && !body
             .iter()
             .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
-    (leaves || nothing_changes || nothing || stays).then(|| Action::Note {
-        text: written(body),
+    (leaves || nothing_changes || nothing || stays || acknowledged || needs_yes).then(|| {
+        Action::Note {
+            text: written(body),
+        }
     })
 }
