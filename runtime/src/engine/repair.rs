@@ -470,6 +470,25 @@ pub(super) fn correct(
         let Some(target) = ask_at(machine, target_state) else {
             continue;
         };
+        // "Hold on, wrong email": back to the email question, to be asked
+        // it again (who the customer is, and all after it, runs again).
+        if target.slot == SlotKind::Email
+            && has_any(&lower, &["email", "e-mail", "email address"])
+            && has_any(&lower, EMAIL_WRONG)
+            && !lower.contains('@')
+            && !lower.contains("n't")
+            && !has_any(&lower, &["not", "dont", "no other", "only"])
+        {
+            forget_since(session, target);
+            session.attempts = 0;
+            output.repair = Some("repair-correction");
+            let evidence = Evidence::Slot {
+                rule: "repair-correction",
+                matched: crate::event::Snippet::new("email"),
+            };
+            take(machine, session, edge, evidence, output);
+            return true;
+        }
         let understood = read(machine, session, target, reply);
         if !corrects(target, &understood, cue) {
             continue;
@@ -499,6 +518,21 @@ pub(super) fn correct(
     }
     false
 }
+
+/// Words that say an email given before was the wrong one.
+const EMAIL_WRONG: &[&str] = &[
+    "wrong",
+    "typo",
+    "mistake",
+    "different",
+    "another",
+    "other",
+    "change",
+    "incorrect",
+    "old",
+    "misspelled",
+    "misspelt",
+];
 
 /// Words that say a reply corrects something said before.
 const CORRECTION_CUES: &[&str] = &[

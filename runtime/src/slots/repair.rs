@@ -164,14 +164,42 @@ pub(crate) fn repair(words: &Words) -> Option<(Repair, &'static str)> {
     // something inside a clause is the question's own words: "where did
     // the driver leave it?" drops nothing, "why did it stop?" stops
     // nothing ("what were the options again?" still asks for them again).
-    let found = index.first_listed(words, |found| {
+    let Some(found) = index.first_listed(words, |found| {
         !matches!(
             listed.get(found.phrase),
             Some((Repair::CancelFlow | Repair::Skip, _))
         ) || clause_start(words, found.start)
             || !QUESTION_WORDS.contains(&words.get(0))
-    })?;
+    }) else {
+        return asked_again(words);
+    };
     listed.get(found.phrase).copied()
+}
+
+/// "Again" with a word of showing or saying, or of what was shown ("can
+/// you list them again?", "what were my orders again?", "tell me the
+/// options again"): the question again.
+fn asked_again(words: &Words) -> Option<(Repair, &'static str)> {
+    (words.has("again")
+        && words.iter().any(|word| {
+            matches!(
+                word,
+                "show"
+                    | "list"
+                    | "repeat"
+                    | "say"
+                    | "tell"
+                    | "read"
+                    | "give"
+                    | "orders"
+                    | "options"
+                    | "offers"
+                    | "choices"
+                    | "question"
+                    | "them"
+            )
+        }))
+    .then_some((Repair::Repeat, "again"))
 }
 
 /// A request to act that the policy does not do (see [`action_request`]).
@@ -703,6 +731,8 @@ mod tests {
             ("can we start over?", Repair::StartOver),
             ("sorry, can you repeat that?", Repair::Repeat),
             ("skip this one", Repair::Skip),
+            ("can you list them again?", Repair::Repeat),
+            ("what were my orders again?", Repair::Repeat),
             (
                 "actually can I talk about my other order?",
                 Repair::SomethingElse,
