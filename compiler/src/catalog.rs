@@ -246,18 +246,7 @@ impl Catalog {
             let mut fields = BTreeMap::new();
             for (field, raw_field) in raw_type.into_inner() {
                 let field_span = span_at(raw_field.span());
-                let parsed = match raw_field.into_inner() {
-                    RawField::Type(written) => parse_type(&written),
-                    RawField::Enum { values, optional } => {
-                        let enumeration = Type::Enum(values);
-                        Ok(if optional {
-                            Type::Optional(Box::new(enumeration))
-                        } else {
-                            enumeration
-                        })
-                    }
-                };
-                match parsed {
+                match raw_field.into_inner().read() {
                     Ok(field_type) => {
                         fields.insert(field, field_type);
                     }
@@ -290,7 +279,7 @@ impl Catalog {
             let mut args = BTreeMap::new();
             for (arg, written) in raw_tool.args {
                 let arg_span = span_at(written.span());
-                match parse_type(written.get_ref()) {
+                match written.into_inner().read() {
                     Ok(arg_type) => {
                         args.insert(arg, arg_type);
                     }
@@ -650,7 +639,7 @@ struct RawTool {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
-    args: BTreeMap<String, toml::Spanned<String>>,
+    args: BTreeMap<String, toml::Spanned<RawField>>,
     #[serde(default)]
     returns: Option<toml::Spanned<String>>,
     #[serde(default)]
@@ -665,6 +654,9 @@ struct RawTool {
     adapter: Option<toml::Spanned<String>>,
 }
 
+/// A record field's or a tool argument's type as written: a type name
+/// (`"string"`, `"[Order]"`, `"date?"`) or an enum's values
+/// (`{ enum = ["Europe", "USA & Canada"] }`, `optional = true` for `T?`).
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum RawField {
@@ -675,6 +667,22 @@ enum RawField {
         #[serde(default)]
         optional: bool,
     },
+}
+
+impl RawField {
+    fn read(self) -> Result<Type, String> {
+        match self {
+            RawField::Type(written) => parse_type(&written),
+            RawField::Enum { values, optional } => {
+                let enumeration = Type::Enum(values);
+                Ok(if optional {
+                    Type::Optional(Box::new(enumeration))
+                } else {
+                    enumeration
+                })
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -708,6 +716,27 @@ tracking_number = "string?"
         assert_eq!(
             status.and_then(|ty| ty.domain().map(<[String]>::len)),
             Some(2)
+        );
+    }
+
+    #[test]
+    fn a_tool_argument_may_be_an_enum() {
+        let mut catalog = Catalog::default();
+        let mut diagnostics = Vec::new();
+        catalog.load(
+            SourceId::default(),
+            r#"
+[tools.add_roaming_pass]
+args = { line_id = "string", zone = { enum = ["Europe", "USA & Canada"] } }
+effect = "write"
+"#,
+            &mut diagnostics,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let zone = &catalog.tools["add_roaming_pass"].args["zone"];
+        assert_eq!(
+            zone,
+            &Type::Enum(vec!["Europe".into(), "USA & Canada".into()])
         );
     }
 
