@@ -354,9 +354,12 @@ pub(super) fn cannot_handle(
     let Some(edge) = ask.human else {
         return false;
     };
+    // A question of free text ("Could you describe what you need?") takes
+    // the request as its answer: the policy says what follows from it.
     // A confirmation is asked and answered: a request there is a question
     // back ("actually, can I change the colour instead?"), asked again.
-    if ask.confirms
+    if ask.slot == SlotKind::Text
+        || ask.confirms
         || matches!(
             understood.answer,
             Answer::Human | Answer::Repair(Repair::CancelFlow | Repair::StartOver | Repair::Repeat)
