@@ -9,6 +9,24 @@
 //! figure before the repair work and now, and why the rest still differ.
 
 use crate::{Run, arg, keel, root, text};
+use std::path::Path;
+
+/// What `keel test` prints for an example's policy and the conversations
+/// in `corpus/<example>`.
+fn keel_test(example: &str, corpus: &Path) -> String {
+    let policy = root().join("examples").join(example);
+    let conversations = corpus.join(example);
+    let run = keel(&[
+        "test",
+        arg(&policy),
+        "--conversations",
+        arg(&conversations),
+        "--min-coverage",
+        "0",
+    ])
+    .run();
+    text(&run.stdout)
+}
 
 #[test]
 fn repair_conversations_of_the_four_examples() {
@@ -25,18 +43,7 @@ fn repair_conversations_of_the_four_examples() {
         ]
         .map(|example| (corpus, example))
     }) {
-        let policy = root().join("examples").join(example);
-        let conversations = root().join("tests/data/blind").join(corpus).join(example);
-        let run = keel(&[
-            "test",
-            arg(&policy),
-            "--conversations",
-            arg(&conversations),
-            "--min-coverage",
-            "0",
-        ])
-        .run();
-        let output = text(&run.stdout);
+        let output = keel_test(example, &root().join("tests/data/blind").join(corpus));
         let passed = output
             .lines()
             .filter(|line| line.starts_with("  ok "))
@@ -104,20 +111,10 @@ fn the_repair_rules_conversation_by_conversation() {
         "magento_cancel_retention",
         "single_order_cancellation",
     ] {
-        let policy = root().join("examples").join(example);
-        let conversations = root()
-            .join("runtime/tests/data/replies/conversations")
-            .join(example);
-        let run = keel(&[
-            "test",
-            arg(&policy),
-            "--conversations",
-            arg(&conversations),
-            "--min-coverage",
-            "0",
-        ])
-        .run();
-        let output = text(&run.stdout);
+        let output = keel_test(
+            example,
+            &root().join("runtime/tests/data/replies/conversations"),
+        );
         assert!(
             output.lines().any(|line| line.starts_with("  ok ")),
             "{example}: no conversation ran\n{output}"

@@ -312,27 +312,29 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
             output,
         );
     }
-    if crate::slots::is_courtesy(reply) {
-        output
-            .effects
-            .push(crate::event::Effect::Send("You're welcome.".to_string()));
-        output.rest = Some(session.state);
-        return;
+    if !courtesy(session, reply, output) {
+        output.ignored = Some("the conversation has ended");
     }
-    output.ignored = Some("the conversation has ended");
 }
 
 /// A message after a hand-off: a thank-you gets a courtesy line (the
 /// people it was handed to answer the rest); anything else is ignored.
 pub(super) fn after_hand_off(session: &Session, reply: &str, output: &mut Output) {
-    if crate::slots::is_courtesy(reply) {
-        output
-            .effects
-            .push(crate::event::Effect::Send("You're welcome.".to_string()));
-        output.rest = Some(session.state);
-        return;
+    if !courtesy(session, reply, output) {
+        output.ignored = Some("the conversation was handed off");
     }
-    output.ignored = Some("the conversation was handed off");
+}
+
+/// Answers a thank-you or goodbye with a courtesy line; whether it was one.
+fn courtesy(session: &Session, reply: &str, output: &mut Output) -> bool {
+    if !crate::slots::is_courtesy(reply) {
+        return false;
+    }
+    output
+        .effects
+        .push(crate::event::Effect::Send("You're welcome.".to_string()));
+    output.rest = Some(session.state);
+    true
 }
 
 /// Hands the conversation to a person when the reply asks for an action
