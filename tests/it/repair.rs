@@ -1,7 +1,7 @@
 //! The blind conversation-repair corpora (`tests/data/blind/repair/<example>/`,
-//! and a fresh batch in `tests/data/blind/repair_b/`): 175 + 60 conversations
-//! with the four examples, written and labelled by an
-//! author who had not read keel's rules — answers given early, corrections,
+//! and fresh batches in `tests/data/blind/repair_b/` and `repair_c/`):
+//! 175 + 60 + 60 conversations with the four examples, each batch written
+//! and labelled by an author who had not read keel's rules — answers given early, corrections,
 //! questions in the middle, "never mind", "start over", "repeat", "my other
 //! order". `keel test` runs each example's folder; which conversations pass,
 //! and why each failing one fails, is a snapshot. A failure is a place where
@@ -33,8 +33,11 @@ fn repair_conversations_of_the_four_examples() {
     let mut report = String::new();
     // `repair`: the first batch (175, since used to develop the reply rules);
     // `repair_b`: a fresh batch of 60 by another blind author, measured
-    // before and after this round's reply rules with no change made for it.
-    for (corpus, example) in ["repair", "repair_b"].into_iter().flat_map(|corpus| {
+    // before and after this round's reply rules with no change made for it;
+    // `repair_c`: another fresh 60, measured the same way in the following
+    // round (44 → 52/60) and once more at the start of the next (52/60),
+    // then kept here as development material.
+    for (corpus, example) in ["repair", "repair_b", "repair_c"].into_iter().flat_map(|corpus| {
         [
             "bigcommerce_order_info",
             "magento_cancel_retention",
