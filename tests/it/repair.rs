@@ -37,15 +37,18 @@ fn repair_conversations_of_the_four_examples() {
     // `repair_c`: another fresh 60, measured the same way in the following
     // round (44 → 52/60) and once more at the start of the next (52/60),
     // then kept here as development material.
-    for (corpus, example) in ["repair", "repair_b", "repair_c"].into_iter().flat_map(|corpus| {
-        [
-            "bigcommerce_order_info",
-            "magento_cancel_retention",
-            "shopify_wismo",
-            "single_order_cancellation",
-        ]
-        .map(|example| (corpus, example))
-    }) {
+    for (corpus, example) in ["repair", "repair_b", "repair_c"]
+        .into_iter()
+        .flat_map(|corpus| {
+            [
+                "bigcommerce_order_info",
+                "magento_cancel_retention",
+                "shopify_wismo",
+                "single_order_cancellation",
+            ]
+            .map(|example| (corpus, example))
+        })
+    {
         let output = keel_test(example, &root().join("tests/data/blind").join(corpus));
         let passed = output
             .lines()

@@ -2,7 +2,7 @@
 //! by its words or by its id; declining and "none of them".
 
 use super::{
-    Answer, Understood, Words, YES_WORDS, find_date, first_phrase, items, lexicon_bit, may_be,
+    Answer, Understood, Words, YES_WORDS, find_date, first_phrase, items, key, lexicon_bit, may_be,
     number_word, one_of, phrase_keys, same, stem, stop_word, unclear, understood,
 };
 use crate::value::{Date, Value};
@@ -332,6 +332,11 @@ const PAID_WITH: &[&str] = &[
     "same method",
 ];
 
+/// The keys of the words one of which is in each [`PAID_WITH`] phrase
+/// ("paid", "payed", "pay", "used", "same"): a reply without any of them
+/// is turned away by one test.
+const PAID_WITH_WORDS: u64 = key(b"paid") | key(b"used") | key(b"same");
+
 /// [`PAID_WITH`]'s keys.
 const PAID_WITH_KEYS: [u64; 64] = phrase_keys(PAID_WITH);
 
@@ -484,7 +489,9 @@ pub(super) fn choose_item(
     // and no word of the reply is one item's alone ("the gift card, not
     // what I paid with" names the gift card).
     let distinctive = |holders: [u64; 16]| holders.iter().any(|set| set.count_ones() == 1);
-    if let Some(phrase) = first_phrase(words, PAID_WITH, &PAID_WITH_KEYS)
+    if let Some(phrase) = (words.keys & PAID_WITH_WORDS != 0)
+        .then(|| first_phrase(words, PAID_WITH, &PAID_WITH_KEYS))
+        .flatten()
         .filter(|_| !holders_by_word(words, items, true).is_some_and(distinctive))
     {
         let mut marked = items.iter().enumerate().filter(|(_, item)| {
