@@ -11,6 +11,7 @@ mod confirmation;
 mod date;
 mod email;
 mod items;
+mod payment;
 mod person;
 mod phrases;
 mod repair;
@@ -119,6 +120,50 @@ fn understood(answer: Answer, rule: &'static str, matched: &str) -> Understood {
 
 fn unclear() -> Understood {
     understood(Answer::Unclear, "unclear", "")
+}
+
+/// Words that frame a short answer without being part of it ("It's TX.",
+/// "Sure, it's Suite 116").
+const ANSWER_FRAMES: &[&str] = &[
+    "sure, ",
+    "sure ",
+    "ok, ",
+    "okay, ",
+    "yes, ",
+    "yeah, ",
+    "it's ",
+    "it is ",
+    "its ",
+    "that's ",
+    "that is ",
+    "that'd be ",
+    "that would be ",
+];
+
+/// A free-text reply as its answer: trimmed, and when it is short (six
+/// words or fewer) without its closing full stop and the words that frame
+/// a name or number ("It's Suite 116." is "Suite 116"). A longer reply is
+/// a description and is kept whole.
+fn short_answer(reply: &str) -> &str {
+    let mut text = reply.trim();
+    if text.split_whitespace().count() > 6 {
+        return text;
+    }
+    // Only before a name or a number ("Sure, it's TX", "it's 78219"):
+    // "it's a gift" is the answer as said.
+    let mut rest = text;
+    while let Some(next) = ANSWER_FRAMES.iter().find_map(|frame| {
+        rest.get(..frame.len())
+            .filter(|head| head.eq_ignore_ascii_case(frame))
+            .and_then(|_| rest.get(frame.len()..))
+    }) {
+        rest = next.trim_start();
+    }
+    if rest.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+        text = rest;
+    }
+    let text = text.strip_suffix(['.', '!']).unwrap_or(text).trim_end();
+    if text.is_empty() { reply.trim() } else { text }
 }
 
 /// Reads a reply.
@@ -248,7 +293,7 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
             (None, None) => unclear(),
         },
         Question::Text => {
-            let text = reply.trim();
+            let text = short_answer(reply);
             if text.is_empty() {
                 unclear()
             } else {
@@ -538,6 +583,28 @@ mod tests {
 
     fn today() -> Date {
         Date::from_ymd(2026, 3, 10).unwrap_or(Date(0))
+    }
+
+    #[test]
+    fn short_free_text_answers_lose_their_frame() {
+        for (reply, answer) in [
+            ("It's Suite 116.", "Suite 116"),
+            ("Sure, it's TX.", "TX"),
+            ("320 Cedar Avenue", "320 Cedar Avenue"),
+            ("that would be San Antonio!", "San Antonio"),
+            ("It's.", "It's"),
+            ("it's a gift", "it's a gift"),
+            (
+                "It's broken and the screen went black after the update yesterday.",
+                "It's broken and the screen went black after the update yesterday.",
+            ),
+        ] {
+            assert_eq!(
+                understand(Question::Text, reply, today()).answer,
+                Answer::Value(Value::text(answer)),
+                "{reply}"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! by its words or by its id; declining and "none of them".
 
 use super::{
-    Answer, Understood, Words, YES_WORDS, find_date, first_phrase, items, key, lexicon_bit, may_be,
+    Answer, Understood, Words, YES_WORDS, find_date, first_phrase, items, lexicon_bit, may_be,
     number_word, one_of, phrase_keys, same, stem, stop_word, unclear, understood,
 };
 use crate::value::{Date, Value};
@@ -314,32 +314,6 @@ pub(super) const NONE_KEYS: &[&str] = &[
     "missing",
 ];
 
-/// Phrases naming what the customer paid with: the item a list marks as
-/// the original payment method ("the one I paid with").
-const PAID_WITH: &[&str] = &[
-    "paid with",
-    "paid it with",
-    "paid for it with",
-    "paid by",
-    "payed with",
-    "i paid",
-    "used to pay",
-    "i used to pay",
-    "card i used",
-    "one i used",
-    "same card",
-    "same payment",
-    "same method",
-];
-
-/// The keys of the words one of which is in each [`PAID_WITH`] phrase
-/// ("paid", "payed", "pay", "used", "same"): a reply without any of them
-/// is turned away by one test.
-const PAID_WITH_WORDS: u64 = key(b"paid") | key(b"used") | key(b"same");
-
-/// [`PAID_WITH`]'s keys.
-const PAID_WITH_KEYS: [u64; 64] = phrase_keys(PAID_WITH);
-
 /// [`NONE_PHRASES`]' keys.
 pub(super) const NONE_PHRASE_KEYS: [u64; 64] = phrase_keys(NONE_PHRASES);
 
@@ -484,24 +458,8 @@ pub(super) fn choose_item(
             return understood(Answer::NoneOfThem, "item-none", phrase);
         }
     }
-    // "the one I paid with", "the card I used to pay": the item the list
-    // marks as the original payment method, when exactly one is marked
-    // and no word of the reply is one item's alone ("the gift card, not
-    // what I paid with" names the gift card).
-    let distinctive = |holders: [u64; 16]| holders.iter().any(|set| set.count_ones() == 1);
-    if let Some(phrase) = (words.keys & PAID_WITH_WORDS != 0)
-        .then(|| first_phrase(words, PAID_WITH, &PAID_WITH_KEYS))
-        .flatten()
-        .filter(|_| !holders_by_word(words, items, true).is_some_and(distinctive))
-    {
-        let mut marked = items.iter().enumerate().filter(|(_, item)| {
-            item_text(item)
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|token| token == "original")
-        });
-        if let (Some((only, _)), None) = (marked.next(), marked.next()) {
-            return understood(Answer::Item(only), "item-paid-with", phrase);
-        }
+    if let Some(found) = super::payment::paid_with(words, items) {
+        return found;
     }
     // A date the item shows: the one it was placed on, else any of its
     // dates ("the one on 24 March": an open slot's date).

@@ -536,6 +536,18 @@ pub(super) fn pick(
                 return found;
             }
         }
+        // A request put as a question ("can I change where an order is
+        // shipped?", "could you cancel an order for me?") chooses the
+        // option it asks for; one asked on a condition ("can I still
+        // return it if …?") asks what is allowed and chooses nothing.
+        if questions == Questions::NeverPick
+            && action_request(words, &|_| false).is_some_and(|request| !request.conditional)
+        {
+            let found = read(unnegated, false);
+            if matches!(found.answer, Answer::Option(_)) {
+                return found;
+            }
+        }
         if let Some((
             intent @ (Repair::SomethingElse
             | Repair::StartOver
