@@ -40,7 +40,7 @@ pub(super) fn choose_items(reply: &str, items: &[Value], today: Date) -> Underst
             let rest: Vec<&str> = (at + 1..words.len())
                 .map(|index| words.get(index))
                 .collect();
-            let Some(left_out) = named(&rest.join(" "), items, today) else {
+            let Some((left_out, _)) = named(&rest.join(" "), items, today) else {
                 return unclear();
             };
             chosen.retain(|index| !left_out.contains(index));
@@ -51,9 +51,17 @@ pub(super) fn choose_items(reply: &str, items: &[Value], today: Date) -> Underst
         return understood(Answer::Items(chosen), "items-all", "all");
     }
     match named(&reply.to_lowercase(), items, today) {
-        Some(mut chosen) if !chosen.is_empty() => {
+        Some((mut chosen, by_position)) if !chosen.is_empty() => {
             chosen.sort_unstable();
-            understood(Answer::Items(chosen), "items-named", reply.trim())
+            // "1 and 3" answers the question asked; only items named by
+            // their ids or words may answer one asked later ("my first
+            // name is Olivia" names no item).
+            let rule = if by_position {
+                "items-by-position"
+            } else {
+                "items-named"
+            };
+            understood(Answer::Items(chosen), rule, reply.trim())
         }
         _ => unclear(),
     }
@@ -64,7 +72,8 @@ pub(super) fn choose_items(reply: &str, items: &[Value], today: Date) -> Underst
 /// unclear. Parts are separated by commas, semicolons and joining words,
 /// but not inside parentheses ("Water Bottle (1000ml, red)" is one part).
 /// An item named twice is taken twice only when the list holds it twice.
-fn named(text: &str, items: &[Value], today: Date) -> Option<Vec<usize>> {
+/// With the items, whether any part picked its item by a position.
+fn named(text: &str, items: &[Value], today: Date) -> Option<(Vec<usize>, bool)> {
     let mut parts: Vec<String> = vec![String::new()];
     let mut depth = 0usize;
     let mut word = String::new();
@@ -104,14 +113,17 @@ fn named(text: &str, items: &[Value], today: Date) -> Option<Vec<usize>> {
     pick_each(&parts, items, today)
 }
 
-fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<Vec<usize>> {
+fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<(Vec<usize>, bool)> {
     let mut chosen: Vec<usize> = Vec::new();
+    let mut by_position = false;
     for part in parts.iter().filter(|part| !part.trim().is_empty()) {
         let words = Words::new(part);
-        let index = match choose_item(&words, items, today, false).answer {
+        let read = choose_item(&words, items, today, false);
+        let index = match read.answer {
             Answer::Item(index) => index,
             _ => return None,
         };
+        by_position |= read.rule == "item-position";
         if chosen.contains(&index) {
             // The same description again: another copy of the item, if any.
             let copy = (0..items.len())
@@ -121,7 +133,7 @@ fn pick_each(parts: &[String], items: &[Value], today: Date) -> Option<Vec<usize
             chosen.push(index);
         }
     }
-    Some(chosen)
+    Some((chosen, by_position))
 }
 
 /// The one item whose describing text holds every word of the reply that
@@ -366,6 +378,19 @@ mod tests {
             answer("Desk Lamp, Water Bottle (1000ml, red)", &items),
             Answer::Items(vec![1, 3])
         );
+    }
+
+    /// What may answer an items question asked later (see the engine's
+    /// early answers): items named by their words, never by a position —
+    /// "my first name is" (what a name's reply leaves) is no first item.
+    #[test]
+    fn positions_are_marked_apart_from_names() {
+        let items = order();
+        let rule = |reply: &str| choose_items(reply, &items, today()).rule;
+        assert_eq!(rule("the kettle and the desk lamp"), "items-named");
+        assert_eq!(rule("1 and 3"), "items-by-position");
+        assert_eq!(rule("my first name is"), "items-by-position");
+        assert_eq!(rule("the kettle and the second one"), "items-by-position");
     }
 
     #[test]
