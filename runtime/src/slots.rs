@@ -8,6 +8,7 @@
 
 mod choice;
 mod confirmation;
+mod coverage;
 mod date;
 mod email;
 mod items;

@@ -202,6 +202,11 @@ pub(super) fn choose_option(words: &Words, options: &[&str], described: &[&str])
     if let (Some((index, word)), false) = (&chosen, conflict) {
         return understood(Answer::Option(*index), "option-word", word);
     }
+    if chosen.is_none() {
+        if let Some(index) = super::coverage::covered_label(words, &labels) {
+            return understood(Answer::Option(index), "option-covered", options[index]);
+        }
+    }
     if !conflict && described.len() == options.len() {
         if let Some((index, word)) = by_description(words, described) {
             return understood(Answer::Option(index), "option-description", word);
