@@ -13,7 +13,7 @@ echo $! >"$home/server.pid"
 for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; then
         echo "export KEEL_LLM_BASE_URL=http://127.0.0.1:$port/v1"
-        echo "export KEEL_LLM_MODEL=qwen2.5-coder-0.5b-instruct-q4_k_m"
+        echo "export KEEL_LLM_MODEL=$(basename "$model" .gguf)"
         exit 0
     fi
     if ! kill -0 "$(cat "$home/server.pid")" 2>/dev/null; then
