@@ -275,6 +275,9 @@ impl Bench {
             }
             let Some(reply) = customer.reply(&text) else {
                 left = true;
+                if let Some(parting) = customer.parting() {
+                    transcript.push_str(&format!("customer (leaving): {parting:?}\n"));
+                }
                 break;
             };
             transcript.push_str(&format!("customer: {reply}\n"));

@@ -40,6 +40,8 @@ pub struct LlmCustomer {
     /// Why the model could not answer, when it could not (the run is then
     /// counted as a failure of the simulated customer).
     pub failure: Option<String>,
+    /// The message it left with (`###STOP###`, alone or not, or nothing).
+    pub parting: Option<String>,
 }
 
 impl LlmCustomer {
@@ -59,6 +61,7 @@ impl LlmCustomer {
             messages: vec![Message::system(system_prompt(instruction))],
             sampling,
             failure: None,
+            parting: None,
         })
     }
 }
@@ -66,6 +69,10 @@ impl LlmCustomer {
 impl Customer for LlmCustomer {
     fn broken(&self) -> Option<&str> {
         self.failure.as_deref()
+    }
+
+    fn parting(&self) -> Option<&str> {
+        self.parting.as_deref()
     }
 
     fn reply(&mut self, bot: &str) -> Option<String> {
@@ -97,6 +104,7 @@ impl Customer for LlmCustomer {
         };
         self.messages.push(Message::assistant(&text));
         if text.contains(STOP) || text.is_empty() {
+            self.parting = Some(text);
             return None;
         }
         Some(text)

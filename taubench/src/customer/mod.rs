@@ -32,6 +32,12 @@ pub trait Customer {
     fn broken(&self) -> Option<&str> {
         None
     }
+
+    /// What the customer said as it left, when it said anything (an LLM
+    /// customer's `###STOP###` message), for the transcript.
+    fn parting(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What the customer knows about themselves and wants, in the
