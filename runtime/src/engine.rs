@@ -7,6 +7,7 @@
 //! bounds the moves per step so no machine can loop forever.
 
 mod calls;
+mod cannot_handle;
 mod repair;
 
 use crate::eval::{eval, test};
@@ -114,7 +115,7 @@ fn answer(
     }
     // A request the policy cannot do goes to a person.
     if let Some(reply) = reply {
-        if repair::cannot_handle(machine, session, ask, &understood, reply, output) {
+        if cannot_handle::cannot_handle(machine, session, ask, &understood, reply, output) {
             return;
         }
     }
@@ -169,10 +170,6 @@ pub(crate) fn read(
         return understand(Question::Confirm(&read_back), reply, session.today);
     }
     let first = understand(question, reply, session.today);
-    if ask.slot == SlotKind::Name {
-        render(machine, session, &ask.prompt, &mut prompt);
-        return first_name_of_full_name(first, &prompt);
-    }
     if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
         render(machine, session, &ask.prompt, &mut prompt);
         understand(Question::YesNo { prompt: &prompt }, reply, session.today)
@@ -180,36 +177,6 @@ pub(crate) fn read(
         first
     }
 }
-
-/// A full name given where the first name is asked ("I'm Isabella Brown"):
-/// the first name is its first word; the rest stays in the reply, which
-/// is kept for the last-name question (see [`settle`]).
-fn first_name_of_full_name(
-    read: crate::slots::Understood,
-    prompt: &str,
-) -> crate::slots::Understood {
-    let asks_first = {
-        let prompt = prompt.to_ascii_lowercase();
-        prompt.contains("first name") || prompt.contains("given name")
-    };
-    let Answer::Value(Value::Text(name)) = &read.answer else {
-        return read;
-    };
-    let mut words = name.split_whitespace();
-    match (asks_first, words.next(), words.next()) {
-        (true, Some(first), Some(_)) => crate::slots::Understood {
-            answer: Answer::Value(Value::text(first)),
-            rule: FIRST_OF_FULL_NAME,
-            matched: crate::event::Snippet::from(first),
-        },
-        _ => read,
-    }
-}
-
-/// The rule of [`first_name_of_full_name`]'s answers, and its name when
-/// the full name was given before the question (see `repair::prefill`).
-pub(super) const FIRST_OF_FULL_NAME: &str = "first-name-of-full-name";
-pub(super) const FIRST_OF_FULL_NAME_EARLY: &str = "answered-early-first-name-of-full-name";
 
 /// Acts on what a reply meant at `ask`: the answer's edge, a repair, a
 /// correction of an earlier answer, or the question again.
@@ -223,21 +190,33 @@ fn settle(
 ) {
     // What the reply says besides its answer, kept for a later question
     // (only a reply longer than its answer; never the answer's own words).
-    let split_name = matches!(
-        understood.rule,
-        FIRST_OF_FULL_NAME | FIRST_OF_FULL_NAME_EARLY
-    );
     let rest = reply
-        .filter(|reply| split_name || reply.len() > understood.matched.as_str().len() + 12)
+        .filter(|reply| reply.len() > understood.matched.as_str().len() + 12)
         .map(|reply| repair::without_answer(reply, understood.matched.as_str()));
     let evidence = Evidence::Slot {
         rule: understood.rule,
         matched: understood.matched,
     };
+    // A no at a read-back that chooses an earlier answer instead ("hmm
+    // wait, actually the 10% off would be fine, don't cancel") goes back
+    // to that question (never a yes; a plain no stays a no).
+    if let (true, Answer::No, Some(reply)) = (ask.confirms, &understood.answer, reply) {
+        if repair::correct(machine, session, ask, reply, output) {
+            return;
+        }
+    }
     let confirmed = matches!(understood.answer, Answer::Yes);
     let items = list_items(session, ask);
     let (edge, value) = match understood.answer {
         Answer::Repair(intent) => {
+            // A question that names another answer to an earlier question
+            // with a cue ("actually, can I still get that discount
+            // instead?" at the read-back) goes back to that question.
+            if let (crate::slots::Repair::Question, Some(reply)) = (intent, reply) {
+                if repair::correct(machine, session, ask, reply, output) {
+                    return;
+                }
+            }
             output.repair = Some(intent.name());
             return repair::handle(machine, session, ask, intent, reply, evidence, output);
         }
@@ -271,12 +250,7 @@ fn settle(
             }
             session.attempts = 0;
             if let Some(rest) = rest {
-                if split_name {
-                    // "Brown" of "I'm Isabella Brown" answers the last name.
-                    repair::keep_unread(session, &rest);
-                } else {
-                    repair::offer(session, ask, &rest);
-                }
+                repair::offer(session, ask, &rest);
             }
             take(machine, session, edge, evidence, output);
         }
@@ -625,8 +599,15 @@ pub(crate) fn run(machine: &Machine, session: &mut Session, state: StateId, outp
                 ticket,
             } => {
                 let context = context(machine, session);
+                // A request the policy cannot do rides the ask's hand-off
+                // edge; its own reason says so.
+                let reason = if output.repair == Some(crate::slots::Repair::CannotHandle.name()) {
+                    Arc::from(cannot_handle::CANNOT_HANDLE_REASON)
+                } else {
+                    reason.clone()
+                };
                 output.effects.push(Effect::HandOff(Handoff {
-                    reason: reason.clone(),
+                    reason,
                     queue: queue.clone(),
                     ticket: *ticket,
                     context,

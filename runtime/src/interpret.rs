@@ -23,7 +23,7 @@ pub const UNCLEAR: &str = "unclear";
 /// answer, offered after the ask's own values: each in parentheses, so no
 /// option label is taken for one. `None` is a request for a person. A
 /// confirmation never asks an interpreter, so none of these is ever a yes.
-pub const REPAIR_CHOICES: [(&str, Option<Repair>); 7] = [
+pub const REPAIR_CHOICES: [(&str, Option<Repair>); 8] = [
     ("(repeat the question)", Some(Repair::Repeat)),
     ("(a question back, not an answer)", Some(Repair::Question)),
     ("(never mind, stop here)", Some(Repair::CancelFlow)),
@@ -32,6 +32,10 @@ pub const REPAIR_CHOICES: [(&str, Option<Repair>); 7] = [
     (
         "(something else: another order or record)",
         Some(Repair::SomethingElse),
+    ),
+    (
+        "(asks for something this service cannot do)",
+        Some(Repair::CannotHandle),
     ),
     ("(talk to a person)", None),
 ];

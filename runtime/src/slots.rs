@@ -12,21 +12,24 @@ mod coverage;
 mod date;
 mod email;
 mod items;
+mod options;
 mod payment;
 mod person;
 mod phrases;
 mod repair;
+mod request;
 mod words;
 mod yes_no;
 
 pub use confirmation::ReadBack;
 use repair::Questions;
 pub use repair::Repair;
-pub(crate) use repair::Request;
+pub(crate) use request::Request;
 
 pub(crate) use choice::{ID_FIELDS, same_record};
-use choice::{choose_item, choose_option, item_text};
+use choice::{choose_item, item_text};
 use date::{find_date, find_number, number_word};
+use options::choose_option;
 use words::{
     STOP_WORDS, Words, first_phrase, key, lexicon_bit, lexicon_bits, may_be, one_of, phrase_keys,
     same, stem, stop_word,
@@ -238,6 +241,13 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
             (None, _) => {
                 let read = yes_no(&words, prompt);
                 if read.rule == "question" {
+                    // A question the reply goes on to answer ("umm I think
+                    // so? let me check... ok yes they're in the cupboard")
+                    // counts by that answer (an ordinary yes/no only: a
+                    // confirmation never takes a yes after a question).
+                    if let Some(answer) = answered_after_question(reply, prompt) {
+                        return answer;
+                    }
                     understood(
                         Answer::Repair(Repair::Question),
                         Repair::Question.name(),
@@ -272,6 +282,14 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
                 &own,
                 |words, deliberate| choose_item(words, items, today, deliberate),
             );
+            if found.answer == Answer::Unclear {
+                if let Some(other) = respelled(reply) {
+                    let again = understand(question, &other, today);
+                    if matches!(again.answer, Answer::Item(_)) {
+                        return again;
+                    }
+                }
+            }
             about_an_email(found, reply)
         }
         Question::Items(items) => match repair {
@@ -322,6 +340,50 @@ pub fn understand(question: Question<'_>, reply: &str, today: Date) -> Understoo
     }
 }
 
+/// The yes or no a reply gives after its last question mark, read from
+/// its last sentence (what the customer settled on), if that is one and
+/// asks nothing.
+fn answered_after_question(reply: &str, prompt: &str) -> Option<Understood> {
+    let after = reply.rsplit_once('?')?.1;
+    let last = after
+        .rsplit(['.', '!', ';', '\u{2026}'])
+        .find(|sentence| !sentence.trim().is_empty())?;
+    let words = Words::new(last);
+    if words.len() == 0 || repair::is_question(&words) {
+        return None;
+    }
+    let read = yes_no(&words, prompt);
+    matches!(read.answer, Answer::Yes | Answer::No)
+        .then(|| understood(read.answer, "answered-after-question", last.trim()))
+}
+
+/// A pick the rules could not read, read again with a word's doubled `l`
+/// spelt the other way ("cancelled" for a status "Canceled", "labeled"
+/// for "Labelled"), if the reply has such a word.
+fn respelled(reply: &str) -> Option<String> {
+    let mut changed = false;
+    let out: Vec<String> = reply
+        .split(' ')
+        .map(|word| {
+            let lower = word.to_ascii_lowercase();
+            for (double, single) in [("lled", "led"), ("lling", "ling")] {
+                if let Some(stem) = lower.strip_suffix(double) {
+                    changed = true;
+                    return format!("{stem}{single}");
+                }
+            }
+            for (single, double) in [("eled", "elled"), ("eling", "elling")] {
+                if let Some(stem) = lower.strip_suffix(single) {
+                    changed = true;
+                    return format!("{stem}{double}");
+                }
+            }
+            word.to_string()
+        })
+        .collect();
+    changed.then(|| out.join(" "))
+}
+
 /// A refusal (or nothing) at a pick from a reply that gives an email
 /// address is about who the customer is, not about the list: "none of
 /// these are mine, I typed my husband's address. Mine is maya@example.com"
@@ -357,19 +419,19 @@ pub(crate) fn steer(reply: &str) -> Option<(Answer, &'static str)> {
 
 /// A request to act on an order or account that the policy does not do
 /// ("can you change the delivery address?", "I need to cancel it"). `done(words)` says whether the policy has a tool for an action
-/// named by one of `words` (see `repair::action_request`). Replies of
+/// named by one of `words` (see `request::action_request`). Replies of
 /// fewer than three words are no such request (and are not split).
 pub(crate) fn action_request(
     reply: &str,
     done: &dyn Fn(&[&str]) -> bool,
-) -> Option<repair::Request> {
+) -> Option<request::Request> {
     if reply.len() < 12
         || reply.bytes().filter(|byte| *byte == b' ').count() < 2
         || !may_name_an_action(reply)
     {
         return None;
     }
-    repair::action_request(&Words::new(reply), done)
+    request::action_request(&Words::new(reply), done)
 }
 
 /// Whether some word of `reply` may be a verb of an action request (by
@@ -393,10 +455,10 @@ fn may_name_an_action(reply: &str) -> bool {
                 last.to_ascii_lowercase(),
                 at - start,
             );
-            if repair::ACTION_BITS
+            if request::ACTION_BITS
                 .get(bit / 64)
                 .is_some_and(|set| set >> (bit % 64) & 1 == 1)
-                && bytes.get(start..at).is_some_and(repair::is_action_verb)
+                && bytes.get(start..at).is_some_and(request::is_action_verb)
             {
                 return true;
             }
@@ -450,6 +512,17 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
     if words.iter().all(|word| COURTESY.contains(&word)) {
         return true;
     }
+    // A question the customer settles with a thanks ("oh it already
+    // shipped? ok then, thanks anyway"): what follows the question takes
+    // the answer in.
+    if let Some((_, after)) = reply.rsplit_once('?') {
+        let taken_in = Words::new(after);
+        return matches!(
+            taken_in.get(0),
+            "ok" | "okay" | "alright" | "right" | "ah" | "oh" | "fine" | "fair" | "i" | "got"
+        ) && (taken_in.get(0) != "i" || taken_in.get(1) == "see")
+            && is_courtesy(after);
+    }
     (words.iter().any(|word| {
         matches!(
             word,
@@ -465,7 +538,7 @@ pub(crate) fn is_courtesy(reply: &str) -> bool {
                 "but" | "still" | "also" | "can" | "could" | "please" | "need" | "want" | "not"
             ) || word.ends_with("n't")
         })
-        && repair::action_request(&words, &|_| false).is_none()
+        && request::action_request(&words, &|_| false).is_none()
 }
 
 /// Words that close a conversation as a thanks does ("perfect, that's all

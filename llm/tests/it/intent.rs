@@ -59,6 +59,7 @@ fn an_unclear_reply_is_read_by_one_call_and_replays_without_the_llm() {
             "(start over)",
             "(skip this question)",
             "(something else: another order or record)",
+            "(asks for something this service cannot do)",
             "(talk to a person)",
         ]
     );
@@ -89,6 +90,11 @@ fn an_llm_may_name_a_conversation_repair_from_the_closed_set() {
         ("(start over)", Some("repair-start-over"), true),
         ("(repeat the question)", Some("repair-repeat"), true),
         ("(never mind, stop here)", Some("repair-cancel-flow"), false),
+        (
+            "(asks for something this service cannot do)",
+            Some("repair-cannot-handle"),
+            false,
+        ),
         ("(talk to a person)", None, false),
     ] {
         let stub = Stub::always(Reply::Content(format!(r#"{{"choice": "{choice}"}}"#)));
@@ -125,6 +131,26 @@ fn an_llm_may_name_a_conversation_repair_from_the_closed_set() {
                     .iter()
                     .any(|effect| matches!(effect, Effect::HandOff(_))),
                 "{choice}: handed off"
+            );
+        }
+        // A request the policy cannot do: a person takes it, with its own
+        // reason, after a line telling the customer so.
+        if choice == "(asks for something this service cannot do)" {
+            let effects = &entry.output.effects;
+            assert!(
+                effects.iter().any(|effect| matches!(
+                    effect,
+                    Effect::HandOff(handoff)
+                        if handoff.reason.as_ref() == "the customer asked for something this policy cannot do"
+                )),
+                "{choice}: {effects:?}"
+            );
+            assert!(
+                effects.iter().any(|effect| matches!(
+                    effect,
+                    Effect::Send(text) if text.contains("passing you to a person")
+                )),
+                "{choice}: {effects:?}"
             );
         }
     }

@@ -7,8 +7,9 @@
 //! verifier checked, or asks the question again within the ask's attempts.
 //! Nothing here is read from a clock or a model: a log replays exactly.
 
+use super::cannot_handle::{beyond, hand_over};
 use super::{read, reask, set, settle, take};
-use crate::event::{Evidence, Output};
+use crate::event::{Evidence, Output, Taken};
 use crate::machine::{Ask, Kind, Machine, SlotKind, StateId};
 use crate::session::{Phase, Session};
 use crate::slots::{Answer, Repair, Understood};
@@ -70,13 +71,36 @@ pub(super) fn handle(
             }
             None => reask(machine, session, ask, None, evidence, output),
         },
-        Repair::CancelFlow => match ask.withdrawn {
-            Some(edge) => {
-                session.attempts = 0;
-                take(machine, session, edge, evidence, output);
+        Repair::CancelFlow => {
+            // Once the record is chosen, dropping the request at a question
+            // whose refusal leads straight to the read-back of the action
+            // ("never mind, I'll keep it" at the retention offers) refuses
+            // both: the action's own no (the order is kept), never a yes.
+            if let Some((jumps, confirmation)) = refusal_to_confirmation(machine, ask) {
+                if let (Some(refuse), Some(no)) = (ask.no, confirmation.no) {
+                    session.attempts = 0;
+                    output.taken.push(Taken {
+                        edge: refuse,
+                        evidence: evidence.clone(),
+                    });
+                    for edge in jumps {
+                        output.taken.push(Taken {
+                            edge,
+                            evidence: Evidence::Always,
+                        });
+                    }
+                    set(session, confirmation.var, Value::Bool(false));
+                    return take(machine, session, no, evidence, output);
+                }
             }
-            None => reask(machine, session, ask, None, evidence, output),
-        },
+            match ask.withdrawn {
+                Some(edge) => {
+                    session.attempts = 0;
+                    take(machine, session, edge, evidence, output);
+                }
+                None => reask(machine, session, ask, None, evidence, output),
+            }
+        }
         Repair::StartOver => match ask.start_over {
             Some(edge) => {
                 forget_all(session);
@@ -87,6 +111,12 @@ pub(super) fn handle(
                 }
                 take(machine, session, edge, evidence, output);
             }
+            None => reask(machine, session, ask, None, evidence, output),
+        },
+        // A request the policy cannot do goes to a person (never at a
+        // confirmation, which is asked and answered).
+        Repair::CannotHandle => match ask.human.filter(|_| !ask.confirms) {
+            Some(edge) => hand_over(machine, session, edge, evidence, output),
             None => reask(machine, session, ask, None, evidence, output),
         },
         Repair::SomethingElse => {
@@ -131,6 +161,31 @@ pub(super) fn handle(
     }
 }
 
+/// The confirmation a refusal at `ask` leads to through jumps alone (no
+/// message, call or other question between), with the jumps' edges: there
+/// the refusal's next step reads back the action it declines.
+fn refusal_to_confirmation<'m>(
+    machine: &'m Machine,
+    ask: &Ask,
+) -> Option<(Vec<crate::machine::EdgeId>, &'m Ask)> {
+    let mut jumps = Vec::new();
+    let mut state = machine.edges.get(ask.no?.0 as usize)?.to;
+    // A chain of jumps is short; the bound only guards a malformed machine.
+    for _ in 0..8 {
+        match &machine.states.get(state.0 as usize)?.kind {
+            Kind::Goto { next } => {
+                jumps.push(*next);
+                state = machine.edges.get(next.0 as usize)?.to;
+            }
+            Kind::Ask(next) if next.confirms && next.slot == SlotKind::YesNo => {
+                return Some((jumps, next));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// "My other order" when the list it was picked from holds two records
 /// and one of them was chosen: the other, named by its id for the list to
 /// read when it is asked again (so it is still checked against the
@@ -159,30 +214,6 @@ fn the_other(session: &Session, target: &Ask, phrase: &str) -> Option<String> {
         .iter()
         .find_map(|field| other.field(field).and_then(Value::as_text))?;
     Some(format!("order {id}"))
-}
-
-/// Whether an entry of the policies' `Answers` sections names a topic of
-/// `question` (even where two tie and neither is given): the policy
-/// speaks to it, so it is a question back ("could I get a refund or
-/// return it instead?" beside entries on refunds and returns), not a
-/// request for a person.
-fn speaks_to(machine: &Machine, question: &str) -> bool {
-    let mut entries = machine
-        .artifact
-        .policies
-        .iter()
-        .flat_map(|policy| &policy.answers)
-        .peekable();
-    if entries.peek().is_none() {
-        return false;
-    }
-    let words = keel_compiler::answers::question_words(question);
-    entries.any(|answer| {
-        answer
-            .topics
-            .iter()
-            .any(|topic| topic.iter().all(|word| words.contains(word)))
-    })
 }
 
 /// The answer the policies' `Answers` sections give to `question`, if one
@@ -267,11 +298,12 @@ pub(super) fn reopen(machine: &Machine, session: &mut Session, reply: &str, outp
     // policy cannot do goes to a person.
     if let (Some(edge), Some(request)) = (reopen.human, beyond(machine, reply)) {
         if !request.conditional {
-            return reopened(
+            session.outcome = None;
+            return hand_over(
                 machine,
                 session,
                 edge,
-                evidence("repair-cannot-handle", request.verb),
+                evidence(Repair::CannotHandle.name(), request.verb),
                 output,
             );
         }
@@ -335,102 +367,6 @@ fn courtesy(session: &Session, reply: &str, output: &mut Output) -> bool {
         .push(crate::event::Effect::Send("You're welcome.".to_string()));
     output.rest = Some(session.state);
     true
-}
-
-/// Hands the conversation to a person when the reply asks for an action
-/// the policy cannot do ("can you change the delivery address?" in an
-/// order-status flow, "can I just cancel it then?" where no tool
-/// cancels): the ask's own hand-off edge, as if a person had been asked
-/// for. Not when the reply is already a request for a person or a
-/// repair that steers elsewhere (never mind, start over, repeat), nor at
-/// a confirmation, nor a question the policy's
-/// `Answers` section speaks to. Returns whether it handed off.
-pub(super) fn cannot_handle(
-    machine: &Machine,
-    session: &mut Session,
-    ask: &Ask,
-    understood: &Understood,
-    reply: &str,
-    output: &mut Output,
-) -> bool {
-    let Some(edge) = ask.human else {
-        return false;
-    };
-    // A question of free text ("Could you describe what you need?") takes
-    // the request as its answer: the policy says what follows from it.
-    // A confirmation is asked and answered: a request there is a question
-    // back ("actually, can I change the colour instead?"), asked again.
-    if ask.slot == SlotKind::Text
-        || ask.confirms
-        || matches!(
-            understood.answer,
-            Answer::Human | Answer::Repair(Repair::CancelFlow | Repair::StartOver | Repair::Repeat)
-        )
-    {
-        return false;
-    }
-    // A short reply that answers the question has no room for a request
-    // beside its answer ("the rain jacket", "maya@example.com"): most
-    // replies are turned away here, unread.
-    let answered = matches!(
-        understood.answer,
-        Answer::Value(_)
-            | Answer::Item(_)
-            | Answer::Items(_)
-            | Answer::Option(_)
-            | Answer::Yes
-            | Answer::No
-    );
-    if answered && reply.len() < 25 {
-        return false;
-    }
-    let Some(request) = beyond(machine, reply) else {
-        return false;
-    };
-    if speaks_to(machine, reply) {
-        return false;
-    }
-    // Asked on a condition ("can I still return the candle if I don't
-    // like the smell?"): a question back, never a pick of what it names.
-    if request.conditional {
-        let evidence = Evidence::Slot {
-            rule: Repair::Question.name(),
-            matched: crate::event::Snippet::new(request.verb),
-        };
-        output.repair = Some(Repair::Question.name());
-        handle(
-            machine,
-            session,
-            ask,
-            Repair::Question,
-            Some(reply),
-            evidence,
-            output,
-        );
-        return true;
-    }
-    let evidence = Evidence::Slot {
-        rule: "repair-cannot-handle",
-        matched: crate::event::Snippet::new(request.verb),
-    };
-    session.attempts = 0;
-    output.repair = Some("repair-cannot-handle");
-    take(machine, session, edge, evidence, output);
-    true
-}
-
-/// A request in `reply` to act in a way none of the machine's writing
-/// tools does (by the words of their names: `cancel_order`
-/// cancels, `update_shipping_address` changes), if it is one.
-fn beyond(machine: &Machine, reply: &str) -> Option<crate::slots::Request> {
-    let done = |names: &[&str]| {
-        machine.tools.iter().filter(|tool| tool.writes).any(|tool| {
-            tool.name
-                .split('_')
-                .any(|part| names.iter().any(|name| part.eq_ignore_ascii_case(name)))
-        })
-    };
-    crate::slots::action_request(reply, &done)
 }
 
 fn reopened(
@@ -619,12 +555,10 @@ pub(super) fn prefill(
         session.state = state;
         session.phase = Phase::WaitingForUser;
         session.attempts = 0;
-        let rule = if understood.rule == super::FIRST_OF_FULL_NAME {
-            super::FIRST_OF_FULL_NAME_EARLY
-        } else {
-            "answered-early"
+        let early = Understood {
+            rule: "answered-early",
+            ..understood
         };
-        let early = Understood { rule, ..understood };
         settle(machine, session, ask, early, Some(&reply), output);
         return true;
     }

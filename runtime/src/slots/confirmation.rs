@@ -109,14 +109,31 @@ pub(super) fn confirm(reply: &str, read_back: &ReadBack<'_>) -> Understood {
     let mut index = 0;
     let mut previous: Option<Class> = None;
     while index < words.len() {
+        // "Don't. I'll keep it": a negation in one clause does not negate
+        // the next one's refusal.
+        if clause_starts.get(index).copied().unwrap_or(false) {
+            previous = None;
+        }
         if let Some((class, end)) = longest_phrase(&words, index, &context) {
             let text = words[index..end].join(" ");
             match class {
+                // A hedge makes a yes doubtful; a refusal stays one ("no, I
+                // think I'll keep it"): decided with the rest.
+                Class::Guard("confirm-hedge") => reading.hedge = reading.hedge.or(Some(index)),
                 Class::Guard(rule) => return understood(Answer::Unclear, rule, &text),
                 Class::Retraction => reading.retraction = Some(index),
-                Class::Affirm => reading.affirm = true,
-                Class::Proceed => reading.proceed = true,
-                Class::Action => reading.action = true,
+                Class::Affirm => {
+                    reading.affirm = true;
+                    reading.last_yes = Some(index);
+                }
+                Class::Proceed => {
+                    reading.proceed = true;
+                    reading.last_yes = Some(index);
+                }
+                Class::Action => {
+                    reading.action = true;
+                    reading.last_yes = Some(index);
+                }
                 Class::Object => reading.object = true,
                 Class::No => {
                     // "don't not cancel": a negated refusal is no answer.
@@ -124,6 +141,14 @@ pub(super) fn confirm(reply: &str, read_back: &ReadBack<'_>) -> Understood {
                         return understood(Answer::Unclear, "confirm-double-negation", &text);
                     }
                     reading.no = true;
+                    // A refusal that says what to do ("keep it", "don't
+                    // cancel"), not a bare "no".
+                    if !matches!(
+                        text.as_str(),
+                        "no" | "nope" | "nah" | "nay" | "n" | "negative" | "nop" | "nuh"
+                    ) {
+                        reading.keep = Some(index);
+                    }
                 }
                 Class::Apology if reading.affirm || reading.proceed || reading.action => {
                     reading.no = true;
@@ -182,8 +207,14 @@ struct Reading {
     apology: bool,
     /// Negations outside a refusal or a reason.
     negations: usize,
-    /// Where a retraction ("wait", "actually") is: it undoes a yes.
+    /// Where the last retraction ("wait", "actually") is: it undoes a yes.
     retraction: Option<usize>,
+    /// Where the last yes word is.
+    last_yes: Option<usize>,
+    /// Where the last refusal that says what to do is ("keep it").
+    keep: Option<usize>,
+    /// Where the first hedge is ("I think", "maybe").
+    hedge: Option<usize>,
     /// The first word no rule accounts for.
     unknown: Option<usize>,
 }
@@ -198,7 +229,22 @@ impl Reading {
         }
         let at = |index: Option<usize>| words.get(index.unwrap_or(0)).copied().unwrap_or_default();
         match (yes, no) {
+            // A yes taken back by a refusal that says what to do instead
+            // ("yes... no actually, keep it"): the no. A bare "no" after the
+            // retraction ("yes... actually no") stays unclear, and a no is
+            // never taken back into a yes.
+            (true, true)
+                if self.retraction.is_some_and(|retraction| {
+                    self.last_yes.is_some_and(|yes| yes < retraction)
+                        && self.keep.is_some_and(|keep| keep > retraction)
+                }) =>
+            {
+                understood(Answer::No, "confirm-taken-back", &all)
+            }
             (true, true) => understood(Answer::Unclear, "confirm-mixed", &all),
+            (true, false) if self.hedge.is_some() => {
+                understood(Answer::Unclear, "confirm-hedge", at(self.hedge))
+            }
             // A refusal stays one, even after "wait" or with words the rules
             // do not know: a false no only keeps things as they are.
             (false, true) => understood(Answer::No, "confirm-no", &all),
@@ -292,6 +338,8 @@ mod tests {
             "yes I guess",
             "no wait, yes",
             "yes... actually no",
+            "yes wait no",
+            "keep it... actually yes, cancel it",
             "don't not cancel it",
             "yes, #100000305",
             "cancel the $240 one",
@@ -317,6 +365,11 @@ mod tests {
             "No, keep it.",
             "oh wait, $240? no, don't cancel it",
             "will I be charged? no, leave it, keep the order",
+            // A yes taken back by a refusal that says what to do.
+            "yes... no actually, keep it",
+            "yes, hmm wait, don't cancel it",
+            // A hedged refusal is still one.
+            "no, I think I keep it finally",
         ] {
             assert_eq!(read(reply), Answer::No, "{reply}");
         }

@@ -36,6 +36,7 @@ fn label(answer: &Answer, items: &[Value]) -> String {
         Answer::Repair(Repair::Repeat) => "repeat".to_string(),
         Answer::Repair(Repair::Skip) => "skip".to_string(),
         Answer::Repair(Repair::SomethingElse) => "something_else".to_string(),
+        Answer::Repair(Repair::CannotHandle) => "cannot_handle".to_string(),
         _ => "unclear".to_string(),
     }
 }

@@ -1,7 +1,8 @@
 //! Conversation repair over HTTP: a repeat, a question back and "start
 //! over" after the end, each logged and counted per state in `/metrics`;
 //! "never mind" at the read-back is its no; a message an ended session
-//! ignores is refused and not logged.
+//! ignores is refused and not logged; a request the policy cannot do is
+//! handed off with its own reason.
 
 use crate::common::{CANCELLATION, OPERATOR, POLICY, Server, messages, stores};
 
@@ -128,6 +129,62 @@ async fn a_question_the_policy_answers_is_answered_over_http() {
         for (text, said) in steps {
             say_and_expect(&server, &id, &token, text, "waiting_for_user", said).await;
         }
+    }
+}
+
+/// A request the policy cannot do (the cancellation policy changes no
+/// address) over HTTP: the customer is told a person will take it, the
+/// hand-off carries its own reason in the log, and `/metrics` counts the
+/// repair at the question it was asked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_the_policy_cannot_do_is_handed_off_with_its_own_reason() {
+    for store in stores("cannot_handle").await {
+        let server = Server::start(&store).await;
+        let deployed = server.deploy(POLICY).await;
+        assert_eq!(deployed.status, 201, "{:?}", deployed.body);
+        let (id, token, _) = server.start_session(CANCELLATION, "maya@example.com").await;
+        say_and_expect(
+            &server,
+            &id,
+            &token,
+            "maya@example.com",
+            "waiting_for_user",
+            "Here are your recent orders",
+        )
+        .await;
+        say_and_expect(
+            &server,
+            &id,
+            &token,
+            "could you change the delivery address on the linen shirt?",
+            "handed_off",
+            "That isn't something I can do here, so I'm passing you to a person",
+        )
+        .await;
+        let log = server
+            .get(&format!("/v1/sessions/{id}/log"), Some(OPERATOR))
+            .await
+            .body
+            .to_string();
+        assert!(
+            log.contains(
+                r#"\"reason\":\"the customer asked for something this policy cannot do\""#
+            ),
+            "{}: {log}",
+            server.label
+        );
+        let metrics = server.get("/metrics", Some(OPERATOR)).await.body;
+        let metrics = metrics.as_str().unwrap_or_default();
+        assert!(
+            metrics.lines().any(|line| {
+                line.starts_with("keel_repairs_total{")
+                    && line.contains("node=\"Single_order_cancellation_policy:2.c.ask\"")
+                    && line.contains("repair=\"cannot-handle\"")
+                    && line.ends_with(" 1")
+            }),
+            "{}: cannot-handle not counted in\n{metrics}",
+            server.label
+        );
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) const CLASSES: &[WordClass] = &[
     class(
         Class::Still,
         "again, after a retry",
-        &["still", "again", "second", "2nd", "also", "either", "too"],
+        &["still", "again", "second", "also", "either", "too"],
     ),
     class(
         Class::Unsuccessful,
@@ -81,7 +81,6 @@ pub(super) const CLASSES: &[WordClass] = &[
             "see",
             "locate",
             "listed",
-            "hit",
         ],
     ),
     class(
@@ -95,9 +94,6 @@ pub(super) const CLASSES: &[WordClass] = &[
             "nobody",
             "wrong",
             "incorrect",
-            "miss",
-            "misses",
-            "missed",
         ],
     ),
     class(

@@ -7,22 +7,12 @@ pub(super) const CLASSES: &[WordClass] = &[
     class(
         Class::Customer,
         "the customer",
-        &[
-            "user", "customer", "client", "shopper", "buyer", "cust", "caller",
-        ],
+        &["user", "customer", "client", "shopper", "buyer"],
     ),
     class(
         Class::CustomerPossessive,
         "the customer's",
-        &[
-            "user's",
-            "customer's",
-            "client's",
-            "shopper's",
-            "buyer's",
-            "cust's",
-            "caller's",
-        ],
+        &["user's", "customer's", "client's", "shopper's", "buyer's"],
     ),
     class(Class::ObjectPronoun, "them", &["them", "him", "her"]),
     class(
@@ -61,11 +51,6 @@ pub(super) const CLASSES: &[WordClass] = &[
             "colleagues",
             "advisor",
             "adviser",
-            "pharmacist",
-            "banker",
-            "csr",
-            "technician",
-            "expert",
         ],
     ),
     class(

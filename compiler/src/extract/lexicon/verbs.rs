@@ -139,7 +139,6 @@ pub(super) const CLASSES: &[WordClass] = &[
         "what ends",
         &[
             "conversation",
-            "convo",
             "chat",
             "session",
             "ticket",
