@@ -300,6 +300,7 @@ fn compile_pass(
     let machine = machine::build(&extracted, 0, &catalog, &mut diagnostics);
     let verification = verify::verify(&machine, &catalog);
     diagnostics.extend(verification.diagnostics);
+    extract::fold_cascades(&mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
     let unread = documents
         .iter()

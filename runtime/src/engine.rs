@@ -170,6 +170,10 @@ pub(crate) fn read(
         return understand(Question::Confirm(&read_back), reply, session.today);
     }
     let first = understand(question, reply, session.today);
+    if ask.slot == SlotKind::Name {
+        render(machine, session, &ask.prompt, &mut prompt);
+        return first_name_of_full_name(first, &prompt);
+    }
     if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
         render(machine, session, &ask.prompt, &mut prompt);
         understand(Question::YesNo { prompt: &prompt }, reply, session.today)
@@ -177,6 +181,36 @@ pub(crate) fn read(
         first
     }
 }
+
+/// A full name given where the first name is asked ("I'm Isabella Brown"):
+/// the first name is its first word; the rest stays in the reply, which
+/// is kept for the last-name question (see [`settle`]).
+fn first_name_of_full_name(
+    read: crate::slots::Understood,
+    prompt: &str,
+) -> crate::slots::Understood {
+    let asks_first = {
+        let prompt = prompt.to_ascii_lowercase();
+        prompt.contains("first name") || prompt.contains("given name")
+    };
+    let Answer::Value(Value::Text(name)) = &read.answer else {
+        return read;
+    };
+    let mut words = name.split_whitespace();
+    match (asks_first, words.next(), words.next()) {
+        (true, Some(first), Some(_)) => crate::slots::Understood {
+            answer: Answer::Value(Value::text(first)),
+            rule: FIRST_OF_FULL_NAME,
+            matched: crate::event::Snippet::from(first),
+        },
+        _ => read,
+    }
+}
+
+/// The rule of [`first_name_of_full_name`]'s answers, and its name when
+/// the full name was given before the question (see `repair::prefill`).
+pub(super) const FIRST_OF_FULL_NAME: &str = "first-name-of-full-name";
+pub(super) const FIRST_OF_FULL_NAME_EARLY: &str = "answered-early-first-name-of-full-name";
 
 /// Acts on what a reply meant at `ask`: the answer's edge, a repair, a
 /// correction of an earlier answer, or the question again.
@@ -190,8 +224,12 @@ fn settle(
 ) {
     // What the reply says besides its answer, kept for a later question
     // (only a reply longer than its answer; never the answer's own words).
+    let split_name = matches!(
+        understood.rule,
+        FIRST_OF_FULL_NAME | FIRST_OF_FULL_NAME_EARLY
+    );
     let rest = reply
-        .filter(|reply| reply.len() > understood.matched.as_str().len() + 12)
+        .filter(|reply| split_name || reply.len() > understood.matched.as_str().len() + 12)
         .map(|reply| repair::without_answer(reply, understood.matched.as_str()));
     let evidence = Evidence::Slot {
         rule: understood.rule,
@@ -250,7 +288,12 @@ fn settle(
             }
             session.attempts = 0;
             if let Some(rest) = rest {
-                repair::offer(session, ask, &rest);
+                if split_name {
+                    // "Brown" of "I'm Isabella Brown" answers the last name.
+                    repair::keep_unread(session, &rest);
+                } else {
+                    repair::offer(session, ask, &rest);
+                }
             }
             take(machine, session, edge, evidence, output);
         }

@@ -131,3 +131,30 @@ fn the_repair_rules_conversation_by_conversation() {
         );
     }
 }
+
+/// Names given whole (`tests/data/names/`, with the τ-bench retail
+/// policy's first-name, last-name and zip-code questions): a full name
+/// where the first name is asked, or before any name is asked, answers
+/// both questions — its first word the first name, the rest the last —
+/// and a zip code given with it is not asked again.
+#[test]
+fn a_full_name_answers_the_first_and_last_name_questions() {
+    let run = keel(&[
+        "test",
+        arg(&root().join("taubench/policy")),
+        "--conversations",
+        arg(&root().join("tests/data/names")),
+        "--min-coverage",
+        "0",
+    ])
+    .run();
+    let output = text(&run.stdout);
+    assert_eq!(
+        output
+            .lines()
+            .filter(|line| line.starts_with("  ok "))
+            .count(),
+        3,
+        "{output}"
+    );
+}

@@ -143,9 +143,38 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
         let after_prohibition = token.is_punct(':')
             && current.first().is_some_and(|t| t.is_a(Class::Prohibition))
             && current.iter().filter(|t| t.word().is_some()).count() >= 2;
-        let joiner =
-            token.is_any(&["and", "or", "then"]) || token.is_punct(',') || after_prohibition;
-        if joiner && !current.is_empty() {
+        // `explain + end convo`: a plus joins two instructions.
+        let joiner = token.is_any(&["and", "or", "then"])
+            || token.is_punct(',')
+            || token.is_punct('+')
+            || after_prohibition;
+        // `Next, go ahead and fetch …`: a filler set off by a comma opens
+        // the phrase after it, it is no phrase of its own.
+        let only_filler = !current.is_empty()
+            && current
+                .iter()
+                .all(|t| t.is_a(Class::Filler) || t.is_punct(','));
+        // `ask for their email → @find_traveler → tell them … → close as
+        // found`: an arrow between instructions runs them in turn; each is
+        // a phrase of its own, read or reported, never dropped.
+        let arrow = if token.is_punct('→') {
+            1
+        } else if token.is_punct('-') && tokens.get(index + 1).is_some_and(|t| t.is_punct('>')) {
+            2
+        } else {
+            0
+        };
+        if arrow > 0 && !inside_parentheses(tokens, index) {
+            if current
+                .iter()
+                .any(|t| t.word().is_some() || !matches!(t.kind, Tok::Punct(_)))
+            {
+                out.push(std::mem::take(&mut current));
+            }
+            index += arrow;
+            continue;
+        }
+        if joiner && !current.is_empty() && !only_filler {
             let mut look = index + 1;
             while tokens.get(look).is_some_and(|t| {
                 t.is_any(&["and", "or", "then", "also"])
@@ -176,8 +205,25 @@ pub(crate) fn phrases(tokens: &[Token]) -> Vec<Vec<Token>> {
                 t.is_a(Class::Prohibition)
                     && (!t.is("do") || tokens.get(look + 1).is_some_and(|next| next.is("not")))
             }) && token.is_punct(',');
+            // `end, nothing sent`: what was not done is a phrase of its own.
+            let nothing_done = token.is_punct(',')
+                && tokens.get(look).is_some_and(|t| t.is("nothing"))
+                && tokens.get(look + 1).is_some_and(|t| t.word().is_some());
+            // `ask for their email, then @find_traveler`: a tool named
+            // after an instruction of another verb is a call of its own.
+            let tool_after = tokens
+                .get(look)
+                .is_some_and(|t| matches!(t.kind, Tok::Tool { .. }))
+                && current
+                    .first()
+                    .is_some_and(|t| t.is_phrase_verb() && !t.is_a(Class::ReferenceVerb))
+                && !current
+                    .iter()
+                    .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
             let starts_action = (tokens.get(look).is_some_and(Token::is_phrase_verb)
-                || prohibition)
+                || prohibition
+                || nothing_done
+                || tool_after)
                 && !inside_parentheses(tokens, index)
                 && !asked_to_do
                 && !(in_question && (token.is("or") || token.is_punct(',')));

@@ -57,6 +57,42 @@ pub(crate) enum Missing {
     Any,
 }
 
+/// `In case`, `In cases where`, `In the rare case that`, `In the unlikely
+/// event that`: how many tokens open the condition.
+fn in_case_opener(clause: &[Token]) -> Option<usize> {
+    if !clause.first().is_some_and(|t| t.is("in")) {
+        return None;
+    }
+    let mut at = 1;
+    if clause
+        .get(at)
+        .is_some_and(|t| t.is_any(&["the", "a", "an"]))
+    {
+        at += 1;
+    }
+    while clause
+        .get(at)
+        .is_some_and(|t| t.is_any(&["rare", "unlikely", "odd", "unusual", "exceptional"]))
+    {
+        at += 1;
+    }
+    if !clause
+        .get(at)
+        .is_some_and(|t| t.is_any(&["case", "cases", "event"]))
+    {
+        return None;
+    }
+    // `In the event of …` is not this shape; `in case` needs no article.
+    if at == 1 && clause.get(at).is_some_and(|t| t.is("event")) {
+        return None;
+    }
+    at += 1;
+    if clause.get(at).is_some_and(|t| t.is_any(&["where", "that"])) {
+        at += 1;
+    }
+    Some(at)
+}
+
 /// Splits a clause into its condition (if any) and the action tokens.
 pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Token>) {
     // `…; and if it is "past_due", …`: the conjunction joins the sentences.
@@ -119,12 +155,8 @@ pub(crate) fn split_condition(clause: &[Token]) -> (Option<Vec<Token>>, Vec<Toke
     {
         // `Only once they have said yes, …`, `Only after that explicit yes, …`.
         2
-    } else if first.is("in") && clause.get(1).is_some_and(|t| t.is_any(&["case", "cases"])) {
-        if clause.get(2).is_some_and(|t| t.is_any(&["where", "that"])) {
-            3
-        } else {
-            2
-        }
+    } else if let Some(length) = in_case_opener(clause) {
+        length
     } else {
         return (None, clause.to_vec());
     };

@@ -46,6 +46,8 @@ mod statements;
 mod tokens;
 mod unread;
 
+pub use unread::fold_cascades;
+
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::ir::{self, ExtractedBy, Origin, Slot};

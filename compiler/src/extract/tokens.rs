@@ -115,6 +115,26 @@ pub(crate) fn tokens(pieces: &[Inline]) -> Vec<Token> {
                 continue;
             }
         }
+        // `2nd`, `3rd`: an ordinal is one word.
+        if let (InlineKind::Number(number), Some(next)) = (&piece.kind, pieces.get(index + 1)) {
+            if let InlineKind::Word(suffix) = &next.kind {
+                let suffix_lower = suffix.to_ascii_lowercase();
+                if next.span.start == piece.span.end
+                    && matches!(suffix_lower.as_str(), "st" | "nd" | "rd" | "th")
+                {
+                    let text = format!("{number}{suffix_lower}");
+                    out.push(Token::new(
+                        Tok::Word {
+                            lower: normalise_word(&text),
+                            text,
+                        },
+                        piece.span.join(next.span),
+                    ));
+                    skip = 1;
+                    continue;
+                }
+            }
+        }
         let kind = match &piece.kind {
             InlineKind::Space => continue,
             InlineKind::Word(text) => Tok::Word {
@@ -180,8 +200,13 @@ fn fold_abbreviations(tokens: Vec<Token>) -> Vec<Token> {
 pub(crate) fn sentences_ending(tokens: &[Token]) -> Vec<(Vec<Token>, Option<char>)> {
     let mut out = Vec::new();
     let mut current = Vec::new();
+    let aside = in_closed_aside(tokens);
     for (index, token) in tokens.iter().enumerate() {
         if let Tok::Punct(mark @ ('.' | '!' | '?' | ';')) = token.kind {
+            if aside[index] {
+                current.push(token.clone());
+                continue;
+            }
             if !current.is_empty() {
                 out.push((std::mem::take(&mut current), Some(mark)));
             }
@@ -198,12 +223,34 @@ pub(crate) fn sentences_ending(tokens: &[Token]) -> Vec<(Vec<Token>, Option<char
     out
 }
 
+/// Which tokens are inside a parenthesised aside that closes later
+/// (`(sometimes the bag turns up inside a drawer!)`): a sentence mark
+/// there ends the aside's own remark, not the sentence. An unclosed `(`
+/// opens no aside.
+fn in_closed_aside(tokens: &[Token]) -> Vec<bool> {
+    let mut inside = vec![false; tokens.len()];
+    let mut open: Option<usize> = None;
+    for (index, token) in tokens.iter().enumerate() {
+        if token.is_punct('(') {
+            open = Some(index);
+        } else if token.is_punct(')') {
+            if let Some(start) = open.take() {
+                for flag in &mut inside[start + 1..index] {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    inside
+}
+
 /// Splits tokens into sentences at `.`, `!`, `?` and `;`.
 pub(crate) fn sentences(tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
+    let aside = in_closed_aside(tokens);
     for (index, token) in tokens.iter().enumerate() {
-        if matches!(token.kind, Tok::Punct('.' | '!' | '?' | ';')) {
+        if matches!(token.kind, Tok::Punct('.' | '!' | '?' | ';')) && !aside[index] {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }

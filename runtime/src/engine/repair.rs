@@ -555,10 +555,12 @@ pub(super) fn prefill(
         session.state = state;
         session.phase = Phase::WaitingForUser;
         session.attempts = 0;
-        let early = Understood {
-            rule: "answered-early",
-            ..understood
+        let rule = if understood.rule == super::FIRST_OF_FULL_NAME {
+            super::FIRST_OF_FULL_NAME_EARLY
+        } else {
+            "answered-early"
         };
+        let early = Understood { rule, ..understood };
         settle(machine, session, ask, early, Some(&reply), output);
         return true;
     }

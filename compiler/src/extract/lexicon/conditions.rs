@@ -28,7 +28,7 @@ pub(super) const CLASSES: &[WordClass] = &[
     class(
         Class::Still,
         "again, after a retry",
-        &["still", "again", "second", "also", "either", "too"],
+        &["still", "again", "second", "2nd", "also", "either", "too"],
     ),
     class(
         Class::Unsuccessful,
@@ -81,6 +81,7 @@ pub(super) const CLASSES: &[WordClass] = &[
             "see",
             "locate",
             "listed",
+            "hit",
         ],
     ),
     class(
@@ -94,6 +95,9 @@ pub(super) const CLASSES: &[WordClass] = &[
             "nobody",
             "wrong",
             "incorrect",
+            "miss",
+            "misses",
+            "missed",
         ],
     ),
     class(

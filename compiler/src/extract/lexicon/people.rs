@@ -7,12 +7,22 @@ pub(super) const CLASSES: &[WordClass] = &[
     class(
         Class::Customer,
         "the customer",
-        &["user", "customer", "client", "shopper", "buyer"],
+        &[
+            "user", "customer", "client", "shopper", "buyer", "cust", "caller",
+        ],
     ),
     class(
         Class::CustomerPossessive,
         "the customer's",
-        &["user's", "customer's", "client's", "shopper's", "buyer's"],
+        &[
+            "user's",
+            "customer's",
+            "client's",
+            "shopper's",
+            "buyer's",
+            "cust's",
+            "caller's",
+        ],
     ),
     class(Class::ObjectPronoun, "them", &["them", "him", "her"]),
     class(
@@ -51,6 +61,11 @@ pub(super) const CLASSES: &[WordClass] = &[
             "colleagues",
             "advisor",
             "adviser",
+            "pharmacist",
+            "banker",
+            "csr",
+            "technician",
+            "expert",
         ],
     ),
     class(

@@ -139,6 +139,7 @@ pub(super) const CLASSES: &[WordClass] = &[
         "what ends",
         &[
             "conversation",
+            "convo",
             "chat",
             "session",
             "ticket",

@@ -305,6 +305,60 @@ pub(crate) fn unread_guard(phrase: &[Token]) -> Option<Vec<Token>> {
     Some(body[start..].to_vec())
 }
 
+/// `Hand off to a CSR if there's no match`, `…, and end if they're
+/// already enrolled`: a clause whose last phrase ends its branch (a
+/// hand-off, an ending, a jump) under a trailing `if …` no statement can
+/// carry. Returns what comes before that phrase (possibly nothing) and the
+/// phrase turned round, `if there's no match, hand off to a CSR`, which
+/// says the same: the branch ends, so nothing after it is guarded by
+/// mistake. `None` for any other clause (its guard stays `unread-words`).
+pub(crate) fn trailing_guard(clause: &[Token]) -> Option<(Vec<Token>, Vec<Token>)> {
+    let reads = read_actions(clause);
+    if !matches!(reads.last(), Some(Err(_))) {
+        return None;
+    }
+    let stripped = action::strip_context_prefix(clause);
+    let phrases = action::phrases(&stripped);
+    let last = phrases.last()?;
+    let body = action::phrase_body(last);
+    let start = guard_start(&body, false)?;
+    if !body[start].is("if") {
+        return None;
+    }
+    let mut guarded = &body[..start];
+    while guarded.last().is_some_and(|t| t.is_punct(',')) {
+        guarded = &guarded[..guarded.len() - 1];
+    }
+    let guard = &body[start..];
+    // The guard is one condition: no second action inside it.
+    if guard.len() < 2 || guard.iter().any(|t| t.is_punct(':') || t.is_punct('→')) {
+        return None;
+    }
+    let ends_branch = match read_actions(guarded).as_slice() {
+        [Ok((action, _))] => matches!(
+            action,
+            Action::Escalate { .. } | Action::End { .. } | Action::Continue { step: Some(_) }
+        ),
+        _ => false,
+    };
+    if !ends_branch {
+        return None;
+    }
+    let first = last.first()?.span;
+    let at = clause.iter().position(|t| t.span == first)?;
+    let mut before = clause[..at].to_vec();
+    while before
+        .last()
+        .is_some_and(|t| t.is_punct(',') || t.is_any(&["and", "then"]))
+    {
+        before.pop();
+    }
+    let mut turned = guard.to_vec();
+    turned.push(Token::new(Tok::Punct(','), guard[guard.len() - 1].span));
+    turned.extend_from_slice(guarded);
+    Some((before, turned))
+}
+
 /// Classifies condition tokens (starting with the opener word): the first
 /// condition rule that reads them, and its name.
 pub(crate) fn classify(condition: &[Token]) -> (Condition, &'static str) {

@@ -13,12 +13,21 @@ pub(crate) const RULE: ActionRule = ActionRule {
     shape: "Leave <it> as it is · Keep the <thing> · Nothing changes · Change nothing · <It> stays <as it is>",
     about: "`Leave <it> as it is` (unchanged, alone, in place), `Keep the <thing>`, `Nothing changes`, `Change nothing`, `Do nothing`, `Nothing to do`, `<the plan> stays Premium`, `leave it`, an acknowledgement alone (`fine`, `all good`) and `Needs a clear yes` (the verifier demands an explicit yes before every destructive call anyway) ask for nothing to be done: no state, the words kept as a note of the step. What else the branch says (a message, an ending) still runs.",
     read,
-    examples: &[Example {
-        text: "If \"Shipped\", leave the order as it is and end the conversation as unchanged.",
-        compiles_to: r#"note "leave the order as it is"
+    examples: &[
+        Example {
+            text: "If \"Shipped\", leave the order as it is and end the conversation as unchanged.",
+            compiles_to: r#"note "leave the order as it is"
 [ok] match $order.status in {Processing, Shipped, In transit, Delivered, Canceled}
 ["Shipped"] end unchanged"#,
-    }],
+        },
+        Example {
+            text: "If \"Shipped\", leave the order, end, nothing sent.",
+            compiles_to: r#"note "leave the order"
+note "nothing sent"
+[ok] match $order.status in {Processing, Shipped, In transit, Delivered, Canceled}
+["Shipped"] end ended"#,
+        },
+    ],
 };
 
 fn read(phrase: &Phrase<'_>) -> Option<Action> {
@@ -52,10 +61,48 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
         Some(&("needs" | "need" | "requires" | "require"))
     ) && words.last() == Some(&"yes")
         && words.len() <= 5;
+    // `nothing changes`, `nothing sent`, `nothing is charged`.
     let nothing_changes = verb.is("nothing")
+        && words.len() <= 3
+        && words.iter().skip(1).any(|word| {
+            matches!(
+                *word,
+                "changes"
+                    | "happens"
+                    | "else"
+                    | "more"
+                    | "sent"
+                    | "changed"
+                    | "done"
+                    | "charged"
+                    | "applied"
+                    | "added"
+                    | "made"
+                    | "cancelled"
+                    | "canceled"
+            )
+        })
+        && words.iter().skip(1).all(|word| {
+            matches!(*word, "is" | "gets" | "was") || !lexicon::is(word, Class::Negation)
+        });
+    // `leave the fee`, `leave the item on backorder`: what is left is
+    // not touched (one or two words, and where it stays).
+    let leave_thing = verb.is("leave")
         && words
             .get(1)
-            .is_some_and(|word| matches!(*word, "changes" | "happens" | "else" | "more"));
+            .is_some_and(|word| matches!(*word, "the" | "their" | "this" | "that"))
+        && {
+            let thing = words
+                .iter()
+                .skip(2)
+                .take_while(|word| !matches!(**word, "on" | "in" | "at"))
+                .count();
+            let place = words.len() - 2 - thing;
+            (1..=2).contains(&thing) && (place == 0 || (2..=3).contains(&place))
+        }
+        && !body
+            .iter()
+            .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_) | Tok::Var(_)));
     // `change nothing`, `do nothing`, `nothing to do`.
     let nothing = (verb.is("change") || verb.is("do")) && words.get(1) == Some(&"nothing")
         || words.starts_with(&["nothing", "to", "do"]);
@@ -69,9 +116,8 @@ fn read(phrase: &Phrase<'_>) -> Option<Action> {
         && !body
             .iter()
             .any(|t| matches!(t.kind, Tok::Tool { .. } | Tok::Policy(_)));
-    (leaves || nothing_changes || nothing || stays || acknowledged || needs_yes).then(|| {
-        Action::Note {
+    (leaves || leave_thing || nothing_changes || nothing || stays || acknowledged || needs_yes)
+        .then(|| Action::Note {
             text: written(body),
-        }
-    })
+        })
 }
