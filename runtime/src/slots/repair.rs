@@ -610,9 +610,14 @@ fn without_negated(words: &Words, own: &dyn Fn(&str) -> bool) -> Option<String> 
         }
         negated = true;
         out.push_str(&rest[..at.0]);
+        // The negation ends with its clause: a mark, a dash ("not that
+        // one — the espresso machine"), or "but".
         let stop = after
-            .find([',', ';', '.', '!'])
-            .or_else(|| after.find(" but ").map(|at| at + 1))
+            .find([',', ';', '.', '!', '\u{2014}', '\u{2013}'])
+            .into_iter()
+            .chain(after.find(" - "))
+            .chain(after.find(" but ").map(|at| at + 1))
+            .min()
             .unwrap_or(after.len());
         rest = &after[stop..];
     }
