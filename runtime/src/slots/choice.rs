@@ -47,26 +47,41 @@ pub(super) fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize,
     if count > 0 && words.phrase("most recent").is_some() {
         return Some((0, "most recent"));
     }
+    // The first position the reply names; none when it names two that
+    // differ ("1. Email 2. Name and zip code" pasted back, "1 or 2?").
+    let mut found: Option<(usize, &str)> = None;
     for (index, word) in words.iter().enumerate() {
-        if let Some(&(_, position)) = Some(word)
-            .filter(|word| may_be(&ORDINAL_BITS, word))
-            .and_then(|word| ORDINALS.iter().find(|(name, _)| same(name, word)))
-        {
-            if position <= count {
-                return Some((position - 1, word));
-            }
+        let Some(at) = position_of(words, index, word, count) else {
+            continue;
+        };
+        match found {
+            None => found = Some((at, word)),
+            Some((first, _)) if first != at => return None,
+            Some(_) => {}
         }
-        if matches!(word, "last" | "latter" | "bottom") && count > 0 {
-            return Some((count - 1, word));
+    }
+    found
+}
+
+/// The position (from 0) word `index` of the reply names, if any.
+fn position_of(words: &Words, index: usize, word: &str, count: usize) -> Option<usize> {
+    if let Some(&(_, position)) = Some(word)
+        .filter(|word| may_be(&ORDINAL_BITS, word))
+        .and_then(|word| ORDINALS.iter().find(|(name, _)| same(name, word)))
+    {
+        if position <= count {
+            return Some(position - 1);
         }
-        if matches!(word, "latest" | "newest" | "top" | "former") && count > 0 {
-            return Some((0, word));
-        }
-        let digits = word.trim_start_matches('#');
-        let number = if !digits.is_empty()
-            && digits.len() <= 2
-            && digits.chars().all(|c| c.is_ascii_digit())
-        {
+    }
+    if matches!(word, "last" | "latter" | "bottom") && count > 0 {
+        return Some(count - 1);
+    }
+    if matches!(word, "latest" | "newest" | "top" | "former") && count > 0 {
+        return Some(0);
+    }
+    let digits = word.trim_start_matches('#');
+    let number =
+        if !digits.is_empty() && digits.len() <= 2 && digits.chars().all(|c| c.is_ascii_digit()) {
             digits.parse::<usize>().ok()
         } else {
             // "two", "number two", "option 3": a bare number word, not the
@@ -76,13 +91,9 @@ pub(super) fn position<'a>(words: &'a Words<'_>, count: usize) -> Option<(usize,
                 words.len() == 1 || matches!(previous, "number" | "option" | "no" | "order")
             })
         };
-        if let Some(number) = number {
-            if (1..=count).contains(&number) {
-                return Some((number - 1, word));
-            }
-        }
-    }
-    None
+    number
+        .filter(|number| (1..=count).contains(number))
+        .map(|number| number - 1)
 }
 
 /// Whether a record's field is one of its ids: an id field ([`ID_FIELDS`]),
