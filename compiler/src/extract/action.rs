@@ -296,6 +296,38 @@ pub(crate) fn phrase_body(phrase: &[Token]) -> Vec<Token> {
         .iter()
         .position(|t| !t.is_a(Class::Filler) && !t.is_punct(','))
         .unwrap_or(phrase.len());
+    // `you'll want to ask …`, `we need to check …`, `you may want to
+    // offer …`: the author telling the agent what to do; the verb follows.
+    let mut at = start;
+    if phrase
+        .get(at)
+        .is_some_and(|t| t.is_any(&["you", "we", "you'll", "we'll", "you'd", "we'd", "i'd", "i"]))
+    {
+        at += 1;
+    }
+    while phrase.get(at).is_some_and(|t| {
+        t.is_any(&[
+            "will", "would", "may", "might", "should", "must", "also", "just",
+        ])
+    }) {
+        at += 1;
+    }
+    if phrase
+        .get(at)
+        .is_some_and(|t| t.is_any(&["want", "need", "have", "like", "wish"]))
+        && phrase.get(at + 1).is_some_and(|t| t.is("to"))
+        && phrase.get(at + 2).is_some_and(Token::is_phrase_verb)
+    {
+        start = at + 2;
+    }
+    // `we'd like you to ask …`.
+    if phrase.get(at).is_some_and(|t| t.is("like"))
+        && phrase.get(at + 1).is_some_and(|t| t.is("you"))
+        && phrase.get(at + 2).is_some_and(|t| t.is("to"))
+        && phrase.get(at + 3).is_some_and(Token::is_phrase_verb)
+    {
+        start = at + 3;
+    }
     // `Start by asking …`, `Begin by checking …`.
     if phrase
         .get(start)

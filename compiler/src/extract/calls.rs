@@ -64,10 +64,20 @@ impl Builder<'_> {
                 !lexicon::is(word, Class::AgainWord)
                     && !lexicon::is(word, Class::Counting)
                     && !word.bytes().all(|byte| byte.is_ascii_digit())
+                    // `ask for it once more`, `double-check it`: the value
+                    // is named by the variable, not by the pronoun or verb.
+                    && !matches!(*word, "it" | "them" | "that" | "this" | "one")
+                    && !lexicon::is(word, Class::RecheckVerb)
             })
             .collect::<Vec<_>>()
             .join(" ");
-        let what = if what.is_empty() {
+        // `ask them to check it and send it again`: words that are
+        // instructions name no value; the variable does.
+        let instructed = noun.iter().any(|t| {
+            t.is_phrase_verb() && !t.is_a(Class::RecheckVerb) && !t.is_a(Class::AgainWord)
+                || t.is_any(&["so", "try", "check"])
+        });
+        let what = if what.is_empty() || instructed {
             var.replace('_', " ")
         } else {
             what

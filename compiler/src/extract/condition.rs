@@ -424,6 +424,17 @@ fn previous_is_subject_verb(rest: &[Token], index: usize) -> bool {
 }
 
 /// The words of a condition, as the condition rules read them.
+/// `they change their mind`, `should they have changed their minds`: a
+/// customer who had been going along says no.
+pub(crate) fn changed_mind(body: &[Token]) -> bool {
+    body.windows(3).any(|window| {
+        window[0].is_any(&["change", "changes", "changed", "changing"])
+            && (window[1].is_a(Class::PossessivePronoun) || window[1].is("their"))
+            && window[2].is_any(&["mind", "minds"])
+    })
+}
+
+/// The words of a condition, and what they say about polarity.
 pub(crate) struct ConditionWords<'t> {
     /// The opener (`if`, `when`, `otherwise`, …).
     pub(crate) opener: Option<&'t Token>,
@@ -446,6 +457,7 @@ impl<'t> ConditionWords<'t> {
             body.iter().any(|t| t.is_a(Class::TurnVerb)) && body.iter().any(|t| t.is("down"));
         let negated = opener.is_some_and(|t| t.is("unless"))
             ^ (turned_down
+                || changed_mind(body)
                 || body.iter().any(|t| {
                     t.is_a(Class::Negation) || t.word().is_some_and(|w| w.ends_with("n't"))
                 }));

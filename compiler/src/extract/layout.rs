@@ -140,6 +140,30 @@ impl Builder<'_> {
         found
     }
 
+    /// Whether `block` ends the conversation's branch: its last statement
+    /// hands off, ends or jumps, or is a retry (whose `again` goes back to
+    /// the lookup) whose exhausted branch ends too (`If no match: ask once
+    /// more. If still no match: hand off.` — what follows in the item goes
+    /// on after the lookup, not after the retry, where nothing can reach it).
+    fn block_ends(&self, block: BlockId) -> bool {
+        self.arena[block]
+            .stmts
+            .last()
+            .is_some_and(|&last| match &self.arena[last].kind {
+                Building::Simple(
+                    StmtKind::Escalate(_)
+                    | StmtKind::End(_)
+                    | StmtKind::Goto(_)
+                    | StmtKind::Continue(Some(_)),
+                ) => true,
+                Building::Retry {
+                    exhausted: Some(exhausted),
+                    ..
+                } => self.block_ends(*exhausted),
+                _ => false,
+            })
+    }
+
     /// `block`, or, when it ends in a hand-off, an ending or a jump, the
     /// nearest block around it that does not, up to the item's own block
     /// `floor`: where the item's text goes on.
@@ -149,17 +173,7 @@ impl Builder<'_> {
             if current == floor {
                 return current;
             }
-            let ended = self.arena[current].stmts.last().is_some_and(|&last| {
-                matches!(
-                    self.arena[last].kind,
-                    Building::Simple(
-                        StmtKind::Escalate(_)
-                            | StmtKind::End(_)
-                            | StmtKind::Goto(_)
-                            | StmtKind::Continue(Some(_))
-                    )
-                )
-            });
+            let ended = self.block_ends(current);
             match self.arena[current].parent {
                 Some(parent) if ended => current = self.arena[parent].block,
                 _ => return current,

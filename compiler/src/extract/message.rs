@@ -318,7 +318,39 @@ fn capitalised(text: &str) -> String {
 
 /// Rewrites third-person wording about the customer into second person and
 /// puts record identifiers in as fields.
+/// `(I'll call it $reservation below)`, `(whatever comes back is
+/// $customer)`, `(I'll refer to them as $holder)`: an aside naming a
+/// variable is the author's note to keel, never words for the customer.
+fn without_naming_asides(words: &[Token]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut index = 0;
+    while index < words.len() {
+        if words[index].is_punct('(') {
+            if let Some(length) = words[index + 1..].iter().position(|t| t.is_punct(')')) {
+                let inside = &words[index + 1..index + 1 + length];
+                let names = inside.iter().any(|t| {
+                    t.is_any(&[
+                        "call", "called", "calling", "refer", "referred", "name", "named",
+                    ])
+                }) || inside.windows(2).any(|pair| {
+                    pair[0].is_any(&["is", "as"])
+                        && matches!(&pair[1].kind, Tok::Var(path) if path.len() == 1)
+                });
+                let has_var = inside.iter().any(|t| matches!(t.kind, Tok::Var(_)));
+                if names && has_var {
+                    index += length + 2;
+                    continue;
+                }
+            }
+        }
+        out.push(words[index].clone());
+        index += 1;
+    }
+    out
+}
+
 fn second_person(words: &[Token], scope: &Scope<'_>, identify_records: bool) -> Vec<MessagePart> {
+    let words = &without_naming_asides(words)[..];
     let mut parts: Vec<MessagePart> = Vec::new();
     let mut text = String::new();
     let mut identified: Vec<String> = Vec::new();

@@ -17,7 +17,7 @@ pub(crate) const RULE: ActionRule = ActionRule {
         text: "If the order is not found, ask them to double-check the number and look it up once more.",
         compiles_to: r#"note "look it up once more"
 [not found] retry counter reference:6.retry at most 1
-[again] ask one item of $orders -> $order: "I couldn't find anything for that double-check number. Could you check it and share it again?""#,
+[again] ask one item of $orders -> $order: "I couldn't find anything for that number. Could you check it and share it again?""#,
     }],
 };
 

@@ -24,6 +24,16 @@ pub(crate) const RULE: ConditionRule = ConditionRule {
 K0123 ambiguous-anchor: this condition could answer the question "Do you want a refund?" in 6 or the question "Do you want a replacement?" in 6"#,
         },
         Example {
+            text: "Ask whether they have the receipt. Unless they do, end the conversation as no_receipt.",
+            compiles_to: r#"[ok] ask yes/no -> $have_receipt: "Have you the receipt?"
+[no] end no_receipt"#,
+        },
+        Example {
+            text: "Read it back: \"Cancel $order.id?\" Should they change their mind, end the conversation as kept.",
+            compiles_to: r#"[ok] ask yes/no -> $confirmed: "Cancel {order.id}?"
+[no] end kept"#,
+        },
+        Example {
             text: "Ask whether they want a refund. Ask whether they want a replacement. If they decline the replacement, hand off to an agent.",
             compiles_to: r#"[ok] ask yes/no -> $refund: "Do you want a refund?"
 [yes | no] ask yes/no -> $replacement: "Do you want a replacement?"
@@ -33,8 +43,23 @@ K0123 ambiguous-anchor: this condition could answer the question "Do you want a 
 };
 
 fn read(condition: &ConditionWords<'_>) -> Option<Condition> {
+    // `Unless they are, …`, `Should they say they have, …`: the question's
+    // own verb, repeated with nothing after it, is a bare answer.
+    let elliptic = condition
+        .body
+        .last()
+        .is_some_and(|t| t.is_a(Class::Auxiliary))
+        && condition.body.iter().any(|t| t.is_a(Class::SubjectPronoun));
+    // `Should they change their mind`: a bare no.
+    if crate::extract::condition::changed_mind(condition.body) && condition.words.len() <= 5 {
+        return Some(Condition::Answer {
+            yes: !condition.negated,
+            words: Vec::new(),
+        });
+    }
     let is_bare_answer = condition.body.iter().all(|t| {
-        t.word().is_none()
+        (elliptic && (t.is_a(Class::Auxiliary) || t.is_a(Class::Negation)))
+            || t.word().is_none()
             || t.is("the")
             || t.is_a(Class::Customer)
             || t.is_a(Class::SubjectPronoun)

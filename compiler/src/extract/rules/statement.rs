@@ -73,6 +73,11 @@ pub(crate) fn is_statement(body: &[Token]) -> bool {
     let Some(first) = body.first() else {
         return false;
     };
+    // `We'd like you to ask whether …`, `you need to hand it to billing`:
+    // an instruction inside a statement is never kept as a note.
+    if embeds_instruction(body) {
+        return false;
+    }
     // A statement says something of something: two words at least.
     if body.iter().filter(|token| token.word().is_some()).count() < 2 {
         return false;
@@ -111,4 +116,29 @@ fn opens_instruction(token: &Token) -> bool {
         || token.is_a(Class::WeakVerb)
         || token.is_a(Class::ConditionOpener)
         || token.is_a(Class::Prohibition)
+}
+
+/// `… want / need / like / have [you] to <ask | check | hand | end | use …>`:
+/// the statement tells the agent to do something.
+fn embeds_instruction(body: &[Token]) -> bool {
+    body.windows(3).any(|window| {
+        let [wish, to, verb] = window else {
+            return false;
+        };
+        (wish.is_any(&[
+            "want", "wants", "need", "needs", "like", "have", "has", "wish",
+        ]) || wish.is_a(Class::ObjectPronoun)
+            || wish.is("you"))
+            && to.is("to")
+            && (verb.is_a(Class::AskVerb)
+                || verb.is_a(Class::HandOffVerb)
+                || verb.is_a(Class::EndVerb)
+                || verb.is_a(Class::ReferenceVerb)
+                || verb.is_a(Class::CheckVerb)
+                || verb.is_a(Class::TicketVerb))
+    }) && body.iter().any(|t| {
+        t.is_any(&[
+            "you", "we", "you'll", "we'll", "you'd", "we'd", "i'd", "agent", "agents",
+        ])
+    })
 }
