@@ -3,6 +3,7 @@
 
 use super::arena::{BlockId, Building, StmtId};
 use super::attach::names_an_answer;
+use super::clauses;
 use super::condition::{self, Condition};
 use super::lexicon::Class;
 use super::rules::{self, ItemShape};
@@ -307,7 +308,7 @@ impl Builder<'_> {
             }
             // `Is the service down right now? (yes/no)`: the answers a
             // question takes, written after it, say nothing more.
-            if answers_annotation(&sentence) {
+            if clauses::answers_annotation(&sentence) {
                 continue;
             }
             // `Read back: … . Schedule that?`: what no rule reads right
@@ -334,36 +335,7 @@ impl Builder<'_> {
             // `Hand off to a CSR if there's no match`: a trailing guard on
             // what ends the branch is read as the condition it is (see
             // `rules::trailing_guard`); what follows goes on outside it.
-            let mut clauses: Vec<(Vec<Token>, bool)> = Vec::new();
-            let mut written = tokens::clauses(&sentence).into_iter().peekable();
-            while let Some(mut clause) = written.next() {
-                let plain = condition::split_condition(&clause).0.is_none()
-                    && condition::split_label(&clause).is_none();
-                // `End the chat if no order comes back` is split before its
-                // `if no`: the guard alone, with nothing to do, is this
-                // clause's.
-                let guard_only = written.peek().is_some_and(|next| {
-                    next.first().is_some_and(|t| t.is("if"))
-                        && matches!(condition::split_condition(next), (Some(_), ref actions) if !actions.iter().any(|t| t.word().is_some()))
-                });
-                if plain && guard_only {
-                    let mut joined = clause.clone();
-                    joined.extend(written.peek().cloned().unwrap_or_default());
-                    if rules::trailing_guard(&joined).is_some() {
-                        clause = joined;
-                        written.next();
-                    }
-                }
-                match plain.then(|| rules::trailing_guard(&clause)).flatten() {
-                    Some((before, turned)) => {
-                        if before.iter().any(|t| t.word().is_some()) {
-                            clauses.push((before, false));
-                        }
-                        clauses.push((turned, true));
-                    }
-                    None => clauses.push((clause, false)),
-                }
-            }
+            let clauses = clauses::read_order(&sentence);
             let mut after_turned = false;
             for (clause_index, (clause, turned)) in clauses.into_iter().enumerate() {
                 let clause_span = tokens::span_of(&clause).unwrap_or(item.span);
@@ -793,19 +765,4 @@ pub(super) fn option_label(tokens: &[Token]) -> Option<usize> {
         .filter(|token| token.word().is_some())
         .count();
     (1..=6).contains(&label_words).then_some(separator)
-}
-
-/// `(yes/no)`, `(y / n)`, `(yes or no)`: a parenthesised list of the bare
-/// answers a question takes, a sentence of its own after the question.
-fn answers_annotation(sentence: &[Token]) -> bool {
-    let [open, inner @ .., close] = sentence else {
-        return false;
-    };
-    open.is_punct('(')
-        && close.is_punct(')')
-        && inner.iter().any(|t| t.is_any(&["yes", "y"]))
-        && inner.iter().any(|t| t.is_any(&["no", "n"]))
-        && inner
-            .iter()
-            .all(|t| t.is_any(&["yes", "no", "y", "n", "or"]) || t.is_punct('/') || t.is_punct(','))
 }

@@ -31,6 +31,7 @@ mod action;
 mod arena;
 mod attach;
 mod calls;
+mod clauses;
 mod compute;
 mod condition;
 mod guards;
