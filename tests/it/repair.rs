@@ -1,6 +1,6 @@
 //! The blind conversation-repair corpora (`tests/data/blind/repair/<example>/`,
-//! and fresh batches in `tests/data/blind/repair_b/` and `repair_c/`):
-//! 175 + 60 + 60 conversations with the four examples, each batch written
+//! and fresh batches in `tests/data/blind/repair_b/`, `repair_c/` and
+//! `repair_d/`): 175 + 60 + 60 + 60 conversations with the four examples, each batch written
 //! and labelled by an author who had not read keel's rules — answers given early, corrections,
 //! questions in the middle, "never mind", "start over", "repeat", "my other
 //! order". `keel test` runs each example's folder; which conversations pass,
@@ -36,8 +36,9 @@ fn repair_conversations_of_the_four_examples() {
     // before and after this round's reply rules with no change made for it;
     // `repair_c`: another fresh 60, measured the same way in the following
     // round (44 → 52/60) and once more at the start of the next (52/60),
-    // then kept here as development material.
-    for (corpus, example) in ["repair", "repair_b", "repair_c"]
+    // then kept here as development material; `repair_d`: a fresh 60 the
+    // next round, measured before (50/60) and after (54/60) its changes.
+    for (corpus, example) in ["repair", "repair_b", "repair_c", "repair_d"]
         .into_iter()
         .flat_map(|corpus| {
             [
