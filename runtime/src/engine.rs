@@ -172,7 +172,7 @@ pub(crate) fn read(
     let first = understand(question, reply, session.today);
     if ask.slot == SlotKind::Name {
         render(machine, session, &ask.prompt, &mut prompt);
-        return first_name_of_full_name(first, &prompt);
+        return name_part_of_full_name(session, first, &prompt);
     }
     if ask.slot == SlotKind::YesNo && first.answer == Answer::Unclear {
         render(machine, session, &ask.prompt, &mut prompt);
@@ -182,32 +182,52 @@ pub(crate) fn read(
     }
 }
 
-/// A full name given where the first name is asked ("I'm Isabella Brown"):
-/// the first name is its first word; the rest stays in the reply, which
-/// is kept for the last-name question (see [`settle`]).
-fn first_name_of_full_name(
+/// A full name given where one part of it is asked: at the first-name
+/// question ("I'm Isabella Brown") the first name is its first word, and
+/// the rest stays in the reply, kept for the last-name question (see
+/// [`settle`]); at the last-name question, a name that starts with the
+/// first name the customer already gave ("Isabella Brown" after
+/// "Isabella") is the rest.
+fn name_part_of_full_name(
+    session: &Session,
     read: crate::slots::Understood,
     prompt: &str,
 ) -> crate::slots::Understood {
-    let asks_first = {
-        let prompt = prompt.to_ascii_lowercase();
-        prompt.contains("first name") || prompt.contains("given name")
-    };
+    let prompt = prompt.to_ascii_lowercase();
+    let asks_first = prompt.contains("first name") || prompt.contains("given name");
+    let asks_last = ["last name", "surname", "family name"]
+        .iter()
+        .any(|part| prompt.contains(part));
     let Answer::Value(Value::Text(name)) = &read.answer else {
         return read;
     };
     let mut words = name.split_whitespace();
-    match (asks_first, words.next(), words.next()) {
-        (true, Some(first), Some(_)) => crate::slots::Understood {
+    let (Some(first), Some(_)) = (words.next(), words.next()) else {
+        return read;
+    };
+    if asks_first {
+        return crate::slots::Understood {
             answer: Answer::Value(Value::text(first)),
             rule: FIRST_OF_FULL_NAME,
             matched: crate::event::Snippet::from(first),
+        };
+    }
+    let given = |value: &Value| {
+        value
+            .as_text()
+            .is_some_and(|text| text.eq_ignore_ascii_case(first))
+    };
+    match name.get(first.len()..).map(str::trim) {
+        Some(rest) if asks_last && session.vars.iter().any(given) => crate::slots::Understood {
+            answer: Answer::Value(Value::text(rest)),
+            rule: "last-name-of-full-name",
+            matched: crate::event::Snippet::from(rest),
         },
         _ => read,
     }
 }
 
-/// The rule of [`first_name_of_full_name`]'s answers, and its name when
+/// The rule of [`name_part_of_full_name`]'s first names, and its name when
 /// the full name was given before the question (see `repair::prefill`).
 pub(super) const FIRST_OF_FULL_NAME: &str = "first-name-of-full-name";
 pub(super) const FIRST_OF_FULL_NAME_EARLY: &str = "answered-early-first-name-of-full-name";

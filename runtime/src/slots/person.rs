@@ -26,6 +26,7 @@ const LEAD_INS: &[&str] = &[
     "i'm",
     "this is",
     "call me",
+    "sorry",
     "sure",
     "yes",
     "yeah",
