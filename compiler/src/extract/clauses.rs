@@ -2,6 +2,7 @@
 //! on what ends a branch is turned round into its condition first.
 
 use super::condition;
+use super::lexicon::Class;
 use super::rules;
 use super::tokens::{self, Token};
 
@@ -56,4 +57,49 @@ pub(super) fn answers_annotation(sentence: &[Token]) -> bool {
         && inner
             .iter()
             .all(|t| t.is_any(&["yes", "no", "y", "n", "or"]) || t.is_punct('/') || t.is_punct(','))
+}
+
+/// `Then check where they subscribed.`, `Next, check how they're billed.`,
+/// `Have a look at the status of the delivery they picked.`: a check that
+/// names no tool and no value of its own (a `wh-` clause, or `the status
+/// of …`), right before a sentence that opens with a condition: the
+/// conditions are the check. Anything else is left to the rules.
+pub(super) fn lead_in_check(sentence: &[Token], next: &[Token]) -> bool {
+    let body: Vec<&Token> = sentence
+        .iter()
+        .skip_while(|t| t.is_a(Class::Filler) || t.is_punct(','))
+        .collect();
+    let opens_condition = next.first().is_some_and(|t| t.is("should"))
+        || next
+            .iter()
+            .find(|t| !(t.is_a(Class::Filler) || t.is_punct(',')))
+            .is_some_and(|t| t.is_a(Class::ConditionOpener) && !t.is_a(Class::Otherwise));
+    if !opens_condition
+        || sentence.iter().any(|t| {
+            !matches!(
+                t.kind,
+                super::tokens::Tok::Word { .. } | super::tokens::Tok::Punct(_)
+            )
+        })
+    {
+        return false;
+    }
+    let words: Vec<&str> = body.iter().filter_map(|t| t.word()).collect();
+    let rest = match words.as_slice() {
+        ["check" | "see" | "verify" | "determine", rest @ ..] => rest,
+        ["have" | "take", "a", "look" | "quick", rest @ ..] => rest,
+        ["look", "at", rest @ ..] => rest,
+        _ => return false,
+    };
+    let rest: Vec<&str> = rest
+        .iter()
+        .copied()
+        .skip_while(|word| matches!(*word, "look" | "at"))
+        .collect();
+    matches!(
+        rest.first(),
+        Some(&("how" | "where" | "what" | "which" | "when" | "who"))
+    ) || rest.starts_with(&["the", "status"])
+        || rest.starts_with(&["its", "status"])
+        || rest.starts_with(&["their", "status"])
 }

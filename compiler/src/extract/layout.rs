@@ -293,7 +293,20 @@ impl Builder<'_> {
         // condition names (`If "a" or "b", …` on an options question).
         let mut locals: Vec<BlockId> = vec![block];
         let mut offer: Option<StmtId> = None;
-        for (sentence, ending) in tokens::sentences_ending(&tokens) {
+        let sentences = tokens::sentences_ending(&tokens);
+        for (index, (sentence, ending)) in sentences.iter().cloned().enumerate() {
+            // `Then check where they subscribed. If it was "web", …`: a
+            // check written as a lead-in to the conditions right after it
+            // is what they test; kept as a note, never a state.
+            if let Some((next, _)) = sentences.get(index + 1) {
+                if clauses::lead_in_check(&sentence, next) {
+                    context.rule = "lead-in check";
+                    let span = tokens::span_of(&sentence).unwrap_or(item.span);
+                    self.notes
+                        .push((origin(&context, span), tokens::written(&sentence)));
+                    continue;
+                }
+            }
             // `Member: a. ask … b. check …`: letters written inline as
             // markers of sub-steps, and a section name before them.
             if let Some(title) = inline_marker(&sentence) {
