@@ -388,9 +388,16 @@ pub(super) fn pick(
     }
     let unnegated = rest_words.as_ref().unwrap_or(words);
     if question {
-        // A question that asks to have a thing is a request for it ("can I
-        // still get that discount instead?"), read as a pick.
-        if questions == Questions::NeverPick && asks_to_have(words) {
+        // A request put as a question chooses the option it asks for: one
+        // to have a thing ("can I still get that discount instead?") or to
+        // act ("can I change where an order is shipped?", "could you cancel
+        // an order for me?"); one asked on a condition ("can I still return
+        // it if …?") asks what is allowed and chooses nothing.
+        let requests = || {
+            asks_to_have(words)
+                || action_request(words, &|_| false).is_some_and(|request| !request.conditional)
+        };
+        if questions == Questions::NeverPick && requests() {
             let found = read(unnegated, false);
             if matches!(found.answer, Answer::Option(_)) {
                 return found;
@@ -399,18 +406,6 @@ pub(super) fn pick(
         if questions == Questions::PickByName {
             let found = read(unnegated, true);
             if matches!(found.answer, Answer::Item(_) | Answer::Option(_)) {
-                return found;
-            }
-        }
-        // A request put as a question ("can I change where an order is
-        // shipped?", "could you cancel an order for me?") chooses the
-        // option it asks for; one asked on a condition ("can I still
-        // return it if …?") asks what is allowed and chooses nothing.
-        if questions == Questions::NeverPick
-            && action_request(words, &|_| false).is_some_and(|request| !request.conditional)
-        {
-            let found = read(unnegated, false);
-            if matches!(found.answer, Answer::Option(_)) {
                 return found;
             }
         }
